@@ -1,0 +1,114 @@
+package chord
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/chordsim/chordsim/sim"
+)
+
+// LookupMode chooses who drives a lookup.
+type LookupMode uint8
+
+const (
+	// Iterative: the initiator asks each hop in turn for the next one (the
+	// Chord papers' simulator).
+	Iterative LookupMode = iota
+	// Recursive: each hop forwards the query; the last one answers the initiator.
+	Recursive
+)
+
+// FixMode chooses how much of the finger table one fix_fingers call repairs.
+type FixMode uint8
+
+const (
+	// FixOne refreshes the next finger that needs a remote lookup, in round
+	// robin order (ToN Fig. 6). Fingers whose start lies in (n, successor]
+	// are the successor, so they are set locally on the way.
+	FixOne FixMode = iota
+	// FixAll refreshes every finger, one lookup after another (S01 §6.5:
+	// stabilization "updates all finger entries on every call").
+	FixAll
+)
+
+// Routing chooses which entries closest_preceding_node may return.
+type Routing uint8
+
+const (
+	// FingersAndSuccessors searches the finger table and the successor list
+	// (ToN §IV-E.3), which also lets lookups route around dead fingers.
+	FingersAndSuccessors Routing = iota
+	// FingersOnly searches the finger table alone (S01 Fig. 4), the rule behind
+	// S01 Fig. 10's path lengths.
+	FingersOnly
+)
+
+// Config holds the knobs of the protocol (not of the simulated network).
+type Config struct {
+	Bits                  int          // m, identifier bits, 1..64
+	Successors            int          // r, successor-list length, ≥ 1
+	StabilizeEvery        sim.Duration // period of stabilize; 0 turns it off
+	FixFingersEvery       sim.Duration // period of fix_fingers; 0 turns it off
+	CheckPredecessorEvery sim.Duration // period of check_predecessor; 0 turns it off
+	Jitter                float64      // each period is drawn uniformly from [p(1−j), p(1+j)], 0 ≤ j ≤ 1
+	FixFingers            FixMode
+	Lookup                LookupMode
+	Routing               Routing
+	RPCTimeout            sim.Duration // a request unanswered this long means the peer is dead
+	LookupTimeout         sim.Duration // recursive lookups: the initiator gives up after this long
+	MaxHops               int          // a lookup that needs more hops fails (routing loop guard)
+}
+
+// DefaultConfig returns the defaults: m = 64, r = 16 (about 2·log2 of
+// 10^2.4 nodes; raise it for large rings under failures), stabilization
+// every 30 s as in S01 §6.5, a 500 ms timeout as in ToN §V-A.
+func DefaultConfig() Config {
+	return Config{
+		Bits:                  64,
+		Successors:            16,
+		StabilizeEvery:        30 * sim.Second,
+		FixFingersEvery:       30 * sim.Second,
+		CheckPredecessorEvery: 30 * sim.Second,
+		Jitter:                0.5,
+		FixFingers:            FixOne,
+		Lookup:                Iterative,
+		Routing:               FingersAndSuccessors,
+		RPCTimeout:            500 * sim.Millisecond,
+		LookupTimeout:         30 * sim.Second,
+		MaxHops:               128,
+	}
+}
+
+// Validate lists every problem with c, one error per field.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if c.Bits < 1 || c.Bits > 64 {
+		bad("m = %d: identifier bits must be between 1 and 64", c.Bits)
+	}
+	if c.Successors < 1 {
+		bad("successors = %d: a node needs at least 1 successor; use r ≥ 1 (about 2·log2 N under failures)", c.Successors)
+	}
+	if c.StabilizeEvery < 0 {
+		bad("stabilize_every = %v is negative; use a positive period, or 0s to turn stabilization off", c.StabilizeEvery)
+	}
+	if c.FixFingersEvery < 0 {
+		bad("fix_fingers_every = %v is negative; use a positive period, or 0s to turn it off", c.FixFingersEvery)
+	}
+	if c.CheckPredecessorEvery < 0 {
+		bad("check_predecessor_every = %v is negative; use a positive period, or 0s to turn it off", c.CheckPredecessorEvery)
+	}
+	if !(c.Jitter >= 0 && c.Jitter <= 1) {
+		bad("jitter = %v must be a fraction between 0 and 1", c.Jitter)
+	}
+	if c.RPCTimeout <= 0 {
+		bad("rpc_timeout = %v must be positive", c.RPCTimeout)
+	}
+	if c.LookupTimeout <= 0 {
+		bad("lookup_timeout = %v must be positive", c.LookupTimeout)
+	}
+	if c.MaxHops < 1 {
+		bad("max_hops = %d must be at least 1", c.MaxHops)
+	}
+	return errors.Join(errs...)
+}

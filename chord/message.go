@@ -1,0 +1,115 @@
+package chord
+
+import "github.com/chordsim/chordsim/sim"
+
+// MsgKind is the type of a protocol message.
+type MsgKind uint8
+
+// The protocol's messages.
+const (
+	MsgFindSuccessor         MsgKind = iota // iterative lookup step: "who is next for Key?"
+	MsgFindSuccessorReply                   // Done with the owner, or the next hop
+	MsgLookupForward                        // recursive lookup, passed hop to hop
+	MsgLookupReply                          // recursive lookup's answer to the initiator
+	MsgGetPredecessor                       // stabilize: "who is your predecessor, and your successors?"
+	MsgGetPredecessorReply                  // the predecessor and the successor list
+	MsgNotify                               // "I might be your predecessor"
+	MsgPing                                 // check_predecessor
+	MsgPong                                 // its answer
+	MsgLeaveToSuccessor                     // graceful leave: "your new predecessor is Node"
+	MsgLeaveToPredecessor                   // graceful leave: "your new successors are List"
+	numMsgKinds
+)
+
+// NumMsgKinds is the number of message kinds.
+const NumMsgKinds = int(numMsgKinds)
+
+var msgNames = [...]string{
+	"find_successor", "find_successor_reply", "lookup_forward", "lookup_reply",
+	"get_predecessor", "get_predecessor_reply", "notify", "ping", "pong",
+	"leave_to_successor", "leave_to_predecessor",
+}
+
+func (k MsgKind) String() string { return msgNames[k] }
+
+// Msg is the payload of every protocol message. Fields unused by a kind are
+// zero. Messages are pooled by the network; List keeps its capacity from one
+// use to the next.
+type Msg struct {
+	Kind MsgKind
+	Done bool        // find_successor_reply: Node is the owner (else the next hop)
+	Hops int32       // recursive lookups: hops so far
+	Key  ID          // the identifier looked up
+	Node Handle      // owner, next hop, predecessor, or new predecessor
+	Req  sim.Request // recursive lookups: the initiator's request, answered by the last hop
+	List []Handle    // a successor list
+}
+
+// compose takes a message slot from the network's pool and resets it.
+func (r *Ring) compose(kind MsgKind) (int32, *Msg) {
+	slot, m := r.net.NewMessage()
+	*m = Msg{Kind: kind, Node: None, List: m.List[:0]}
+	r.sent[kind]++
+	return slot, m
+}
+
+// What a request was for, in the top byte of its cookie.
+const (
+	cookieLookup uint64 = iota
+	cookieStabilize
+	cookieCheckPredecessor
+)
+
+func cookie(kind uint64, ref int32) uint64 { return kind<<56 | uint64(uint32(ref)) }
+
+// Deliver implements sim.Handler: a message reaches a live node.
+func (r *Ring) Deliver(to, from Handle, m *Msg, req sim.Request) {
+	switch m.Kind {
+	case MsgFindSuccessor:
+		done, next := r.decide(to, m.Key)
+		slot, a := r.compose(MsgFindSuccessorReply)
+		a.Done, a.Node = done, next
+		r.net.Reply(slot, to, req)
+	case MsgLookupForward:
+		if !req.Valid() {
+			req = m.Req
+		}
+		r.forward(to, m.Key, m.Hops, req)
+	case MsgGetPredecessor:
+		slot, a := r.compose(MsgGetPredecessorReply)
+		a.Node = r.pred[to]
+		a.List = append(a.List, r.Successors(to)...)
+		r.net.Reply(slot, to, req)
+	case MsgNotify:
+		r.onNotify(to, from)
+	case MsgPing:
+		slot, _ := r.compose(MsgPong)
+		r.net.Reply(slot, to, req)
+	case MsgLeaveToSuccessor:
+		r.onLeaveToSuccessor(to, from, m)
+	case MsgLeaveToPredecessor:
+		r.onLeaveToPredecessor(to, from, m)
+	}
+}
+
+// Response implements sim.Handler: an answer reaches its requester.
+func (r *Ring) Response(to, from Handle, m *Msg, c uint64) {
+	switch c >> 56 {
+	case cookieLookup:
+		r.onLookupReply(int32(uint32(c)), from, m)
+	case cookieStabilize:
+		r.onStabilizeReply(to, from, m)
+	case cookieCheckPredecessor:
+		// The predecessor is alive; nothing to do.
+	}
+}
+
+// Timeout implements sim.Handler: a request went unanswered.
+func (r *Ring) Timeout(requester, peer Handle, c uint64) {
+	switch c >> 56 {
+	case cookieLookup:
+		r.onLookupTimeout(int32(uint32(c)), peer)
+	case cookieStabilize, cookieCheckPredecessor:
+		r.forget(requester, peer)
+	}
+}

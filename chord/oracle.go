@@ -1,0 +1,87 @@
+package chord
+
+import (
+	"sort"
+
+	"github.com/chordsim/chordsim/sim"
+)
+
+// Handle is a node's address in the simulation: a dense index into the
+// ring's node table. Handles are never reused.
+type Handle = sim.Endpoint
+
+// None is the absent handle (no predecessor, an empty list slot).
+const None Handle = -1
+
+// Oracle is the ground truth: the sorted identifiers of the live members.
+// It exists to measure and to bootstrap; the protocol never consults it.
+type Oracle struct {
+	ids     []ID
+	handles []Handle
+}
+
+// Len is the number of live members.
+func (o *Oracle) Len() int { return len(o.ids) }
+
+// Successor returns the live member that owns key: the first member whose
+// identifier equals or follows key clockwise. It panics on an empty ring.
+func (o *Oracle) Successor(key ID) Handle {
+	return o.handles[o.successorIndex(key)]
+}
+
+func (o *Oracle) successorIndex(key ID) int {
+	i := sort.Search(len(o.ids), func(i int) bool { return o.ids[i] >= key })
+	if i == len(o.ids) {
+		i = 0
+	}
+	return i
+}
+
+// Predecessor returns the live member just before id (excluding id itself).
+func (o *Oracle) Predecessor(id ID) Handle {
+	i := sort.Search(len(o.ids), func(i int) bool { return o.ids[i] >= id })
+	if i == 0 {
+		i = len(o.ids)
+	}
+	return o.handles[i-1]
+}
+
+// At returns the i-th member in identifier order.
+func (o *Oracle) At(i int) (ID, Handle) { return o.ids[i], o.handles[i] }
+
+// Contains reports whether id belongs to a live member.
+func (o *Oracle) Contains(id ID) bool {
+	i := sort.Search(len(o.ids), func(i int) bool { return o.ids[i] >= id })
+	return i < len(o.ids) && o.ids[i] == id
+}
+
+func (o *Oracle) insert(id ID, h Handle) {
+	i := sort.Search(len(o.ids), func(i int) bool { return o.ids[i] >= id })
+	o.ids = append(o.ids, 0)
+	o.handles = append(o.handles, 0)
+	copy(o.ids[i+1:], o.ids[i:])
+	copy(o.handles[i+1:], o.handles[i:])
+	o.ids[i], o.handles[i] = id, h
+}
+
+func (o *Oracle) remove(id ID) {
+	i := sort.Search(len(o.ids), func(i int) bool { return o.ids[i] >= id })
+	if i == len(o.ids) || o.ids[i] != id {
+		panic("chord: oracle removes a member it does not hold")
+	}
+	o.ids = append(o.ids[:i], o.ids[i+1:]...)
+	o.handles = append(o.handles[:i], o.handles[i+1:]...)
+}
+
+// Owners counts, for each member in identifier order, how many of keys it
+// owns. keys need not be sorted.
+func (o *Oracle) Owners(keys []ID) []int {
+	counts := make([]int, len(o.ids))
+	if len(o.ids) == 0 {
+		return counts
+	}
+	for _, k := range keys {
+		counts[o.successorIndex(k)]++
+	}
+	return counts
+}

@@ -1,0 +1,705 @@
+package chord
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"strconv"
+
+	"github.com/chordsim/chordsim/sim"
+)
+
+// State is where a node is in its life.
+type State uint8
+
+// Node states.
+const (
+	Idle    State = iota // created, not started
+	Joining              // looking up its successor
+	Member               // in the ring
+	Failed               // crashed: silent from now on
+	Left                 // departed gracefully
+)
+
+var stateNames = [...]string{"idle", "joining", "member", "failed", "left"}
+
+func (s State) String() string { return stateNames[s] }
+
+// Options configure a Ring.
+type Options struct {
+	Config   Config
+	Net      sim.NetConfig
+	Seed     uint64 // the run's seed; every stream of the ring derives from it
+	UniformIDs bool // draw identifiers uniformly instead of hashing node addresses with SHA-1
+	Observer Observer
+}
+
+// Ring is one simulated Chord network: every node's protocol state, the
+// network between them, and the oracle that measures them.
+type Ring struct {
+	cfg     Config
+	space   Space
+	sched   *sim.Scheduler
+	net     *sim.Network[Msg]
+	owner   sim.OwnerID
+	obs     Observer
+	oracle  Oracle
+	uniform bool
+
+	idRng, timerRng, joinRng *rand.Rand
+
+	// The node table, indexed by handle (structure of arrays: a lookup hop
+	// touches ids and fingers only).
+	ids        []ID
+	addrs      []uint64 // IPv4 address and port, for names
+	names      []string // explicit names; nil unless some node was named
+	state      []State
+	pred       []Handle
+	succ       []Handle // Successors() per node, None-padded
+	fingers    []Handle // Bits() per node; finger 0 mirrors the successor
+	nextFinger []uint8
+	fixing     []bool // a fix_fingers lookup of this node is in flight
+	joining    map[ID]Handle
+
+	lookups     []lookup
+	freeLookups []int32
+	inFlight    int // user lookups started and not finished
+	sent        [numMsgKinds]uint64
+	scratch     []Handle
+	result      LookupResult
+}
+
+// Ring event kinds (timers).
+const (
+	evStabilize uint16 = iota
+	evFixFingers
+	evCheckPredecessor
+	evJoin
+)
+
+// New creates an empty ring on scheduler s.
+func New(s *sim.Scheduler, o Options) (*Ring, error) {
+	if err := o.Config.Validate(); err != nil {
+		return nil, err
+	}
+	if o.Net.Loss < 0 || o.Net.Loss >= 1 {
+		return nil, fmt.Errorf("network loss %v outside [0,1)", o.Net.Loss)
+	}
+	r := &Ring{
+		cfg:      o.Config,
+		space:    MustSpace(o.Config.Bits),
+		sched:    s,
+		obs:      o.Observer,
+		uniform:  o.UniformIDs,
+		idRng:    sim.Stream(o.Seed, "ids"),
+		timerRng: sim.Stream(o.Seed, "timers"),
+		joinRng:  sim.Stream(o.Seed, "join"),
+		joining:  make(map[ID]Handle),
+	}
+	r.owner = s.Register(r)
+	r.net = sim.NewNetwork[Msg](s, r, o.Net, sim.Stream(o.Seed, "latency"), sim.Stream(o.Seed, "loss"))
+	return r, nil
+}
+
+// Space is the ring's identifier space.
+func (r *Ring) Space() Space { return r.space }
+
+// Config is the protocol configuration.
+func (r *Ring) Config() Config { return r.cfg }
+
+// Oracle is the ground truth about membership.
+func (r *Ring) Oracle() *Oracle { return &r.oracle }
+
+// Network exposes the network's counters.
+func (r *Ring) Network() *sim.Network[Msg] { return r.net }
+
+// Nodes is the number of handles ever created.
+func (r *Ring) Nodes() int { return len(r.ids) }
+
+// ID returns a node's identifier.
+func (r *Ring) ID(h Handle) ID { return r.ids[h] }
+
+// State returns a node's life state.
+func (r *Ring) State(h Handle) State { return r.state[h] }
+
+// Predecessor returns what node h believes its predecessor is (None if unknown).
+func (r *Ring) Predecessor(h Handle) Handle { return r.pred[h] }
+
+// Successors returns node h's successor list (without padding). The slice
+// aliases the ring's state: copy it to keep it.
+func (r *Ring) Successors(h Handle) []Handle {
+	l := r.succList(h)
+	n := 0
+	for n < len(l) && l[n] != None {
+		n++
+	}
+	return l[:n]
+}
+
+// Finger returns node h's finger i (0 ≤ i < m); None if unknown.
+func (r *Ring) Finger(h Handle, i int) Handle { return r.fingers[int(h)*r.cfg.Bits+i] }
+
+// Name returns a node's name: its explicit name, or its address "a.b.c.d:port".
+func (r *Ring) Name(h Handle) string {
+	if r.names != nil && r.names[h] != "" {
+		return r.names[h]
+	}
+	var buf [24]byte
+	return string(appendAddr(buf[:0], r.addrs[h]))
+}
+
+// MessagesSent returns how many messages of each kind the nodes sent.
+func (r *Ring) MessagesSent() [numMsgKinds]uint64 { return r.sent }
+
+// InFlight is the number of user lookups started and not yet finished.
+func (r *Ring) InFlight() int { return r.inFlight }
+
+func (r *Ring) succList(h Handle) []Handle {
+	R := r.cfg.Successors
+	return r.succ[int(h)*R : int(h)*R+R]
+}
+
+func (r *Ring) fingerTable(h Handle) []Handle {
+	M := r.cfg.Bits
+	return r.fingers[int(h)*M : int(h)*M+M]
+}
+
+func appendAddr(b []byte, a uint64) []byte {
+	for i := 3; i >= 0; i-- {
+		b = strconv.AppendUint(b, (a>>(16+8*uint(i)))&0xff, 10)
+		if i > 0 {
+			b = append(b, '.')
+		}
+	}
+	b = append(b, ':')
+	return strconv.AppendUint(b, a&0xffff, 10)
+}
+
+// newHandle appends a node to the table in state Idle.
+func (r *Ring) newHandle(id ID, addr uint64) Handle {
+	h := Handle(len(r.ids))
+	r.ids = append(r.ids, id)
+	r.addrs = append(r.addrs, addr)
+	if r.names != nil {
+		r.names = append(r.names, "")
+	}
+	r.state = append(r.state, Idle)
+	r.pred = append(r.pred, None)
+	for i := 0; i < r.cfg.Successors; i++ {
+		r.succ = append(r.succ, None)
+	}
+	for i := 0; i < r.cfg.Bits; i++ {
+		r.fingers = append(r.fingers, None)
+	}
+	r.nextFinger = append(r.nextFinger, 1)
+	r.fixing = append(r.fixing, false)
+	return h
+}
+
+// drawID draws a fresh address and its identifier.
+func (r *Ring) drawID() (ID, uint64) {
+	addr := r.idRng.Uint64() >> 16 // 32-bit IPv4 and 16-bit port
+	if r.uniform {
+		return r.space.FromUint64(r.idRng.Uint64()), addr
+	}
+	var buf [24]byte
+	return r.space.HashBytes(appendAddr(buf[:0], addr)), addr
+}
+
+// taken reports whether id is used by a member or a node that is joining.
+func (r *Ring) taken(id ID) bool {
+	if r.oracle.Contains(id) {
+		return true
+	}
+	_, ok := r.joining[id]
+	return ok
+}
+
+// AddNode creates a node with a fresh address whose identifier is unused by
+// live nodes. It does not start it: call Create, Join or JoinVia.
+func (r *Ring) AddNode() (Handle, error) {
+	if float64(r.oracle.Len()+len(r.joining)) >= r.space.Size() {
+		return None, fmt.Errorf("the %d-bit identifier space is full", r.space.Bits())
+	}
+	for {
+		id, addr := r.drawID()
+		if !r.taken(id) {
+			return r.newHandle(id, addr), nil
+		}
+	}
+}
+
+// AddNamedNode creates a node named name (e.g. "127.0.0.1:5001") whose
+// identifier is the SHA-1 of the name. It fails if a live node has that ID.
+func (r *Ring) AddNamedNode(name string) (Handle, error) {
+	id := r.space.Hash(name)
+	if r.taken(id) {
+		return None, fmt.Errorf("node %q hashes to identifier %d, which a live node already has", name, id)
+	}
+	if r.names == nil {
+		r.names = make([]string, len(r.ids))
+	}
+	h := r.newHandle(id, 0)
+	r.names[h] = name
+	return h, nil
+}
+
+// BootstrapIdeal adds n nodes and gives them the state a fully stabilized
+// ring would have: exact predecessors, successor lists and fingers. It costs
+// O(n log n) for the sort and O(n·m) for the fingers (one linear sweep per
+// finger level instead of a binary search per finger).
+func (r *Ring) BootstrapIdeal(n int) error {
+	if n < 1 {
+		return fmt.Errorf("n = %d: a ring needs at least one node", n)
+	}
+	if r.oracle.Len() != 0 || len(r.ids) != 0 {
+		return fmt.Errorf("BootstrapIdeal needs an empty ring")
+	}
+	if float64(n) > r.space.Size() {
+		return fmt.Errorf("n = %d nodes do not fit in a %d-bit identifier space (at most %.0f)", n, r.space.Bits(), r.space.Size())
+	}
+	// Draw identifiers; redraw the later of any two that collide, so the
+	// outcome depends only on the seed.
+	for i := 0; i < n; i++ {
+		id, addr := r.drawID()
+		r.newHandle(id, addr)
+	}
+	order := make([]Handle, n)
+	for i := range order {
+		order[i] = Handle(i)
+	}
+	for {
+		sort.Slice(order, func(a, b int) bool {
+			ia, ib := r.ids[order[a]], r.ids[order[b]]
+			return ia < ib || (ia == ib && order[a] < order[b])
+		})
+		dup := false
+		for i := 1; i < n; i++ {
+			if r.ids[order[i]] == r.ids[order[i-1]] {
+				h := order[i]
+				r.ids[h], r.addrs[h] = r.drawID()
+				dup = true
+			}
+		}
+		if !dup {
+			break
+		}
+	}
+	ids := make([]ID, n)
+	for i, h := range order {
+		ids[i] = r.ids[h]
+	}
+	r.oracle.ids, r.oracle.handles = ids, order
+	R, M := r.cfg.Successors, r.cfg.Bits
+	for p, h := range order {
+		r.state[h] = Member
+		r.net.SetAlive(h, true)
+		if n > 1 {
+			r.pred[h] = order[(p+n-1)%n]
+		}
+		l := r.succList(h)
+		if n == 1 {
+			l[0] = h
+		}
+		for j := 0; j < R && j < n-1; j++ {
+			l[j] = order[(p+1+j)%n]
+		}
+	}
+	// Finger i of the node at sorted position p is the first node at
+	// clockwise distance ≥ 2^i. As p grows, that node's position never moves
+	// back, so one pointer sweep per level finds them all.
+	for i := 0; i < M; i++ {
+		step := uint64(1) << uint(i)
+		q := 1
+		for p := 0; p < n; p++ {
+			if q < p+1 {
+				q = p + 1
+			}
+			for q < p+n && r.space.Dist(ids[p], ids[q%n]) < step {
+				q++
+			}
+			r.fingers[int(order[p])*M+i] = order[q%n]
+		}
+	}
+	for _, h := range order {
+		r.startTimers(h)
+	}
+	return nil
+}
+
+// Create makes node h a ring of its own (ToN Fig. 6 create()).
+func (r *Ring) Create(h Handle) error {
+	if r.state[h] != Idle {
+		return fmt.Errorf("node %s is %s, not idle", r.Name(h), r.state[h])
+	}
+	if r.taken(r.ids[h]) {
+		return fmt.Errorf("node %s: identifier %d is in use", r.Name(h), r.ids[h])
+	}
+	r.net.SetAlive(h, true)
+	r.becomeMember(h, h)
+	return nil
+}
+
+// Join starts node h's join through a live member chosen at random (the
+// rendezvous every deployment needs; picking it is not a protocol decision).
+func (r *Ring) Join(h Handle) error {
+	if r.oracle.Len() == 0 {
+		return fmt.Errorf("node %s cannot join: no live member to join through", r.Name(h))
+	}
+	_, via := r.oracle.At(r.joinRng.IntN(r.oracle.Len()))
+	return r.JoinVia(h, via)
+}
+
+// JoinVia starts node h's join through member via: h looks up the successor
+// of its own identifier, starting at via, and adopts it (ToN Fig. 6 join()).
+func (r *Ring) JoinVia(h, via Handle) error {
+	if r.state[h] != Idle {
+		return fmt.Errorf("node %s is %s, not idle", r.Name(h), r.state[h])
+	}
+	if r.taken(r.ids[h]) {
+		return fmt.Errorf("node %s: identifier %d is in use", r.Name(h), r.ids[h])
+	}
+	r.state[h] = Joining
+	r.joining[r.ids[h]] = h
+	r.net.SetAlive(h, true)
+	r.startLookup(h, via, r.ids[h], purposeJoin, 0, 0)
+	return nil
+}
+
+// ScheduleJoin makes node h join (through a random member) at time at.
+func (r *Ring) ScheduleJoin(at sim.Time, h Handle) {
+	r.sched.At(at, r.owner, evJoin, int32(h), 0)
+}
+
+func (r *Ring) becomeMember(h, successor Handle) {
+	delete(r.joining, r.ids[h])
+	r.state[h] = Member
+	r.pred[h] = None
+	l := r.succList(h)
+	for i := range l {
+		l[i] = None
+	}
+	l[0] = successor
+	f := r.fingerTable(h)
+	for i := range f {
+		f[i] = None
+	}
+	f[0] = successor
+	r.oracle.insert(r.ids[h], h)
+	r.startTimers(h)
+}
+
+// Fail crashes node h: it stops answering, and its state is gone.
+func (r *Ring) Fail(h Handle) error {
+	switch r.state[h] {
+	case Member:
+		r.oracle.remove(r.ids[h])
+	case Joining:
+		delete(r.joining, r.ids[h])
+	default:
+		return fmt.Errorf("node %s is %s; only a live node can fail", r.Name(h), r.state[h])
+	}
+	r.state[h] = Failed
+	r.net.SetAlive(h, false)
+	return nil
+}
+
+// Leave makes member h depart gracefully (ToN §IV-E.4): it gives its
+// successor its predecessor, and its predecessor its successor list, then
+// goes silent.
+func (r *Ring) Leave(h Handle) error {
+	if r.state[h] != Member {
+		return fmt.Errorf("node %s is %s; only a member can leave", r.Name(h), r.state[h])
+	}
+	s, p := r.succList(h)[0], r.pred[h]
+	if s != None && s != h {
+		slot, m := r.compose(MsgLeaveToSuccessor)
+		m.Node = p
+		r.net.Send(slot, h, s)
+	}
+	if p != None && p != h {
+		slot, m := r.compose(MsgLeaveToPredecessor)
+		m.List = append(m.List, r.Successors(h)...)
+		r.net.Send(slot, h, p)
+	}
+	r.oracle.remove(r.ids[h])
+	r.state[h] = Left
+	r.net.SetAlive(h, false)
+	return nil
+}
+
+// startTimers schedules a new member's periodic tasks at random phases, so
+// that nodes do not act in lockstep.
+func (r *Ring) startTimers(h Handle) {
+	if p := r.cfg.StabilizeEvery; p > 0 {
+		r.sched.After(r.phase(p), r.owner, evStabilize, int32(h), 0)
+	}
+	if p := r.cfg.FixFingersEvery; p > 0 {
+		r.sched.After(r.phase(p), r.owner, evFixFingers, int32(h), 0)
+	}
+	if p := r.cfg.CheckPredecessorEvery; p > 0 {
+		r.sched.After(r.phase(p), r.owner, evCheckPredecessor, int32(h), 0)
+	}
+}
+
+func (r *Ring) phase(p sim.Duration) sim.Duration {
+	return sim.Duration(r.timerRng.Int64N(int64(p)))
+}
+
+// period draws the next interval of a periodic task: p·(1 + j·U(−1,1)).
+func (r *Ring) period(p sim.Duration) sim.Duration {
+	if r.cfg.Jitter == 0 {
+		return p
+	}
+	d := sim.Duration(float64(p) * (1 + r.cfg.Jitter*(2*r.timerRng.Float64()-1)))
+	if d < 1 {
+		d = 1
+	}
+	return d
+}
+
+// Fire implements sim.Owner for the ring's timers. Timers of nodes that are
+// no longer members lapse here: that is their lazy cancellation.
+func (r *Ring) Fire(ev *sim.Event) {
+	h := Handle(ev.Ref)
+	if ev.Kind == evJoin {
+		if r.state[h] == Idle {
+			if err := r.Join(h); err != nil {
+				// No member to join through (all failed): become a ring of one.
+				r.Create(h)
+			}
+		}
+		return
+	}
+	if r.state[h] != Member {
+		return
+	}
+	switch ev.Kind {
+	case evStabilize:
+		r.stabilize(h)
+		r.sched.After(r.period(r.cfg.StabilizeEvery), r.owner, evStabilize, int32(h), 0)
+	case evFixFingers:
+		r.fixFingers(h)
+		r.sched.After(r.period(r.cfg.FixFingersEvery), r.owner, evFixFingers, int32(h), 0)
+	case evCheckPredecessor:
+		r.checkPredecessor(h)
+		r.sched.After(r.period(r.cfg.CheckPredecessorEvery), r.owner, evCheckPredecessor, int32(h), 0)
+	}
+}
+
+// stabilize asks the successor for its predecessor and successor list (ToN
+// Fig. 6 stabilize(), with the successor-list reconciliation of §IV-E.3).
+func (r *Ring) stabilize(n Handle) {
+	s := r.succList(n)[0]
+	if s == n {
+		// A ring of one: its own predecessor, if any, is the first node to
+		// have joined it, and (n, n) holds every other identifier.
+		if p := r.pred[n]; p != None && p != n {
+			r.setSuccessors(n, p, nil)
+			r.notify(n, p)
+		}
+		return
+	}
+	slot, _ := r.compose(MsgGetPredecessor)
+	r.net.Request(slot, n, s, r.cfg.RPCTimeout, cookie(cookieStabilize, int32(n)))
+}
+
+// onStabilizeReply handles the successor's answer: adopt its predecessor if
+// that node sits between us, rebuild the successor list from the
+// successor's, and notify the (possibly new) successor.
+func (r *Ring) onStabilizeReply(n, s Handle, m *Msg) {
+	if r.state[n] != Member || r.succList(n)[0] != s {
+		return // the successor changed while the question was out
+	}
+	target := s
+	if p := m.Node; p != None && p != n && r.space.Between(r.ids[n], r.ids[p], r.ids[s]) {
+		target = p
+		r.scratch = append(append(r.scratch[:0], s), m.List...)
+		r.setSuccessors(n, p, r.scratch)
+	} else {
+		r.setSuccessors(n, s, m.List)
+	}
+	r.notify(n, target)
+}
+
+// setSuccessors sets n's list to first followed by rest, truncated to r
+// entries and cut where it wraps back to n (a list never holds its owner).
+func (r *Ring) setSuccessors(n, first Handle, rest []Handle) {
+	l := r.succList(n)
+	l[0] = first
+	k := 1
+	for _, x := range rest {
+		if k == len(l) || x == n || x == None {
+			break
+		}
+		if x == first {
+			continue
+		}
+		l[k] = x
+		k++
+	}
+	for ; k < len(l); k++ {
+		l[k] = None
+	}
+	r.fingerTable(n)[0] = first
+}
+
+func (r *Ring) notify(n, target Handle) {
+	slot, _ := r.compose(MsgNotify)
+	r.net.Send(slot, n, target)
+}
+
+// onNotify: n thinks it might be our predecessor (ToN Fig. 6 notify()).
+func (r *Ring) onNotify(s, n Handle) {
+	if r.state[s] != Member || n == s {
+		return
+	}
+	if p := r.pred[s]; p == None || r.space.Between(r.ids[p], r.ids[n], r.ids[s]) {
+		r.pred[s] = n
+	}
+}
+
+// checkPredecessor pings the predecessor; a timeout clears it.
+func (r *Ring) checkPredecessor(n Handle) {
+	p := r.pred[n]
+	if p == None {
+		return
+	}
+	slot, _ := r.compose(MsgPing)
+	r.net.Request(slot, n, p, r.cfg.RPCTimeout, cookie(cookieCheckPredecessor, int32(n)))
+}
+
+// forget removes a peer that failed to answer from everything n knows:
+// predecessor, successor list (the next entry moves up) and fingers. If the
+// successor changed, n stabilizes with the new one at once.
+func (r *Ring) forget(n, dead Handle) {
+	if r.state[n] != Member || dead == n {
+		return
+	}
+	if r.pred[n] == dead {
+		r.pred[n] = None
+	}
+	f := r.fingerTable(n)
+	for i := range f {
+		if f[i] == dead {
+			f[i] = None
+		}
+	}
+	l := r.succList(n)
+	k := 0
+	for _, x := range l {
+		if x != dead {
+			l[k] = x
+			k++
+		}
+	}
+	if k == len(l) {
+		return
+	}
+	for j := k; j < len(l); j++ {
+		l[j] = None
+	}
+	if l[0] == None {
+		// Every successor is gone: n is cut off and becomes a ring of one.
+		l[0] = n
+	}
+	f[0] = l[0]
+	if l[0] != n {
+		r.stabilize(n)
+	}
+}
+
+// fixFingers refreshes fingers (ToN Fig. 6 fix_fingers()).
+func (r *Ring) fixFingers(n Handle) {
+	if r.fixing[n] {
+		return
+	}
+	i := int(r.nextFinger[n])
+	if r.cfg.FixFingers == FixAll {
+		i = 1
+	}
+	r.advanceFingers(n, r.succList(n)[0], i, true)
+}
+
+// advanceFingers walks the finger table from level i. A finger whose start
+// lies in (n, known], where known is the successor or the node a finger
+// lookup just returned for a lower start, is known without asking anyone:
+// known is the first node at or after every start in that range. The first
+// start beyond it needs a lookup, which is started if mayLookup (or always
+// in FixAll mode) and resumes the walk when it returns.
+func (r *Ring) advanceFingers(n, known Handle, i int, mayLookup bool) {
+	M := r.cfg.Bits
+	f := r.fingerTable(n)
+	nid := r.ids[n]
+	for ; i < M; i++ {
+		start := r.space.FingerStart(nid, i)
+		if known != None && r.space.BetweenIncl(nid, start, r.ids[known]) {
+			f[i] = known
+			continue
+		}
+		if !mayLookup && r.cfg.FixFingers == FixOne {
+			r.nextFinger[n] = uint8(i)
+			return
+		}
+		r.fixing[n] = true
+		r.nextFinger[n] = uint8(i)
+		r.startLookup(n, n, start, purposeFinger, uint8(i), 0)
+		return
+	}
+	r.nextFinger[n] = 1
+}
+
+// onFingerFound stores a finger lookup's answer and continues the walk.
+func (r *Ring) onFingerFound(n Handle, i int, owner Handle, ok bool) {
+	r.fixing[n] = false
+	if r.state[n] != Member {
+		return
+	}
+	if !ok {
+		r.nextFinger[n] = uint8((i + 1) % r.cfg.Bits)
+		if r.nextFinger[n] == 0 {
+			r.nextFinger[n] = 1
+		}
+		return
+	}
+	r.fingerTable(n)[i] = owner
+	r.advanceFingers(n, owner, i+1, false)
+}
+
+// onLeaveToSuccessor: our predecessor left and named its own predecessor.
+// The hand-over is conditional: a node that joined in between meanwhile
+// (correctness reference §4, scenario 14) is kept.
+func (r *Ring) onLeaveToSuccessor(s, leaver Handle, m *Msg) {
+	if r.state[s] == Member && r.pred[s] == leaver {
+		r.pred[s] = m.Node
+		if m.Node == s {
+			r.pred[s] = None
+		}
+	}
+}
+
+// onLeaveToPredecessor: our successor left and gave us its successor list.
+func (r *Ring) onLeaveToPredecessor(p, leaver Handle, m *Msg) {
+	if r.state[p] != Member || r.succList(p)[0] != leaver {
+		return
+	}
+	if len(m.List) == 0 || m.List[0] == p {
+		r.forget(p, leaver)
+		return
+	}
+	r.setSuccessors(p, m.List[0], m.List[1:])
+	r.scrub(p, leaver)
+}
+
+// scrub removes a departed node from n's fingers and predecessor.
+func (r *Ring) scrub(n, gone Handle) {
+	if r.pred[n] == gone {
+		r.pred[n] = None
+	}
+	f := r.fingerTable(n)
+	for i := 1; i < len(f); i++ {
+		if f[i] == gone {
+			f[i] = None
+		}
+	}
+}

@@ -1,0 +1,182 @@
+package chord
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/chordsim/chordsim/sim"
+)
+
+type collector struct{ res []LookupResult }
+
+func (c *collector) LookupDone(r *LookupResult) { c.res = append(c.res, *r) }
+
+// testRing builds a ring with constant 10 ms latency and no maintenance
+// unless cfg says otherwise.
+func testRing(t testing.TB, cfg Config, seed uint64) (*Ring, *sim.Scheduler, *collector) {
+	t.Helper()
+	s := sim.NewScheduler()
+	c := &collector{}
+	r, err := New(s, Options{Config: cfg, Net: sim.NetConfig{Latency: sim.Latency{Kind: sim.Constant, A: 10 * sim.Millisecond}}, Seed: seed, Observer: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, s, c
+}
+
+func staticConfig(m int) Config {
+	c := DefaultConfig()
+	c.Bits = m
+	c.StabilizeEvery, c.FixFingersEvery, c.CheckPredecessorEvery = 0, 0, 0
+	return c
+}
+
+func TestIdealBootstrapMatchesOracle(t *testing.T) {
+	for _, tc := range []struct{ m, n, r int }{{1, 1, 1}, {1, 2, 3}, {3, 8, 2}, {6, 5, 8}, {6, 64, 4}, {16, 300, 16}, {64, 1, 4}, {64, 1000, 16}} {
+		cfg := staticConfig(tc.m)
+		cfg.Successors = tc.r
+		r, _, _ := testRing(t, cfg, uint64(tc.n))
+		if err := r.BootstrapIdeal(tc.n); err != nil {
+			t.Fatalf("m=%d n=%d: %v", tc.m, tc.n, err)
+		}
+		if d := r.Divergence(); !d.Zero() {
+			t.Fatalf("m=%d n=%d r=%d: ideal bootstrap diverges from the oracle: %+v", tc.m, tc.n, tc.r, d)
+		}
+		if r.Oracle().Len() != tc.n {
+			t.Fatalf("m=%d: oracle holds %d members, want %d", tc.m, r.Oracle().Len(), tc.n)
+		}
+	}
+	r, _, _ := testRing(t, staticConfig(3), 1)
+	if err := r.BootstrapIdeal(9); err == nil {
+		t.Fatal("9 nodes fitted in a 3-bit space")
+	}
+}
+
+// lookupAll looks up keys from every member and returns the results in
+// order (tag = index).
+func lookupAll(t testing.TB, r *Ring, s *sim.Scheduler, c *collector, keys []ID) []LookupResult {
+	t.Helper()
+	c.res = c.res[:0]
+	tag := uint64(0)
+	o := r.Oracle()
+	for i := 0; i < o.Len(); i++ {
+		_, h := o.At(i)
+		for _, k := range keys {
+			r.Lookup(h, k, tag)
+			tag++
+		}
+	}
+	for r.InFlight() > 0 && s.Step() {
+	}
+	if len(c.res) != int(tag) {
+		t.Fatalf("%d lookups finished of %d", len(c.res), tag)
+	}
+	out := make([]LookupResult, tag)
+	for _, res := range c.res {
+		out[res.Tag] = res
+	}
+	return out
+}
+
+// edgeKeys are every member's ID, its neighbours, and the ends of the space
+// (correctness reference §4, scenario 15a), plus random keys.
+func edgeKeys(r *Ring, random int) []ID {
+	s := r.Space()
+	keys := []ID{0, s.Max()}
+	o := r.Oracle()
+	for i := 0; i < o.Len(); i++ {
+		id, _ := o.At(i)
+		keys = append(keys, id, s.Add(id, 1), s.Add(id, ^uint64(0)))
+	}
+	rng := sim.Stream(7, "keys")
+	for i := 0; i < random; i++ {
+		keys = append(keys, s.FromUint64(rng.Uint64()))
+	}
+	return keys
+}
+
+// On an ideal ring every lookup returns the oracle's owner, iterative and
+// recursive lookups agree on owners and hop counts, and hops never exceed N.
+func TestIdealRingLookupsAreCorrect(t *testing.T) {
+	for _, m := range []int{6, 16, 64} {
+		for _, n := range []int{1, 2, 3, 17, 64} {
+			if n > 1<<uint(m) {
+				continue
+			}
+			for _, routing := range []Routing{FingersOnly, FingersAndSuccessors} {
+				name := fmt.Sprintf("m=%d/n=%d/routing=%d", m, n, routing)
+				var byMode [2][]LookupResult
+				for mode, lm := range []LookupMode{Iterative, Recursive} {
+					cfg := staticConfig(m)
+					cfg.Successors = 4
+					cfg.Lookup, cfg.Routing = lm, routing
+					r, s, c := testRing(t, cfg, 11)
+					if err := r.BootstrapIdeal(n); err != nil {
+						t.Fatal(err)
+					}
+					res := lookupAll(t, r, s, c, edgeKeys(r, 40))
+					for _, x := range res {
+						if x.Outcome != Correct || x.Owner != r.Oracle().Successor(x.Key) {
+							t.Fatalf("%s mode %d: lookup of %d from %d gave %v owner %d, oracle %d", name, lm, x.Key, x.Origin, x.Outcome, x.Owner, r.Oracle().Successor(x.Key))
+						}
+						if x.Hops > n {
+							t.Fatalf("%s: %d hops on a ring of %d", name, x.Hops, n)
+						}
+					}
+					byMode[mode] = res
+				}
+				for i := range byMode[0] {
+					a, b := byMode[0][i], byMode[1][i]
+					if a.Owner != b.Owner || a.Hops != b.Hops {
+						t.Fatalf("%s: lookup %d: iterative (owner %d, %d hops) ≠ recursive (owner %d, %d hops)", name, i, a.Owner, a.Hops, b.Owner, b.Hops)
+					}
+					wantIter, wantRec := 2*a.Hops, a.Hops+1
+					if a.Hops == 0 {
+						wantRec = 0
+					}
+					if a.Messages != wantIter || b.Messages != wantRec {
+						t.Fatalf("%s: lookup %d with %d hops sent %d (iterative) and %d (recursive) messages, want %d and %d", name, i, a.Hops, a.Messages, b.Messages, wantIter, wantRec)
+					}
+				}
+			}
+		}
+	}
+}
+
+// Lookups that must not depend on fingers: with every finger above the
+// successor erased, lookups still reach the right owner by walking
+// successors (correctness reference §4, 15a, "fingers = successor only").
+func TestLookupsWithoutFingers(t *testing.T) {
+	for _, routing := range []Routing{FingersOnly, FingersAndSuccessors} {
+		cfg := staticConfig(16)
+		cfg.Routing = routing
+		r, s, c := testRing(t, cfg, 3)
+		if err := r.BootstrapIdeal(40); err != nil {
+			t.Fatal(err)
+		}
+		for h := Handle(0); h < Handle(r.Nodes()); h++ {
+			f := r.fingerTable(h)
+			for i := 1; i < len(f); i++ {
+				f[i] = None
+			}
+		}
+		for _, x := range lookupAll(t, r, s, c, edgeKeys(r, 10)) {
+			if x.Outcome != Correct {
+				t.Fatalf("routing %d: successor-only lookup of %d from %d: %v", routing, x.Key, x.Origin, x.Outcome)
+			}
+		}
+	}
+}
+
+// Latency of an iterative lookup with constant one-way delay d is 2·d per hop.
+func TestLookupLatency(t *testing.T) {
+	r, s, c := testRing(t, staticConfig(64), 5)
+	if err := r.BootstrapIdeal(100); err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range lookupAll(t, r, s, c, edgeKeys(r, 5)) {
+		if want := sim.Duration(x.Hops) * 20 * sim.Millisecond; x.Latency != want {
+			t.Fatalf("%d hops took %v, want %v", x.Hops, x.Latency, want)
+		}
+	}
+}

@@ -1,0 +1,249 @@
+package sim
+
+import (
+	"fmt"
+	"math/rand/v2"
+)
+
+// Endpoint is a network address: a dense integer handle. Endpoints are never
+// reused within a run, so a message to a node that died can never reach a
+// newcomer by mistake.
+type Endpoint int32
+
+// Request identifies an outstanding request so that its receiver (or any node
+// the request was forwarded to) can answer it with Reply. The zero value is
+// "no request": a one-way message.
+type Request struct {
+	slot int32 // pending-table slot + 1; 0 means none
+	gen  uint32
+}
+
+// Valid reports whether r names a request that expects a reply.
+func (r Request) Valid() bool { return r.slot != 0 }
+
+// Handler is the receiving side of a Network: the simulated hosts.
+type Handler[P any] interface {
+	// Deliver hands a message to a live endpoint. If req is valid the sender
+	// awaits an answer through Reply; msg is valid only during the call.
+	Deliver(to, from Endpoint, msg *P, req Request)
+	// Response hands a live requester the answer to its request. cookie is
+	// the value the requester gave to Request.
+	Response(to, from Endpoint, msg *P, cookie uint64)
+	// Timeout tells the requester that no answer came in time. It fires even
+	// if the requester itself has died meanwhile, so that per-request state
+	// can always be released; the handler decides what a dead requester does.
+	Timeout(requester, peer Endpoint, cookie uint64)
+}
+
+// NetConfig holds the network model's parameters.
+type NetConfig struct {
+	Latency Latency // one-way delay of every message
+	Loss    float64 // probability that a message is silently lost, in [0,1)
+}
+
+// NetStats counts what happened to messages.
+type NetStats struct {
+	Sent        uint64 // messages handed to the network
+	Delivered   uint64 // messages delivered to a live endpoint
+	DroppedDead uint64 // messages that arrived at a dead endpoint
+	DroppedLoss uint64 // messages lost at random
+	Timeouts    uint64 // requests that timed out
+}
+
+const (
+	evDeliver uint16 = iota
+	evTimeout
+)
+
+const chunkBits = 10 // messages are pooled in chunks of 1024 so pointers stay valid as the pool grows
+
+type envelope[P any] struct {
+	from, to Endpoint
+	req      Request
+	response bool
+	payload  P
+}
+
+type pending struct {
+	from, to Endpoint
+	gen      uint32
+	open     bool
+	cookie   uint64
+}
+
+// Network carries messages of payload type P between endpoints after a delay
+// drawn from its latency model. Messages to endpoints that are dead when the
+// message arrives are dropped. A Request carries a timeout; exactly one of
+// Response or Timeout reaches the requester for each request.
+//
+// Payload slots are pooled and reused, slices inside them included, so the
+// steady state allocates nothing: compose a message in the slot NewMessage
+// returns (reset what you reuse), then pass the slot to Send, Request or Reply.
+type Network[P any] struct {
+	sched   *Scheduler
+	owner   OwnerID
+	handler Handler[P]
+	cfg     NetConfig
+	latRng  *rand.Rand
+	lossRng *rand.Rand
+
+	alive   []bool
+	chunks  [][]envelope[P]
+	free    []int32
+	reqs    []pending
+	reqFree []int32
+	stats   NetStats
+}
+
+// NewNetwork creates a network that schedules on s, delivers to h, and draws
+// delays and losses from the given streams (pass distinct named streams so
+// that enabling loss does not change delays). cfg must have been validated.
+func NewNetwork[P any](s *Scheduler, h Handler[P], cfg NetConfig, latency, loss *rand.Rand) *Network[P] {
+	if cfg.Loss < 0 || cfg.Loss >= 1 {
+		panic(fmt.Sprintf("sim: loss rate %v outside [0,1)", cfg.Loss))
+	}
+	n := &Network[P]{sched: s, handler: h, cfg: cfg, latRng: latency, lossRng: loss}
+	n.owner = s.Register(n)
+	return n
+}
+
+// Stats returns the message counters.
+func (n *Network[P]) Stats() NetStats { return n.stats }
+
+// SetAlive marks an endpoint up or down. A new endpoint starts down.
+func (n *Network[P]) SetAlive(e Endpoint, up bool) {
+	for int(e) >= len(n.alive) {
+		n.alive = append(n.alive, false)
+	}
+	n.alive[e] = up
+}
+
+// Alive reports whether e is up.
+func (n *Network[P]) Alive(e Endpoint) bool { return int(e) < len(n.alive) && n.alive[e] }
+
+// NewMessage returns a free payload slot and a pointer to its payload. The
+// payload keeps whatever the slot held last (so slices keep their capacity);
+// the caller resets it. The pointer is valid until the slot is sent.
+func (n *Network[P]) NewMessage() (int32, *P) {
+	if len(n.free) == 0 {
+		base := int32(len(n.chunks)) << chunkBits
+		n.chunks = append(n.chunks, make([]envelope[P], 1<<chunkBits))
+		for i := int32(1<<chunkBits) - 1; i >= 0; i-- {
+			n.free = append(n.free, base+i)
+		}
+	}
+	slot := n.free[len(n.free)-1]
+	n.free = n.free[:len(n.free)-1]
+	return slot, &n.env(slot).payload
+}
+
+func (n *Network[P]) env(slot int32) *envelope[P] {
+	return &n.chunks[slot>>chunkBits][slot&(1<<chunkBits-1)]
+}
+
+// Send sends the message in slot from one endpoint to another, one way.
+func (n *Network[P]) Send(slot int32, from, to Endpoint) {
+	e := n.env(slot)
+	e.from, e.to, e.req, e.response = from, to, Request{}, false
+	n.transmit(slot)
+}
+
+// Request sends the message in slot and waits up to timeout for an answer.
+// cookie comes back with the Response or Timeout so the requester can tell
+// its requests apart.
+func (n *Network[P]) Request(slot int32, from, to Endpoint, timeout Duration, cookie uint64) {
+	var idx int32
+	if len(n.reqFree) > 0 {
+		idx = n.reqFree[len(n.reqFree)-1]
+		n.reqFree = n.reqFree[:len(n.reqFree)-1]
+	} else {
+		n.reqs = append(n.reqs, pending{})
+		idx = int32(len(n.reqs) - 1)
+	}
+	p := &n.reqs[idx]
+	p.gen++
+	p.from, p.to, p.open, p.cookie = from, to, true, cookie
+	e := n.env(slot)
+	e.from, e.to, e.req, e.response = from, to, Request{slot: idx + 1, gen: p.gen}, false
+	n.sched.After(timeout, n.owner, evTimeout, idx, uint64(p.gen))
+	n.transmit(slot)
+}
+
+// Reply answers request req from endpoint from with the message in slot. Any
+// endpoint may answer (a recursive lookup is answered by its last hop). A
+// reply to a request that already timed out or was answered is dropped when
+// it arrives.
+func (n *Network[P]) Reply(slot int32, from Endpoint, req Request) {
+	if !req.Valid() {
+		panic("sim: Reply to a one-way message")
+	}
+	p := &n.reqs[req.slot-1]
+	e := n.env(slot)
+	e.from, e.to, e.req, e.response = from, p.from, req, true
+	if p.gen != req.gen || !p.open {
+		// The requester gave up already; the reply would be ignored.
+		n.stats.Sent++
+		n.release(slot)
+		return
+	}
+	n.transmit(slot)
+}
+
+// Outstanding reports whether request req is still waiting for an answer.
+func (n *Network[P]) Outstanding(req Request) bool {
+	if !req.Valid() {
+		return false
+	}
+	p := &n.reqs[req.slot-1]
+	return p.gen == req.gen && p.open
+}
+
+func (n *Network[P]) transmit(slot int32) {
+	n.stats.Sent++
+	if n.cfg.Loss > 0 && n.lossRng.Float64() < n.cfg.Loss {
+		n.stats.DroppedLoss++
+		n.release(slot)
+		return
+	}
+	n.sched.After(n.cfg.Latency.Sample(n.latRng), n.owner, evDeliver, slot, 0)
+}
+
+func (n *Network[P]) release(slot int32) { n.free = append(n.free, slot) }
+
+// Fire implements Owner: message arrivals and request deadlines.
+func (n *Network[P]) Fire(ev *Event) {
+	switch ev.Kind {
+	case evDeliver:
+		slot := ev.Ref
+		e := n.env(slot)
+		if !n.Alive(e.to) {
+			n.stats.DroppedDead++
+			n.release(slot)
+			return
+		}
+		if e.response {
+			p := &n.reqs[e.req.slot-1]
+			if p.gen != e.req.gen || !p.open {
+				n.release(slot) // late: the request already timed out
+				return
+			}
+			p.open = false
+			n.reqFree = append(n.reqFree, e.req.slot-1)
+			n.stats.Delivered++
+			n.handler.Response(e.to, e.from, &e.payload, p.cookie)
+		} else {
+			n.stats.Delivered++
+			n.handler.Deliver(e.to, e.from, &e.payload, e.req)
+		}
+		n.release(slot)
+	case evTimeout:
+		p := &n.reqs[ev.Ref]
+		if p.gen != uint32(ev.Arg) || !p.open {
+			return // answered in time: a lazily cancelled deadline
+		}
+		p.open = false
+		n.reqFree = append(n.reqFree, ev.Ref)
+		n.stats.Timeouts++
+		n.handler.Timeout(p.from, p.to, p.cookie)
+	}
+}

@@ -1,0 +1,190 @@
+package sim
+
+import (
+	"math/rand/v2"
+	"sort"
+	"testing"
+)
+
+type recorder struct {
+	s   *Scheduler
+	id  OwnerID
+	got []Event
+}
+
+func (r *recorder) Fire(ev *Event) {
+	if ev.At != r.s.Now() {
+		panic("clock not advanced to the event")
+	}
+	r.got = append(r.got, *ev)
+}
+
+// The queue must fire events in (time, scheduling order), whatever the heap
+// does internally: compare with a stable sort of the same events.
+func TestSchedulerTotalOrder(t *testing.T) {
+	for seed := uint64(0); seed < 50; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 1))
+		s := NewScheduler()
+		r := &recorder{s: s}
+		r.id = s.Register(r)
+		var want []Event
+		n := 1 + rng.IntN(2000)
+		for i := 0; i < n; i++ {
+			at := Time(rng.IntN(50)) // many ties on purpose
+			s.At(at, r.id, 0, int32(i), 0)
+			want = append(want, Event{At: at, Ref: int32(i)})
+		}
+		sort.SliceStable(want, func(a, b int) bool { return want[a].At < want[b].At })
+		s.Run()
+		if len(r.got) != len(want) {
+			t.Fatalf("seed %d: fired %d of %d events", seed, len(r.got), len(want))
+		}
+		for i := range want {
+			if r.got[i].At != want[i].At || r.got[i].Ref != want[i].Ref {
+				t.Fatalf("seed %d: event %d is (t=%d ref=%d), want (t=%d ref=%d)", seed, i, r.got[i].At, r.got[i].Ref, want[i].At, want[i].Ref)
+			}
+		}
+	}
+}
+
+// Events scheduled while firing interleave correctly with queued ones.
+type chain struct {
+	s    *Scheduler
+	id   OwnerID
+	log  []int32
+	left int
+}
+
+func (c *chain) Fire(ev *Event) {
+	c.log = append(c.log, ev.Ref)
+	if c.left > 0 {
+		c.left--
+		c.s.After(0, c.id, 0, ev.Ref+100, 0) // same time: after everything already queued at this time
+	}
+}
+
+func TestSchedulerSameTimeFIFO(t *testing.T) {
+	s := NewScheduler()
+	c := &chain{s: s, left: 1}
+	c.id = s.Register(c)
+	s.At(5, c.id, 0, 1, 0)
+	s.At(5, c.id, 0, 2, 0)
+	s.Run()
+	want := []int32{1, 2, 101}
+	if len(c.log) != len(want) {
+		t.Fatalf("log %v, want %v", c.log, want)
+	}
+	for i := range want {
+		if c.log[i] != want[i] {
+			t.Fatalf("log %v, want %v", c.log, want)
+		}
+	}
+}
+
+func TestRunUntilAndStop(t *testing.T) {
+	s := NewScheduler()
+	r := &recorder{s: s}
+	r.id = s.Register(r)
+	for i := 1; i <= 10; i++ {
+		s.At(Time(i*10), r.id, 0, int32(i), 0)
+	}
+	if !s.RunUntil(35) {
+		t.Fatal("RunUntil(35) did not reach 35")
+	}
+	if len(r.got) != 3 || s.Now() != 35 {
+		t.Fatalf("after RunUntil(35): fired %d, now %d; want 3 and 35", len(r.got), s.Now())
+	}
+	if s.Pending() != 7 {
+		t.Fatalf("pending %d, want 7", s.Pending())
+	}
+	s.Run()
+	if len(r.got) != 10 || s.Fired() != 10 {
+		t.Fatalf("fired %d (counter %d), want 10", len(r.got), s.Fired())
+	}
+}
+
+func TestSchedulingInThePastPanics(t *testing.T) {
+	s := NewScheduler()
+	r := &recorder{s: s}
+	r.id = s.Register(r)
+	s.At(10, r.id, 0, 0, 0)
+	s.Run()
+	defer func() {
+		if recover() == nil {
+			t.Fatal("scheduling before now did not panic")
+		}
+	}()
+	s.At(5, r.id, 0, 0, 0)
+}
+
+// pinger keeps a steady population of events in the queue: each event
+// reschedules itself at a pseudo-random distance, like timers and messages
+// in a running simulation.
+type pinger struct {
+	s  *Scheduler
+	id OwnerID
+	x  uint64
+}
+
+func (p *pinger) Fire(ev *Event) {
+	p.x = p.x*6364136223846793005 + 1442695040888963407
+	p.s.After(Duration(1+p.x>>54), p.id, ev.Kind, ev.Ref, ev.Arg)
+}
+
+// BenchmarkScheduler measures one schedule plus one dispatch in the steady
+// state with 10,000 pending events. It must report 0 allocs/op.
+func BenchmarkScheduler(b *testing.B) {
+	for _, pending := range []int{100, 10_000, 1_000_000} {
+		b.Run(itoa(pending), func(b *testing.B) {
+			s := NewScheduler()
+			p := &pinger{s: s}
+			p.id = s.Register(p)
+			for i := 0; i < pending; i++ {
+				s.At(Time(i), p.id, 0, int32(i), 0)
+			}
+			for i := 0; i < pending; i++ { // warm the heap's capacity
+				s.Step()
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				s.Step()
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}
+
+func itoa(n int) string {
+	if n >= 1_000_000 {
+		return "pending=" + string(rune('0'+n/1_000_000)) + "M"
+	}
+	if n >= 1000 {
+		return "pending=" + itoa3(n/1000) + "k"
+	}
+	return "pending=" + itoa3(n)
+}
+
+func itoa3(n int) string {
+	s := ""
+	for n > 0 || s == "" {
+		s = string(rune('0'+n%10)) + s
+		n /= 10
+	}
+	return s
+}
+
+func TestSchedulerSteadyStateAllocatesNothing(t *testing.T) {
+	s := NewScheduler()
+	p := &pinger{s: s}
+	p.id = s.Register(p)
+	for i := 0; i < 1000; i++ {
+		s.At(Time(i), p.id, 0, int32(i), 0)
+	}
+	for i := 0; i < 1000; i++ {
+		s.Step()
+	}
+	if a := testing.AllocsPerRun(10000, func() { s.Step() }); a != 0 {
+		t.Fatalf("Step allocates %v times per event, want 0", a)
+	}
+}
