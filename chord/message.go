@@ -7,17 +7,17 @@ type MsgKind uint8
 
 // The protocol's messages.
 const (
-	MsgFindSuccessor         MsgKind = iota // iterative lookup step: "who is next for Key?"
-	MsgFindSuccessorReply                   // Done with the owner, or the next hop
-	MsgLookupForward                        // recursive lookup, passed hop to hop
-	MsgLookupReply                          // recursive lookup's answer to the initiator
-	MsgGetPredecessor                       // stabilize: "who is your predecessor, and your successors?"
-	MsgGetPredecessorReply                  // the predecessor and the successor list
-	MsgNotify                               // "I might be your predecessor"
-	MsgPing                                 // check_predecessor
-	MsgPong                                 // its answer
-	MsgLeaveToSuccessor                     // graceful leave: "your new predecessor is Node"
-	MsgLeaveToPredecessor                   // graceful leave: "your new successors are List"
+	MsgFindSuccessor       MsgKind = iota // iterative lookup step: "who is next for Key?"
+	MsgFindSuccessorReply                 // Done with the owner, or the next hop
+	MsgLookupForward                      // recursive lookup, passed hop to hop
+	MsgLookupReply                        // recursive lookup's answer to the initiator
+	MsgGetPredecessor                     // stabilize: "who is your predecessor, and your successors?"
+	MsgGetPredecessorReply                // the predecessor and the successor list
+	MsgNotify                             // "I might be your predecessor"
+	MsgPing                               // check_predecessor
+	MsgPong                               // its answer
+	MsgLeaveToSuccessor                   // graceful leave: "your new predecessor is Node"
+	MsgLeaveToPredecessor                 // graceful leave: "your new successors are List"
 	numMsgKinds
 )
 

@@ -27,11 +27,11 @@ func (s State) String() string { return stateNames[s] }
 
 // Options configure a Ring.
 type Options struct {
-	Config   Config
-	Net      sim.NetConfig
-	Seed     uint64 // the run's seed; every stream of the ring derives from it
-	UniformIDs bool // draw identifiers uniformly instead of hashing node addresses with SHA-1
-	Observer Observer
+	Config     Config
+	Net        sim.NetConfig
+	Seed       uint64 // the run's seed; every stream of the ring derives from it
+	UniformIDs bool   // draw identifiers uniformly instead of hashing node addresses with SHA-1
+	Observer   Observer
 }
 
 // Ring is one simulated Chord network: every node's protocol state, the

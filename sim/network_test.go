@@ -156,7 +156,7 @@ func (h *twiceHost) Deliver(to, from Endpoint, m *pmsg, req Request) {
 	}
 }
 func (h *twiceHost) Response(to, from Endpoint, m *pmsg, c uint64) { h.responses++ }
-func (h *twiceHost) Timeout(r, p Endpoint, c uint64)              { h.timeouts++ }
+func (h *twiceHost) Timeout(r, p Endpoint, c uint64)               { h.timeouts++ }
 
 // echo answers every request, so a request/response pair keeps one exchange
 // in flight forever: the network's steady state.

@@ -1,0 +1,264 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+
+	"github.com/chordsim/chordsim/experiments"
+	"github.com/chordsim/chordsim/experiments/config"
+)
+
+var errHelp = errors.New("help shown")
+
+// newFlags returns a flag set that reports its own errors as usage errors.
+func newFlags(name, usage string, stdout io.Writer) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {
+		fmt.Fprint(stdout, usage)
+		fmt.Fprintln(stdout, "\nFlags:")
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	return fs
+}
+
+func parseFlags(fs *pflag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			fs.Usage()
+			return errHelp
+		}
+		return usagef("%s: %v; run 'chordsim %s --help'", fs.Name(), err, fs.Name())
+	}
+	return nil
+}
+
+const runUsage = `Usage: chordsim run CONFIG.yaml [flags]
+
+Runs an experiment config: every sweep point (list-valued fields) × replicates,
+in parallel, and writes results.csv, hops.csv, summary.json and config.yaml
+(the resolved config) into --out.
+`
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("run", runUsage, stdout)
+	out := fs.String("out", "results", "output folder")
+	seed := fs.String("seed", "", "master seed (overrides the config's seed)")
+	sets := fs.StringArray("set", nil, "override a config field: path=value, or path=[v1,v2] for a sweep (repeatable)")
+	workers := fs.Int("workers", 0, "parallel runs (0: one per core)")
+	fields := fs.Bool("fields", false, "list every config field with its default and unit, and exit")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *fields {
+		d := experiments.Defaults()
+		fmt.Fprint(stdout, config.MarkdownTable(&d))
+		return nil
+	}
+	if fs.NArg() != 1 {
+		return usagef("run needs exactly one config file, got %d arguments; usage: chordsim run CONFIG.yaml [--out DIR]", fs.NArg())
+	}
+	path := fs.Arg(0)
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return usagef("config file %s cannot be read: %v", path, errors.Unwrap(err))
+	}
+	cfg, axes, err := experiments.Parse(src, path)
+	if err != nil {
+		return usageError{err}
+	}
+	plan, err := overrides(cfg, axes, *seed, *sets)
+	if err != nil {
+		return err
+	}
+	return execute(ctx, plan, *out, *workers, nil, stderr, stdout)
+}
+
+// overrides applies --seed and --set to a decoded config and validates the
+// resulting sweep.
+func overrides(cfg experiments.Config, axes []config.Axis, seed string, sets []string) (*experiments.Plan, error) {
+	if seed != "" {
+		v, err := strconv.ParseUint(seed, 10, 64)
+		if err != nil {
+			return nil, usagef("--seed %q is not a whole number between 0 and 18446744073709551615", seed)
+		}
+		cfg.Seed = v
+	}
+	for _, s := range sets {
+		path, values, err := config.ParseSet(s)
+		if err == nil {
+			axes, err = config.Set(&cfg, axes, path, values)
+		}
+		if err != nil {
+			return nil, usagef("--set %s: %v", s, err)
+		}
+	}
+	plan, err := experiments.NewPlan(cfg, axes)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return plan, nil
+}
+
+// execute runs a plan into dir and writes its outputs (and figures, if b is
+// a built-in experiment).
+func execute(ctx context.Context, plan *experiments.Plan, dir string, workers int, b *experiments.Builtin, stderr, stdout io.Writer) error {
+	if err := experiments.PrepareOutDir(dir); err != nil {
+		return usageError{err}
+	}
+	start := time.Now()
+	progress, finish := newProgress(stderr, plan.Runs(), plan.Base.Experiment)
+	outcome, runErr := experiments.Execute(ctx, plan, workers, progress)
+	finish()
+	interrupted := runErr != nil && ctx.Err() != nil
+	if runErr != nil && !interrupted {
+		return runErr
+	}
+	if err := experiments.WriteOutputs(dir, outcome); err != nil {
+		return err
+	}
+	if b != nil && !interrupted {
+		if err := b.Figures(dir, outcome); err != nil {
+			return err
+		}
+	}
+	if interrupted {
+		fmt.Fprintf(stderr, "chordsim: interrupted: %d of %d runs finished; their results are in %s\n", outcome.Finished(), plan.Runs(), dir)
+		return errInterrupted
+	}
+	fmt.Fprintf(stdout, "%s: %d runs (%d points × %d replicates) in %.1fs → %s\n", plan.Base.Experiment, plan.Runs(), len(plan.Points), plan.Base.Replicates, time.Since(start).Seconds(), dir)
+	return nil
+}
+
+// newProgress shows a progress bar on stderr when it is a terminal, and
+// nothing otherwise (logs and CI stay clean).
+func newProgress(stderr io.Writer, total int, name string) (func(int), func()) {
+	f, ok := stderr.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil, func() {}
+	}
+	bar := progressbar.NewOptions(total,
+		progressbar.OptionSetWriter(stderr),
+		progressbar.OptionSetDescription(name),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetElapsedTime(true),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionClearOnFinish(),
+	)
+	return func(done int) { bar.Set(done) }, func() { bar.Finish() }
+}
+
+const reproUsage = `Usage: chordsim repro [FIGURE ...] [flags]
+
+Reproduces figures of the Chord paper (all of them if none is named; see
+'chordsim list'). With one figure, its outputs go into --out; with several,
+each goes into --out/FIGURE. Besides the run outputs, each figure writes its
+plots into plots/ and a table of ours against the paper's numbers.
+`
+
+func cmdRepro(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("repro", reproUsage, stdout)
+	out := fs.String("out", "results", "output folder")
+	scale := fs.String("scale", "paper", "size of the runs: quick (reduced, seconds) or paper (the paper's sizes)")
+	seed := fs.String("seed", "", "master seed (overrides the built-in seed)")
+	workers := fs.Int("workers", 0, "parallel runs (0: one per core)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	var builtins []*experiments.Builtin
+	if fs.NArg() == 0 {
+		builtins = experiments.Builtins
+	}
+	for _, name := range fs.Args() {
+		b, err := experiments.FindBuiltin(name)
+		if err != nil {
+			return usageError{err}
+		}
+		builtins = append(builtins, b)
+	}
+	// Validate everything before running anything.
+	plans := make([]*experiments.Plan, len(builtins))
+	for i, b := range builtins {
+		cfg, axes, err := b.Load(*scale)
+		if err != nil {
+			return usageError{err}
+		}
+		if plans[i], err = overrides(cfg, axes, *seed, nil); err != nil {
+			return err
+		}
+	}
+	for i, b := range builtins {
+		dir := *out
+		if len(builtins) > 1 {
+			dir = filepath.Join(*out, b.Name)
+		}
+		if err := execute(ctx, plans[i], dir, *workers, b, stderr, stdout); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func cmdList(args []string, stdout io.Writer) error {
+	fs := newFlags("list", "Usage: chordsim list\n\nNames the built-in experiments that 'chordsim repro' runs.\n", stdout)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("list takes no arguments")
+	}
+	for _, b := range experiments.Builtins {
+		fmt.Fprintf(stdout, "%-10s %s\n", b.Name, b.Description)
+	}
+	return nil
+}
+
+const benchUsage = `Usage: chordsim bench [flags]
+
+Measures the simulator on a fixed scenario: an ideal ring (m = 64, r = 16,
+uniform IDs) answering lookups with exponential 50 ms latency. Prints the
+build time, bytes per node, events and lookups per wall-clock second, and the
+process's peak memory.
+`
+
+func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlags("bench", benchUsage, stdout)
+	nodes := fs.Int("nodes", 1<<16, "ring size")
+	lookups := fs.Int("lookups", 1_000_000, "lookups to answer")
+	seed := fs.Uint64("seed", 1, "master seed")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("bench takes no arguments, got %q", strings.Join(fs.Args(), " "))
+	}
+	cfg := experiments.BenchConfig(*nodes, *lookups, *seed)
+	if err := cfg.Validate(); err != nil {
+		return usagef("bench: %v", err)
+	}
+	r, err := experiments.Bench(ctx, *nodes, *lookups, *seed)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "nodes            %d\n", r.Nodes)
+	fmt.Fprintf(stdout, "build            %.3f s\n", r.Build.Seconds())
+	fmt.Fprintf(stdout, "bytes/node       %.0f\n", r.BytesPerNode)
+	fmt.Fprintf(stdout, "lookups          %d in %.3f s (%.0f lookups/s), mean %.2f hops, %d failed\n", r.Lookups, r.Lookup.Seconds(), float64(r.Lookups)/r.Lookup.Seconds(), r.MeanHops, r.FailedLookups)
+	fmt.Fprintf(stdout, "events           %d (%.0f events/s)\n", r.Events, float64(r.Events)/r.Lookup.Seconds())
+	fmt.Fprintf(stdout, "total            %.3f s\n", (r.Build + r.Lookup).Seconds())
+	fmt.Fprintf(stdout, "peak memory      %.1f MiB\n", float64(r.PeakRSS)/(1<<20))
+	return nil
+}

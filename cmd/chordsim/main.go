@@ -1,0 +1,132 @@
+// Command chordsim runs deterministic simulations of Chord rings: experiment
+// configs (run), the Chord paper's figures (repro), and the simulator's own
+// benchmark (bench). Run it with --help, or see README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+)
+
+// Exit statuses.
+const (
+	exitOK          = 0
+	exitFailed      = 1   // a run failed
+	exitUsage       = 2   // bad command line, config or output folder
+	exitInterrupted = 130 // stopped by Ctrl-C; finished runs were written
+)
+
+// usageError marks problems with the user's input: exit status 2.
+type usageError struct{ err error }
+
+func (u usageError) Error() string { return u.err.Error() }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// errInterrupted is returned after an interrupted sweep wrote what finished.
+var errInterrupted = errors.New("interrupted")
+
+const topUsage = `chordsim: a deterministic discrete-event simulator of Chord rings
+
+Usage:
+  chordsim run CONFIG.yaml [--out DIR] [--seed N] [--set path=value ...]
+  chordsim repro [FIGURE ...] [--scale quick|paper] [--out DIR]
+  chordsim list
+  chordsim bench [--nodes N] [--lookups L]
+  chordsim version
+
+Commands:
+  run      run an experiment config (a sweep of points × replicates)
+  repro    reproduce figures of the Chord paper (default: all of them)
+  list     name the built-in experiments
+  bench    measure the simulator's speed and memory on a fixed scenario
+  version  print the version
+
+Run 'chordsim COMMAND --help' for a command's flags.
+`
+
+func main() {
+	os.Exit(mainWithArgs(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// mainWithArgs runs the command line and returns the exit status.
+func mainWithArgs(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if len(args) == 0 {
+		fmt.Fprint(stderr, topUsage)
+		return exitUsage
+	}
+	var err error
+	switch args[0] {
+	case "run":
+		err = cmdRun(ctx, args[1:], stdout, stderr)
+	case "repro":
+		err = cmdRepro(ctx, args[1:], stdout, stderr)
+	case "list":
+		err = cmdList(args[1:], stdout)
+	case "bench":
+		err = cmdBench(ctx, args[1:], stdout)
+	case "version":
+		fmt.Fprintln(stdout, "chordsim", version())
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, topUsage)
+	default:
+		err = usagef("unknown command %q; run 'chordsim --help' to see the commands", args[0])
+	}
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errHelp):
+		return exitOK
+	case errors.Is(err, errInterrupted):
+		return exitInterrupted
+	}
+	var u usageError
+	for _, line := range splitLines(err.Error()) {
+		fmt.Fprintln(stderr, "chordsim:", line)
+	}
+	if errors.As(err, &u) {
+		return exitUsage
+	}
+	return exitFailed
+}
+
+func splitLines(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, s[start:])
+}
+
+// version is the module version when built from a tagged module, else the
+// VCS revision if the build recorded one, else "devel".
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
+	}
+	v := bi.Main.Version
+	if v == "" || v == "(devel)" {
+		v = "devel"
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += "+" + s.Value[:12]
+		}
+	}
+	return v + " (" + bi.GoVersion + ")"
+}

@@ -1,0 +1,90 @@
+package experiments
+
+import (
+	"context"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/chordsim/chordsim/sim"
+)
+
+// BenchResult is what `chordsim bench` measures: wall-clock figures of the
+// simulator itself (never of the simulated system).
+type BenchResult struct {
+	Nodes, Lookups int
+	Build          time.Duration // ideal bootstrap of the ring
+	Lookup         time.Duration // issuing and answering the lookups
+	Events         uint64        // events processed in the lookup phase
+	BytesPerNode   float64       // heap held by the ring after the build, per node
+	PeakRSS        uint64        // peak resident memory of the process (Linux), bytes
+	MeanHops       float64
+	FailedLookups  int
+}
+
+// BenchConfig is the fixed benchmark scenario: an ideal ring with m = 64,
+// r = 16, exponential 50 ms latency, iterative lookups, no maintenance, and
+// lookups arriving fast enough that many are in flight at once.
+func BenchConfig(nodes, lookups int, seed uint64) Config {
+	c := Defaults()
+	c.Experiment = "bench"
+	c.Seed = seed
+	c.N = nodes
+	c.IDs = "uniform"
+	c.Chord.StabilizeEvery, c.Chord.FixFingersEvery, c.Chord.CheckPredecessorEvery = 0, 0, 0
+	c.Workload.Lookups = lookups
+	c.Workload.LookupRate = 100_000
+	return c
+}
+
+// Bench runs the benchmark scenario once and measures it.
+func Bench(ctx context.Context, nodes, lookups int, seed uint64) (*BenchResult, error) {
+	cfg := BenchConfig(nodes, lookups, seed)
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	var built time.Time
+	var eventsAtBuild uint64
+	start := time.Now()
+	res, err := run(ctx, &cfg, ReplicateSeed(seed, 0), func(s *sim.Scheduler) {
+		built = time.Now()
+		eventsAtBuild = s.Fired()
+		runtime.ReadMemStats(&after)
+	})
+	if err != nil {
+		return nil, err
+	}
+	end := time.Now()
+	b := &BenchResult{
+		Nodes: nodes, Lookups: lookups,
+		Build: built.Sub(start), Lookup: end.Sub(built),
+		Events:        res.Events - eventsAtBuild,
+		BytesPerNode:  float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / float64(nodes),
+		PeakRSS:       peakRSS(),
+		MeanHops:      res.Hops.Mean(),
+		FailedLookups: failed(res),
+	}
+	return b, nil
+}
+
+// peakRSS reads the process's high-water resident set size from Linux's
+// /proc; elsewhere it reports the Go runtime's reservation instead.
+func peakRSS() uint64 {
+	if b, err := os.ReadFile("/proc/self/status"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
+				if kb, err := strconv.ParseUint(f[1], 10, 64); err == nil {
+					return kb * 1024
+				}
+			}
+		}
+	}
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.Sys
+}

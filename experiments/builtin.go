@@ -1,0 +1,185 @@
+package experiments
+
+import (
+	"embed"
+	"fmt"
+	"math"
+	"path/filepath"
+	"sort"
+	"strconv"
+
+	"github.com/chordsim/chordsim/experiments/config"
+	"github.com/chordsim/chordsim/metrics"
+)
+
+//go:embed builtin/*.yaml
+var builtinFS embed.FS
+
+// Scales of the built-in reproductions.
+var Scales = []string{"quick", "paper"}
+
+// Builtin is a built-in experiment: a reproduction of a paper figure.
+type Builtin struct {
+	Name        string
+	Description string
+	// quick lists the overrides (path, values) that shrink the paper-scale
+	// config for --scale quick.
+	quick [][2]string
+	// figures writes the figure's plots and comparison tables into dir.
+	figures func(dir string, o *Outcome) error
+}
+
+// Builtins lists the built-in experiments in the order `chordsim list`
+// shows them.
+var Builtins = []*Builtin{
+	{
+		Name:        "pathlen",
+		Description: "S01 Fig. 10: mean, 1st and 99th percentile of the lookup path length vs N = 2^3..2^14 on ideal rings, and the PDF of path length at N = 2^12",
+		quick:       [][2]string{{"n", "[8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096]"}, {"replicates", "3"}, {"workload.lookups", "20000"}},
+		figures:     pathlenFigures,
+	},
+}
+
+// FindBuiltin returns the built-in experiment called name.
+func FindBuiltin(name string) (*Builtin, error) {
+	for _, b := range Builtins {
+		if b.Name == name {
+			return b, nil
+		}
+	}
+	names := ""
+	for i, b := range Builtins {
+		if i > 0 {
+			names += ", "
+		}
+		names += b.Name
+	}
+	return nil, fmt.Errorf("no built-in experiment %q; choose one of %s (see 'chordsim list')", name, names)
+}
+
+// Load returns the experiment's config at the given scale.
+func (b *Builtin) Load(scale string) (Config, []config.Axis, error) {
+	src, err := builtinFS.ReadFile("builtin/" + b.Name + ".yaml")
+	if err != nil {
+		panic("experiments: missing embedded config for " + b.Name)
+	}
+	cfg, axes, err := Parse(src, b.Name+".yaml")
+	if err != nil {
+		panic("experiments: embedded config " + b.Name + " is invalid: " + err.Error())
+	}
+	switch scale {
+	case "paper":
+	case "quick":
+		for _, o := range b.quick {
+			path, values, err := config.ParseSet(o[0] + "=" + o[1])
+			if err == nil {
+				axes, err = config.Set(&cfg, axes, path, values)
+			}
+			if err != nil {
+				panic("experiments: quick override of " + b.Name + ": " + err.Error())
+			}
+		}
+	default:
+		return Config{}, nil, fmt.Errorf("--scale %q is not one of quick, paper", scale)
+	}
+	return cfg, axes, nil
+}
+
+// Figures writes the experiment's plots (into dir/plots) and comparison
+// tables (into dir).
+func (b *Builtin) Figures(dir string, o *Outcome) error { return b.figures(dir, o) }
+
+// Parse decodes a YAML config onto the defaults.
+func Parse(src []byte, filename string) (Config, []config.Axis, error) {
+	cfg := Defaults()
+	axes, err := config.Decode(src, filename, &cfg)
+	if err != nil {
+		return Config{}, nil, err
+	}
+	return cfg, axes, nil
+}
+
+// pathlenFigures draws S01 Fig. 10 (a) and (b) and writes
+// paper_comparison.csv: ours against the published numbers per N.
+func pathlenFigures(dir string, o *Outcome) error {
+	type row struct {
+		n             int
+		mean, p1, p99 float64
+		lookups       uint64
+		point         int
+	}
+	var rows []row
+	for pi := range o.Plan.Points {
+		h := o.PooledHops(pi)
+		if h.N() == 0 {
+			continue
+		}
+		rows = append(rows, row{n: o.Plan.Points[pi].Config.N, mean: h.Mean(), p1: float64(h.Quantile(0.01)), p99: float64(h.Quantile(0.99)), lookups: h.N(), point: pi})
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].n < rows[j].n })
+	if len(rows) == 0 {
+		return nil
+	}
+	ours := metrics.Series{Label: "chordsim mean (1st–99th pct)", Style: metrics.LinePoints}
+	paper := metrics.Series{Label: "S01 Fig. 10 mean (1st–99th pct)", Style: metrics.Points}
+	half := metrics.Series{Label: "½·log2 N", Style: metrics.Dashed}
+	table := &metrics.Table{Columns: []string{"n", "lookups", "mean_hops", "paper_mean_hops", "mean_diff", "mean_within_0.1", "p1_hops", "paper_p1_hops", "p99_hops", "paper_p99_hops", "percentiles_equal"}}
+	for _, r := range rows {
+		ours.X = append(ours.X, float64(r.n))
+		ours.Y = append(ours.Y, r.mean)
+		ours.YLow = append(ours.YLow, r.p1)
+		ours.YHigh = append(ours.YHigh, r.p99)
+		half.X = append(half.X, float64(r.n))
+		half.Y = append(half.Y, 0.5*math.Log2(float64(r.n)))
+		cells := []metrics.Cell{metrics.Int(int64(r.n)), metrics.Int(int64(r.lookups)), metrics.Float(r.mean)}
+		found := false
+		for _, f := range fig10 {
+			if f.N != r.n {
+				continue
+			}
+			found = true
+			// Offset the paper's points a little to the right so both error bars show.
+			paper.X = append(paper.X, float64(r.n)*1.08)
+			paper.Y = append(paper.Y, f.Mean)
+			paper.YLow = append(paper.YLow, float64(f.P1))
+			paper.YHigh = append(paper.YHigh, float64(f.P99))
+			diff := r.mean - f.Mean
+			cells = append(cells, metrics.Float(f.Mean), metrics.Float(diff), metrics.Str(strconv.FormatBool(math.Abs(diff) <= 0.1)),
+				metrics.Float(r.p1), metrics.Int(int64(f.P1)), metrics.Float(r.p99), metrics.Int(int64(f.P99)),
+				metrics.Str(strconv.FormatBool(int(r.p1) == f.P1 && int(r.p99) == f.P99)))
+		}
+		if !found {
+			nan := metrics.Float(math.NaN())
+			cells = append(cells, nan, nan, metrics.Str(""), metrics.Float(r.p1), nan, metrics.Float(r.p99), nan, metrics.Str(""))
+		}
+		table.Rows = append(table.Rows, cells)
+	}
+	if err := metrics.WriteFileAtomic(filepath.Join(dir, "paper_comparison.csv"), table.WriteCSV); err != nil {
+		return err
+	}
+	fig := metrics.Figure{
+		Title: "Path length vs number of nodes (S01 Fig. 10a)", XLabel: "number of nodes N", YLabel: "path length (hops)",
+		LogX2: true, Series: []metrics.Series{ours, paper, half},
+	}
+	if err := fig.SavePNG(filepath.Join(dir, "plots", "pathlen_vs_n.png")); err != nil {
+		return err
+	}
+	// Fig. 10(b): the PDF at N = 4096, or at the largest N run.
+	pick := rows[len(rows)-1]
+	for _, r := range rows {
+		if r.n == 4096 {
+			pick = r
+		}
+	}
+	h := o.PooledHops(pick.point)
+	pdf := metrics.BarSeries{Label: fmt.Sprintf("chordsim, N = %d", pick.n)}
+	for v, f := range h.PDF() {
+		pdf.X = append(pdf.X, float64(v))
+		pdf.Y = append(pdf.Y, f)
+	}
+	bars := metrics.BarFigure{
+		Title: fmt.Sprintf("PDF of the path length, N = %d (S01 Fig. 10b)", pick.n), XLabel: "path length (hops)", YLabel: "fraction of lookups",
+		Groups: []metrics.BarSeries{pdf},
+	}
+	return bars.SavePNG(filepath.Join(dir, "plots", "pathlen_pdf.png"))
+}

@@ -1,0 +1,315 @@
+package experiments
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+
+	"github.com/chordsim/chordsim/chord"
+	"github.com/chordsim/chordsim/experiments/config"
+	"github.com/chordsim/chordsim/metrics"
+)
+
+// A metric is one per-run number: a column of results.csv and an entry of
+// summary.json.
+type metric struct {
+	name  string
+	isInt bool
+	value func(r *RunResult) float64
+}
+
+func failed(r *RunResult) int {
+	return r.Outcomes[chord.WrongOwner] + r.Outcomes[chord.TimedOut] + r.Outcomes[chord.HopLimit]
+}
+
+func quantile(h *metrics.IntHist, p float64) float64 {
+	if h.N() == 0 {
+		return math.NaN()
+	}
+	return float64(h.Quantile(p))
+}
+
+func sampleQuantile(s *metrics.Samples, p float64) float64 {
+	if s.N() == 0 {
+		return math.NaN()
+	}
+	return s.Quantile(p)
+}
+
+// metricsList is the fixed order of the metric columns.
+var metricsList = []metric{
+	{"members", true, func(r *RunResult) float64 { return float64(r.Members) }},
+	{"lookups", true, func(r *RunResult) float64 { return float64(r.Lookups) }},
+	{"mean_hops", false, func(r *RunResult) float64 { return r.Hops.Mean() }},
+	{"stddev_hops", false, func(r *RunResult) float64 { return r.Hops.Stddev() }},
+	{"p1_hops", false, func(r *RunResult) float64 { return quantile(&r.Hops, 0.01) }},
+	{"p50_hops", false, func(r *RunResult) float64 { return quantile(&r.Hops, 0.50) }},
+	{"p99_hops", false, func(r *RunResult) float64 { return quantile(&r.Hops, 0.99) }},
+	{"max_hops", false, func(r *RunResult) float64 { return quantile(&r.Hops, 1) }},
+	{"mean_latency_ms", false, func(r *RunResult) float64 { return r.Latency.Mean() }},
+	{"p50_latency_ms", false, func(r *RunResult) float64 { return sampleQuantile(&r.Latency, 0.50) }},
+	{"p99_latency_ms", false, func(r *RunResult) float64 { return sampleQuantile(&r.Latency, 0.99) }},
+	{"mean_messages", false, func(r *RunResult) float64 { return perLookup(float64(r.Messages), r) }},
+	{"mean_timeouts", false, func(r *RunResult) float64 { return r.Timeouts.Mean() }},
+	{"p99_timeouts", false, func(r *RunResult) float64 { return quantile(&r.Timeouts, 0.99) }},
+	{"failed_lookups", true, func(r *RunResult) float64 { return float64(failed(r)) }},
+	{"failed_fraction", false, func(r *RunResult) float64 { return perLookup(float64(failed(r)), r) }},
+	{"failed_wrong_owner", true, func(r *RunResult) float64 { return float64(r.Outcomes[chord.WrongOwner]) }},
+	{"failed_timeout", true, func(r *RunResult) float64 { return float64(r.Outcomes[chord.TimedOut]) }},
+	{"failed_hop_limit", true, func(r *RunResult) float64 { return float64(r.Outcomes[chord.HopLimit]) }},
+	{"abandoned", true, func(r *RunResult) float64 { return float64(r.Outcomes[chord.Abandoned]) }},
+	{"keys", true, func(r *RunResult) float64 { return float64(r.Keys) }},
+	{"keys_mean", false, func(r *RunResult) float64 { return r.Load.Mean() }},
+	{"keys_p1", false, func(r *RunResult) float64 { return quantile(&r.Load, 0.01) }},
+	{"keys_p99", false, func(r *RunResult) float64 { return quantile(&r.Load, 0.99) }},
+	{"keys_max", false, func(r *RunResult) float64 { return quantile(&r.Load, 1) }},
+	{"events", true, func(r *RunResult) float64 { return float64(r.Events) }},
+	{"sim_seconds", false, func(r *RunResult) float64 { return r.SimTime.Seconds() }},
+	{"messages", true, func(r *RunResult) float64 { return float64(total(r.Sent[:])) }},
+}
+
+func init() {
+	// One column per message kind: the protocol's traffic broken down.
+	for k := 0; k < chord.NumMsgKinds; k++ {
+		k := k
+		metricsList = append(metricsList, metric{"messages_" + chord.MsgKind(k).String(), true,
+			func(r *RunResult) float64 { return float64(r.Sent[k]) }})
+	}
+}
+
+func total(xs []uint64) uint64 {
+	var t uint64
+	for _, x := range xs {
+		t += x
+	}
+	return t
+}
+
+func perLookup(x float64, r *RunResult) float64 {
+	n := 0
+	for _, c := range r.Outcomes {
+		n += c
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	return x / float64(n)
+}
+
+// Columns returns results.csv's header for a plan: run identity, the swept
+// parameters by config path, then the metrics.
+func (p *Plan) Columns() []string {
+	cols := []string{"point", "replicate", "seed"}
+	for _, a := range p.Axes {
+		cols = append(cols, a.Path)
+	}
+	if !p.sweeps("n") {
+		cols = append(cols, "n")
+	}
+	for _, m := range metricsList {
+		cols = append(cols, m.name)
+	}
+	return cols
+}
+
+// sweeps reports whether path is a sweep axis (then it already has a column).
+func (p *Plan) sweeps(path string) bool {
+	for _, a := range p.Axes {
+		if a.Path == path {
+			return true
+		}
+	}
+	return false
+}
+
+// Table builds results.csv: one row per finished run, in (point, replicate)
+// order.
+func (o *Outcome) Table() *metrics.Table {
+	p := o.Plan
+	t := &metrics.Table{Columns: p.Columns()}
+	R := p.Base.Replicates
+	for i, res := range o.Results {
+		if res == nil {
+			continue
+		}
+		pt := &p.Points[i/R]
+		row := []metrics.Cell{metrics.Int(int64(pt.Index)), metrics.Int(int64(i % R)), metrics.Str(fmt.Sprint(res.Seed))}
+		for _, a := range pt.Assign {
+			row = append(row, metrics.Str(a.Value))
+		}
+		if !p.sweeps("n") {
+			row = append(row, metrics.Int(int64(pt.Config.N)))
+		}
+		for _, m := range metricsList {
+			v := m.value(res)
+			if m.isInt {
+				row = append(row, metrics.Int(int64(v)))
+			} else {
+				row = append(row, metrics.Float(v))
+			}
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+// PointSummary is summary.json's entry for one sweep point.
+type PointSummary struct {
+	Point   int                        `json:"point"`
+	Params  map[string]string          `json:"params"`
+	N       int                        `json:"n"`
+	Runs    int                        `json:"runs"`
+	Metrics map[string]metrics.Summary `json:"metrics"`
+	Pooled  Pooled                     `json:"pooled"`
+}
+
+// Pooled are statistics of all the point's lookups together (all
+// replicates): the percentiles of an integer distribution are better
+// estimated from the pooled sample than averaged over runs.
+type Pooled struct {
+	Lookups  uint64              `json:"lookups"`
+	MeanHops metrics.JSONFloat   `json:"mean_hops"`
+	P1Hops   metrics.JSONFloat   `json:"p1_hops"`
+	P99Hops  metrics.JSONFloat   `json:"p99_hops"`
+	HopsPDF  []metrics.JSONFloat `json:"hops_pdf"`
+	KeysP1   metrics.JSONFloat   `json:"keys_p1"`
+	KeysP99  metrics.JSONFloat   `json:"keys_p99"`
+}
+
+// Summary is summary.json.
+type Summary struct {
+	Experiment string         `json:"experiment"`
+	Seed       uint64         `json:"seed"`
+	Replicates int            `json:"replicates"`
+	Axes       []string       `json:"axes"`
+	Runs       int            `json:"runs"`
+	Finished   int            `json:"finished"`
+	Points     []PointSummary `json:"points"`
+}
+
+// PooledHops merges the hop histograms of a point's finished runs.
+func (o *Outcome) PooledHops(point int) *metrics.IntHist {
+	var h metrics.IntHist
+	R := o.Plan.Base.Replicates
+	for k := 0; k < R; k++ {
+		if r := o.Results[point*R+k]; r != nil {
+			h.Merge(&r.Hops)
+		}
+	}
+	return &h
+}
+
+// Summary computes summary.json: per sweep point, the mean, standard
+// deviation and 95% confidence interval of every metric over its finished
+// replicates, and the pooled hop statistics.
+func (o *Outcome) Summary() *Summary {
+	p := o.Plan
+	s := &Summary{Experiment: p.Base.Experiment, Seed: p.Base.Seed, Replicates: p.Base.Replicates, Axes: []string{}, Runs: p.Runs(), Finished: o.Finished()}
+	for _, a := range p.Axes {
+		s.Axes = append(s.Axes, a.Path)
+	}
+	R := p.Base.Replicates
+	for pi := range p.Points {
+		pt := &p.Points[pi]
+		ps := PointSummary{Point: pt.Index, Params: map[string]string{}, N: pt.Config.N, Metrics: map[string]metrics.Summary{}}
+		for _, a := range pt.Assign {
+			ps.Params[a.Path] = a.Value
+		}
+		var runs []*RunResult
+		var load metrics.IntHist
+		for k := 0; k < R; k++ {
+			if r := o.Results[pi*R+k]; r != nil {
+				runs = append(runs, r)
+				load.Merge(&r.Load)
+			}
+		}
+		ps.Runs = len(runs)
+		if len(runs) == 0 {
+			continue
+		}
+		for _, m := range metricsList {
+			xs := make([]float64, len(runs))
+			for i, r := range runs {
+				xs[i] = m.value(r)
+			}
+			ps.Metrics[m.name] = metrics.Summarize(xs)
+		}
+		h := o.PooledHops(pi)
+		ps.Pooled = Pooled{Lookups: h.N(), MeanHops: metrics.JSONFloat(h.Mean()), P1Hops: metrics.JSONFloat(quantile(h, 0.01)),
+			P99Hops: metrics.JSONFloat(quantile(h, 0.99)), KeysP1: metrics.JSONFloat(quantile(&load, 0.01)), KeysP99: metrics.JSONFloat(quantile(&load, 0.99))}
+		for _, f := range h.PDF() {
+			ps.Pooled.HopsPDF = append(ps.Pooled.HopsPDF, metrics.JSONFloat(f))
+		}
+		s.Points = append(s.Points, ps)
+	}
+	return s
+}
+
+// HopsTable is hops.csv: the pooled distribution of hop counts per point.
+func (o *Outcome) HopsTable() *metrics.Table {
+	p := o.Plan
+	cols := []string{"point"}
+	for _, a := range p.Axes {
+		cols = append(cols, a.Path)
+	}
+	if !p.sweeps("n") {
+		cols = append(cols, "n")
+	}
+	cols = append(cols, "hops", "lookups", "fraction")
+	t := &metrics.Table{Columns: cols}
+	for pi := range p.Points {
+		pt := &p.Points[pi]
+		h := o.PooledHops(pi)
+		pdf := h.PDF()
+		for v := 0; v < h.Len(); v++ {
+			row := []metrics.Cell{metrics.Int(int64(pt.Index))}
+			for _, a := range pt.Assign {
+				row = append(row, metrics.Str(a.Value))
+			}
+			if !p.sweeps("n") {
+				row = append(row, metrics.Int(int64(pt.Config.N)))
+			}
+			row = append(row, metrics.Int(int64(v)), metrics.Int(int64(h.Count(v))), metrics.Float(pdf[v]))
+			t.Rows = append(t.Rows, row)
+		}
+	}
+	return t
+}
+
+// PrepareOutDir creates dir (and plots/) and proves it writable, so that a
+// bad --out fails before any simulation runs.
+func PrepareOutDir(dir string) error {
+	if err := os.MkdirAll(filepath.Join(dir, "plots"), 0o755); err != nil {
+		return fmt.Errorf("output folder %s cannot be created: %v; choose another --out", dir, err)
+	}
+	f, err := os.CreateTemp(dir, ".probe-*")
+	if err != nil {
+		return fmt.Errorf("output folder %s is not writable: %v; choose another --out", dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
+// WriteOutputs writes config.yaml, results.csv, hops.csv and summary.json
+// into dir, each atomically.
+func WriteOutputs(dir string, o *Outcome) error {
+	p := o.Plan
+	if err := metrics.WriteFileAtomic(filepath.Join(dir, "config.yaml"), func(w io.Writer) error {
+		_, err := w.Write(config.Encode(&p.Base, p.Axes))
+		return err
+	}); err != nil {
+		return err
+	}
+	if err := metrics.WriteFileAtomic(filepath.Join(dir, "results.csv"), o.Table().WriteCSV); err != nil {
+		return err
+	}
+	if err := metrics.WriteFileAtomic(filepath.Join(dir, "hops.csv"), o.HopsTable().WriteCSV); err != nil {
+		return err
+	}
+	return metrics.WriteFileAtomic(filepath.Join(dir, "summary.json"), func(w io.Writer) error {
+		return metrics.WriteJSON(w, o.Summary())
+	})
+}

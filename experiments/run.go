@@ -1,0 +1,214 @@
+package experiments
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+
+	"github.com/chordsim/chordsim/chord"
+	"github.com/chordsim/chordsim/metrics"
+	"github.com/chordsim/chordsim/sim"
+)
+
+// RunResult is what one run measured.
+type RunResult struct {
+	Seed     uint64
+	Members  int             // live members at the end
+	Keys     int             // keys placed
+	Hops     metrics.IntHist // hops of lookups that returned an answer
+	Timeouts metrics.IntHist // timeouts per lookup, all lookups
+	Outcomes [chord.NumOutcomes]int
+	Latency  metrics.Samples // milliseconds, lookups that returned an answer
+	Messages uint64          // messages sent by lookups
+	Load     metrics.IntHist // keys per member
+	Sent     [chord.NumMsgKinds]uint64
+	Events   uint64
+	SimTime  sim.Time
+	Lookups  int
+}
+
+// workload issues the run's lookups as a Poisson process and watches them
+// finish. It is the run's only other event owner besides the ring and the
+// network.
+type workload struct {
+	ring    *chord.Ring
+	sched   *sim.Scheduler
+	owner   sim.OwnerID
+	rng     *rand.Rand
+	keys    []chord.ID
+	rate    float64
+	total   int
+	issued  int
+	done    bool
+	res     *RunResult
+	nameBuf []byte
+	uniform bool
+}
+
+func (w *workload) Fire(ev *sim.Event) {
+	o := w.ring.Oracle()
+	if o.Len() > 0 {
+		_, origin := o.At(w.rng.IntN(o.Len()))
+		w.ring.Lookup(origin, w.key(), uint64(w.issued))
+	}
+	w.issued++
+	if w.issued < w.total {
+		w.sched.After(w.gap(), w.owner, 0, 0, 0)
+	} else if w.ring.InFlight() == 0 {
+		w.done = true
+	}
+}
+
+func (w *workload) gap() sim.Duration {
+	return sim.Duration(w.rng.ExpFloat64() / w.rate * 1e9)
+}
+
+// key picks a placed key at random, or a fresh one if none are placed.
+func (w *workload) key() chord.ID {
+	if len(w.keys) > 0 {
+		return w.keys[w.rng.IntN(len(w.keys))]
+	}
+	return w.newKey(w.rng)
+}
+
+// newKey names a key "k<random base-36>" and hashes the name, or draws the
+// identifier directly with ids: uniform.
+func (w *workload) newKey(rng *rand.Rand) chord.ID {
+	sp := w.ring.Space()
+	if w.uniform {
+		return sp.FromUint64(rng.Uint64())
+	}
+	w.nameBuf = strconv.AppendUint(append(w.nameBuf[:0], 'k'), rng.Uint64(), 36)
+	return sp.HashBytes(w.nameBuf)
+}
+
+// LookupDone implements chord.Observer.
+func (w *workload) LookupDone(r *chord.LookupResult) {
+	res := w.res
+	res.Outcomes[r.Outcome]++
+	res.Timeouts.Add(r.Timeouts)
+	res.Messages += uint64(r.Messages)
+	if r.Outcome == chord.Correct || r.Outcome == chord.WrongOwner {
+		res.Hops.Add(r.Hops)
+		res.Latency.Add(r.Latency.Milliseconds())
+	}
+	if w.issued == w.total && w.ring.InFlight() == 0 {
+		w.done = true
+	}
+}
+
+// checkEvery is how many events a run processes between looks at its
+// context, so that cancelling costs nothing measurable.
+const checkEvery = 1 << 16
+
+// Run executes one run of cfg (a single sweep point, already validated)
+// with the given seed.
+func Run(ctx context.Context, cfg *Config, seed uint64) (*RunResult, error) {
+	return run(ctx, cfg, seed, nil)
+}
+
+// run is Run with a hook called once the ring is built and has settled,
+// before keys are placed and lookups start (the benchmark times the phases).
+func run(ctx context.Context, cfg *Config, seed uint64, built func(*sim.Scheduler)) (*RunResult, error) {
+	sched := sim.NewScheduler()
+	res := &RunResult{Seed: seed, Lookups: cfg.Workload.Lookups}
+	w := &workload{
+		sched: sched, rng: sim.Stream(seed, "workload"), rate: cfg.Workload.LookupRate,
+		total: cfg.Workload.Lookups, res: res, uniform: cfg.IDs == "uniform",
+	}
+	ring, err := chord.New(sched, chord.Options{
+		Config:     cfg.chordConfig(),
+		Net:        sim.NetConfig{Latency: cfg.Network.Latency, Loss: cfg.Network.Loss},
+		Seed:       seed,
+		UniformIDs: cfg.IDs == "uniform",
+		Observer:   w,
+	})
+	if err != nil {
+		return nil, err
+	}
+	w.ring = ring
+	w.owner = sched.Register(w)
+
+	// Build the ring.
+	var ready sim.Time
+	switch cfg.Bootstrap {
+	case "ideal":
+		if err := ring.BootstrapIdeal(cfg.N); err != nil {
+			return nil, err
+		}
+	case "protocol":
+		first, err := ring.AddNode()
+		if err != nil {
+			return nil, err
+		}
+		if err := ring.Create(first); err != nil {
+			return nil, err
+		}
+		for i := 1; i < cfg.N; i++ {
+			h, err := ring.AddNode()
+			if err != nil {
+				return nil, err
+			}
+			ring.ScheduleJoin(sim.Time(i)*sim.Time(cfg.JoinEvery), h)
+		}
+		ready = sim.Time(cfg.N-1) * sim.Time(cfg.JoinEvery)
+	default:
+		return nil, fmt.Errorf("bootstrap %q is not ideal or protocol", cfg.Bootstrap)
+	}
+	start := ready.Add(cfg.Settle)
+	if err := runUntil(ctx, sched, start); err != nil {
+		return nil, err
+	}
+	if built != nil {
+		built(sched)
+	}
+
+	// Place keys and measure the load they put on each member.
+	keyRng := sim.Stream(seed, "keys")
+	w.keys = make([]chord.ID, cfg.keys())
+	for i := range w.keys {
+		w.keys[i] = w.newKey(keyRng)
+	}
+	res.Keys = len(w.keys)
+	if len(w.keys) > 0 {
+		for _, c := range ring.Oracle().Owners(w.keys) {
+			res.Load.Add(c)
+		}
+	}
+
+	// Issue the lookups and run until the last one is answered.
+	if w.total > 0 {
+		sched.At(start, w.owner, 0, 0, 0)
+		for !w.done {
+			for i := 0; i < checkEvery && !w.done; i++ {
+				if !sched.Step() {
+					return nil, fmt.Errorf("simulation ran out of events with %d lookups unanswered (seed %d)", ring.InFlight(), seed)
+				}
+			}
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	res.Members = ring.Oracle().Len()
+	res.Sent = ring.MessagesSent()
+	res.Events = sched.Fired()
+	res.SimTime = sched.Now()
+	return res, nil
+}
+
+// runUntil advances the simulation to t, looking at ctx now and then.
+func runUntil(ctx context.Context, s *sim.Scheduler, t sim.Time) error {
+	for s.Now() < t {
+		next := s.Now().Add(10 * sim.Second)
+		if next > t {
+			next = t
+		}
+		s.RunUntil(next)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,203 @@
+package experiments
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/chordsim/chordsim/chord"
+	"github.com/chordsim/chordsim/sim"
+)
+
+// Config is one experiment: the simulated system (ring, chord), the
+// simulator's environment (network, workload) and how to run it (seed,
+// replicates). Any leaf may be given as a list in the YAML file or with
+// --set path=[a,b] to make it a sweep axis, except those marked sweep:"no".
+type Config struct {
+	Experiment string         `yaml:"experiment" doc:"name of the experiment, copied into the outputs" sweep:"no"`
+	Seed       uint64         `yaml:"seed" doc:"master random seed; each replicate's seed is derived from it and printed in results.csv" sweep:"no"`
+	Replicates int            `yaml:"replicates" doc:"independent runs per sweep point, each with its own derived seed" sweep:"no"`
+	N          int            `yaml:"n" doc:"number of nodes in the ring" unit:"nodes"`
+	Bootstrap  string         `yaml:"bootstrap" doc:"ideal: the oracle builds a fully stabilized ring; protocol: nodes join one by one and the ring converges by stabilization" enum:"ideal|protocol"`
+	IDs        string         `yaml:"ids" doc:"sha1: an identifier is the top m bits of SHA-1 of the node's address or the key's name; uniform: drawn uniformly at random (faster, same distribution)" enum:"sha1|uniform"`
+	JoinEvery  sim.Duration   `yaml:"join_every" doc:"bootstrap protocol: time between two joins" unit:"duration"`
+	Settle     sim.Duration   `yaml:"settle" doc:"time the ring runs after it is built and before the first lookup (lets a protocol-built ring converge)" unit:"duration"`
+	Chord      ChordConfig    `yaml:"chord" doc:"the Chord protocol's parameters"`
+	Network    NetworkConfig  `yaml:"network" doc:"the simulated network"`
+	Workload   WorkloadConfig `yaml:"workload" doc:"keys placed on the ring and lookups issued"`
+}
+
+// ChordConfig holds the protocol's knobs.
+type ChordConfig struct {
+	M                     int          `yaml:"m" doc:"identifier bits; the ring has 2^m identifiers" unit:"bits"`
+	Successors            int          `yaml:"successors" doc:"successor-list length r" unit:"nodes"`
+	StabilizeEvery        sim.Duration `yaml:"stabilize_every" doc:"mean period of stabilize; 0s turns it off" unit:"duration"`
+	FixFingersEvery       sim.Duration `yaml:"fix_fingers_every" doc:"mean period of fix_fingers; 0s turns it off" unit:"duration"`
+	CheckPredecessorEvery sim.Duration `yaml:"check_predecessor_every" doc:"mean period of check_predecessor; 0s turns it off" unit:"duration"`
+	Jitter                float64      `yaml:"jitter" doc:"each period is drawn uniformly from [p·(1−jitter), p·(1+jitter)]" unit:"fraction"`
+	FixFingers            string       `yaml:"fix_fingers" doc:"one: each call repairs the next finger that needs a lookup (ToN); all: each call repairs every finger (S01 §6.5)" enum:"one|all"`
+	Lookup                string       `yaml:"lookup" doc:"iterative: the initiator contacts each hop; recursive: each hop forwards the query" enum:"iterative|recursive"`
+	Routing               string       `yaml:"routing" doc:"what closest_preceding_node searches: fingers (S01 Fig. 4) or fingers+successors (ToN §IV-E.3)" enum:"fingers|fingers+successors"`
+	RPCTimeout            sim.Duration `yaml:"rpc_timeout" doc:"a request unanswered this long means the peer is dead" unit:"duration"`
+	LookupTimeout         sim.Duration `yaml:"lookup_timeout" doc:"recursive lookups: the initiator gives up after this long" unit:"duration"`
+	MaxHops               int          `yaml:"max_hops" doc:"a lookup needing more hops fails (guards against routing loops)" unit:"hops"`
+}
+
+// NetworkConfig holds the network model.
+type NetworkConfig struct {
+	Latency sim.Latency `yaml:"latency" doc:"one-way message delay: const:D, uniform:D1,D2, exp:MEAN or lognormal:MEDIAN,SIGMA" unit:"distribution"`
+	Loss    float64     `yaml:"loss" doc:"probability that a message is lost" unit:"fraction"`
+}
+
+// WorkloadConfig holds what the ring is asked to do.
+type WorkloadConfig struct {
+	Keys        int     `yaml:"keys" doc:"keys placed on the ring, for the load statistics; lookups pick among them" unit:"keys"`
+	KeysPerNode float64 `yaml:"keys_per_node" doc:"keys placed per node (keys = keys_per_node·n); use instead of keys when sweeping n" unit:"keys/node"`
+	Lookups     int     `yaml:"lookups" doc:"lookups per run, from uniformly random members" unit:"lookups"`
+	LookupRate  float64 `yaml:"lookup_rate" doc:"rate of the Poisson process of lookups across the whole ring" unit:"1/s"`
+}
+
+// Defaults returns the configuration every field falls back to.
+func Defaults() Config {
+	c := chord.DefaultConfig()
+	return Config{
+		Experiment: "custom",
+		Seed:       1,
+		Replicates: 1,
+		N:          1024,
+		Bootstrap:  "ideal",
+		IDs:        "sha1",
+		JoinEvery:  sim.Second,
+		Settle:     0,
+		Chord: ChordConfig{
+			M:                     c.Bits,
+			Successors:            c.Successors,
+			StabilizeEvery:        c.StabilizeEvery,
+			FixFingersEvery:       c.FixFingersEvery,
+			CheckPredecessorEvery: c.CheckPredecessorEvery,
+			Jitter:                c.Jitter,
+			FixFingers:            "one",
+			Lookup:                "iterative",
+			Routing:               "fingers+successors",
+			RPCTimeout:            c.RPCTimeout,
+			LookupTimeout:         c.LookupTimeout,
+			MaxHops:               c.MaxHops,
+		},
+		Network: NetworkConfig{
+			Latency: sim.Latency{Kind: sim.Exponential, A: 50 * sim.Millisecond},
+		},
+		Workload: WorkloadConfig{
+			Lookups:    10_000,
+			LookupRate: 100,
+		},
+	}
+}
+
+// ChordConfig converts the schema's protocol section to the chord package's.
+func (c *Config) chordConfig() chord.Config {
+	cc := chord.Config{
+		Bits:                  c.Chord.M,
+		Successors:            c.Chord.Successors,
+		StabilizeEvery:        c.Chord.StabilizeEvery,
+		FixFingersEvery:       c.Chord.FixFingersEvery,
+		CheckPredecessorEvery: c.Chord.CheckPredecessorEvery,
+		Jitter:                c.Chord.Jitter,
+		RPCTimeout:            c.Chord.RPCTimeout,
+		LookupTimeout:         c.Chord.LookupTimeout,
+		MaxHops:               c.Chord.MaxHops,
+	}
+	if c.Chord.FixFingers == "all" {
+		cc.FixFingers = chord.FixAll
+	}
+	if c.Chord.Lookup == "recursive" {
+		cc.Lookup = chord.Recursive
+	}
+	if c.Chord.Routing == "fingers" {
+		cc.Routing = chord.FingersOnly
+	}
+	return cc
+}
+
+// keys is the number of keys a run places.
+func (c *Config) keys() int {
+	if c.Workload.KeysPerNode > 0 {
+		return int(math.Round(c.Workload.KeysPerNode * float64(c.N)))
+	}
+	return c.Workload.Keys
+}
+
+// maxNodes bounds n so that a config cannot ask for more memory than the
+// machine has by accident; the bound is generous (about 1.5 GiB at the
+// default m and r).
+const maxNodes = 1 << 22
+
+// Validate lists every problem with c, one line each, naming the field, the
+// value and how to fix it.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(path string, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...)))
+	}
+	if c.Replicates < 1 {
+		bad("replicates", "%d is less than 1; run at least one replicate", c.Replicates)
+	}
+	if c.N < 1 {
+		bad("n", "%d is less than 1; a ring needs at least one node", c.N)
+	} else if c.N > maxNodes {
+		bad("n", "%d nodes is more than this build simulates (%d)", c.N, maxNodes)
+	}
+	m := c.Chord.M
+	if m < 1 || m > 64 {
+		bad("chord.m", "%d is outside 1..64; identifiers are at most 64 bits", m)
+	} else if m < 63 && c.N > 1<<uint(m) {
+		bad("n", "%d nodes do not fit in a %d-bit identifier space (at most %d); raise chord.m or lower n", c.N, m, 1<<uint(m))
+	}
+	if c.Chord.Successors < 1 {
+		bad("chord.successors", "%d is less than 1; a node needs at least one successor (use about 2·log2 n under failures)", c.Chord.Successors)
+	}
+	for _, p := range []struct {
+		path string
+		d    sim.Duration
+	}{{"chord.stabilize_every", c.Chord.StabilizeEvery}, {"chord.fix_fingers_every", c.Chord.FixFingersEvery}, {"chord.check_predecessor_every", c.Chord.CheckPredecessorEvery}, {"join_every", c.JoinEvery}, {"settle", c.Settle}} {
+		if p.d < 0 {
+			bad(p.path, "%v is negative; use a positive duration, or 0s to turn it off", p.d)
+		}
+	}
+	if !(c.Chord.Jitter >= 0 && c.Chord.Jitter <= 1) {
+		bad("chord.jitter", "%v is outside 0..1; it is a fraction of the period", c.Chord.Jitter)
+	}
+	if c.Chord.RPCTimeout <= 0 {
+		bad("chord.rpc_timeout", "%v must be positive", c.Chord.RPCTimeout)
+	}
+	if c.Chord.LookupTimeout <= 0 {
+		bad("chord.lookup_timeout", "%v must be positive", c.Chord.LookupTimeout)
+	}
+	if c.Chord.MaxHops < 1 {
+		bad("chord.max_hops", "%d is less than 1", c.Chord.MaxHops)
+	}
+	if !(c.Network.Loss >= 0 && c.Network.Loss < 1) {
+		bad("network.loss", "%v is outside [0, 1); it is the probability that a message is lost", c.Network.Loss)
+	}
+	if c.Workload.Keys < 0 {
+		bad("workload.keys", "%d is negative", c.Workload.Keys)
+	}
+	if !(c.Workload.KeysPerNode >= 0) || math.IsInf(c.Workload.KeysPerNode, 0) {
+		bad("workload.keys_per_node", "%v must be a finite number ≥ 0", c.Workload.KeysPerNode)
+	}
+	if c.Workload.Keys > 0 && c.Workload.KeysPerNode > 0 {
+		bad("workload.keys", "set either keys (%d) or keys_per_node (%v), not both", c.Workload.Keys, c.Workload.KeysPerNode)
+	}
+	if k := c.keys(); k > 1<<26 {
+		bad("workload.keys", "%d keys is more than this build places (%d)", k, 1<<26)
+	}
+	if c.Workload.Lookups < 0 {
+		bad("workload.lookups", "%d is negative", c.Workload.Lookups)
+	}
+	if !(c.Workload.LookupRate > 0) || math.IsInf(c.Workload.LookupRate, 0) {
+		bad("workload.lookup_rate", "%v must be a positive number of lookups per second", c.Workload.LookupRate)
+	}
+	if c.Bootstrap == "protocol" && c.Chord.StabilizeEvery == 0 {
+		bad("chord.stabilize_every", "0s with bootstrap: protocol: a ring that grows by joins needs stabilization; set a period such as 30s")
+	}
+	return errors.Join(errs...)
+}
