@@ -1,9 +1,10 @@
 package chord
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
-	"sort"
+	"slices"
 	"strconv"
 
 	"github.com/chordsim/chordsim/sim"
@@ -258,26 +259,48 @@ func (r *Ring) BootstrapIdeal(n int) error {
 	if float64(n) > r.space.Size() {
 		return fmt.Errorf("n = %d nodes do not fit in a %d-bit identifier space (at most %.0f)", n, r.space.Bits(), r.space.Size())
 	}
-	// Draw identifiers; redraw the later of any two that collide, so the
-	// outcome depends only on the seed.
-	for i := 0; i < n; i++ {
-		id, addr := r.drawID()
-		r.newHandle(id, addr)
+	// Allocate the whole table at once: growing it node by node would copy
+	// it log(n) times.
+	R, M := r.cfg.Successors, r.cfg.Bits
+	r.ids = make([]ID, n)
+	r.addrs = make([]uint64, n)
+	r.state = make([]State, n)
+	r.pred = make([]Handle, n)
+	r.succ = make([]Handle, n*R)
+	r.fingers = make([]Handle, n*M)
+	r.nextFinger = make([]uint8, n)
+	r.fixing = make([]bool, n)
+	for i := range r.succ {
+		r.succ[i] = None
 	}
-	order := make([]Handle, n)
-	for i := range order {
-		order[i] = Handle(i)
+	for i := 0; i < n; i++ {
+		r.ids[i], r.addrs[i] = r.drawID()
+		r.pred[i] = None
+		r.nextFinger[i] = 1
+	}
+	// Sort by identifier; redraw the later of any two that collide (by
+	// handle), so the outcome depends only on the seed.
+	type entry struct {
+		id ID
+		h  Handle
+	}
+	sorted := make([]entry, n)
+	for i := range sorted {
+		sorted[i] = entry{r.ids[i], Handle(i)}
 	}
 	for {
-		sort.Slice(order, func(a, b int) bool {
-			ia, ib := r.ids[order[a]], r.ids[order[b]]
-			return ia < ib || (ia == ib && order[a] < order[b])
+		slices.SortFunc(sorted, func(a, b entry) int {
+			if a.id != b.id {
+				return cmp.Compare(a.id, b.id)
+			}
+			return cmp.Compare(a.h, b.h)
 		})
 		dup := false
 		for i := 1; i < n; i++ {
-			if r.ids[order[i]] == r.ids[order[i-1]] {
-				h := order[i]
+			if sorted[i].id == sorted[i-1].id {
+				h := sorted[i].h
 				r.ids[h], r.addrs[h] = r.drawID()
+				sorted[i].id = r.ids[h]
 				dup = true
 			}
 		}
@@ -285,12 +308,19 @@ func (r *Ring) BootstrapIdeal(n int) error {
 			break
 		}
 	}
+	// Renumber the nodes in identifier order: handle p is the p-th node
+	// clockwise. The tables are then written sequentially, and a node's
+	// successors sit next to it in memory, which lookups feel.
+	order := make([]Handle, n)
 	ids := make([]ID, n)
-	for i, h := range order {
-		ids[i] = r.ids[h]
+	addrs := make([]uint64, n)
+	for p, e := range sorted {
+		ids[p], addrs[p], order[p] = e.id, r.addrs[e.h], Handle(p)
 	}
+	sorted = nil
+	copy(r.ids, ids)
+	r.addrs = addrs
 	r.oracle.ids, r.oracle.handles = ids, order
-	R, M := r.cfg.Successors, r.cfg.Bits
 	for p, h := range order {
 		r.state[h] = Member
 		r.net.SetAlive(h, true)

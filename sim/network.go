@@ -165,7 +165,7 @@ func (n *Network[P]) Request(slot int32, from, to Endpoint, timeout Duration, co
 	p.from, p.to, p.open, p.cookie = from, to, true, cookie
 	e := n.env(slot)
 	e.from, e.to, e.req, e.response = from, to, Request{slot: idx + 1, gen: p.gen}, false
-	n.sched.After(timeout, n.owner, evTimeout, idx, uint64(p.gen))
+	n.sched.AfterLane(n.sched.Lane(timeout), n.owner, evTimeout, idx, uint64(p.gen))
 	n.transmit(slot)
 }
 

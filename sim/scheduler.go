@@ -44,6 +44,7 @@ type Scheduler struct {
 	now     Time
 	seq     uint64
 	heap    []Event
+	lanes   []lane
 	owners  []Owner
 	fired   uint64
 	stopped bool
@@ -66,7 +67,49 @@ func (s *Scheduler) Register(o Owner) OwnerID {
 func (s *Scheduler) Now() Time { return s.now }
 
 // Pending is the number of events waiting, stale timers included.
-func (s *Scheduler) Pending() int { return len(s.heap) }
+func (s *Scheduler) Pending() int {
+	n := len(s.heap)
+	for i := range s.lanes {
+		n += len(s.lanes[i].buf) - s.lanes[i].head
+	}
+	return n
+}
+
+// LaneID names a FIFO lane of a Scheduler.
+type LaneID uint16
+
+// lane holds events that are all scheduled a fixed delay after they are
+// created. Their times therefore never decrease, so a queue replaces the
+// heap: O(1) to add and remove, and sequential in memory. Request timeouts
+// are such events, and there are as many of them as messages.
+type lane struct {
+	delay Duration
+	buf   []Event
+	head  int
+}
+
+// Lane returns the lane for events scheduled exactly d after now, creating
+// it on first use. Lanes change nothing about the order of events: Step
+// still fires the (time, sequence)-least event of the heap and all lanes.
+func (s *Scheduler) Lane(d Duration) LaneID {
+	for i := range s.lanes {
+		if s.lanes[i].delay == d {
+			return LaneID(i)
+		}
+	}
+	if d < 0 {
+		panic("sim: a lane with a negative delay")
+	}
+	s.lanes = append(s.lanes, lane{delay: d})
+	return LaneID(len(s.lanes) - 1)
+}
+
+// AfterLane schedules an event for owner at now plus the lane's delay.
+func (s *Scheduler) AfterLane(l LaneID, owner OwnerID, kind uint16, ref int32, arg uint64) {
+	ln := &s.lanes[l]
+	s.seq++
+	ln.buf = append(ln.buf, Event{At: s.now.Add(ln.delay), seq: s.seq, Arg: arg, Ref: ref, Kind: kind, owner: owner})
+}
 
 // Fired is the number of events dispatched so far.
 func (s *Scheduler) Fired() uint64 { return s.fired }
@@ -92,10 +135,33 @@ func (s *Scheduler) Stop() { s.stopped = true }
 
 // Step fires the next event. It returns false if the queue is empty.
 func (s *Scheduler) Step() bool {
-	if len(s.heap) == 0 {
+	var from *lane
+	var next *Event
+	if len(s.heap) > 0 {
+		next = &s.heap[0]
+	}
+	for i := range s.lanes {
+		ln := &s.lanes[i]
+		if ln.head < len(ln.buf) && (next == nil || less(&ln.buf[ln.head], next)) {
+			from, next = ln, &ln.buf[ln.head]
+		}
+	}
+	if next == nil {
 		return false
 	}
-	s.current = s.pop()
+	if from == nil {
+		s.current = s.pop()
+	} else {
+		s.current = *next
+		from.head++
+		if from.head == len(from.buf) {
+			from.buf, from.head = from.buf[:0], 0
+		} else if from.head >= 4096 && 2*from.head >= len(from.buf) {
+			// Slide the live part down so the buffer does not grow forever.
+			n := copy(from.buf, from.buf[from.head:])
+			from.buf, from.head = from.buf[:n], 0
+		}
+	}
 	s.now = s.current.At
 	s.fired++
 	s.owners[s.current.owner].Fire(&s.current)
@@ -114,7 +180,11 @@ func (s *Scheduler) Run() {
 // reached t.
 func (s *Scheduler) RunUntil(t Time) bool {
 	s.stopped = false
-	for !s.stopped && len(s.heap) > 0 && s.heap[0].At <= t {
+	for !s.stopped {
+		at, ok := s.nextAt()
+		if !ok || at > t {
+			break
+		}
 		s.Step()
 	}
 	if s.stopped {
@@ -124,6 +194,20 @@ func (s *Scheduler) RunUntil(t Time) bool {
 		s.now = t
 	}
 	return true
+}
+
+// nextAt is the time of the next event, if any.
+func (s *Scheduler) nextAt() (Time, bool) {
+	at, ok := MaxTime, false
+	if len(s.heap) > 0 {
+		at, ok = s.heap[0].At, true
+	}
+	for i := range s.lanes {
+		if ln := &s.lanes[i]; ln.head < len(ln.buf) && ln.buf[ln.head].At < at {
+			at, ok = ln.buf[ln.head].At, true
+		}
+	}
+	return at, ok
 }
 
 // less is the queue's total order: time, then scheduling sequence. It

@@ -229,7 +229,7 @@ func cmdList(args []string, stdout io.Writer) error {
 const benchUsage = `Usage: chordsim bench [flags]
 
 Measures the simulator on a fixed scenario: an ideal ring (m = 64, r = 16,
-uniform IDs) answering lookups with exponential 50 ms latency. Prints the
+uniform IDs) answering lookups with latency uniform on [10ms, 90ms]. Prints the
 build time, bytes per node, events and lookups per wall-clock second, and the
 process's peak memory.
 `

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = mainWithArgs(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func writeConfig(t *testing.T, dir, body string) string {
+	t.Helper()
+	path := filepath.Join(dir, "c.yaml")
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// entries lists what a folder holds (nothing if it does not exist).
+func entries(dir string) []string {
+	es, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range es {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// Every kind of bad input gets exactly one line on stderr that names the
+// field (or file, or flag) and the problem, exit status 2, and leaves no
+// output behind.
+func TestBadInput(t *testing.T) {
+	base := "workload:\n  lookups: 10\n"
+	cases := []struct {
+		name, config string
+		args         []string
+		mention      []string
+	}{
+		{"unknown field", "n: 10\nnodes: 5\n", nil, []string{"c.yaml:2", `unknown field "nodes"`}},
+		{"misspelled field", "chord:\n  stabilise_every: 1s\n", nil, []string{"c.yaml:2", "chord.stabilise_every", "chord.stabilize_every"}},
+		{"m too small", "chord:\n  m: 0\n", nil, []string{"chord.m", "1..64"}},
+		{"m too large", "chord:\n  m: 65\n", nil, []string{"chord.m", "1..64"}},
+		{"n below 1", "n: 0\n", nil, []string{"n:", "at least one node"}},
+		{"r below 1", "chord:\n  successors: 0\n", nil, []string{"chord.successors", "at least one successor"}},
+		{"negative period", "chord:\n  stabilize_every: -5s\n", nil, []string{"chord.stabilize_every", "negative"}},
+		{"impossible latency", "network:\n  latency: uniform:90ms,10ms\n", nil, []string{"network.latency", "empty"}},
+		{"bad latency model", "network:\n  latency: normal:5ms\n", nil, []string{"network.latency", "unknown latency model"}},
+		{"period without unit", "chord:\n  stabilize_every: 30\n", nil, []string{"chord.stabilize_every", "no unit"}},
+		{"too many nodes for m", "n: 20\nchord:\n  m: 4\n", nil, []string{"n:", "4-bit"}},
+		{"bad sweep value", "n: [10, -1]\n", nil, []string{"n:", "sweep point n=-1"}},
+		{"bad --set", base, []string{"--set", "chord.successor=3"}, []string{"--set chord.successor=3", `"chord.successors"`}},
+		{"bad --seed", base, []string{"--seed", "abc"}, []string{"--seed", "abc"}},
+		{"unknown flag", base, []string{"--outt", "x"}, []string{"outt"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			cfg := writeConfig(t, dir, c.config)
+			out := filepath.Join(dir, "out")
+			args := append([]string{"run", cfg, "--out", out}, c.args...)
+			code, _, stderr := runCLI(t, args...)
+			if code != 2 {
+				t.Fatalf("exit status %d, want 2; stderr:\n%s", code, stderr)
+			}
+			lines := strings.Split(strings.TrimSpace(stderr), "\n")
+			if len(lines) != 1 {
+				t.Fatalf("want one line on stderr, got %d:\n%s", len(lines), stderr)
+			}
+			for _, m := range c.mention {
+				if !strings.Contains(stderr, m) {
+					t.Errorf("stderr %q does not mention %q", stderr, m)
+				}
+			}
+			if e := entries(out); len(e) != 0 {
+				t.Fatalf("bad input left output behind: %v", e)
+			}
+		})
+	}
+}
+
+func TestMissingConfigAndUnwritableOutput(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := runCLI(t, "run", filepath.Join(dir, "nope.yaml"), "--out", filepath.Join(dir, "out"))
+	if code != 2 || !strings.Contains(stderr, "nope.yaml") || !strings.Contains(stderr, "cannot be read") {
+		t.Fatalf("missing config: exit %d, stderr %q", code, stderr)
+	}
+	if e := entries(filepath.Join(dir, "out")); len(e) != 0 {
+		t.Fatalf("output left behind: %v", e)
+	}
+	// An output folder below a regular file cannot be created.
+	blocker := filepath.Join(dir, "file")
+	os.WriteFile(blocker, []byte("x"), 0o644)
+	cfg := writeConfig(t, dir, "n: 8\nworkload:\n  lookups: 10\n")
+	code, _, stderr = runCLI(t, "run", cfg, "--out", filepath.Join(blocker, "out"))
+	if code != 2 || !strings.Contains(stderr, "output folder") || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+		t.Fatalf("unwritable output: exit %d, stderr %q", code, stderr)
+	}
+	// A read-only folder (skipped as root, who may write anywhere).
+	if os.Geteuid() != 0 {
+		ro := filepath.Join(dir, "ro")
+		os.Mkdir(ro, 0o555)
+		code, _, stderr = runCLI(t, "run", cfg, "--out", filepath.Join(ro, "out"))
+		if code != 2 || !strings.Contains(stderr, "output folder") {
+			t.Fatalf("read-only output: exit %d, stderr %q", code, stderr)
+		}
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{}, {"frobnicate"}, {"run"}, {"repro", "nosuchfigure"}, {"repro", "--scale", "huge"}, {"list", "extra"}} {
+		code, _, stderr := runCLI(t, args...)
+		if code != 2 || stderr == "" {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and a message", args, code, stderr)
+		}
+	}
+	for _, args := range [][]string{{"--help"}, {"run", "--help"}, {"repro", "--help"}, {"bench", "--help"}, {"list", "--help"}} {
+		code, stdout, _ := runCLI(t, args...)
+		if code != 0 || !strings.Contains(stdout, "Usage") {
+			t.Errorf("%v: exit %d, stdout %q", args, code, stdout)
+		}
+	}
+}
+
+// The README's main command at quick scale: every promised file appears.
+func TestReproPathlenQuick(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := runCLI(t, "repro", "pathlen", "--scale", "quick", "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, f := range []string{"results.csv", "summary.json", "config.yaml", "hops.csv", "paper_comparison.csv", "plots/pathlen_vs_n.png", "plots/pathlen_pdf.png"} {
+		st, err := os.Stat(filepath.Join(out, f))
+		if err != nil || st.Size() == 0 {
+			t.Errorf("%s missing or empty: %v", f, err)
+		}
+	}
+	if !strings.Contains(stdout, "pathlen") {
+		t.Errorf("stdout %q", stdout)
+	}
+	// The resolved config reruns to the same results.
+	out2 := t.TempDir()
+	if code, _, stderr := runCLI(t, "run", filepath.Join(out, "config.yaml"), "--out", out2); code != 0 {
+		t.Fatalf("rerun of the resolved config: exit %d: %s", code, stderr)
+	}
+	a, _ := os.ReadFile(filepath.Join(out, "results.csv"))
+	b, _ := os.ReadFile(filepath.Join(out2, "results.csv"))
+	if !bytes.Equal(a, b) {
+		t.Fatal("rerunning the resolved config.yaml gave different results.csv")
+	}
+}
+
+func TestListVersionBench(t *testing.T) {
+	if code, stdout, _ := runCLI(t, "list"); code != 0 || !strings.Contains(stdout, "pathlen") {
+		t.Fatalf("list: %d %q", code, stdout)
+	}
+	if code, stdout, _ := runCLI(t, "version"); code != 0 || !strings.HasPrefix(stdout, "chordsim ") {
+		t.Fatalf("version: %d %q", code, stdout)
+	}
+	code, stdout, stderr := runCLI(t, "bench", "--nodes", "1000", "--lookups", "2000")
+	if code != 0 {
+		t.Fatalf("bench: %d %s", code, stderr)
+	}
+	for _, w := range []string{"events/s", "lookups/s", "bytes/node", "0 failed"} {
+		if !strings.Contains(stdout, w) {
+			t.Errorf("bench output lacks %q:\n%s", w, stdout)
+		}
+	}
+	if code, _, _ := runCLI(t, "bench", "--nodes", "0"); code != 2 {
+		t.Fatalf("bench --nodes 0: exit %d, want 2", code)
+	}
+}
