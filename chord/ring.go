@@ -337,18 +337,26 @@ func (r *Ring) BootstrapIdeal(n int) error {
 	}
 	// Finger i of the node at sorted position p is the first node at
 	// clockwise distance ≥ 2^i. As p grows, that node's position never moves
-	// back, so one pointer sweep per level finds them all.
-	for i := 0; i < M; i++ {
-		step := uint64(1) << uint(i)
-		q := 1
-		for p := 0; p < n; p++ {
-			if q < p+1 {
-				q = p + 1
+	// back, so one pointer per level, advanced monotonically, finds them all
+	// in O(n·m). Nodes are the outer loop so that each finger row is written
+	// once, sequentially.
+	q := make([]int, M)
+	for i := range q {
+		q[i] = 1
+	}
+	for p := 0; p < n; p++ {
+		row := r.fingers[p*M : p*M+M]
+		for i := 0; i < M; i++ {
+			step := uint64(1) << uint(i)
+			k := q[i]
+			if k < p+1 {
+				k = p + 1
 			}
-			for q < p+n && r.space.Dist(ids[p], ids[q%n]) < step {
-				q++
+			for k < p+n && r.space.Dist(ids[p], ids[k%n]) < step {
+				k++
 			}
-			r.fingers[int(order[p])*M+i] = order[q%n]
+			q[i] = k
+			row[i] = order[k%n]
 		}
 	}
 	for _, h := range order {

@@ -1,0 +1,59 @@
+package chord
+
+import (
+	"testing"
+
+	"github.com/chordsim/chordsim/sim"
+)
+
+// BenchmarkLookup measures whole iterative lookups (request, reply and
+// lazily cancelled timeout per hop) on an ideal ring of 2^16 nodes with
+// latency uniform on [10ms, 90ms], about 100 lookups in flight.
+func BenchmarkLookup(b *testing.B) {
+	cfg := staticConfig(64)
+	s := sim.NewScheduler()
+	c := &countingObserver{}
+	r, err := New(s, Options{Config: cfg, Seed: 1, UniformIDs: true, Observer: c,
+		Net: sim.NetConfig{Latency: sim.Latency{Kind: sim.Uniform, A: 10 * sim.Millisecond, B: 90 * sim.Millisecond}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := r.BootstrapIdeal(1 << 16); err != nil {
+		b.Fatal(err)
+	}
+	rng := sim.Stream(1, "bench")
+	o := r.Oracle()
+	start := func() {
+		_, h := o.At(rng.IntN(o.Len()))
+		r.Lookup(h, r.Space().FromUint64(rng.Uint64()), 0)
+	}
+	for i := 0; i < 100; i++ {
+		start()
+	}
+	c.onDone = start
+	for c.done < 10000 { // warm the pools
+		s.Step()
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	ev0, done0 := s.Fired(), c.done
+	for c.done-done0 < b.N {
+		s.Step()
+	}
+	b.ReportMetric(float64(s.Fired()-ev0)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(c.hops)/float64(c.done), "hops/lookup")
+}
+
+type countingObserver struct {
+	done, hops int
+	onDone     func()
+}
+
+func (c *countingObserver) LookupDone(r *LookupResult) {
+	c.done++
+	c.hops += r.Hops
+	if r.Outcome != Correct {
+		panic("benchmark lookup failed")
+	}
+	c.onDone()
+}
