@@ -1,0 +1,42 @@
+package experiments
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/chordsim/chordsim/experiments/config"
+)
+
+// The README is the user's manual: it must document every config field,
+// every results.csv column, and every built-in experiment.
+func TestReadmeDocumentsEverything(t *testing.T) {
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	d := Defaults()
+	for _, f := range config.Fields(&d) {
+		if !strings.Contains(readme, "`"+f.Path+"`") {
+			t.Errorf("README does not document config field %s", f.Path)
+		}
+		if !strings.Contains(readme, "`"+f.Default+"`") {
+			t.Errorf("README does not show the default %q of %s", f.Default, f.Path)
+		}
+	}
+	for _, m := range metricsList {
+		name := m.name
+		if strings.HasPrefix(name, "messages_") {
+			name = strings.TrimPrefix(name, "messages_")
+		}
+		if !strings.Contains(readme, "`"+name+"`") {
+			t.Errorf("README does not document results.csv column %s", m.name)
+		}
+	}
+	for _, bi := range Builtins {
+		if !strings.Contains(readme, "`"+bi.Name+"`") {
+			t.Errorf("README does not document built-in experiment %s", bi.Name)
+		}
+	}
+}
