@@ -57,6 +57,7 @@ type Config struct {
 	RPCTimeout            sim.Duration // a request unanswered this long means the peer is dead
 	LookupTimeout         sim.Duration // recursive lookups: the initiator gives up after this long
 	MaxHops               int          // a lookup that needs more hops fails (routing loop guard)
+	VirtualNodes          int          // ring members per real node (S01 §4.2), ≥ 1
 }
 
 // DefaultConfig returns the defaults: m = 64, r = 16 (about 2·log2 of
@@ -76,6 +77,7 @@ func DefaultConfig() Config {
 		RPCTimeout:            500 * sim.Millisecond,
 		LookupTimeout:         30 * sim.Second,
 		MaxHops:               128,
+		VirtualNodes:          1,
 	}
 }
 
@@ -106,6 +108,9 @@ func (c Config) Validate() error {
 	}
 	if c.LookupTimeout <= 0 {
 		bad("lookup_timeout = %v must be positive", c.LookupTimeout)
+	}
+	if c.VirtualNodes < 1 {
+		bad("virtual_nodes = %d must be at least 1", c.VirtualNodes)
 	}
 	if c.MaxHops < 1 {
 		bad("max_hops = %d must be at least 1", c.MaxHops)

@@ -53,6 +53,7 @@ type Ring struct {
 	// touches ids and fingers only).
 	ids        []ID
 	addrs      []uint64 // IPv4 address and port, for names
+	host       []int32  // the real node a member runs on (virtual nodes, S01 §4.2)
 	names      []string // explicit names; nil unless some node was named
 	state      []State
 	pred       []Handle
@@ -113,6 +114,10 @@ func (r *Ring) Oracle() *Oracle { return &r.oracle }
 
 // Network exposes the network's counters.
 func (r *Ring) Network() *sim.Network[Msg] { return r.net }
+
+// Host returns the real node that member h runs on. Real nodes are
+// numbered 0..n−1; without virtual nodes a member is its own host.
+func (r *Ring) Host(h Handle) int { return int(r.host[h]) }
 
 // Nodes is the number of handles ever created.
 func (r *Ring) Nodes() int { return len(r.ids) }
@@ -181,6 +186,7 @@ func (r *Ring) newHandle(id ID, addr uint64) Handle {
 	h := Handle(len(r.ids))
 	r.ids = append(r.ids, id)
 	r.addrs = append(r.addrs, addr)
+	r.host = append(r.host, int32(h))
 	if r.names != nil {
 		r.names = append(r.names, "")
 	}
@@ -245,14 +251,17 @@ func (r *Ring) AddNamedNode(name string) (Handle, error) {
 	return h, nil
 }
 
-// BootstrapIdeal adds n nodes and gives them the state a fully stabilized
-// ring would have: exact predecessors, successor lists and fingers. It costs
-// O(n log n) for the sort and O(n·m) for the fingers (one linear sweep per
-// finger level instead of a binary search per finger).
-func (r *Ring) BootstrapIdeal(n int) error {
-	if n < 1 {
-		return fmt.Errorf("n = %d: a ring needs at least one node", n)
+// BootstrapIdeal adds n real nodes, each running Config.VirtualNodes ring
+// members, and gives the members the state a fully stabilized ring would
+// have: exact predecessors, successor lists and fingers. It costs O(N log N)
+// for the sort and O(N·m) for the fingers (one monotone sweep per finger
+// level instead of a binary search per finger), N = n·VirtualNodes.
+func (r *Ring) BootstrapIdeal(realNodes int) error {
+	if realNodes < 1 {
+		return fmt.Errorf("n = %d: a ring needs at least one node", realNodes)
 	}
+	v := r.cfg.VirtualNodes
+	n := realNodes * v
 	if r.oracle.Len() != 0 || len(r.ids) != 0 {
 		return fmt.Errorf("BootstrapIdeal needs an empty ring")
 	}
@@ -264,6 +273,7 @@ func (r *Ring) BootstrapIdeal(n int) error {
 	R, M := r.cfg.Successors, r.cfg.Bits
 	r.ids = make([]ID, n)
 	r.addrs = make([]uint64, n)
+	r.host = make([]int32, n)
 	r.state = make([]State, n)
 	r.pred = make([]Handle, n)
 	r.succ = make([]Handle, n*R)
@@ -316,6 +326,8 @@ func (r *Ring) BootstrapIdeal(n int) error {
 	addrs := make([]uint64, n)
 	for p, e := range sorted {
 		ids[p], addrs[p], order[p] = e.id, r.addrs[e.h], Handle(p)
+		// Member e.h (in drawing order) belongs to real node e.h / v.
+		r.host[p] = int32(int(e.h) / v)
 	}
 	sorted = nil
 	copy(r.ids, ids)

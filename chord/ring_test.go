@@ -180,3 +180,34 @@ func TestLookupLatency(t *testing.T) {
 		}
 	}
 }
+
+// With virtual nodes the ideal ring is still exact, and every real node runs
+// exactly VirtualNodes members.
+func TestVirtualNodes(t *testing.T) {
+	cfg := staticConfig(32)
+	cfg.VirtualNodes = 3
+	r, s, c := testRing(t, cfg, 4)
+	if err := r.BootstrapIdeal(50); err != nil {
+		t.Fatal(err)
+	}
+	if r.Oracle().Len() != 150 {
+		t.Fatalf("%d members, want 150", r.Oracle().Len())
+	}
+	if d := r.Divergence(); !d.Zero() {
+		t.Fatalf("diverges: %+v", d)
+	}
+	perHost := map[int]int{}
+	for h := Handle(0); h < Handle(r.Nodes()); h++ {
+		perHost[r.Host(h)]++
+	}
+	for host := 0; host < 50; host++ {
+		if perHost[host] != 3 {
+			t.Fatalf("real node %d runs %d members, want 3", host, perHost[host])
+		}
+	}
+	for _, x := range lookupAll(t, r, s, c, edgeKeys(r, 5)) {
+		if x.Outcome != Correct {
+			t.Fatalf("lookup of %d: %v", x.Key, x.Outcome)
+		}
+	}
+}

@@ -38,6 +38,18 @@ var Builtins = []*Builtin{
 		quick:       [][2]string{{"n", "[8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096]"}, {"replicates", "3"}, {"workload.lookups", "20000"}},
 		figures:     pathlenFigures,
 	},
+	{
+		Name:        "load",
+		Description: "S01 Fig. 8: mean, 1st and 99th percentile of keys per node for 10^5..10^6 keys on 10^4 nodes, and the PDF of keys per node at 5·10^5 keys",
+		quick:       [][2]string{{"workload.keys", "[100000, 500000, 1000000]"}, {"replicates", "3"}},
+		figures:     loadFigures,
+	},
+	{
+		Name:        "vnodes",
+		Description: "S01 Fig. 9: 1st and 99th percentile of keys per real node with 1, 2, 5, 10, 20 virtual nodes per real node (10^4 nodes, 10^6 keys)",
+		quick:       [][2]string{{"replicates", "3"}},
+		figures:     vnodesFigures,
+	},
 }
 
 // FindBuiltin returns the built-in experiment called name.

@@ -172,8 +172,23 @@ func run(ctx context.Context, cfg *Config, seed uint64, built func(*sim.Schedule
 	}
 	res.Keys = len(w.keys)
 	if len(w.keys) > 0 {
-		for _, c := range ring.Oracle().Owners(w.keys) {
-			res.Load.Add(c)
+		// Load is counted per real node: with virtual nodes, a real node
+		// holds the keys of all its members (S01 Fig. 9).
+		o := ring.Oracle()
+		perMember := o.Owners(w.keys)
+		if cfg.Chord.VirtualNodes == 1 {
+			for _, c := range perMember {
+				res.Load.Add(c)
+			}
+		} else {
+			perReal := make([]int, cfg.N)
+			for p, c := range perMember {
+				_, h := o.At(p)
+				perReal[ring.Host(h)] += c
+			}
+			for _, c := range perReal {
+				res.Load.Add(c)
+			}
 		}
 	}
 

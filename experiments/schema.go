@@ -41,6 +41,7 @@ type ChordConfig struct {
 	RPCTimeout            sim.Duration `yaml:"rpc_timeout" doc:"a request unanswered this long means the peer is dead" unit:"duration"`
 	LookupTimeout         sim.Duration `yaml:"lookup_timeout" doc:"recursive lookups: the initiator gives up after this long" unit:"duration"`
 	MaxHops               int          `yaml:"max_hops" doc:"a lookup needing more hops fails (guards against routing loops)" unit:"hops"`
+	VirtualNodes          int          `yaml:"virtual_nodes" doc:"ring members per real node (S01 §4.2); n counts real nodes and load is counted per real node; bootstrap ideal only" unit:"members/node"`
 }
 
 // NetworkConfig holds the network model.
@@ -82,6 +83,7 @@ func Defaults() Config {
 			RPCTimeout:            c.RPCTimeout,
 			LookupTimeout:         c.LookupTimeout,
 			MaxHops:               c.MaxHops,
+			VirtualNodes:          c.VirtualNodes,
 		},
 		Network: NetworkConfig{
 			Latency: sim.Latency{Kind: sim.Exponential, A: 50 * sim.Millisecond},
@@ -105,6 +107,7 @@ func (c *Config) chordConfig() chord.Config {
 		RPCTimeout:            c.Chord.RPCTimeout,
 		LookupTimeout:         c.Chord.LookupTimeout,
 		MaxHops:               c.Chord.MaxHops,
+		VirtualNodes:          c.Chord.VirtualNodes,
 	}
 	if c.Chord.FixFingers == "all" {
 		cc.FixFingers = chord.FixAll
@@ -146,11 +149,22 @@ func (c *Config) Validate() error {
 	} else if c.N > maxNodes {
 		bad("n", "%d nodes is more than this build simulates (%d)", c.N, maxNodes)
 	}
+	v := c.Chord.VirtualNodes
+	if v < 1 {
+		bad("chord.virtual_nodes", "%d is less than 1; every real node runs at least one ring member", v)
+		v = 1
+	} else if v > 1 && c.Bootstrap != "ideal" {
+		bad("chord.virtual_nodes", "%d needs bootstrap: ideal; virtual nodes are not yet joined through the protocol", v)
+	}
+	members := c.N * v
+	if c.N >= 1 && c.N <= maxNodes && members > maxNodes {
+		bad("chord.virtual_nodes", "n·virtual_nodes = %d ring members is more than this build simulates (%d)", members, maxNodes)
+	}
 	m := c.Chord.M
 	if m < 1 || m > 64 {
 		bad("chord.m", "%d is outside 1..64; identifiers are at most 64 bits", m)
-	} else if m < 63 && c.N > 1<<uint(m) {
-		bad("n", "%d nodes do not fit in a %d-bit identifier space (at most %d); raise chord.m or lower n", c.N, m, 1<<uint(m))
+	} else if m < 63 && members > 1<<uint(m) {
+		bad("n", "%d ring members do not fit in a %d-bit identifier space (at most %d); raise chord.m or lower n", members, m, 1<<uint(m))
 	}
 	if c.Chord.Successors < 1 {
 		bad("chord.successors", "%d is less than 1; a node needs at least one successor (use about 2·log2 n under failures)", c.Chord.Successors)

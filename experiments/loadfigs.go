@@ -1,0 +1,170 @@
+package experiments
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"strconv"
+
+	"github.com/chordsim/chordsim/metrics"
+)
+
+// loadPoint holds one sweep point's load statistics: per-run percentiles
+// averaged over the point's runs (as the paper averages its 20 runs), and
+// the pooled distribution of keys per node.
+type loadPoint struct {
+	point         int
+	keys, virtual int
+	mean, p1, p99 float64
+	pooled        metrics.IntHist
+}
+
+func loadPoints(o *Outcome) []loadPoint {
+	var pts []loadPoint
+	R := o.Plan.Base.Replicates
+	for pi := range o.Plan.Points {
+		c := &o.Plan.Points[pi].Config
+		lp := loadPoint{point: pi, keys: c.keys(), virtual: c.Chord.VirtualNodes}
+		var means, p1s, p99s []float64
+		for k := 0; k < R; k++ {
+			r := o.Results[pi*R+k]
+			if r == nil || r.Load.N() == 0 {
+				continue
+			}
+			means = append(means, r.Load.Mean())
+			p1s = append(p1s, float64(r.Load.Quantile(0.01)))
+			p99s = append(p99s, float64(r.Load.Quantile(0.99)))
+			lp.pooled.Merge(&r.Load)
+		}
+		if len(means) == 0 {
+			continue
+		}
+		lp.mean, lp.p1, lp.p99 = avg(means), avg(p1s), avg(p99s)
+		pts = append(pts, lp)
+	}
+	return pts
+}
+
+func avg(xs []float64) float64 {
+	s := 0.0
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
+}
+
+// within8 is the bar for the 99th percentile: within 8% of the paper.
+func within8(ours float64, paper int) bool {
+	return math.Abs(ours-float64(paper)) <= 0.08*float64(paper)
+}
+
+// loadFigures draws S01 Fig. 8(a) and 8(b) and writes paper_comparison.csv.
+func loadFigures(dir string, o *Outcome) error {
+	pts := loadPoints(o)
+	if len(pts) == 0 {
+		return nil
+	}
+	ours := metrics.Series{Label: "chordsim mean (1st–99th pct, averaged over runs)", Style: metrics.LinePoints}
+	paper := metrics.Series{Label: "S01 Fig. 8a (1st–99th pct)", Style: metrics.Points}
+	table := &metrics.Table{Columns: []string{"keys", "keys_mean", "keys_p1", "paper_keys_p1", "p1_equal", "keys_p99", "paper_keys_p99", "p99_diff_fraction", "p99_within_8pct"}}
+	for _, p := range pts {
+		ours.X = append(ours.X, float64(p.keys)/1e4)
+		ours.Y = append(ours.Y, p.mean)
+		ours.YLow = append(ours.YLow, p.p1)
+		ours.YHigh = append(ours.YHigh, p.p99)
+		row := []metrics.Cell{metrics.Int(int64(p.keys)), metrics.Float(p.mean), metrics.Float(p.p1)}
+		found := false
+		for _, f := range fig8 {
+			if f.Keys != p.keys {
+				continue
+			}
+			found = true
+			paper.X = append(paper.X, float64(p.keys)/1e4+1.5)
+			paper.Y = append(paper.Y, f.Mean)
+			paper.YLow = append(paper.YLow, float64(f.P1))
+			paper.YHigh = append(paper.YHigh, float64(f.P99))
+			row = append(row, metrics.Int(int64(f.P1)), metrics.Str(strconv.FormatBool(math.Round(p.p1) == float64(f.P1))),
+				metrics.Float(p.p99), metrics.Int(int64(f.P99)), metrics.Float((p.p99-float64(f.P99))/float64(f.P99)),
+				metrics.Str(strconv.FormatBool(within8(p.p99, f.P99))))
+		}
+		if !found {
+			nan := metrics.Float(math.NaN())
+			row = append(row, nan, metrics.Str(""), metrics.Float(p.p99), nan, nan, metrics.Str(""))
+		}
+		table.Rows = append(table.Rows, row)
+	}
+	if err := metrics.WriteFileAtomic(filepath.Join(dir, "paper_comparison.csv"), table.WriteCSV); err != nil {
+		return err
+	}
+	fig := metrics.Figure{Title: "Keys per node, N = 10^4 (S01 Fig. 8a)", XLabel: "total number of keys (×10^4)", YLabel: "keys per node",
+		Series: []metrics.Series{ours, paper}}
+	if err := fig.SavePNG(filepath.Join(dir, "plots", "load_vs_keys.png")); err != nil {
+		return err
+	}
+	// Fig. 8(b): the PDF of keys per node at 5·10^5 keys (or the largest run).
+	pick := pts[len(pts)-1]
+	for _, p := range pts {
+		if p.keys == 500000 {
+			pick = p
+		}
+	}
+	pdf := metrics.BarSeries{Label: fmt.Sprintf("chordsim, %d keys", pick.keys)}
+	// Bins of 10 keys: the PDF of a count spread over hundreds of values is
+	// unreadable one value per bar.
+	h := &pick.pooled
+	const bin = 10
+	for lo := 0; lo < h.Len(); lo += bin {
+		var c uint64
+		for v := lo; v < lo+bin && v < h.Len(); v++ {
+			c += h.Count(v)
+		}
+		pdf.X = append(pdf.X, float64(lo))
+		pdf.Y = append(pdf.Y, float64(c)/float64(h.N()))
+	}
+	bars := metrics.BarFigure{Title: fmt.Sprintf("PDF of keys per node, %d keys (S01 Fig. 8b)", pick.keys),
+		XLabel: "keys per node (bins of 10)", YLabel: "fraction of nodes", Groups: []metrics.BarSeries{pdf}}
+	return bars.SavePNG(filepath.Join(dir, "plots", "load_pdf.png"))
+}
+
+// vnodesFigures draws S01 Fig. 9 and writes paper_comparison.csv.
+func vnodesFigures(dir string, o *Outcome) error {
+	pts := loadPoints(o)
+	if len(pts) == 0 {
+		return nil
+	}
+	ours := metrics.Series{Label: "chordsim mean (1st–99th pct, averaged over runs)", Style: metrics.LinePoints}
+	paper := metrics.Series{Label: "S01 Fig. 9 (1st–99th pct)", Style: metrics.Points}
+	table := &metrics.Table{Columns: []string{"virtual_nodes", "keys_mean", "keys_p1", "paper_keys_p1", "p1_equal", "keys_p99", "paper_keys_p99", "p99_diff_fraction", "p99_within_8pct"}}
+	for _, p := range pts {
+		ours.X = append(ours.X, float64(p.virtual))
+		ours.Y = append(ours.Y, p.mean)
+		ours.YLow = append(ours.YLow, p.p1)
+		ours.YHigh = append(ours.YHigh, p.p99)
+		row := []metrics.Cell{metrics.Int(int64(p.virtual)), metrics.Float(p.mean), metrics.Float(p.p1)}
+		found := false
+		for _, f := range fig9 {
+			if f.Virtual != p.virtual {
+				continue
+			}
+			found = true
+			paper.X = append(paper.X, float64(p.virtual)*1.06)
+			paper.Y = append(paper.Y, 100)
+			paper.YLow = append(paper.YLow, float64(f.P1))
+			paper.YHigh = append(paper.YHigh, float64(f.P99))
+			row = append(row, metrics.Int(int64(f.P1)), metrics.Str(strconv.FormatBool(math.Round(p.p1) == float64(f.P1))),
+				metrics.Float(p.p99), metrics.Int(int64(f.P99)), metrics.Float((p.p99-float64(f.P99))/float64(f.P99)),
+				metrics.Str(strconv.FormatBool(within8(p.p99, f.P99))))
+		}
+		if !found {
+			nan := metrics.Float(math.NaN())
+			row = append(row, nan, metrics.Str(""), metrics.Float(p.p99), nan, nan, metrics.Str(""))
+		}
+		table.Rows = append(table.Rows, row)
+	}
+	if err := metrics.WriteFileAtomic(filepath.Join(dir, "paper_comparison.csv"), table.WriteCSV); err != nil {
+		return err
+	}
+	fig := metrics.Figure{Title: "Keys per real node with virtual nodes, N = 10^4, 10^6 keys (S01 Fig. 9)",
+		XLabel: "virtual nodes per real node", YLabel: "keys per real node", LogX2: true, Series: []metrics.Series{ours, paper}}
+	return fig.SavePNG(filepath.Join(dir, "plots", "vnodes.png"))
+}
