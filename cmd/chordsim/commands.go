@@ -166,7 +166,9 @@ const reproUsage = `Usage: chordsim repro [FIGURE ...] [flags]
 Reproduces figures of the Chord paper (all of them if none is named; see
 'chordsim list'). With one figure, its outputs go into --out; with several,
 each goes into --out/FIGURE. Besides the run outputs, each figure writes its
-plots into plots/ and a table of ours against the paper's numbers.
+plots into plots/ and paper_comparison.csv (ours against the paper's
+numbers), and --out/index.md shows every plot with that table and a verdict
+per point.
 `
 
 func cmdRepro(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -200,16 +202,18 @@ func cmdRepro(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
+	var index []experiments.IndexEntry
 	for i, b := range builtins {
-		dir := *out
+		rel := "."
 		if len(builtins) > 1 {
-			dir = filepath.Join(*out, b.Name)
+			rel = b.Name
 		}
-		if err := execute(ctx, plans[i], dir, *workers, b, stderr, stdout); err != nil {
+		if err := execute(ctx, plans[i], filepath.Join(*out, rel), *workers, b, stderr, stdout); err != nil {
 			return err
 		}
+		index = append(index, experiments.IndexEntry{Builtin: b, Dir: rel})
 	}
-	return nil
+	return experiments.WriteIndex(*out, index)
 }
 
 func cmdList(args []string, stdout io.Writer) error {

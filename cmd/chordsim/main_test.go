@@ -136,7 +136,7 @@ func TestReproPathlenQuick(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, f := range []string{"results.csv", "summary.json", "config.yaml", "hops.csv", "paper_comparison.csv", "plots/pathlen_vs_n.png", "plots/pathlen_pdf.png"} {
+	for _, f := range []string{"results.csv", "summary.json", "config.yaml", "hops.csv", "paper_comparison.csv", "plots/pathlen_vs_n.png", "plots/pathlen_pdf.png", "index.md"} {
 		st, err := os.Stat(filepath.Join(out, f))
 		if err != nil || st.Size() == 0 {
 			t.Errorf("%s missing or empty: %v", f, err)
@@ -175,5 +175,29 @@ func TestListVersionBench(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, "bench", "--nodes", "0"); code != 2 {
 		t.Fatalf("bench --nodes 0: exit %d, want 2", code)
+	}
+}
+
+// repro with no figure runs every built-in into its own folder and writes an
+// index that shows each plot and a verdict per point.
+func TestReproAllQuickIndex(t *testing.T) {
+	out := t.TempDir()
+	if code, _, stderr := runCLI(t, "repro", "--scale", "quick", "--out", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "index.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	index := string(b)
+	for _, want := range []string{"## pathlen", "## load", "## vnodes", "](pathlen/plots/pathlen_vs_n.png)", "](load/plots/load_vs_keys.png)", "](vnodes/plots/vnodes.png)", "| agrees |", "points with a paper value agree"} {
+		if !strings.Contains(index, want) {
+			t.Errorf("index.md lacks %q", want)
+		}
+	}
+	for _, img := range []string{"pathlen/plots/pathlen_pdf.png", "load/plots/load_pdf.png"} {
+		if _, err := os.Stat(filepath.Join(out, img)); err != nil {
+			t.Errorf("%s: %v", img, err)
+		}
 	}
 }
