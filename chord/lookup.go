@@ -257,11 +257,15 @@ func (r *Ring) finish(i int32, owner Handle, outcome Outcome) {
 		if r.obs == nil {
 			return
 		}
-		msgs := 2 * int(l.asks)
-		if r.cfg.Lookup == Recursive && outcome != TimedOut && l.asks > 0 {
-			msgs = int(l.hops) + 1
-		} else if r.cfg.Lookup == Recursive {
+		// Iterative: a request and a reply per ask, less the replies that
+		// never came. Recursive: the forwards and the final reply when
+		// answered (hops + 1); otherwise only what the initiator sent is known.
+		msgs := 2*int(l.asks) - int(l.timeouts)
+		if r.cfg.Lookup == Recursive {
 			msgs = int(l.asks)
+			if outcome != TimedOut && l.asks > 0 {
+				msgs = int(l.hops) + 1
+			}
 		}
 		r.result = LookupResult{
 			Origin: l.origin, Key: l.key, Owner: owner, Hops: int(l.hops), Messages: msgs,

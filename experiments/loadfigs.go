@@ -64,35 +64,12 @@ func loadFigures(dir string, o *Outcome) error {
 	if len(pts) == 0 {
 		return nil
 	}
-	ours := metrics.Series{Label: "chordsim mean (1st–99th pct, averaged over runs)", Style: metrics.LinePoints}
-	paper := metrics.Series{Label: "S01 Fig. 8a (1st–99th pct)", Style: metrics.Points}
-	table := &metrics.Table{Columns: []string{"keys", "keys_mean", "keys_p1", "paper_keys_p1", "p1_equal", "keys_p99", "paper_keys_p99", "p99_diff_fraction", "p99_within_8pct"}}
-	for _, p := range pts {
-		ours.X = append(ours.X, float64(p.keys)/1e4)
-		ours.Y = append(ours.Y, p.mean)
-		ours.YLow = append(ours.YLow, p.p1)
-		ours.YHigh = append(ours.YHigh, p.p99)
-		row := []metrics.Cell{metrics.Int(int64(p.keys)), metrics.Float(p.mean), metrics.Float(p.p1)}
-		found := false
-		for _, f := range fig8 {
-			if f.Keys != p.keys {
-				continue
-			}
-			found = true
-			paper.X = append(paper.X, float64(p.keys)/1e4+1.5)
-			paper.Y = append(paper.Y, f.Mean)
-			paper.YLow = append(paper.YLow, float64(f.P1))
-			paper.YHigh = append(paper.YHigh, float64(f.P99))
-			row = append(row, metrics.Int(int64(f.P1)), metrics.Str(strconv.FormatBool(math.Round(p.p1) == float64(f.P1))),
-				metrics.Float(p.p99), metrics.Int(int64(f.P99)), metrics.Float((p.p99-float64(f.P99))/float64(f.P99)),
-				metrics.Str(strconv.FormatBool(within8(p.p99, f.P99))))
-		}
-		if !found {
-			nan := metrics.Float(math.NaN())
-			row = append(row, nan, metrics.Str(""), metrics.Float(p.p99), nan, nan, metrics.Str(""))
-		}
-		table.Rows = append(table.Rows, row)
+	var published []paperLoad
+	for _, f := range fig8 {
+		published = append(published, paperLoad{f.Keys, f.Mean, f.P1, f.P99})
 	}
+	ours, paper, table := loadComparison(pts, "keys", func(p loadPoint) int { return p.keys }, published, 1e-4,
+		func(x float64) float64 { return x + 1.5 }, "S01 Fig. 8a")
 	if err := metrics.WriteFileAtomic(filepath.Join(dir, "paper_comparison.csv"), table.WriteCSV); err != nil {
 		return err
 	}
@@ -132,28 +109,55 @@ func vnodesFigures(dir string, o *Outcome) error {
 	if len(pts) == 0 {
 		return nil
 	}
-	ours := metrics.Series{Label: "chordsim mean (1st–99th pct, averaged over runs)", Style: metrics.LinePoints}
-	paper := metrics.Series{Label: "S01 Fig. 9 (1st–99th pct)", Style: metrics.Points}
-	table := &metrics.Table{Columns: []string{"virtual_nodes", "keys_mean", "keys_p1", "paper_keys_p1", "p1_equal", "keys_p99", "paper_keys_p99", "p99_diff_fraction", "p99_within_8pct"}}
+	var published []paperLoad
+	for _, f := range fig9 {
+		published = append(published, paperLoad{f.Virtual, 100, f.P1, f.P99})
+	}
+	ours, paper, table := loadComparison(pts, "virtual_nodes", func(p loadPoint) int { return p.virtual }, published, 1,
+		func(x float64) float64 { return x * 1.06 }, "S01 Fig. 9")
+	if err := metrics.WriteFileAtomic(filepath.Join(dir, "paper_comparison.csv"), table.WriteCSV); err != nil {
+		return err
+	}
+	fig := metrics.Figure{Title: "Keys per real node with virtual nodes, N = 10^4, 10^6 keys (S01 Fig. 9)",
+		XLabel: "virtual nodes per real node", YLabel: "keys per real node", LogX2: true, Series: []metrics.Series{ours, paper}}
+	return fig.SavePNG(filepath.Join(dir, "plots", "vnodes.png"))
+}
+
+// paperLoad is one published point of a load figure.
+type paperLoad struct {
+	x       int // the figure's x value: keys, or virtual nodes
+	mean    float64
+	p1, p99 int
+}
+
+// loadComparison builds the "ours vs paper" series and table shared by
+// Figs. 8 and 9. x gives a point's x value; xScale and paperShift place it
+// on the plot (the paper's points sit a little to the right so both error
+// bars show).
+func loadComparison(pts []loadPoint, xName string, x func(loadPoint) int, paper []paperLoad, xScale float64, paperShift func(float64) float64, label string) (ours, pub metrics.Series, table *metrics.Table) {
+	ours = metrics.Series{Label: "chordsim mean (1st–99th pct, averaged over runs)", Style: metrics.LinePoints}
+	pub = metrics.Series{Label: label + " (1st–99th pct)", Style: metrics.Points}
+	table = &metrics.Table{Columns: []string{xName, "keys_mean", "keys_p1", "paper_keys_p1", "p1_equal", "keys_p99", "paper_keys_p99", "p99_diff_fraction", "p99_within_8pct"}}
 	for _, p := range pts {
-		ours.X = append(ours.X, float64(p.virtual))
+		xv := float64(x(p)) * xScale
+		ours.X = append(ours.X, xv)
 		ours.Y = append(ours.Y, p.mean)
 		ours.YLow = append(ours.YLow, p.p1)
 		ours.YHigh = append(ours.YHigh, p.p99)
-		row := []metrics.Cell{metrics.Int(int64(p.virtual)), metrics.Float(p.mean), metrics.Float(p.p1)}
+		row := []metrics.Cell{metrics.Int(int64(x(p))), metrics.Float(p.mean), metrics.Float(p.p1)}
 		found := false
-		for _, f := range fig9 {
-			if f.Virtual != p.virtual {
+		for _, f := range paper {
+			if f.x != x(p) {
 				continue
 			}
 			found = true
-			paper.X = append(paper.X, float64(p.virtual)*1.06)
-			paper.Y = append(paper.Y, 100)
-			paper.YLow = append(paper.YLow, float64(f.P1))
-			paper.YHigh = append(paper.YHigh, float64(f.P99))
-			row = append(row, metrics.Int(int64(f.P1)), metrics.Str(strconv.FormatBool(math.Round(p.p1) == float64(f.P1))),
-				metrics.Float(p.p99), metrics.Int(int64(f.P99)), metrics.Float((p.p99-float64(f.P99))/float64(f.P99)),
-				metrics.Str(strconv.FormatBool(within8(p.p99, f.P99))))
+			pub.X = append(pub.X, paperShift(xv))
+			pub.Y = append(pub.Y, f.mean)
+			pub.YLow = append(pub.YLow, float64(f.p1))
+			pub.YHigh = append(pub.YHigh, float64(f.p99))
+			row = append(row, metrics.Int(int64(f.p1)), metrics.Str(strconv.FormatBool(math.Round(p.p1) == float64(f.p1))),
+				metrics.Float(p.p99), metrics.Int(int64(f.p99)), metrics.Float((p.p99-float64(f.p99))/float64(f.p99)),
+				metrics.Str(strconv.FormatBool(within8(p.p99, f.p99))))
 		}
 		if !found {
 			nan := metrics.Float(math.NaN())
@@ -161,10 +165,5 @@ func vnodesFigures(dir string, o *Outcome) error {
 		}
 		table.Rows = append(table.Rows, row)
 	}
-	if err := metrics.WriteFileAtomic(filepath.Join(dir, "paper_comparison.csv"), table.WriteCSV); err != nil {
-		return err
-	}
-	fig := metrics.Figure{Title: "Keys per real node with virtual nodes, N = 10^4, 10^6 keys (S01 Fig. 9)",
-		XLabel: "virtual nodes per real node", YLabel: "keys per real node", LogX2: true, Series: []metrics.Series{ours, paper}}
-	return fig.SavePNG(filepath.Join(dir, "plots", "vnodes.png"))
+	return ours, pub, table
 }
