@@ -142,8 +142,8 @@ func (o *Outcome) Table() *metrics.Table {
 		if !p.sweeps("n") {
 			row = append(row, metrics.Int(int64(pt.Config.N)))
 		}
-		for _, m := range metricsList {
-			v := m.value(res)
+		for mi, m := range metricsList {
+			v := res.Values[mi]
 			if m.isInt {
 				row = append(row, metrics.Int(int64(v)))
 			} else {
@@ -229,10 +229,10 @@ func (o *Outcome) Summary() *Summary {
 		if len(runs) == 0 {
 			continue
 		}
-		for _, m := range metricsList {
+		for mi, m := range metricsList {
 			xs := make([]float64, len(runs))
 			for i, r := range runs {
-				xs[i] = m.value(r)
+				xs[i] = r.Values[mi]
 			}
 			ps.Metrics[m.name] = metrics.Summarize(xs)
 		}

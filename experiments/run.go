@@ -26,6 +26,20 @@ type RunResult struct {
 	Events   uint64
 	SimTime  sim.Time
 	Lookups  int
+	// Values holds every metric of results.csv, in column order, computed
+	// once when the run ends. Outputs are built from Values and the
+	// histograms only, which is what a stored run record keeps.
+	Values []float64
+}
+
+// finalize computes Values and drops the per-lookup samples, which are
+// large and no longer needed.
+func (r *RunResult) finalize() {
+	r.Values = make([]float64, len(metricsList))
+	for i, m := range metricsList {
+		r.Values[i] = m.value(r)
+	}
+	r.Latency = metrics.Samples{}
 }
 
 // workload issues the run's lookups as a Poisson process and watches them
@@ -210,6 +224,7 @@ func run(ctx context.Context, cfg *Config, seed uint64, built func(*sim.Schedule
 	res.Sent = ring.MessagesSent()
 	res.Events = sched.Fired()
 	res.SimTime = sched.Now()
+	res.finalize()
 	return res, nil
 }
 

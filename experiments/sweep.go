@@ -103,23 +103,108 @@ func (o *Outcome) Finished() int {
 	return n
 }
 
-// Execute runs every run of the plan on up to workers goroutines (0 means
-// GOMAXPROCS), one simulation per goroutine, and stores each result at its
-// run's index, so the merged output does not depend on which finishes
-// first. progress, if not nil, is called after each run with the count done.
-// A cancelled ctx stops the sweep: Execute returns the runs that finished and
-// ctx's error.
+// Shard selects the i-th of n deterministic slices of a sweep's runs (1 ≤
+// I ≤ N): the runs whose index, in (point, replicate) order, is I−1 modulo
+// N. The zero value selects every run.
+type Shard struct{ I, N int }
+
+// Includes reports whether run i belongs to the shard.
+func (s Shard) Includes(i int) bool { return s.N == 0 || i%s.N == s.I-1 }
+
+// String renders the shard as i/n ("" for no sharding).
+func (s Shard) String() string {
+	if s.N == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d/%d", s.I, s.N)
+}
+
+// ParseShard reads "i/n" with 1 ≤ i ≤ n.
+func ParseShard(text string) (Shard, error) {
+	is, ns, ok := strings.Cut(text, "/")
+	i, err1 := strconv.Atoi(is)
+	n, err2 := strconv.Atoi(ns)
+	if !ok || err1 != nil || err2 != nil {
+		return Shard{}, fmt.Errorf("--shard %q is not i/n with whole numbers (for example 2/8)", text)
+	}
+	if n < 1 || i < 1 || i > n {
+		return Shard{}, fmt.Errorf("--shard %q: need 1 ≤ i ≤ n", text)
+	}
+	return Shard{I: i, N: n}, nil
+}
+
+// Count is the number of the plan's runs in the shard.
+func (s Shard) Count(runs int) int {
+	n := 0
+	for i := 0; i < runs; i++ {
+		if s.Includes(i) {
+			n++
+		}
+	}
+	return n
+}
+
+// ExecOptions tune Execute.
+type ExecOptions struct {
+	Workers  int             // parallel runs; 0 means GOMAXPROCS
+	Progress func(done int)  // called after each run of the shard is available (made or loaded)
+	RunsDir  string          // if set, finished runs are stored here and reused on the next Execute
+	Shard    Shard           // which runs to make
+	Ran      func(index int) // called when a run was made (not loaded); for tests
+}
+
+// Execute runs every run of the plan on up to workers goroutines with no
+// store and no sharding. See ExecuteWith.
 func Execute(ctx context.Context, plan *Plan, workers int, progress func(done int)) (*Outcome, error) {
+	return ExecuteWith(ctx, plan, ExecOptions{Workers: workers, Progress: progress})
+}
+
+// ExecuteWith runs the plan's runs (those of opts.Shard), one simulation per
+// goroutine, and stores each result at its run's index, so the merged output
+// does not depend on which finishes first. With RunsDir, a run whose record
+// is already stored (same RunKey) is loaded instead of made, and every run
+// made is stored as soon as it finishes: an interrupted sweep resumes where
+// it stopped. A cancelled ctx stops the sweep: ExecuteWith returns the runs
+// that finished and ctx's error.
+func ExecuteWith(ctx context.Context, plan *Plan, opts ExecOptions) (*Outcome, error) {
+	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	out := &Outcome{Plan: plan, Results: make([]*RunResult, plan.Runs())}
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(workers)
+	store := runStore{dir: opts.RunsDir}
 	var mu sync.Mutex
 	done := 0
+	report := func() {
+		if opts.Progress != nil {
+			mu.Lock()
+			done++
+			d := done
+			mu.Unlock()
+			opts.Progress(d)
+		}
+	}
 	R := plan.Base.Replicates
+	keys := make([]string, len(out.Results))
 	for i := range out.Results {
+		if !opts.Shard.Includes(i) {
+			continue
+		}
+		pt := &plan.Points[i/R]
+		keys[i] = RunKey(&pt.Config, ReplicateSeed(plan.Base.Seed, i%R))
+		if opts.RunsDir != "" {
+			if r, ok := store.load(keys[i]); ok {
+				out.Results[i] = r
+				report()
+			}
+		}
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for i := range out.Results {
+		if !opts.Shard.Includes(i) || out.Results[i] != nil {
+			continue
+		}
 		if gctx.Err() != nil {
 			break
 		}
@@ -134,14 +219,18 @@ func Execute(ctx context.Context, plan *Plan, workers int, progress func(done in
 				}
 				return fmt.Errorf("run of point %d replicate %d (seed %d) failed: %w", pt.Index, k, seed, err)
 			}
-			out.Results[i] = res
-			if progress != nil {
-				mu.Lock()
-				done++
-				d := done
-				mu.Unlock()
-				progress(d)
+			if opts.RunsDir != "" {
+				if err := store.store(keys[i], res); err != nil {
+					return fmt.Errorf("storing run of point %d replicate %d: %w", pt.Index, k, err)
+				}
 			}
+			out.Results[i] = res
+			if opts.Ran != nil {
+				mu.Lock()
+				opts.Ran(i)
+				mu.Unlock()
+			}
+			report()
 			return nil
 		})
 	}
