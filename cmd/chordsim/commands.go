@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -59,6 +60,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	seed := fs.String("seed", "", "master seed (overrides the config's seed)")
 	sets := fs.StringArray("set", nil, "override a config field: path=value, or path=[v1,v2] for a sweep (repeatable)")
 	workers := fs.Int("workers", 0, "parallel runs (0: one per core)")
+	shardFlag := fs.String("shard", "", "run only the i-th of n deterministic slices of the sweep, i/n (merge the folders with 'chordsim merge')")
 	fields := fs.Bool("fields", false, "list every config field with its default and unit, and exit")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -80,11 +82,17 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return usageError{err}
 	}
+	var shard experiments.Shard
+	if *shardFlag != "" {
+		if shard, err = experiments.ParseShard(*shardFlag); err != nil {
+			return usageError{err}
+		}
+	}
 	plan, err := overrides(cfg, axes, *seed, *sets)
 	if err != nil {
 		return err
 	}
-	return execute(ctx, plan, *out, *workers, nil, stderr, stdout)
+	return execute(ctx, plan, *out, *workers, nil, shard, stderr, stdout)
 }
 
 // overrides applies --seed and --set to a decoded config and validates the
@@ -113,15 +121,18 @@ func overrides(cfg experiments.Config, axes []config.Axis, seed string, sets []s
 	return plan, nil
 }
 
-// execute runs a plan into dir and writes its outputs (and figures, if b is
-// a built-in experiment).
-func execute(ctx context.Context, plan *experiments.Plan, dir string, workers int, b *experiments.Builtin, stderr, stdout io.Writer) error {
+// execute runs a plan (or one shard of it) into dir and writes its outputs
+// (and figures, if b is a built-in experiment and the sweep is whole). Runs
+// already stored in dir/runs are reused, so rerunning an interrupted command
+// resumes it.
+func execute(ctx context.Context, plan *experiments.Plan, dir string, workers int, b *experiments.Builtin, shard experiments.Shard, stderr, stdout io.Writer) error {
 	if err := experiments.PrepareOutDir(dir); err != nil {
 		return usageError{err}
 	}
 	start := time.Now()
-	progress, finish := newProgress(stderr, plan.Runs(), plan.Base.Experiment)
-	outcome, runErr := experiments.Execute(ctx, plan, workers, progress)
+	inShard := shard.Count(plan.Runs())
+	progress, finish := newProgress(stderr, inShard, plan.Base.Experiment)
+	outcome, runErr := experiments.ExecuteWith(ctx, plan, experiments.ExecOptions{Workers: workers, Progress: progress, RunsDir: experiments.RunsDir(dir), Shard: shard})
 	finish()
 	interrupted := runErr != nil && ctx.Err() != nil
 	if runErr != nil && !interrupted {
@@ -130,16 +141,104 @@ func execute(ctx context.Context, plan *experiments.Plan, dir string, workers in
 	if err := experiments.WriteOutputs(dir, outcome); err != nil {
 		return err
 	}
-	if b != nil && !interrupted {
+	m := experiments.Manifest{Experiment: plan.Base.Experiment, Shard: shard.String(), Runs: plan.Runs(), InShard: inShard, Finished: outcome.Finished()}
+	if b != nil {
+		m.Builtin = b.Name
+	}
+	if err := experiments.WriteManifest(dir, m); err != nil {
+		return err
+	}
+	if b != nil && !interrupted && shard.N == 0 {
 		if err := b.Figures(dir, outcome); err != nil {
 			return err
 		}
 	}
 	if interrupted {
-		fmt.Fprintf(stderr, "chordsim: interrupted: %d of %d runs finished; their results are in %s\n", outcome.Finished(), plan.Runs(), dir)
+		fmt.Fprintf(stderr, "chordsim: interrupted: %d of %d runs finished; their results are in %s, and the same command resumes\n", outcome.Finished(), inShard, dir)
 		return errInterrupted
 	}
-	fmt.Fprintf(stdout, "%s: %d runs (%d points × %d replicates) in %.1fs → %s\n", plan.Base.Experiment, plan.Runs(), len(plan.Points), plan.Base.Replicates, time.Since(start).Seconds(), dir)
+	what := fmt.Sprintf("%d runs (%d points × %d replicates)", plan.Runs(), len(plan.Points), plan.Base.Replicates)
+	if shard.N > 0 {
+		what = fmt.Sprintf("shard %s: %d of %d runs", shard, inShard, plan.Runs())
+	}
+	fmt.Fprintf(stdout, "%s: %s in %.1fs → %s\n", plan.Base.Experiment, what, time.Since(start).Seconds(), dir)
+	return nil
+}
+
+const mergeUsage = `Usage: chordsim merge --out DIR SHARD_DIR...
+
+Combines the output folders of 'chordsim run --shard i/n' (all shards of one
+sweep) into the results.csv, summary.json, hops.csv, config.yaml and plots
+that the unsharded run writes, byte for byte. Refuses folders that are not
+chordsim outputs, shards of different configs, and sweeps with runs missing,
+before writing anything.
+`
+
+func cmdMerge(args []string, stdout io.Writer) error {
+	fs := newFlags("merge", mergeUsage, stdout)
+	out := fs.String("out", "", "output folder for the merged results (required)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *out == "" || fs.NArg() == 0 {
+		return usagef("merge needs --out DIR and at least one shard folder; usage: chordsim merge --out DIR SHARD_DIR...")
+	}
+	dirs := fs.Args()
+	var cfgText []byte
+	var first experiments.Manifest
+	for i, d := range dirs {
+		m, err := experiments.ReadManifest(d)
+		if err != nil {
+			return usageError{err}
+		}
+		b, err := os.ReadFile(filepath.Join(d, "config.yaml"))
+		if err != nil {
+			return usagef("%s has no config.yaml: %v", d, errors.Unwrap(err))
+		}
+		if i == 0 {
+			cfgText, first = b, m
+			continue
+		}
+		if !bytes.Equal(b, cfgText) || m.Builtin != first.Builtin {
+			return usagef("%s holds a different sweep from %s (config.yaml differs); merge only shards of one config", d, dirs[0])
+		}
+	}
+	cfg, axes, err := experiments.Parse(cfgText, filepath.Join(dirs[0], "config.yaml"))
+	if err != nil {
+		return usageError{err}
+	}
+	plan, err := experiments.NewPlan(cfg, axes)
+	if err != nil {
+		return usageError{err}
+	}
+	outcome, err := experiments.Gather(plan, dirs)
+	if err != nil {
+		return usageError{err}
+	}
+	var b *experiments.Builtin
+	if first.Builtin != "" {
+		if b, err = experiments.FindBuiltin(first.Builtin); err != nil {
+			return usageError{err}
+		}
+	}
+	if err := experiments.PrepareOutDir(*out); err != nil {
+		return usageError{err}
+	}
+	if err := experiments.CopyRuns(*out, outcome); err != nil {
+		return err
+	}
+	if err := experiments.WriteOutputs(*out, outcome); err != nil {
+		return err
+	}
+	if err := experiments.WriteManifest(*out, experiments.Manifest{Experiment: plan.Base.Experiment, Builtin: first.Builtin, Runs: plan.Runs(), InShard: plan.Runs(), Finished: plan.Runs()}); err != nil {
+		return err
+	}
+	if b != nil {
+		if err := b.Figures(*out, outcome); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "%s: merged %d runs from %d folders → %s\n", plan.Base.Experiment, plan.Runs(), len(dirs), *out)
 	return nil
 }
 
@@ -208,7 +307,7 @@ func cmdRepro(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if len(builtins) > 1 {
 			rel = b.Name
 		}
-		if err := execute(ctx, plans[i], filepath.Join(*out, rel), *workers, b, stderr, stdout); err != nil {
+		if err := execute(ctx, plans[i], filepath.Join(*out, rel), *workers, b, experiments.Shard{}, stderr, stdout); err != nil {
 			return err
 		}
 		index = append(index, experiments.IndexEntry{Builtin: b, Dir: rel})

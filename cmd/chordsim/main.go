@@ -37,7 +37,8 @@ var errInterrupted = errors.New("interrupted")
 const topUsage = `chordsim: a deterministic discrete-event simulator of Chord rings
 
 Usage:
-  chordsim run CONFIG.yaml [--out DIR] [--seed N] [--set path=value ...]
+  chordsim run CONFIG.yaml [--out DIR] [--seed N] [--set path=value ...] [--shard i/n]
+  chordsim merge --out DIR SHARD_DIR...
   chordsim repro [FIGURE ...] [--scale quick|paper] [--out DIR]
   chordsim list
   chordsim bench [--nodes N] [--lookups L]
@@ -45,6 +46,7 @@ Usage:
 
 Commands:
   run      run an experiment config (a sweep of points × replicates)
+  merge    combine the folders of a sharded run
   repro    reproduce figures of the Chord paper (default: all of them)
   list     name the built-in experiments
   bench    measure the simulator's speed and memory on a fixed scenario
@@ -71,6 +73,8 @@ func mainWithArgs(args []string, stdout, stderr io.Writer) int {
 		err = cmdRun(ctx, args[1:], stdout, stderr)
 	case "repro":
 		err = cmdRepro(ctx, args[1:], stdout, stderr)
+	case "merge":
+		err = cmdMerge(args[1:], stdout)
 	case "list":
 		err = cmdList(args[1:], stdout)
 	case "bench":
