@@ -50,8 +50,11 @@ func parseFlags(fs *pflag.FlagSet, args []string) error {
 const runUsage = `Usage: chordsim run CONFIG.yaml [flags]
 
 Runs an experiment config: every sweep point (list-valued fields) × replicates,
-in parallel, and writes results.csv, hops.csv, summary.json and config.yaml
-(the resolved config) into --out.
+in parallel, and writes results.csv, hops.csv, summary.json, config.yaml (the
+resolved config), manifest.json and runs/ (one record per finished run) into
+--out. Rerunning the same command reuses the stored runs, so an interrupted
+sweep resumes where it stopped. --shard i/n runs one slice of the sweep;
+'chordsim merge' combines the slices.
 `
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -237,6 +240,9 @@ func cmdMerge(args []string, stdout io.Writer) error {
 		if err := b.Figures(*out, outcome); err != nil {
 			return err
 		}
+		if err := experiments.WriteIndex(*out, []experiments.IndexEntry{{Builtin: b, Dir: "."}}); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(stdout, "%s: merged %d runs from %d folders → %s\n", plan.Base.Experiment, plan.Runs(), len(dirs), *out)
 	return nil
@@ -276,8 +282,16 @@ func cmdRepro(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	scale := fs.String("scale", "paper", "size of the runs: quick (reduced, seconds) or paper (the paper's sizes)")
 	seed := fs.String("seed", "", "master seed (overrides the built-in seed)")
 	workers := fs.Int("workers", 0, "parallel runs (0: one per core)")
+	shardFlag := fs.String("shard", "", "run only the i-th of n deterministic slices of each figure's sweep, i/n (merge each figure's folders with 'chordsim merge')")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	var shard experiments.Shard
+	if *shardFlag != "" {
+		var err error
+		if shard, err = experiments.ParseShard(*shardFlag); err != nil {
+			return usageError{err}
+		}
 	}
 	var builtins []*experiments.Builtin
 	if fs.NArg() == 0 {
@@ -307,10 +321,13 @@ func cmdRepro(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if len(builtins) > 1 {
 			rel = b.Name
 		}
-		if err := execute(ctx, plans[i], filepath.Join(*out, rel), *workers, b, experiments.Shard{}, stderr, stdout); err != nil {
+		if err := execute(ctx, plans[i], filepath.Join(*out, rel), *workers, b, shard, stderr, stdout); err != nil {
 			return err
 		}
 		index = append(index, experiments.IndexEntry{Builtin: b, Dir: rel})
+	}
+	if shard.N > 0 {
+		return nil // figures and the index come with 'chordsim merge'
 	}
 	return experiments.WriteIndex(*out, index)
 }

@@ -113,3 +113,37 @@ func TestRerunReusesStoredRuns(t *testing.T) {
 		t.Fatal("rerun with stored runs changed results.csv")
 	}
 }
+
+// A built-in reproduction sharded in two and merged has the figures and the
+// index of the unsharded reproduction.
+func TestReproShardsMerge(t *testing.T) {
+	dir := t.TempDir()
+	whole := filepath.Join(dir, "whole")
+	if code, _, stderr := runCLI(t, "repro", "load", "--scale", "quick", "--out", whole); code != 0 {
+		t.Fatalf("%d %s", code, stderr)
+	}
+	var shards []string
+	for _, s := range []string{"1/2", "2/2"} {
+		d := filepath.Join(dir, "s"+s[:1])
+		shards = append(shards, d)
+		if code, _, stderr := runCLI(t, "repro", "load", "--scale", "quick", "--out", d, "--shard", s); code != 0 {
+			t.Fatalf("%d %s", code, stderr)
+		}
+	}
+	merged := filepath.Join(dir, "merged")
+	if code, _, stderr := runCLI(t, append([]string{"merge", "--out", merged}, shards...)...); code != 0 {
+		t.Fatalf("merge: %d %s", code, stderr)
+	}
+	for _, f := range append(mergedFiles, "paper_comparison.csv", "index.md") {
+		a, _ := os.ReadFile(filepath.Join(whole, f))
+		b, err := os.ReadFile(filepath.Join(merged, f))
+		if err != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s differs after merging repro shards (%v)", f, err)
+		}
+	}
+	for _, png := range []string{"plots/load_vs_keys.png", "plots/load_pdf.png"} {
+		if _, err := os.Stat(filepath.Join(merged, png)); err != nil {
+			t.Errorf("merged folder lacks %s", png)
+		}
+	}
+}
