@@ -37,15 +37,6 @@ func (o *Oracle) successorIndex(key ID) int {
 	return i
 }
 
-// Predecessor returns the live member just before id (excluding id itself).
-func (o *Oracle) Predecessor(id ID) Handle {
-	i := sort.Search(len(o.ids), func(i int) bool { return o.ids[i] >= id })
-	if i == 0 {
-		i = len(o.ids)
-	}
-	return o.handles[i-1]
-}
-
 // At returns the i-th member in identifier order.
 func (o *Oracle) At(i int) (ID, Handle) { return o.ids[i], o.handles[i] }
 

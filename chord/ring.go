@@ -112,9 +112,6 @@ func (r *Ring) Config() Config { return r.cfg }
 // Oracle is the ground truth about membership.
 func (r *Ring) Oracle() *Oracle { return &r.oracle }
 
-// Network exposes the network's counters.
-func (r *Ring) Network() *sim.Network[Msg] { return r.net }
-
 // Host returns the real node that member h runs on. Real nodes are
 // numbered 0..n−1; without virtual nodes a member is its own host.
 func (r *Ring) Host(h Handle) int { return int(r.host[h]) }

@@ -26,8 +26,8 @@ type BenchResult struct {
 
 // BenchConfig is the fixed benchmark scenario: an ideal ring with m = 64,
 // r = 16, uniform IDs, latency uniform on [10 ms, 90 ms] (mean 50 ms),
-// iterative lookups, no maintenance, and lookups arriving at 10^5 per
-// simulated second so that tens of thousands are in flight at once. The
+// iterative lookups, no maintenance, and lookups arriving at 10^4 per
+// simulated second, so that about 7,000 are in flight at once. The
 // longest round trip (180 ms) is shorter than the 500 ms timeout, so no live
 // node is ever suspected: every lookup succeeds, and the figures measure
 // routing, not recovery.

@@ -19,8 +19,8 @@ func TestLoadAgreesWithPaper(t *testing.T) {
 	if lp.mean != 10 {
 		t.Fatalf("mean keys per node %v, want exactly 10", lp.mean)
 	}
-	if !within8(lp.p99, fig8[0].P99) || math.Round(lp.p1) != float64(fig8[0].P1) {
-		t.Fatalf("1st/99th percentile %v/%v, paper %d/%d", lp.p1, lp.p99, fig8[0].P1, fig8[0].P99)
+	if !within8(lp.p99, fig8[0].p99) || math.Round(lp.p1) != float64(fig8[0].p1) {
+		t.Fatalf("1st/99th percentile %v/%v, paper %d/%d", lp.p1, lp.p99, fig8[0].p1, fig8[0].p99)
 	}
 }
 
@@ -35,7 +35,7 @@ func TestVirtualNodesAgreeWithPaper(t *testing.T) {
 		t.Fatalf("mean keys per real node %v, want exactly 100", lp.mean)
 	}
 	f := fig9[3]
-	if !within8(lp.p99, f.P99) || !within8(lp.p1, f.P1) {
-		t.Fatalf("1st/99th percentile %v/%v, paper %d/%d", lp.p1, lp.p99, f.P1, f.P99)
+	if !within8(lp.p99, f.p99) || !within8(lp.p1, f.p1) {
+		t.Fatalf("1st/99th percentile %v/%v, paper %d/%d", lp.p1, lp.p99, f.p1, f.p99)
 	}
 }

@@ -64,11 +64,7 @@ func loadFigures(dir string, o *Outcome) error {
 	if len(pts) == 0 {
 		return nil
 	}
-	var published []paperLoad
-	for _, f := range fig8 {
-		published = append(published, paperLoad{f.Keys, f.Mean, f.P1, f.P99})
-	}
-	ours, paper, table := loadComparison(pts, "keys", func(p loadPoint) int { return p.keys }, published, 1e-4,
+	ours, paper, table := loadComparison(pts, "keys", func(p loadPoint) int { return p.keys }, fig8, 1e-4,
 		func(x float64) float64 { return x + 1.5 }, "S01 Fig. 8a")
 	if err := metrics.WriteFileAtomic(filepath.Join(dir, "paper_comparison.csv"), table.WriteCSV); err != nil {
 		return err
@@ -109,11 +105,7 @@ func vnodesFigures(dir string, o *Outcome) error {
 	if len(pts) == 0 {
 		return nil
 	}
-	var published []paperLoad
-	for _, f := range fig9 {
-		published = append(published, paperLoad{f.Virtual, 100, f.P1, f.P99})
-	}
-	ours, paper, table := loadComparison(pts, "virtual_nodes", func(p loadPoint) int { return p.virtual }, published, 1,
+	ours, paper, table := loadComparison(pts, "virtual_nodes", func(p loadPoint) int { return p.virtual }, fig9, 1,
 		func(x float64) float64 { return x * 1.06 }, "S01 Fig. 9")
 	if err := metrics.WriteFileAtomic(filepath.Join(dir, "paper_comparison.csv"), table.WriteCSV); err != nil {
 		return err
@@ -121,13 +113,6 @@ func vnodesFigures(dir string, o *Outcome) error {
 	fig := metrics.Figure{Title: "Keys per real node with virtual nodes, N = 10^4, 10^6 keys (S01 Fig. 9)",
 		XLabel: "virtual nodes per real node", YLabel: "keys per real node", LogX2: true, Series: []metrics.Series{ours, paper}}
 	return fig.SavePNG(filepath.Join(dir, "plots", "vnodes.png"))
-}
-
-// paperLoad is one published point of a load figure.
-type paperLoad struct {
-	x       int // the figure's x value: keys, or virtual nodes
-	mean    float64
-	p1, p99 int
 }
 
 // loadComparison builds the "ours vs paper" series and table shared by

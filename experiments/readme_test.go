@@ -26,10 +26,7 @@ func TestReadmeDocumentsEverything(t *testing.T) {
 		}
 	}
 	for _, m := range metricsList {
-		name := m.name
-		if strings.HasPrefix(name, "messages_") {
-			name = strings.TrimPrefix(name, "messages_")
-		}
+		name := strings.TrimPrefix(m.name, "messages_")
 		if !strings.Contains(readme, "`"+name+"`") {
 			t.Errorf("README does not document results.csv column %s", m.name)
 		}

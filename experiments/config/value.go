@@ -32,24 +32,6 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", "; ")), " ")
 }
 
-// example is a sample value of n's type for "write ... such as" hints.
-func (n *node) example() string {
-	switch n.kind {
-	case kindBool:
-		return "true"
-	case kindInt, kindUint:
-		return "1024"
-	case kindFloat:
-		return "0.5"
-	case kindString:
-		if len(n.enum) > 0 {
-			return n.enum[0]
-		}
-		return "text"
-	}
-	return ""
-}
-
 // parse converts text to a value of n's Go type. On failure it returns a
 // message of the form "<what is wrong>; <how to fix>" without the path.
 func (n *node) parse(text string) (reflect.Value, string) {
