@@ -57,6 +57,7 @@ type Config struct {
 	RPCTimeout            sim.Duration // a request unanswered this long means the peer is dead
 	LookupTimeout         sim.Duration // recursive lookups: the initiator gives up after this long
 	MaxHops               int          // a lookup that needs more hops fails (routing loop guard)
+	LookupRetries         int          // timeouts a lookup survives by trying the next best node; 0 fails at the first (S01 §6.5 "no retries")
 	VirtualNodes          int          // ring members per real node (S01 §4.2), ≥ 1
 }
 
@@ -77,6 +78,7 @@ func DefaultConfig() Config {
 		RPCTimeout:            500 * sim.Millisecond,
 		LookupTimeout:         30 * sim.Second,
 		MaxHops:               128,
+		LookupRetries:         3,
 		VirtualNodes:          1,
 	}
 }
@@ -111,6 +113,9 @@ func (c Config) Validate() error {
 	}
 	if c.VirtualNodes < 1 {
 		bad("virtual_nodes = %d must be at least 1", c.VirtualNodes)
+	}
+	if c.LookupRetries < 0 || c.LookupRetries > 1000 {
+		bad("lookup_retries = %d must be between 0 (fail at the first timeout) and 1000", c.LookupRetries)
 	}
 	if c.MaxHops < 1 {
 		bad("max_hops = %d must be at least 1", c.MaxHops)

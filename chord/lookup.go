@@ -48,6 +48,10 @@ const (
 	purposeFinger
 )
 
+// maxAlts is how many fallback candidates a lookup step carries: the nodes
+// to try, in order, if the chosen one does not answer.
+const maxAlts = 4
+
 // lookup is the initiator's record of a lookup in progress.
 type lookup struct {
 	origin   Handle
@@ -60,6 +64,27 @@ type lookup struct {
 	timeouts int32
 	purpose  uint8
 	finger   uint8
+	// verifying: the answer is known and the initiator is checking that the
+	// owner is alive before it reports it (only with retries on).
+	verifying bool
+	nalts     uint8
+	owners    uint8           // bit j: alts[j] is an owner candidate (check it) rather than a hop (ask it)
+	alts      [maxAlts]Handle // fallbacks for cur, best first
+	ndead     uint8
+	dead      [maxDead]Handle // nodes that timed out in this lookup, so that other hops naming them are not asked again
+}
+
+// maxDead is how many silent nodes a lookup remembers.
+const maxDead = 16
+
+// knownDead reports whether x timed out earlier in lookup l.
+func (l *lookup) knownDead(x Handle) bool {
+	for _, d := range l.dead[:min(int(l.ndead), maxDead)] {
+		if d == x {
+			return true
+		}
+	}
+	return false
 }
 
 // Lookup starts a user lookup of key from member origin. The Observer hears
@@ -128,6 +153,95 @@ func (r *Ring) closestPreceding(n Handle, key ID) Handle {
 	return best
 }
 
+// alternates fills buf with the fallbacks for a lookup step at node n whose
+// chosen next node is next, and returns how many it wrote and a bit mask
+// of those that are owner candidates (to be checked) rather than hops (to
+// be asked). ToN §IV-E.3: "the lookup proceeds, after a timeout, by trying
+// the next best predecessor among the nodes in the finger table and the
+// successor list".
+//   - If done (next is n's successor and owns the key), the fallbacks are
+//     the successors after it: if next is dead, the first live one owns
+//     the key.
+//   - Otherwise, if key lies within n's successor list, the entries from
+//     the first one at or after key are owner candidates: next is then the
+//     list entry just before key, and if it is dead the key belongs to the
+//     next live entry. The remaining slots hold the other nodes n knows
+//     that precede key, closest to key first.
+func (r *Ring) alternates(n Handle, key ID, done bool, next Handle, buf []Handle) (int, uint8) {
+	k := 0
+	var owners uint8
+	nid := r.ids[n]
+	list := r.succList(n)
+	for _, x := range list {
+		if x == None || k == len(buf) {
+			break
+		}
+		if done {
+			if x != next && x != n {
+				buf[k] = x
+				owners |= 1 << k
+				k++
+			}
+			continue
+		}
+		if k == 0 && !r.space.BetweenIncl(nid, key, r.ids[x]) {
+			continue // before key: not an owner
+		}
+		if x != n {
+			buf[k] = x
+			owners |= 1 << k
+			k++
+		}
+	}
+	if done {
+		return k, owners
+	}
+	d := r.space.Dist(nid, key)
+	var dist [maxAlts]uint64
+	first := k // owner candidates keep the first slots
+	consider := func(x Handle) {
+		if x == None || x == n || x == next {
+			return
+		}
+		dx := r.space.Dist(nid, r.ids[x])
+		if !(dx-1 < d-1) {
+			return // does not precede key
+		}
+		// Insert by decreasing distance (closest to key first), without duplicates.
+		j := first
+		for j < k && dist[j] > dx {
+			j++
+		}
+		if j < k && buf[j] == x {
+			return
+		}
+		if j == len(buf) {
+			return
+		}
+		if k < len(buf) {
+			k++
+		}
+		copy(buf[j+1:k], buf[j:k-1])
+		copy(dist[j+1:k], dist[j:k-1])
+		buf[j], dist[j] = x, dx
+	}
+	f := r.fingerTable(n)
+	for i := len(f) - 1; i >= 1; i-- {
+		if f[i] != f[i-1] || i == 1 {
+			consider(f[i])
+		}
+	}
+	if r.cfg.Routing == FingersAndSuccessors {
+		for _, x := range list {
+			if x == None {
+				break
+			}
+			consider(x)
+		}
+	}
+	return k, owners
+}
+
 func (r *Ring) newLookup() int32 {
 	if n := len(r.freeLookups); n > 0 {
 		i := r.freeLookups[n-1]
@@ -149,13 +263,45 @@ func (r *Ring) startLookup(origin, first Handle, key ID, purpose, finger uint8, 
 		r.ask(i, first)
 		return
 	}
-	done, next := r.decide(origin, key)
+	r.stepLocally(i)
+}
+
+// stepLocally takes lookup i's next step at its member origin, from the
+// origin's own tables.
+func (r *Ring) stepLocally(i int32) {
+	l := &r.lookups[i]
+	done, next := r.decide(l.origin, l.key)
+	if r.retrying() {
+		k, owners := r.alternates(l.origin, l.key, done, next, l.alts[:])
+		l.nalts, l.owners = uint8(k), owners
+	}
 	if done {
-		r.finish(i, next, Correct)
+		r.answered(i, next)
 		return
 	}
-	l.hops = 1
+	l.hops++
 	r.ask(i, next)
+}
+
+// retrying reports whether iterative lookups route around nodes that do not
+// answer.
+func (r *Ring) retrying() bool { return r.cfg.LookupRetries > 0 && r.cfg.Lookup == Iterative }
+
+// answered is reached when a step names the owner. With retries on, the
+// initiator first checks that the owner is alive (the request that would
+// fetch the key's data), so that a dead owner is replaced by the next live
+// successor; the check adds latency and messages, not hops.
+func (r *Ring) answered(i int32, owner Handle) {
+	l := &r.lookups[i]
+	if !r.retrying() || owner == l.origin {
+		r.finish(i, owner, Correct)
+		return
+	}
+	l.verifying = true
+	l.cur = owner
+	l.asks++
+	slot, _ := r.compose(MsgPing)
+	r.net.Request(slot, l.origin, owner, r.cfg.RPCTimeout, cookie(cookieLookup, i))
 }
 
 // ask sends lookup i's next step to node x.
@@ -191,7 +337,11 @@ func (r *Ring) forward(n Handle, key ID, hops int32, req sim.Request) {
 
 func (r *Ring) onLookupReply(i int32, from Handle, m *Msg) {
 	l := &r.lookups[i]
-	if m.Kind == MsgLookupReply {
+	switch m.Kind {
+	case MsgPong: // the owner is alive
+		r.finish(i, from, Correct)
+		return
+	case MsgLookupReply:
 		l.hops = m.Hops
 		if !m.Done {
 			r.finish(i, None, HopLimit)
@@ -200,8 +350,18 @@ func (r *Ring) onLookupReply(i int32, from Handle, m *Msg) {
 		r.finish(i, m.Node, Correct)
 		return
 	}
+	if r.retrying() {
+		l.nalts, l.owners = uint8(copy(l.alts[:], m.List)), m.Owners
+		if l.knownDead(m.Node) {
+			// The hop names a node this lookup already found silent: go
+			// straight to the fallbacks instead of waiting for another
+			// timeout.
+			r.fallback(i, m.Node)
+			return
+		}
+	}
 	if m.Done {
-		r.finish(i, m.Node, Correct)
+		r.answered(i, m.Node)
 		return
 	}
 	if int(l.hops) >= r.cfg.MaxHops {
@@ -212,13 +372,77 @@ func (r *Ring) onLookupReply(i int32, from Handle, m *Msg) {
 	r.ask(i, m.Node)
 }
 
+// onLookupTimeout: the node lookup i asked did not answer. Without retries
+// (or once they are used up) the lookup fails. With them, the initiator
+// forgets the silent node and tries the next fallback of the step; when none
+// is left it starts over from its own tables, which no longer hold the
+// silent node. A fallback replaces the failed hop, so it adds no hop; a
+// fresh start counts its own hops on top of those already made.
 func (r *Ring) onLookupTimeout(i int32, peer Handle) {
 	l := &r.lookups[i]
 	l.timeouts++
 	if r.cfg.Lookup == Iterative {
 		r.forget(l.origin, peer)
 	}
-	r.finish(i, None, TimedOut)
+	if int(l.timeouts) > r.cfg.LookupRetries || r.state[l.origin] != Member {
+		r.finish(i, None, TimedOut)
+		return
+	}
+	if r.cfg.Lookup == Recursive {
+		l.hops = 0
+		r.restart(i)
+		return
+	}
+	l.dead[l.ndead%maxDead] = peer
+	l.ndead++
+	r.fallback(i, peer)
+}
+
+// fallback tries lookup i's next fallback after node peer turned out
+// silent, skipping nodes known to be silent; with none left, it starts over
+// from the origin's tables. MaxHops bounds the whole search.
+func (r *Ring) fallback(i int32, peer Handle) {
+	l := &r.lookups[i]
+	if int(l.hops) >= r.cfg.MaxHops {
+		r.finish(i, None, HopLimit)
+		return
+	}
+	for l.nalts > 0 {
+		x, owner := l.alts[0], l.owners&1 != 0
+		copy(l.alts[:], l.alts[1:l.nalts])
+		l.nalts--
+		l.owners >>= 1
+		if x == peer || l.knownDead(x) {
+			continue
+		}
+		l.verifying = false
+		if owner {
+			r.answered(i, x)
+		} else if x == l.origin {
+			r.stepLocally(i)
+		} else {
+			r.ask(i, x)
+		}
+		return
+	}
+	l.verifying = false
+	r.restart(i)
+}
+
+// restart takes lookup i again from its origin's tables.
+func (r *Ring) restart(i int32) {
+	l := &r.lookups[i]
+	if r.cfg.Lookup == Recursive {
+		done, next := r.decide(l.origin, l.key)
+		if done {
+			r.finish(i, next, Correct)
+			return
+		}
+		l.hops = 1
+		r.ask(i, next)
+		return
+	}
+	r.stepLocally(i)
 }
 
 // finish ends lookup i. For user lookups, an answer is judged against the

@@ -8,13 +8,13 @@ type MsgKind uint8
 // The protocol's messages.
 const (
 	MsgFindSuccessor       MsgKind = iota // iterative lookup step: "who is next for Key?"
-	MsgFindSuccessorReply                 // Done with the owner, or the next hop
+	MsgFindSuccessorReply                 // Done with the owner, or the next hop; List: fallbacks
 	MsgLookupForward                      // recursive lookup, passed hop to hop
 	MsgLookupReply                        // recursive lookup's answer to the initiator
 	MsgGetPredecessor                     // stabilize: "who is your predecessor, and your successors?"
 	MsgGetPredecessorReply                // the predecessor and the successor list
 	MsgNotify                             // "I might be your predecessor"
-	MsgPing                               // check_predecessor
+	MsgPing                               // check_predecessor, or a lookup checking that the owner is alive
 	MsgPong                               // its answer
 	MsgLeaveToSuccessor                   // graceful leave: "your new predecessor is Node"
 	MsgLeaveToPredecessor                 // graceful leave: "your new successors are List"
@@ -37,12 +37,15 @@ func (k MsgKind) String() string { return msgNames[k] }
 // use to the next.
 type Msg struct {
 	Kind MsgKind
-	Done bool        // find_successor_reply: Node is the owner (else the next hop)
-	Hops int32       // recursive lookups: hops so far
-	Key  ID          // the identifier looked up
-	Node Handle      // owner, next hop, predecessor, or new predecessor
-	Req  sim.Request // recursive lookups: the initiator's request, answered by the last hop
-	List []Handle    // a successor list
+	Done bool // find_successor_reply: Node is the owner (else the next hop)
+	// Owners: find_successor_reply: bit j set means List[j] is a fallback
+	// owner (to be checked), not a fallback hop (to be asked).
+	Owners uint8
+	Hops   int32       // recursive lookups: hops so far
+	Key    ID          // the identifier looked up
+	Node   Handle      // owner, next hop, predecessor, or new predecessor
+	Req    sim.Request // recursive lookups: the initiator's request, answered by the last hop
+	List   []Handle    // a successor list
 }
 
 // compose takes a message slot from the network's pool and resets it.
@@ -69,6 +72,12 @@ func (r *Ring) Deliver(to, from Handle, m *Msg, req sim.Request) {
 		done, next := r.decide(to, m.Key)
 		slot, a := r.compose(MsgFindSuccessorReply)
 		a.Done, a.Node = done, next
+		if r.retrying() {
+			var buf [maxAlts]Handle
+			k, owners := r.alternates(to, m.Key, done, next, buf[:])
+			a.List = append(a.List, buf[:k]...)
+			a.Owners = owners
+		}
 		r.net.Reply(slot, to, req)
 	case MsgLookupForward:
 		if !req.Valid() {

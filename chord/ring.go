@@ -69,6 +69,16 @@ type Ring struct {
 	sent        [numMsgKinds]uint64
 	scratch     []Handle
 	result      LookupResult
+
+	// Maintenance timers carry the epoch they were set in; stopping or
+	// resuming maintenance starts a new epoch, so older timers lapse.
+	maintEpoch uint64
+	maintOff   bool
+
+	log    []LogEntry // the last len(log) protocol events, a ring buffer; nil when off
+	logPos int        // total entries written
+
+	onMember func(Handle) // called when a node becomes a member (measurement hook)
 }
 
 // Ring event kinds (timers).
@@ -248,6 +258,45 @@ func (r *Ring) AddNamedNode(name string) (Handle, error) {
 	return h, nil
 }
 
+// AddNodeWithID creates a node with identifier id and the given name (which
+// may be empty): scenario scripts place nodes exactly. It fails if a live
+// node has that identifier or id does not fit in the space.
+func (r *Ring) AddNodeWithID(id ID, name string) (Handle, error) {
+	if id > r.space.Max() {
+		return None, fmt.Errorf("identifier %d does not fit in %d bits", id, r.space.Bits())
+	}
+	if r.taken(id) {
+		return None, fmt.Errorf("identifier %d is in use by a live node", id)
+	}
+	if name != "" && r.names == nil {
+		r.names = make([]string, len(r.ids))
+	}
+	h := r.newHandle(id, 0)
+	if name != "" {
+		r.names[h] = name
+	}
+	return h, nil
+}
+
+// AddNodeLike creates a new incarnation of node old: a new handle with the
+// same identifier, address and name (a node that rejoins with its ID after
+// a crash). Pointers to old stay pointers to the dead incarnation, which is
+// how the correctness reference (§4, 15c) asks identifier reuse to behave.
+// It fails if old is still live or its identifier is taken meanwhile.
+func (r *Ring) AddNodeLike(old Handle) (Handle, error) {
+	if st := r.state[old]; st != Failed && st != Left && st != Idle {
+		return None, fmt.Errorf("node %s is %s; only a departed node can come back", r.Name(old), st)
+	}
+	if r.taken(r.ids[old]) {
+		return None, fmt.Errorf("node %s: identifier %d is in use by a live node", r.Name(old), r.ids[old])
+	}
+	h := r.newHandle(r.ids[old], r.addrs[old])
+	if r.names != nil {
+		r.names[h] = r.names[old]
+	}
+	return h, nil
+}
+
 // BootstrapIdeal adds n real nodes, each running Config.VirtualNodes ring
 // members, and gives the members the state a fully stabilized ring would
 // have: exact predecessors, successor lists and fingers. It costs O(N log N)
@@ -409,6 +458,7 @@ func (r *Ring) JoinVia(h, via Handle) error {
 	r.state[h] = Joining
 	r.joining[r.ids[h]] = h
 	r.net.SetAlive(h, true)
+	r.record(LogJoinStart, h, via)
 	r.startLookup(h, via, r.ids[h], purposeJoin, 0, 0)
 	return nil
 }
@@ -433,8 +483,19 @@ func (r *Ring) becomeMember(h, successor Handle) {
 	}
 	f[0] = successor
 	r.oracle.insert(r.ids[h], h)
-	r.startTimers(h)
+	r.record(LogMember, h, successor)
+	if !r.maintOff {
+		r.startTimers(h)
+	}
+	if r.onMember != nil {
+		r.onMember(h)
+	}
 }
+
+// OnMembership registers f to be called whenever a node becomes a member
+// (after its state is set): the invariant checker's hook. It is for
+// measurement; the protocol does not depend on it.
+func (r *Ring) OnMembership(f func(Handle)) { r.onMember = f }
 
 // Fail crashes node h: it stops answering, and its state is gone.
 func (r *Ring) Fail(h Handle) error {
@@ -448,13 +509,20 @@ func (r *Ring) Fail(h Handle) error {
 	}
 	r.state[h] = Failed
 	r.net.SetAlive(h, false)
+	r.record(LogFail, h, None)
 	return nil
 }
 
 // Leave makes member h depart gracefully (ToN §IV-E.4): it gives its
 // successor its predecessor, and its predecessor its successor list, then
 // goes silent.
+//
+// A node still joining has nothing to hand over: it just stops, which the
+// ring sees as a failure.
 func (r *Ring) Leave(h Handle) error {
+	if r.state[h] == Joining {
+		return r.Fail(h)
+	}
 	if r.state[h] != Member {
 		return fmt.Errorf("node %s is %s; only a member can leave", r.Name(h), r.state[h])
 	}
@@ -472,22 +540,49 @@ func (r *Ring) Leave(h Handle) error {
 	r.oracle.remove(r.ids[h])
 	r.state[h] = Left
 	r.net.SetAlive(h, false)
+	r.record(LogLeave, h, None)
 	return nil
 }
 
 // startTimers schedules a new member's periodic tasks at random phases, so
 // that nodes do not act in lockstep.
 func (r *Ring) startTimers(h Handle) {
+	e := r.maintEpoch
 	if p := r.cfg.StabilizeEvery; p > 0 {
-		r.sched.After(r.phase(p), r.owner, evStabilize, int32(h), 0)
+		r.sched.After(r.phase(p), r.owner, evStabilize, int32(h), e)
 	}
 	if p := r.cfg.FixFingersEvery; p > 0 {
-		r.sched.After(r.phase(p), r.owner, evFixFingers, int32(h), 0)
+		r.sched.After(r.phase(p), r.owner, evFixFingers, int32(h), e)
 	}
 	if p := r.cfg.CheckPredecessorEvery; p > 0 {
-		r.sched.After(r.phase(p), r.owner, evCheckPredecessor, int32(h), 0)
+		r.sched.After(r.phase(p), r.owner, evCheckPredecessor, int32(h), e)
 	}
 }
+
+// StopMaintenance stops every member's stabilize, fix_fingers and
+// check_predecessor from now on (T03 §V: "stabilization stopped" before a
+// mass failure, to measure lookups over the damaged tables). Requests
+// already in flight still complete; a node that joins later has no timers
+// either.
+func (r *Ring) StopMaintenance() {
+	r.maintOff = true
+	r.maintEpoch++
+}
+
+// ResumeMaintenance restarts every member's periodic tasks at random phases.
+func (r *Ring) ResumeMaintenance() {
+	if !r.maintOff {
+		return
+	}
+	r.maintOff = false
+	r.maintEpoch++
+	for _, h := range r.oracle.handles {
+		r.startTimers(h)
+	}
+}
+
+// MaintenanceStopped reports whether StopMaintenance is in force.
+func (r *Ring) MaintenanceStopped() bool { return r.maintOff }
 
 func (r *Ring) phase(p sim.Duration) sim.Duration {
 	return sim.Duration(r.timerRng.Int64N(int64(p)))
@@ -518,19 +613,20 @@ func (r *Ring) Fire(ev *sim.Event) {
 		}
 		return
 	}
-	if r.state[h] != Member {
+	if r.state[h] != Member || ev.Arg != r.maintEpoch {
 		return
 	}
+	e := r.maintEpoch
 	switch ev.Kind {
 	case evStabilize:
 		r.stabilize(h)
-		r.sched.After(r.period(r.cfg.StabilizeEvery), r.owner, evStabilize, int32(h), 0)
+		r.sched.After(r.period(r.cfg.StabilizeEvery), r.owner, evStabilize, int32(h), e)
 	case evFixFingers:
 		r.fixFingers(h)
-		r.sched.After(r.period(r.cfg.FixFingersEvery), r.owner, evFixFingers, int32(h), 0)
+		r.sched.After(r.period(r.cfg.FixFingersEvery), r.owner, evFixFingers, int32(h), e)
 	case evCheckPredecessor:
 		r.checkPredecessor(h)
-		r.sched.After(r.period(r.cfg.CheckPredecessorEvery), r.owner, evCheckPredecessor, int32(h), 0)
+		r.sched.After(r.period(r.cfg.CheckPredecessorEvery), r.owner, evCheckPredecessor, int32(h), e)
 	}
 }
 
@@ -540,10 +636,13 @@ func (r *Ring) stabilize(n Handle) {
 	s := r.succList(n)[0]
 	if s == n {
 		// A ring of one: its own predecessor, if any, is the first node to
-		// have joined it, and (n, n) holds every other identifier.
+		// have joined it, and (n, n) holds every other identifier. Ask it
+		// first and adopt it only when it answers: adopting a predecessor
+		// that has died meanwhile leaves n with no live successor at all
+		// (trace C1 of the correctness reference; Zave's fix S).
 		if p := r.pred[n]; p != None && p != n {
-			r.setSuccessors(n, p, nil)
-			r.notify(n, p)
+			slot, _ := r.compose(MsgGetPredecessor)
+			r.net.Request(slot, n, p, r.cfg.RPCTimeout, cookie(cookieStabilize, int32(n)))
 		}
 		return
 	}
@@ -555,7 +654,15 @@ func (r *Ring) stabilize(n Handle) {
 // that node sits between us, rebuild the successor list from the
 // successor's, and notify the (possibly new) successor.
 func (r *Ring) onStabilizeReply(n, s Handle, m *Msg) {
-	if r.state[n] != Member || r.succList(n)[0] != s {
+	if r.state[n] != Member {
+		return
+	}
+	if cur := r.succList(n)[0]; cur == n && s == r.pred[n] {
+		// A ring of one hears from its predecessor: adopt it.
+		r.setSuccessors(n, s, m.List)
+		r.notify(n, s)
+		return
+	} else if cur != s {
 		return // the successor changed while the question was out
 	}
 	target := s
@@ -573,6 +680,9 @@ func (r *Ring) onStabilizeReply(n, s Handle, m *Msg) {
 // entries and cut where it wraps back to n (a list never holds its owner).
 func (r *Ring) setSuccessors(n, first Handle, rest []Handle) {
 	l := r.succList(n)
+	if l[0] != first {
+		r.record(LogSuccessor, n, first)
+	}
 	l[0] = first
 	k := 1
 	for _, x := range rest {
@@ -603,6 +713,7 @@ func (r *Ring) onNotify(s, n Handle) {
 	}
 	if p := r.pred[s]; p == None || r.space.Between(r.ids[p], r.ids[n], r.ids[s]) {
 		r.pred[s] = n
+		r.record(LogPredecessor, s, n)
 	}
 }
 
@@ -623,6 +734,7 @@ func (r *Ring) forget(n, dead Handle) {
 	if r.state[n] != Member || dead == n {
 		return
 	}
+	r.record(LogForget, n, dead)
 	if r.pred[n] == dead {
 		r.pred[n] = None
 	}
@@ -633,6 +745,7 @@ func (r *Ring) forget(n, dead Handle) {
 		}
 	}
 	l := r.succList(n)
+	first := l[0]
 	k := 0
 	for _, x := range l {
 		if x != dead {
@@ -649,6 +762,9 @@ func (r *Ring) forget(n, dead Handle) {
 	if l[0] == None {
 		// Every successor is gone: n is cut off and becomes a ring of one.
 		l[0] = n
+	}
+	if l[0] != first {
+		r.record(LogSuccessor, n, l[0])
 	}
 	f[0] = l[0]
 	if l[0] != n {
@@ -722,6 +838,7 @@ func (r *Ring) onLeaveToSuccessor(s, leaver Handle, m *Msg) {
 		if m.Node == s {
 			r.pred[s] = None
 		}
+		r.record(LogPredecessor, s, r.pred[s])
 	}
 }
 

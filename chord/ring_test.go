@@ -130,7 +130,13 @@ func TestIdealRingLookupsAreCorrect(t *testing.T) {
 					if a.Owner != b.Owner || a.Hops != b.Hops {
 						t.Fatalf("%s: lookup %d: iterative (owner %d, %d hops) ≠ recursive (owner %d, %d hops)", name, i, a.Owner, a.Hops, b.Owner, b.Hops)
 					}
+					// Iterative lookups with retries on also check that the
+					// owner is alive (a request and its answer) unless the
+					// initiator owns the key itself.
 					wantIter, wantRec := 2*a.Hops, a.Hops+1
+					if a.Owner != a.Origin {
+						wantIter += 2
+					}
 					if a.Hops == 0 {
 						wantRec = 0
 					}
@@ -168,15 +174,24 @@ func TestLookupsWithoutFingers(t *testing.T) {
 	}
 }
 
-// Latency of an iterative lookup with constant one-way delay d is 2·d per hop.
+// Latency of an iterative lookup with constant one-way delay d is 2·d per
+// hop, plus 2·d for the check that the owner is alive when retries are on.
 func TestLookupLatency(t *testing.T) {
-	r, s, c := testRing(t, staticConfig(64), 5)
-	if err := r.BootstrapIdeal(100); err != nil {
-		t.Fatal(err)
-	}
-	for _, x := range lookupAll(t, r, s, c, edgeKeys(r, 5)) {
-		if want := sim.Duration(x.Hops) * 20 * sim.Millisecond; x.Latency != want {
-			t.Fatalf("%d hops took %v, want %v", x.Hops, x.Latency, want)
+	for _, retries := range []int{0, 3} {
+		cfg := staticConfig(64)
+		cfg.LookupRetries = retries
+		r, s, c := testRing(t, cfg, 5)
+		if err := r.BootstrapIdeal(100); err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range lookupAll(t, r, s, c, edgeKeys(r, 5)) {
+			rtts := x.Hops
+			if retries > 0 && x.Owner != x.Origin {
+				rtts++
+			}
+			if want := sim.Duration(rtts) * 20 * sim.Millisecond; x.Latency != want {
+				t.Fatalf("retries %d: %d hops took %v, want %v", retries, x.Hops, x.Latency, want)
+			}
 		}
 	}
 }

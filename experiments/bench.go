@@ -60,7 +60,7 @@ func Bench(ctx context.Context, nodes, lookups int, seed uint64) (*BenchResult, 
 		built = time.Now()
 		eventsAtBuild = s.Fired()
 		runtime.ReadMemStats(&after)
-	})
+	}, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -50,6 +50,30 @@ var Builtins = []*Builtin{
 		quick:       [][2]string{{"replicates", "3"}},
 		figures:     vnodesFigures,
 	},
+	{
+		Name:        "failures",
+		Description: "S01 Fig. 11: fraction of failed lookups after a fraction p = 0.01..0.2 of 10^4 nodes (10^6 keys) fail at once and the ring re-stabilizes; lost keys count as failures",
+		quick:       [][2]string{{"n", "1000"}, {"workload.keys", "100000"}, {"workload.lookups", "5000"}, {"workload.start", "10m"}, {"replicates", "3"}},
+		figures:     failuresFigures,
+	},
+	{
+		Name:        "churn",
+		Description: "S01 Fig. 12: fraction of failed lookups on 500 nodes while nodes join and fail at rate R = 0.01..0.1 per second, stabilization every 30 s on average updating all fingers, no retries",
+		quick:       [][2]string{{"workload.lookups", "1800"}, {"replicates", "3"}},
+		figures:     churnFigures,
+	},
+	{
+		Name:        "failures-nostab",
+		Description: "T03 §V: 1,000 nodes, r = 20, stabilization stopped, each node fails with probability p = 0..0.5, then 10^4 lookups: mean path length, timeouts per lookup, failed lookups",
+		quick:       [][2]string{{"workload.lookups", "2000"}, {"replicates", "2"}},
+		figures:     t03Figures("failure.fraction", "fraction of failed nodes p", "failures-nostab", func(c *Config) float64 { return c.Failure.Fraction }),
+	},
+	{
+		Name:        "churn-leave",
+		Description: "T03 §V: about 1,000 nodes, r = 20, joins and graceful leaves at rate R = 0.05..0.4 per second, lookups at 1/s for an hour: mean path length, timeouts per lookup, failed lookups per 10^4",
+		quick:       [][2]string{{"workload.lookups", "900"}, {"replicates", "2"}},
+		figures:     t03Figures("churn.rate", "node joins and leaves per second, R", "churn-leave", func(c *Config) float64 { return c.Churn.Rate }),
+	},
 }
 
 // FindBuiltin returns the built-in experiment called name.

@@ -59,7 +59,7 @@ func Gather(plan *Plan, dirs []string) (*Outcome, error) {
 	missing, first := 0, -1
 	for i := range out.Results {
 		pt := &plan.Points[i/R]
-		key := RunKey(&pt.Config, ReplicateSeed(plan.Base.Seed, i%R))
+		key := RunKey(pt, ReplicateSeed(plan.Base.Seed, i%R))
 		for _, d := range dirs {
 			if r, ok := (runStore{dir: RunsDir(d)}).load(key); ok {
 				out.Results[i] = r
@@ -90,7 +90,7 @@ func CopyRuns(dir string, o *Outcome) error {
 			continue
 		}
 		pt := &o.Plan.Points[i/R]
-		if err := store.store(RunKey(&pt.Config, r.Seed), r); err != nil {
+		if err := store.store(RunKey(pt, r.Seed), r); err != nil {
 			return err
 		}
 	}

@@ -20,8 +20,10 @@ type metric struct {
 	value func(r *RunResult) float64
 }
 
+// failed counts the lookups that did not find their key: wrong owner,
+// timed out, hop limit, or the key was lost with a failed node.
 func failed(r *RunResult) int {
-	return r.Outcomes[chord.WrongOwner] + r.Outcomes[chord.TimedOut] + r.Outcomes[chord.HopLimit]
+	return r.Outcomes[chord.WrongOwner] + r.Outcomes[chord.TimedOut] + r.Outcomes[chord.HopLimit] + r.LostKey
 }
 
 func quantile(h *metrics.IntHist, p float64) float64 {
@@ -59,12 +61,19 @@ var metricsList = []metric{
 	{"failed_wrong_owner", true, func(r *RunResult) float64 { return float64(r.Outcomes[chord.WrongOwner]) }},
 	{"failed_timeout", true, func(r *RunResult) float64 { return float64(r.Outcomes[chord.TimedOut]) }},
 	{"failed_hop_limit", true, func(r *RunResult) float64 { return float64(r.Outcomes[chord.HopLimit]) }},
+	{"failed_lost_key", true, func(r *RunResult) float64 { return float64(r.LostKey) }},
+	{"failed_routing_fraction", false, func(r *RunResult) float64 { return perLookup(float64(failed(r)-r.LostKey), r) }},
 	{"abandoned", true, func(r *RunResult) float64 { return float64(r.Outcomes[chord.Abandoned]) }},
 	{"keys", true, func(r *RunResult) float64 { return float64(r.Keys) }},
 	{"keys_mean", false, func(r *RunResult) float64 { return r.Load.Mean() }},
 	{"keys_p1", false, func(r *RunResult) float64 { return quantile(&r.Load, 0.01) }},
 	{"keys_p99", false, func(r *RunResult) float64 { return quantile(&r.Load, 0.99) }},
 	{"keys_max", false, func(r *RunResult) float64 { return quantile(&r.Load, 1) }},
+	{"keys_lost", true, func(r *RunResult) float64 { return float64(r.KeysLost) }},
+	{"churn_joins", true, func(r *RunResult) float64 { return float64(r.Joins) }},
+	{"churn_fails", true, func(r *RunResult) float64 { return float64(r.Fails) }},
+	{"churn_leaves", true, func(r *RunResult) float64 { return float64(r.Leaves) }},
+	{"invariant_checks", true, func(r *RunResult) float64 { return float64(r.Checks) }},
 	{"events", true, func(r *RunResult) float64 { return float64(r.Events) }},
 	{"sim_seconds", false, func(r *RunResult) float64 { return r.SimTime.Seconds() }},
 	{"messages", true, func(r *RunResult) float64 { return float64(total(r.Sent[:])) }},
@@ -88,7 +97,7 @@ func total(xs []uint64) uint64 {
 }
 
 func perLookup(x float64, r *RunResult) float64 {
-	n := 0
+	n := r.LostKey
 	for _, c := range r.Outcomes {
 		n += c
 	}

@@ -34,3 +34,23 @@ var fig8 = []paperLoad{
 var fig9 = []paperLoad{
 	{1, 100, 0, 477}, {2, 100, 7, 347}, {5, 100, 24, 220}, {10, 100, 38, 186}, {20, 100, 50, 161},
 }
+
+// paperFailed is one published point of a failure figure: the failed
+// fraction of lookups and its 95% confidence interval.
+type paperFailed struct {
+	x              float64 // fraction failed (Fig. 11) or churn rate R per second (Fig. 12)
+	mean, lo, high float64
+}
+
+// fig11 is S01 Fig. 11: failed lookups after a fraction p of 10^4 nodes
+// fail at once and the ring re-stabilizes (lost keys count as failures).
+var fig11 = []paperFailed{
+	{0.01, 0.0093, 0.0066, 0.0120}, {0.025, 0.0211, 0.0162, 0.0260}, {0.05, 0.0467, 0.0412, 0.0522},
+	{0.10, 0.0944, 0.0875, 0.1013}, {0.15, 0.1466, 0.1373, 0.1559}, {0.20, 0.2006, 0.1906, 0.2106},
+}
+
+// fig12 is S01 Fig. 12: failed lookups on 500 nodes while nodes join and
+// fail at rate R each (lost keys not counted).
+var fig12 = []paperFailed{
+	{0.01, 0.0030, 0.0003, 0.0055}, {0.02, 0.0095, 0.0073, 0.0117}, {0.05, 0.0245, 0.0180, 0.0310}, {0.10, 0.0645, 0.0580, 0.0710},
+}

@@ -19,19 +19,23 @@ import (
 
 // recordFormat names the layout of run records; a record of another format
 // is ignored (the run is simply made again).
-const recordFormat = "chordsim-run-1"
+const recordFormat = "chordsim-run-2"
 
 // RunKey identifies a run by what determines its results: the resolved
 // config of its sweep point and its seed. The experiment's name, master seed
 // and replicate count are left out, so adding replicates or renaming an
 // experiment reuses the runs already made.
-func RunKey(cfg *Config, seed uint64) string {
-	c := *cfg
+func RunKey(pt *PlanPoint, seed uint64) string {
+	c := pt.Config
 	c.Experiment, c.Seed, c.Replicates = "", 0, 1
 	h := sha256.New()
 	io.WriteString(h, recordFormat+"\n")
 	h.Write(config.Encode(&c, nil))
 	fmt.Fprintf(h, "\nseed %d\n", seed)
+	if pt.traceDigest != "" {
+		// The trace file's contents, not just its name, determine the run.
+		fmt.Fprintf(h, "trace %s\n", pt.traceDigest)
+	}
 	return hex.EncodeToString(h.Sum(nil))[:32]
 }
 

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/chordsim/chordsim/chord"
+	"github.com/chordsim/chordsim/churn"
 	"github.com/chordsim/chordsim/metrics"
 	"github.com/chordsim/chordsim/sim"
 )
@@ -26,6 +27,12 @@ type RunResult struct {
 	Events   uint64
 	SimTime  sim.Time
 	Lookups  int
+	LostKey  int // lookups of keys lost with failed nodes (not in Outcomes)
+	KeysLost int // placed keys lost with failed nodes
+	Joins    int // churn: joins started
+	Fails    int // churn and mass failure: members and joining nodes crashed
+	Leaves   int // churn: graceful departures
+	Checks   int // invariant checks made
 	// Values holds every metric of results.csv, in column order, computed
 	// once when the run ends. Outputs are built from Values and the
 	// histograms only, which is what a stored run record keeps.
@@ -58,6 +65,7 @@ type workload struct {
 	res     *RunResult
 	nameBuf []byte
 	uniform bool
+	book    *keyBook // which placed keys are lost; nil without failures
 }
 
 func (w *workload) Fire(ev *sim.Event) {
@@ -100,7 +108,13 @@ func (w *workload) newKey(rng *rand.Rand) chord.ID {
 // LookupDone implements chord.Observer.
 func (w *workload) LookupDone(r *chord.LookupResult) {
 	res := w.res
-	res.Outcomes[r.Outcome]++
+	if w.book != nil && w.book.isLost(r.Key) {
+		// The key went down with a failed node: no route can find it
+		// (S01 Fig. 11 counts these as failed lookups).
+		res.LostKey++
+	} else {
+		res.Outcomes[r.Outcome]++
+	}
 	res.Timeouts.Add(r.Timeouts)
 	res.Messages += uint64(r.Messages)
 	if r.Outcome == chord.Correct || r.Outcome == chord.WrongOwner {
@@ -118,13 +132,23 @@ const checkEvery = 1 << 16
 
 // Run executes one run of cfg (a single sweep point, already validated)
 // with the given seed.
+// A config with a churn.trace must go through NewPlan, which reads the file:
+// use RunPoint.
 func Run(ctx context.Context, cfg *Config, seed uint64) (*RunResult, error) {
-	return run(ctx, cfg, seed, nil)
+	if cfg.Churn.Trace != "" {
+		return nil, fmt.Errorf("churn.trace %s: a config with a trace runs through NewPlan and RunPoint", cfg.Churn.Trace)
+	}
+	return run(ctx, cfg, seed, nil, nil)
+}
+
+// RunPoint executes one run of a plan's sweep point with the given seed.
+func RunPoint(ctx context.Context, pt *PlanPoint, seed uint64) (*RunResult, error) {
+	return run(ctx, &pt.Config, seed, nil, pt.trace)
 }
 
 // run is Run with a hook called once the ring is built and has settled,
 // before keys are placed and lookups start (the benchmark times the phases).
-func run(ctx context.Context, cfg *Config, seed uint64, built func(*sim.Scheduler)) (*RunResult, error) {
+func run(ctx context.Context, cfg *Config, seed uint64, built func(*sim.Scheduler), trace *churn.Trace) (*RunResult, error) {
 	sched := sim.NewScheduler()
 	res := &RunResult{Seed: seed, Lookups: cfg.Workload.Lookups}
 	w := &workload{
@@ -143,6 +167,21 @@ func run(ctx context.Context, cfg *Config, seed uint64, built func(*sim.Schedule
 	}
 	w.ring = ring
 	w.owner = sched.Register(w)
+	var watch *watcher
+	if cfg.CheckInvariants {
+		period := cfg.Chord.StabilizeEvery
+		if period == 0 {
+			period = 30 * sim.Second
+		}
+		watch = newWatcher(ring, sched, period, seed)
+		watch.start(0)
+	}
+	stopped := func() error {
+		if watch != nil && watch.err != nil {
+			return watch.err
+		}
+		return nil
+	}
 
 	// Build the ring.
 	var ready sim.Time
@@ -172,6 +211,9 @@ func run(ctx context.Context, cfg *Config, seed uint64, built func(*sim.Schedule
 	}
 	start := ready.Add(cfg.Settle)
 	if err := runUntil(ctx, sched, start); err != nil {
+		return nil, err
+	}
+	if err := stopped(); err != nil {
 		return nil, err
 	}
 	if built != nil {
@@ -206,19 +248,63 @@ func run(ctx context.Context, cfg *Config, seed uint64, built func(*sim.Schedule
 		}
 	}
 
+	// Failures and churn.
+	var tgt *target
+	var end sim.Time // the run lasts at least until then
+	if cfg.Failure.Fraction > 0 || cfg.Failure.StopMaintenance || cfg.churning() {
+		if cfg.Failure.Fraction > 0 || cfg.Churn.FailRate > 0 || (cfg.Churn.Depart == "fail" && (cfg.Churn.Rate > 0 || !cfg.Churn.Session.IsZero())) || cfg.Churn.Trace != "" {
+			w.book = newKeyBook(w.keys)
+		} else {
+			w.book = newKeyBook(nil)
+		}
+		tgt = newTarget(ring, w.book, func() {
+			if watch != nil {
+				watch.check("membership change")
+			}
+		})
+		if err := startChurn(cfg, trace, sched, ring, tgt, seed, start); err != nil {
+			return nil, err
+		}
+		end = start.Add(cfg.Failure.At)
+		if cfg.Churn.Duration > 0 {
+			end = max(end, start.Add(cfg.Churn.Start+cfg.Churn.Duration))
+		}
+	}
+
 	// Issue the lookups and run until the last one is answered.
 	if w.total > 0 {
-		sched.At(start, w.owner, 0, 0, 0)
+		sched.At(start.Add(cfg.Workload.Start), w.owner, 0, 0, 0)
 		for !w.done {
 			for i := 0; i < checkEvery && !w.done; i++ {
 				if !sched.Step() {
+					if err := stopped(); err != nil {
+						return nil, err
+					}
 					return nil, fmt.Errorf("simulation ran out of events with %d lookups unanswered (seed %d)", ring.InFlight(), seed)
+				}
+				if watch != nil && watch.err != nil {
+					return nil, watch.err
 				}
 			}
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
+	}
+	if sched.Now() < end {
+		if err := runUntil(ctx, sched, end); err != nil {
+			return nil, err
+		}
+	}
+	if err := stopped(); err != nil {
+		return nil, err
+	}
+	if tgt != nil {
+		res.Joins, res.Fails, res.Leaves = tgt.joins, tgt.fails, tgt.leaves
+		res.KeysLost = w.book.nLost
+	}
+	if watch != nil {
+		res.Checks = watch.checks
 	}
 	res.Members = ring.Oracle().Len()
 	res.Sent = ring.MessagesSent()
@@ -235,7 +321,9 @@ func runUntil(ctx context.Context, s *sim.Scheduler, t sim.Time) error {
 		if next > t {
 			next = t
 		}
-		s.RunUntil(next)
+		if !s.RunUntil(next) {
+			return nil // stopped by an owner (the invariant watcher); the caller asks why
+		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}

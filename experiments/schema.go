@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/chordsim/chordsim/chord"
+	"github.com/chordsim/chordsim/churn"
 	"github.com/chordsim/chordsim/sim"
 )
 
@@ -25,6 +26,34 @@ type Config struct {
 	Chord      ChordConfig    `yaml:"chord" doc:"the Chord protocol's parameters"`
 	Network    NetworkConfig  `yaml:"network" doc:"the simulated network"`
 	Workload   WorkloadConfig `yaml:"workload" doc:"keys placed on the ring and lookups issued"`
+	Churn      ChurnConfig    `yaml:"churn" doc:"membership changes while lookups run"`
+	Failure    FailureConfig  `yaml:"failure" doc:"a mass failure of a fraction of the nodes at one instant"`
+	// CheckInvariants checks the ring invariants on every membership change
+	// and every stabilization period, and stops the run at the first
+	// violation with a report.
+	CheckInvariants bool `yaml:"check_invariants" doc:"check the ring invariants (correctness reference §1) on every membership change and once per stabilization period; stop at the first violation with a report" sweep:"no"`
+}
+
+// ChurnConfig describes continuous membership change (churn package).
+type ChurnConfig struct {
+	Rate      float64      `yaml:"rate" doc:"joins and departures each arrive as a Poisson process at this rate across the ring (S01 Fig. 12's R); departures are churn.depart" unit:"1/s"`
+	JoinRate  float64      `yaml:"join_rate" doc:"extra Poisson joins (new nodes with fresh identifiers), on top of rate" unit:"1/s"`
+	FailRate  float64      `yaml:"fail_rate" doc:"extra Poisson failures of random members, on top of rate" unit:"1/s"`
+	LeaveRate float64      `yaml:"leave_rate" doc:"extra Poisson graceful leaves of random members, on top of rate" unit:"1/s"`
+	Depart    string       `yaml:"depart" doc:"how rate's departures and ended sessions leave: fail (crash) or leave (graceful, with hand-over)" enum:"fail|leave"`
+	Session   churn.Dist   `yaml:"session" doc:"session time of every node (empty: no sessions): exp:MEAN, pareto:MEAN,ALPHA, weibull:MEAN,K, const:D or uniform:A,B" unit:"distribution"`
+	Downtime  churn.Dist   `yaml:"downtime" doc:"time a node whose session ended stays down before it rejoins (same forms as session)" unit:"distribution"`
+	Rejoin    string       `yaml:"rejoin" doc:"after the down time, a node rejoins with a new identifier, the same identifier, or never" enum:"new|same|never"`
+	Trace     string       `yaml:"trace" doc:"file of membership events to replay, one 'TIME join|leave|fail NODE' a line (relative to the working directory; #K names the K-th node of the initial ring)" unit:"path"`
+	Start     sim.Duration `yaml:"start" doc:"when churn begins, after the measurement starts (the end of settle)" unit:"duration"`
+	Duration  sim.Duration `yaml:"duration" doc:"how long churn lasts; 0s: until the last lookup is answered" unit:"duration"`
+}
+
+// FailureConfig describes a mass failure (S01 Fig. 11, T03 §V).
+type FailureConfig struct {
+	Fraction        float64      `yaml:"fraction" doc:"fraction of the members that fail at once (0: no mass failure)" unit:"fraction"`
+	At              sim.Duration `yaml:"at" doc:"when they fail, after the measurement starts" unit:"duration"`
+	StopMaintenance bool         `yaml:"stop_maintenance" doc:"stop stabilize, fix_fingers and check_predecessor just before the failure (T03 §V: lookups over the damaged tables)"`
 }
 
 // ChordConfig holds the protocol's knobs.
@@ -40,6 +69,7 @@ type ChordConfig struct {
 	Routing               string       `yaml:"routing" doc:"what closest_preceding_node searches: fingers (S01 Fig. 4) or fingers+successors (ToN §IV-E.3)" enum:"fingers|fingers+successors"`
 	RPCTimeout            sim.Duration `yaml:"rpc_timeout" doc:"a request unanswered this long means the peer is dead" unit:"duration"`
 	LookupTimeout         sim.Duration `yaml:"lookup_timeout" doc:"recursive lookups: the initiator gives up after this long" unit:"duration"`
+	LookupRetries         int          `yaml:"lookup_retries" doc:"timeouts a lookup survives: iterative lookups try the next best node of the step (ToN §IV-E.3) and check that the owner is alive; recursive lookups start over; 0 fails at the first timeout (S01 Fig. 12)" unit:"timeouts"`
 	MaxHops               int          `yaml:"max_hops" doc:"a lookup needing more hops fails (guards against routing loops)" unit:"hops"`
 	VirtualNodes          int          `yaml:"virtual_nodes" doc:"ring members per real node (S01 §4.2); n counts real nodes and load is counted per real node; bootstrap ideal only" unit:"members/node"`
 }
@@ -54,8 +84,9 @@ type NetworkConfig struct {
 type WorkloadConfig struct {
 	Keys        int     `yaml:"keys" doc:"keys placed on the ring, for the load statistics; lookups pick among them" unit:"keys"`
 	KeysPerNode float64 `yaml:"keys_per_node" doc:"keys placed per node (keys = keys_per_node·n); use instead of keys when sweeping n" unit:"keys/node"`
-	Lookups     int     `yaml:"lookups" doc:"lookups per run, from uniformly random members" unit:"lookups"`
-	LookupRate  float64 `yaml:"lookup_rate" doc:"rate of the Poisson process of lookups across the whole ring" unit:"1/s"`
+	Lookups     int          `yaml:"lookups" doc:"lookups per run, from uniformly random members" unit:"lookups"`
+	LookupRate  float64      `yaml:"lookup_rate" doc:"rate of the Poisson process of lookups across the whole ring" unit:"1/s"`
+	Start       sim.Duration `yaml:"start" doc:"when the first lookup is issued, after the measurement starts (e.g. to let the ring recover from a mass failure first)" unit:"duration"`
 }
 
 // Defaults returns the configuration every field falls back to.
@@ -82,6 +113,7 @@ func Defaults() Config {
 			Routing:               "fingers+successors",
 			RPCTimeout:            c.RPCTimeout,
 			LookupTimeout:         c.LookupTimeout,
+			LookupRetries:         c.LookupRetries,
 			MaxHops:               c.MaxHops,
 			VirtualNodes:          c.VirtualNodes,
 		},
@@ -92,6 +124,7 @@ func Defaults() Config {
 			Lookups:    10_000,
 			LookupRate: 100,
 		},
+		Churn: ChurnConfig{Depart: "fail", Rejoin: "new"},
 	}
 }
 
@@ -106,6 +139,7 @@ func (c *Config) chordConfig() chord.Config {
 		Jitter:                c.Chord.Jitter,
 		RPCTimeout:            c.Chord.RPCTimeout,
 		LookupTimeout:         c.Chord.LookupTimeout,
+		LookupRetries:         c.Chord.LookupRetries,
 		MaxHops:               c.Chord.MaxHops,
 		VirtualNodes:          c.Chord.VirtualNodes,
 	}
@@ -127,6 +161,12 @@ func (c *Config) keys() int {
 		return int(math.Round(c.Workload.KeysPerNode * float64(c.N)))
 	}
 	return c.Workload.Keys
+}
+
+// churning reports whether any continuous churn is configured.
+func (c *Config) churning() bool {
+	return c.Churn.Rate > 0 || c.Churn.JoinRate > 0 || c.Churn.FailRate > 0 || c.Churn.LeaveRate > 0 ||
+		!c.Churn.Session.IsZero() || c.Churn.Trace != ""
 }
 
 // maxNodes bounds n so that a config cannot ask for more memory than the
@@ -209,6 +249,43 @@ func (c *Config) Validate() error {
 	}
 	if !(c.Workload.LookupRate > 0) || math.IsInf(c.Workload.LookupRate, 0) {
 		bad("workload.lookup_rate", "%v must be a positive number of lookups per second", c.Workload.LookupRate)
+	}
+	if c.Chord.LookupRetries < 0 || c.Chord.LookupRetries > 1000 {
+		bad("chord.lookup_retries", "%d is outside 0..1000; use 0 to fail a lookup at its first timeout", c.Chord.LookupRetries)
+	}
+	if c.Workload.Start < 0 {
+		bad("workload.start", "%v is negative; lookups start at or after the measurement start", c.Workload.Start)
+	}
+	for _, r := range []struct {
+		path string
+		v    float64
+	}{{"churn.rate", c.Churn.Rate}, {"churn.join_rate", c.Churn.JoinRate}, {"churn.fail_rate", c.Churn.FailRate}, {"churn.leave_rate", c.Churn.LeaveRate}} {
+		if !(r.v >= 0) || math.IsInf(r.v, 0) {
+			bad(r.path, "%v must be a finite rate ≥ 0 in events per second (0 turns it off)", r.v)
+		} else if r.v > 1e6 {
+			bad(r.path, "%v events per second is more than this simulator accepts (10^6)", r.v)
+		}
+	}
+	if c.Churn.Start < 0 {
+		bad("churn.start", "%v is negative; churn starts at or after the measurement start", c.Churn.Start)
+	}
+	if c.Churn.Duration < 0 {
+		bad("churn.duration", "%v is negative; use 0s for \"until the last lookup\"", c.Churn.Duration)
+	}
+	if !c.Churn.Session.IsZero() && c.Churn.Downtime.IsZero() && c.Churn.Rejoin != "never" {
+		bad("churn.downtime", "is empty but sessions end and nodes rejoin; give a down time such as exp:10m, or set churn.rejoin: never")
+	}
+	if c.Churn.Session.IsZero() && !c.Churn.Downtime.IsZero() {
+		bad("churn.downtime", "is set but churn.session is empty; down times follow sessions, so give a session distribution such as exp:1h")
+	}
+	if c.churning() && c.Workload.Lookups == 0 && c.Churn.Duration == 0 {
+		bad("churn.duration", "is 0s (until the last lookup) but workload.lookups is 0; give churn a duration")
+	}
+	if !(c.Failure.Fraction >= 0 && c.Failure.Fraction < 1) {
+		bad("failure.fraction", "%v is outside [0, 1); it is the fraction of members that fail at once", c.Failure.Fraction)
+	}
+	if c.Failure.At < 0 {
+		bad("failure.at", "%v is negative; the failure happens at or after the measurement start", c.Failure.At)
 	}
 	if c.Bootstrap == "protocol" && c.Chord.StabilizeEvery == 0 {
 		bad("chord.stabilize_every", "0s with bootstrap: protocol: a ring that grows by joins needs stabilization; set a period such as 30s")

@@ -1,8 +1,13 @@
 package experiments
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -10,6 +15,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/chordsim/chordsim/churn"
 	"github.com/chordsim/chordsim/experiments/config"
 	"github.com/chordsim/chordsim/sim"
 )
@@ -27,6 +33,10 @@ type PlanPoint struct {
 	Index  int
 	Assign []config.Assignment
 	Config Config
+	// trace is the parsed churn.trace file and traceDigest the SHA-256 of
+	// its bytes (part of the run key), loaded when the plan is made.
+	trace       *churn.Trace
+	traceDigest string
 }
 
 // Runs is the number of runs the plan makes.
@@ -45,6 +55,7 @@ func NewPlan(base Config, axes []config.Axis) (*Plan, error) {
 	}
 	var problems []string
 	seen := map[string]bool{}
+	traces := map[string]loadedTrace{}
 	for _, pt := range config.Expand(axes) {
 		c := base
 		for _, a := range pt.Assign {
@@ -69,12 +80,50 @@ func NewPlan(base Config, axes []config.Axis) (*Plan, error) {
 			}
 			continue
 		}
-		p.Points = append(p.Points, PlanPoint{Index: pt.Index, Assign: pt.Assign, Config: c})
+		point := PlanPoint{Index: pt.Index, Assign: pt.Assign, Config: c}
+		if c.Churn.Trace != "" {
+			tr, ok := traces[c.Churn.Trace]
+			if !ok {
+				var err error
+				tr, err = loadTrace(c.Churn.Trace, c.N*c.Chord.VirtualNodes)
+				if err != nil {
+					if !seen[err.Error()] {
+						seen[err.Error()] = true
+						problems = append(problems, "churn.trace: "+err.Error())
+					}
+					continue
+				}
+				traces[c.Churn.Trace] = tr
+			}
+			point.trace, point.traceDigest = tr.trace, tr.digest
+		}
+		p.Points = append(p.Points, point)
 	}
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("%s", strings.Join(problems, "\n"))
 	}
 	return p, nil
+}
+
+// loadedTrace is a parsed trace file and the digest of its bytes.
+type loadedTrace struct {
+	trace  *churn.Trace
+	digest string
+}
+
+// loadTrace reads and parses a trace file, before any run, so that a bad
+// line is reported with its number and nothing is run.
+func loadTrace(path string, initial int) (loadedTrace, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return loadedTrace{}, fmt.Errorf("cannot read %s: %v", path, errors.Unwrap(err))
+	}
+	tr, err := churn.ParseTrace(bytes.NewReader(src), path, initial)
+	if err != nil {
+		return loadedTrace{}, err
+	}
+	sum := sha256.Sum256(src)
+	return loadedTrace{tr, hex.EncodeToString(sum[:])}, nil
 }
 
 // ReplicateSeed is the seed of replicate k under master seed s. It does not
@@ -191,7 +240,7 @@ func ExecuteWith(ctx context.Context, plan *Plan, opts ExecOptions) (*Outcome, e
 			continue
 		}
 		pt := &plan.Points[i/R]
-		keys[i] = RunKey(&pt.Config, ReplicateSeed(plan.Base.Seed, i%R))
+		keys[i] = RunKey(pt, ReplicateSeed(plan.Base.Seed, i%R))
 		if opts.RunsDir != "" {
 			if r, ok := store.load(keys[i]); ok {
 				out.Results[i] = r
@@ -212,7 +261,7 @@ func ExecuteWith(ctx context.Context, plan *Plan, opts ExecOptions) (*Outcome, e
 		k := i % R
 		g.Go(func() error {
 			seed := ReplicateSeed(plan.Base.Seed, k)
-			res, err := Run(gctx, &pt.Config, seed)
+			res, err := RunPoint(gctx, pt, seed)
 			if err != nil {
 				if gctx.Err() != nil {
 					return gctx.Err()
