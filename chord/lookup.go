@@ -457,14 +457,15 @@ func (r *Ring) finish(i int32, owner Handle, outcome Outcome) {
 			return
 		}
 		if outcome != Correct {
-			// Try again through another member after a pause.
-			delete(r.joining, r.ids[l.origin])
-			r.state[l.origin] = Idle
-			r.net.SetAlive(l.origin, false)
-			r.ScheduleJoin(r.sched.Now().Add(r.cfg.RPCTimeout), l.origin)
+			r.retryJoin(l.origin)
 			return
 		}
-		r.becomeMember(l.origin, owner)
+		// Before it counts as a member, the joiner fetches its successor's
+		// successor list (Zave's correct join copies it; Verdi does the
+		// same): a joiner that knew only its successor would be cut off
+		// if that one left or failed before its first stabilize.
+		slot, _ := r.compose(MsgGetPredecessor)
+		r.net.Request(slot, l.origin, owner, r.cfg.RPCTimeout, cookie(cookieJoin, int32(l.origin)))
 	case purposeFinger:
 		if alive {
 			r.onFingerFound(l.origin, int(l.finger), owner, outcome == Correct)

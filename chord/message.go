@@ -61,6 +61,7 @@ const (
 	cookieLookup uint64 = iota
 	cookieStabilize
 	cookieCheckPredecessor
+	cookieJoin // a joiner asks its new successor for its successor list
 )
 
 func cookie(kind uint64, ref int32) uint64 { return kind<<56 | uint64(uint32(ref)) }
@@ -110,6 +111,10 @@ func (r *Ring) Response(to, from Handle, m *Msg, c uint64) {
 		r.onStabilizeReply(to, from, m)
 	case cookieCheckPredecessor:
 		// The predecessor is alive; nothing to do.
+	case cookieJoin:
+		if r.state[to] == Joining {
+			r.becomeMember(to, from, m.List)
+		}
 	}
 }
 
@@ -120,5 +125,9 @@ func (r *Ring) Timeout(requester, peer Handle, c uint64) {
 		r.onLookupTimeout(int32(uint32(c)), peer)
 	case cookieStabilize, cookieCheckPredecessor:
 		r.forget(requester, peer)
+	case cookieJoin:
+		if r.state[requester] == Joining {
+			r.retryJoin(requester)
+		}
 	}
 }

@@ -164,6 +164,10 @@ func (r *Ring) Name(h Handle) string {
 // MessagesSent returns how many messages of each kind the nodes sent.
 func (r *Ring) MessagesSent() [numMsgKinds]uint64 { return r.sent }
 
+// JoinsInProgress is the number of nodes that have started to join and are
+// not members yet.
+func (r *Ring) JoinsInProgress() int { return len(r.joining) }
+
 // InFlight is the number of user lookups started and not yet finished.
 func (r *Ring) InFlight() int { return r.inFlight }
 
@@ -432,7 +436,7 @@ func (r *Ring) Create(h Handle) error {
 		return fmt.Errorf("node %s: identifier %d is in use", r.Name(h), r.ids[h])
 	}
 	r.net.SetAlive(h, true)
-	r.becomeMember(h, h)
+	r.becomeMember(h, h, nil)
 	return nil
 }
 
@@ -463,12 +467,23 @@ func (r *Ring) JoinVia(h, via Handle) error {
 	return nil
 }
 
+// retryJoin puts a joiner whose join failed back to idle and has it try
+// again through another member after a pause.
+func (r *Ring) retryJoin(h Handle) {
+	delete(r.joining, r.ids[h])
+	r.state[h] = Idle
+	r.net.SetAlive(h, false)
+	r.ScheduleJoin(r.sched.Now().Add(r.cfg.RPCTimeout), h)
+}
+
 // ScheduleJoin makes node h join (through a random member) at time at.
 func (r *Ring) ScheduleJoin(at sim.Time, h Handle) {
 	r.sched.At(at, r.owner, evJoin, int32(h), 0)
 }
 
-func (r *Ring) becomeMember(h, successor Handle) {
+// becomeMember makes h a member with the given successor, followed in its
+// list by rest (the successor's own list, when known).
+func (r *Ring) becomeMember(h, successor Handle, rest []Handle) {
 	delete(r.joining, r.ids[h])
 	r.state[h] = Member
 	r.pred[h] = None
@@ -476,12 +491,11 @@ func (r *Ring) becomeMember(h, successor Handle) {
 	for i := range l {
 		l[i] = None
 	}
-	l[0] = successor
 	f := r.fingerTable(h)
 	for i := range f {
 		f[i] = None
 	}
-	f[0] = successor
+	r.setSuccessors(h, successor, rest)
 	r.oracle.insert(r.ids[h], h)
 	r.record(LogMember, h, successor)
 	if !r.maintOff {

@@ -3,6 +3,7 @@ package churn
 import (
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -94,7 +95,7 @@ func TestParseDistErrors(t *testing.T) {
 		{"uniform:2s,1s", []string{"range is empty (low 2s > high 1s)", "smaller bound first"}},
 		{"uniform:0s,0s", []string{"high bound 0s must be > 0"}},
 		{"uniform:1s,x", []string{"high bound", "not a duration"}},
-		{"const:200000h", []string{"longer than the longest draw"}},
+		{"const:2000000h", []string{"longer than the longest draw"}},
 		{"uniform:1s,1300000h", []string{"1300000h0m0s is longer than the longest draw"}},
 		{"exp:\t\"1h\"", []string{`"exp:\t\"1h\"": mean`}},
 	}
@@ -105,7 +106,12 @@ func TestParseDistErrors(t *testing.T) {
 			continue
 		}
 		msg := err.Error()
-		if !strings.HasPrefix(msg, tc.in+": ") {
+		// The input leads the message, quoted if it would be ambiguous.
+		shown := tc.in
+		if q := strconv.Quote(tc.in); q[1:len(q)-1] != tc.in {
+			shown = q
+		}
+		if !strings.HasPrefix(msg, shown+": ") {
 			t.Errorf("ParseDist(%q) error %q does not start with the input", tc.in, msg)
 		}
 		if strings.Contains(msg, "\n") {

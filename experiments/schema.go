@@ -82,8 +82,8 @@ type NetworkConfig struct {
 
 // WorkloadConfig holds what the ring is asked to do.
 type WorkloadConfig struct {
-	Keys        int     `yaml:"keys" doc:"keys placed on the ring, for the load statistics; lookups pick among them" unit:"keys"`
-	KeysPerNode float64 `yaml:"keys_per_node" doc:"keys placed per node (keys = keys_per_node·n); use instead of keys when sweeping n" unit:"keys/node"`
+	Keys        int          `yaml:"keys" doc:"keys placed on the ring, for the load statistics; lookups pick among them" unit:"keys"`
+	KeysPerNode float64      `yaml:"keys_per_node" doc:"keys placed per node (keys = keys_per_node·n); use instead of keys when sweeping n" unit:"keys/node"`
 	Lookups     int          `yaml:"lookups" doc:"lookups per run, from uniformly random members" unit:"lookups"`
 	LookupRate  float64      `yaml:"lookup_rate" doc:"rate of the Poisson process of lookups across the whole ring" unit:"1/s"`
 	Start       sim.Duration `yaml:"start" doc:"when the first lookup is issued, after the measurement starts (e.g. to let the ring recover from a mass failure first)" unit:"duration"`

@@ -5,21 +5,35 @@ import (
 )
 
 // BenchmarkCheck is the simulator's per-event cost on a large healthy ring:
-// 10^4 members, r = 16, random 64-bit IDs, a reused Checker.
+// 10^4 members, r = 16, random 64-bit IDs, a reused Checker. The churn
+// cases change the membership before every check (one member fails or
+// comes back), so that Principals cannot reuse the
+// previous sort: that is the worst case, the others the usual one.
 func BenchmarkCheck(b *testing.B) {
-	s := benchRing(10_000, 16, 1)
 	for _, bc := range []struct {
 		name  string
 		which Set
-	}{{"Default", Default}, {"All", All}} {
+		churn bool
+	}{{"Default", Default, false}, {"All", All, false}, {"Default/churn", Default, true}, {"All/churn", All, true}} {
 		b.Run(bc.name, func(b *testing.B) {
+			s := benchRing(10_000, 16, 1)
 			var c Checker
 			if vs := c.Check(s, bc.which); vs != nil {
 				b.Fatalf("benchmark ring is not healthy:\n%s", lines(vs))
 			}
 			b.ReportAllocs()
+			k := 0
 			for b.Loop() {
-				c.Check(s, bc.which)
+				if bc.churn {
+					// Fail node k, then bring it back and move on.
+					s.Nodes[k].Member = !s.Nodes[k].Member
+					if s.Nodes[k].Member {
+						k = (k + 997) % len(s.Nodes)
+					}
+				}
+				if vs := c.Check(s, bc.which); vs != nil {
+					b.Fatalf("benchmark ring is not healthy:\n%s", lines(vs))
+				}
 			}
 		})
 	}
@@ -43,6 +57,20 @@ func TestCheckerDoesNotAllocate(t *testing.T) {
 			}
 			if n := testing.AllocsPerRun(20, func() { c.Check(s, which) }); n != 0 {
 				t.Errorf("%v: %v allocations per check", which, n)
+			}
+			// Membership changes (Principals re-sorts) cost nothing either.
+			k := 5
+			churn := func() {
+				s.Nodes[k].Member = !s.Nodes[k].Member
+				if s.Nodes[k].Member {
+					k = (k + 7) % len(s.Nodes)
+				}
+				if vs := c.Check(s, which); vs != nil {
+					t.Fatalf("churned ring is not healthy:\n%s", lines(vs))
+				}
+			}
+			if n := testing.AllocsPerRun(40, churn); n != 0 {
+				t.Errorf("%v with churn: %v allocations per check", which, n)
 			}
 		}
 	}

@@ -447,8 +447,8 @@ func TestSetAndNames(t *testing.T) {
 func TestValidate(t *testing.T) {
 	ok := func() *Snapshot { return idealRing(4, 2, odd[:4]...) }
 	tests := []struct {
-		name  string
-		break_ func(s *Snapshot)
+		name   string
+		mutate func(s *Snapshot)
 	}{
 		{"bits 0", func(s *Snapshot) { s.Bits = 0 }},
 		{"bits 65", func(s *Snapshot) { s.Bits = 65 }},
@@ -470,7 +470,7 @@ func TestValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		s := ok()
-		tt.break_(s)
+		tt.mutate(s)
 		if err := s.Validate(); err == nil {
 			t.Errorf("%s: accepted", tt.name)
 		}

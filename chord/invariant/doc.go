@@ -55,7 +55,10 @@
 // # Cost
 //
 // A check is O(N·r) for N nodes and lists of length r, plus O(N·log N) for
-// Principals (one sort of the members by ID, then a difference array over
-// the arcs each ESL pair skips). A reused Checker allocates nothing when no
-// invariant is violated; no 2^m arithmetic is done, so m = 64 is safe.
+// Principals (one sort of the members by ID, reused while the membership
+// does not change, then a difference array over the arcs each ESL pair
+// skips). A reused Checker allocates nothing when no invariant is violated;
+// no 2^m arithmetic is done, so m = 64 is safe. On a healthy ring of 10^4
+// members with r = 16 a check takes about 0.5 ms, or 1–2 ms with
+// Principals (BenchmarkCheck).
 package invariant

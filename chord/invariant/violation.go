@@ -5,9 +5,12 @@ import (
 	"strings"
 )
 
-// Violation is one violated invariant with the nodes that show it.
+// Violation is one violated invariant with the nodes that show it. The
+// fields are data rather than a message so that Check does not format
+// text, and so that a report can name nodes its own way (Format).
 //
-// Nodes and Count depend on the invariant:
+// Nodes and Count depend on the invariant (the first offender is the one
+// with the lowest index, so reports are deterministic):
 //
 //	LiveSuccessor          [m]        m has no member in its list; Count = members like m
 //	AtLeastOneRing         [d]        the first member's path ends at dangling d; Count = members
@@ -18,12 +21,14 @@ import (
 //	NoDuplicates           [m e]      m's list holds e twice, or e = m; Count = members with such lists
 //	Principals             [p …]      all principals, fewer than Count = r+1
 type Violation struct {
+	// Invariant is the property that does not hold.
 	Invariant Invariant
-	// Nodes are indices into Snapshot.Nodes.
+	// Nodes are indices into Snapshot.Nodes, as in the table above.
 	Nodes []int32
 	// IDs are the (masked) identifiers of Nodes, so that a report can be
 	// read against the ring without the snapshot.
-	IDs   []uint64
+	IDs []uint64
+	// Count says how widespread the problem is, as in the table above.
 	Count int
 }
 
