@@ -100,7 +100,10 @@ func (w *watcher) check(when string) {
 	if len(vs) == 0 {
 		return
 	}
-	name := func(i int32) string { return w.ring.Describe(chord.Handle(i)) }
+	name := func(i int32) string {
+		h := chord.Handle(i)
+		return w.ring.Name(h) + " [" + w.ring.State(h).String() + "]"
+	}
 	e := &ViolationError{Seed: w.seed, At: w.sched.Now(), When: when}
 	for _, v := range vs {
 		e.Violations = append(e.Violations, v.Format(name))

@@ -199,6 +199,10 @@ type ExecOptions struct {
 	Progress func(done int)  // called after each run of the shard is available (made or loaded)
 	RunsDir  string          // if set, finished runs are stored here and reused on the next Execute
 	Shard    Shard           // which runs to make
+	// Replicate, when positive, keeps only replicate Replicate−1 of every
+	// point (the 1-based form keeps the zero value meaning "all"); used to
+	// rerun the one run that broke an invariant.
+	Replicate int
 	Ran      func(index int) // called when a run was made (not loaded); for tests
 }
 
@@ -235,8 +239,11 @@ func ExecuteWith(ctx context.Context, plan *Plan, opts ExecOptions) (*Outcome, e
 	}
 	R := plan.Base.Replicates
 	keys := make([]string, len(out.Results))
+	selected := func(i int) bool {
+		return opts.Shard.Includes(i) && (opts.Replicate <= 0 || i%R == opts.Replicate-1)
+	}
 	for i := range out.Results {
-		if !opts.Shard.Includes(i) {
+		if !selected(i) {
 			continue
 		}
 		pt := &plan.Points[i/R]
@@ -251,7 +258,7 @@ func ExecuteWith(ctx context.Context, plan *Plan, opts ExecOptions) (*Outcome, e
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(workers)
 	for i := range out.Results {
-		if !opts.Shard.Includes(i) || out.Results[i] != nil {
+		if !selected(i) || out.Results[i] != nil {
 			continue
 		}
 		if gctx.Err() != nil {
@@ -265,6 +272,11 @@ func ExecuteWith(ctx context.Context, plan *Plan, opts ExecOptions) (*Outcome, e
 			if err != nil {
 				if gctx.Err() != nil {
 					return gctx.Err()
+				}
+				var ve *ViolationError
+				if errors.As(err, &ve) {
+					ve.Point, ve.Assign, ve.Replicate = pt.Index, pt.Assign, k
+					return ve
 				}
 				return fmt.Errorf("run of point %d replicate %d (seed %d) failed: %w", pt.Index, k, seed, err)
 			}

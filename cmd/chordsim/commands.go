@@ -65,6 +65,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	workers := fs.Int("workers", 0, "parallel runs (0: one per core)")
 	shardFlag := fs.String("shard", "", "run only the i-th of n deterministic slices of the sweep, i/n (merge the folders with 'chordsim merge')")
 	fields := fs.Bool("fields", false, "list every config field with its default and unit, and exit")
+	checkInv := fs.Bool("check-invariants", false, "check the ring invariants on every membership change and stabilization period; stop at the first violation with a report (same as check_invariants: true)")
+	replicate := fs.Int("replicate", -1, "run only this replicate (0-based) of every sweep point, e.g. to rerun one that broke an invariant")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -91,11 +93,35 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return usageError{err}
 		}
 	}
+	if *checkInv {
+		cfg.CheckInvariants = true
+	}
 	plan, err := overrides(cfg, axes, *seed, *sets)
 	if err != nil {
 		return err
 	}
-	return execute(ctx, plan, *out, *workers, nil, shard, stderr, stdout)
+	if *replicate < -1 || *replicate >= plan.Base.Replicates {
+		return usagef("--replicate %d: the config has %d replicates; use 0 to %d", *replicate, plan.Base.Replicates, plan.Base.Replicates-1)
+	}
+	rerun := func(v *experiments.ViolationError) string {
+		parts := []string{"chordsim run", shellQuote(path), "--seed", strconv.FormatUint(plan.Base.Seed, 10)}
+		for _, a := range v.Assign {
+			parts = append(parts, "--set", shellQuote(a.Path+"="+a.Value))
+		}
+		parts = append(parts, "--replicate", strconv.Itoa(v.Replicate), "--check-invariants", "--out", shellQuote(*out+"-rerun"))
+		return strings.Join(parts, " ")
+	}
+	return executeWith(ctx, plan, *out, *workers, nil, shard, *replicate+1, rerun, stderr, stdout)
+}
+
+// shellQuote quotes s for a POSIX shell if it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '/' || r == '.' || r == '-' || r == '_' || r == '=' || r == ':' || r == ',' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z'))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // overrides applies --seed and --set to a decoded config and validates the
@@ -129,15 +155,42 @@ func overrides(cfg experiments.Config, axes []config.Axis, seed string, sets []s
 // already stored in dir/runs are reused, so rerunning an interrupted command
 // resumes it.
 func execute(ctx context.Context, plan *experiments.Plan, dir string, workers int, b *experiments.Builtin, shard experiments.Shard, stderr, stdout io.Writer) error {
+	return executeWith(ctx, plan, dir, workers, b, shard, 0, nil, stderr, stdout)
+}
+
+// errViolation reports that a run broke a ring invariant (the report is
+// already printed).
+var errViolation = errors.New("a ring invariant was violated; see the report above")
+
+// executeWith is execute with a replicate filter (1-based, 0 = all) and the
+// rerun command for an invariant violation's report.
+func executeWith(ctx context.Context, plan *experiments.Plan, dir string, workers int, b *experiments.Builtin, shard experiments.Shard, replicate int, rerun func(*experiments.ViolationError) string, stderr, stdout io.Writer) error {
 	if err := experiments.PrepareOutDir(dir); err != nil {
 		return usageError{err}
 	}
 	start := time.Now()
 	inShard := shard.Count(plan.Runs())
+	if replicate > 0 {
+		inShard = 0
+		for i := 0; i < plan.Runs(); i++ {
+			if shard.Includes(i) && i%plan.Base.Replicates == replicate-1 {
+				inShard++
+			}
+		}
+	}
 	progress, finish := newProgress(stderr, inShard, plan.Base.Experiment)
-	outcome, runErr := experiments.ExecuteWith(ctx, plan, experiments.ExecOptions{Workers: workers, Progress: progress, RunsDir: experiments.RunsDir(dir), Shard: shard})
+	outcome, runErr := experiments.ExecuteWith(ctx, plan, experiments.ExecOptions{Workers: workers, Progress: progress, RunsDir: experiments.RunsDir(dir), Shard: shard, Replicate: replicate})
 	finish()
 	interrupted := runErr != nil && ctx.Err() != nil
+	var ve *experiments.ViolationError
+	if errors.As(runErr, &ve) {
+		cmd := ""
+		if rerun != nil {
+			cmd = rerun(ve)
+		}
+		fmt.Fprint(stderr, ve.Report(cmd))
+		return errViolation
+	}
 	if runErr != nil && !interrupted {
 		return runErr
 	}

@@ -59,6 +59,13 @@ func TestBadInput(t *testing.T) {
 		{"bad --set", base, []string{"--set", "chord.successor=3"}, []string{"--set chord.successor=3", `"chord.successors"`}},
 		{"bad --seed", base, []string{"--seed", "abc"}, []string{"--seed", "abc"}},
 		{"unknown flag", base, []string{"--outt", "x"}, []string{"outt"}},
+		{"negative churn rate", "churn:\n  fail_rate: -1\n", nil, []string{"churn.fail_rate", "≥ 0"}},
+		{"failure fraction above 1", "failure:\n  fraction: 1.5\n", nil, []string{"failure.fraction", "[0, 1)"}},
+		{"bad session distribution", "churn:\n  session: pareto:1h,0.8\n", nil, []string{"churn.session", "greater than 1"}},
+		{"session without downtime", "churn:\n  session: exp:1h\n", nil, []string{"churn.downtime", "rejoin"}},
+		{"unknown departure", "churn:\n  depart: crash\n", nil, []string{"churn.depart", "crash"}},
+		{"missing trace file", "churn:\n  trace: /nonexistent/t.txt\n", nil, []string{"churn.trace", "/nonexistent/t.txt"}},
+		{"bad --replicate", base, []string{"--replicate", "5"}, []string{"--replicate 5", "0 to 0"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -199,5 +206,74 @@ func TestReproAllQuickIndex(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(out, img)); err != nil {
 			t.Errorf("%s: %v", img, err)
 		}
+	}
+}
+
+// A malformed trace file is rejected before anything runs, with its line
+// number and the problem.
+func TestBadTrace(t *testing.T) {
+	cases := []struct{ name, trace, mention string }{
+		{"unknown verb", "10s join a\n20s crash a\n", ":2: unknown verb"},
+		{"time going backwards", "10s join a\n5s fail a\n", ":2: time 5s goes backwards"},
+		{"unknown node", "10s join a\n20s fail b\n", `:2: fail of unknown node "b"`},
+		{"malformed line", "10s join a\n20s\n", ":2: want 3 fields"},
+		{"initial node out of range", "1s fail #9\n", "node #9 does not exist"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			tr := filepath.Join(dir, "trace.txt")
+			if err := os.WriteFile(tr, []byte(c.trace), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			cfg := writeConfig(t, dir, "n: 8\nworkload:\n  lookups: 10\nchurn:\n  trace: "+tr+"\n")
+			out := filepath.Join(dir, "out")
+			code, _, stderr := runCLI(t, "run", cfg, "--out", out)
+			if code != 2 || !strings.Contains(stderr, "trace.txt"+c.mention) && !strings.Contains(stderr, c.mention) {
+				t.Fatalf("exit %d, stderr %q; want 2 and %q", code, stderr, c.mention)
+			}
+			if strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+				t.Fatalf("want one line, got %q", stderr)
+			}
+			if e := entries(out); len(e) != 0 {
+				t.Fatalf("bad trace left output behind: %v", e)
+			}
+		})
+	}
+}
+
+// A run that breaks a ring invariant stops with a report (seed, time,
+// invariant, nodes, last events) and a command that reruns exactly that
+// run; the command reproduces the same violation at the same time.
+func TestInvariantViolationReport(t *testing.T) {
+	dir := t.TempDir()
+	// Six nodes with successor lists of 2 under heavy failures: some node
+	// soon loses both successors (the documented limit of Chord's
+	// successor lists, correctness reference §4 scenario 12b).
+	cfg := writeConfig(t, dir, "n: 6\nchord:\n  m: 16\n  successors: 2\n  stabilize_every: 1s\n  fix_fingers_every: 1s\n  check_predecessor_every: 1s\nnetwork:\n  latency: uniform:5ms,20ms\nworkload:\n  lookups: 300\n  lookup_rate: 2\nchurn:\n  fail_rate: [0.3]\n  join_rate: 0.2\n")
+	code, _, stderr := runCLI(t, "run", cfg, "--out", filepath.Join(dir, "out"), "--check-invariants")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1; stderr:\n%s", code, stderr)
+	}
+	for _, want := range []string{"ring invariant violated", "seed:", "time:", "violation: ", "last ", "rerun:", "--replicate 0", "--set churn.fail_rate=0.3", "--check-invariants"} {
+		if !strings.Contains(stderr, want) {
+			t.Fatalf("report lacks %q:\n%s", want, stderr)
+		}
+	}
+	line := func(s, prefix string) string {
+		for _, l := range strings.Split(s, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), prefix) {
+				return strings.TrimSpace(l)
+			}
+		}
+		return ""
+	}
+	rerun := strings.Fields(strings.TrimPrefix(line(stderr, "rerun:"), "rerun:"))
+	if len(rerun) < 3 || rerun[0] != "chordsim" {
+		t.Fatalf("rerun line %q", line(stderr, "rerun:"))
+	}
+	code2, _, stderr2 := runCLI(t, rerun[1:]...)
+	if code2 != 1 || line(stderr2, "time:") != line(stderr, "time:") || line(stderr2, "violation:") != line(stderr, "violation:") {
+		t.Fatalf("rerun gave exit %d and\n%s\nwant the same violation as\n%s", code2, stderr2, stderr)
 	}
 }
