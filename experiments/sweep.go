@@ -195,15 +195,15 @@ func (s Shard) Count(runs int) int {
 
 // ExecOptions tune Execute.
 type ExecOptions struct {
-	Workers  int             // parallel runs; 0 means GOMAXPROCS
-	Progress func(done int)  // called after each run of the shard is available (made or loaded)
-	RunsDir  string          // if set, finished runs are stored here and reused on the next Execute
-	Shard    Shard           // which runs to make
+	Workers  int            // parallel runs; 0 means GOMAXPROCS
+	Progress func(done int) // called after each run of the shard is available (made or loaded)
+	RunsDir  string         // if set, finished runs are stored here and reused on the next Execute
+	Shard    Shard          // which runs to make
 	// Replicate, when positive, keeps only replicate Replicate−1 of every
 	// point (the 1-based form keeps the zero value meaning "all"); used to
 	// rerun the one run that broke an invariant.
 	Replicate int
-	Ran      func(index int) // called when a run was made (not loaded); for tests
+	Ran       func(index int) // called when a run was made (not loaded); for tests
 }
 
 // Execute runs every run of the plan on up to workers goroutines with no
