@@ -225,10 +225,22 @@ func (r *Ring) alternates(n Handle, key ID, done bool, next Handle, buf []Handle
 		copy(dist[j+1:k], dist[j:k-1])
 		buf[j], dist[j] = x, dx
 	}
+	// Fingers at levels above topFinger(d) start beyond key, and those
+	// below come closer to n level by level, so the walk stops once it has
+	// seen enough distinct preceding fingers to fill buf (plus next).
 	f := r.fingerTable(n)
-	for i := len(f) - 1; i >= 1; i-- {
-		if f[i] != f[i-1] || i == 1 {
-			consider(f[i])
+	top := len(f) - 1
+	if d != 0 {
+		top = min(top, topFinger(d))
+	}
+	seen, prev := 0, None
+	for i := top; i >= 1 && seen <= len(buf); i-- {
+		if x := f[i]; x != None && x != prev {
+			prev = x
+			if dx := r.space.Dist(nid, r.ids[x]); dx-1 < d-1 {
+				seen++
+				consider(x)
+			}
 		}
 	}
 	if r.cfg.Routing == FingersAndSuccessors {

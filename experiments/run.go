@@ -252,11 +252,7 @@ func run(ctx context.Context, cfg *Config, seed uint64, built func(*sim.Schedule
 	var tgt *target
 	var end sim.Time // the run lasts at least until then
 	if cfg.Failure.Fraction > 0 || cfg.Failure.StopMaintenance || cfg.churning() {
-		if cfg.Failure.Fraction > 0 || cfg.Churn.FailRate > 0 || (cfg.Churn.Depart == "fail" && (cfg.Churn.Rate > 0 || !cfg.Churn.Session.IsZero())) || cfg.Churn.Trace != "" {
-			w.book = newKeyBook(w.keys)
-		} else {
-			w.book = newKeyBook(nil)
-		}
+		w.book = newKeyBook(w.keys)
 		tgt = newTarget(ring, w.book, func() {
 			if watch != nil {
 				watch.check("membership change")
