@@ -78,7 +78,8 @@ type Ring struct {
 	log    []LogEntry // the last len(log) protocol events, a ring buffer; nil when off
 	logPos int        // total entries written
 
-	onMember func(Handle) // called when a node becomes a member (measurement hook)
+	onMember  func(Handle) // called when a node becomes a member (measurement hook)
+	listeners []Listener   // layers running on the nodes (see Listen)
 }
 
 // Ring event kinds (timers).
@@ -486,7 +487,7 @@ func (r *Ring) ScheduleJoin(at sim.Time, h Handle) {
 func (r *Ring) becomeMember(h, successor Handle, rest []Handle) {
 	delete(r.joining, r.ids[h])
 	r.state[h] = Member
-	r.pred[h] = None
+	r.setPred(h, None)
 	l := r.succList(h)
 	for i := range l {
 		l[i] = None
@@ -504,6 +505,7 @@ func (r *Ring) becomeMember(h, successor Handle, rest []Handle) {
 	if r.onMember != nil {
 		r.onMember(h)
 	}
+	r.stateChanged(h, Member)
 }
 
 // OnMembership registers f to be called whenever a node becomes a member
@@ -521,9 +523,13 @@ func (r *Ring) Fail(h Handle) error {
 	default:
 		return fmt.Errorf("node %s is %s; only a live node can fail", r.Name(h), r.state[h])
 	}
+	was := r.state[h]
 	r.state[h] = Failed
 	r.net.SetAlive(h, false)
 	r.record(LogFail, h, None)
+	if was == Member {
+		r.stateChanged(h, Failed)
+	}
 	return nil
 }
 
@@ -555,6 +561,7 @@ func (r *Ring) Leave(h Handle) error {
 	r.state[h] = Left
 	r.net.SetAlive(h, false)
 	r.record(LogLeave, h, None)
+	r.stateChanged(h, Left)
 	return nil
 }
 
@@ -726,7 +733,7 @@ func (r *Ring) onNotify(s, n Handle) {
 		return
 	}
 	if p := r.pred[s]; p == None || r.space.Between(r.ids[p], r.ids[n], r.ids[s]) {
-		r.pred[s] = n
+		r.setPred(s, n)
 		r.record(LogPredecessor, s, n)
 	}
 }
@@ -750,7 +757,7 @@ func (r *Ring) forget(n, dead Handle) {
 	}
 	r.record(LogForget, n, dead)
 	if r.pred[n] == dead {
-		r.pred[n] = None
+		r.setPred(n, None)
 	}
 	f := r.fingerTable(n)
 	for i := range f {
@@ -848,10 +855,11 @@ func (r *Ring) onFingerFound(n Handle, i int, owner Handle, ok bool) {
 // (correctness reference §4, scenario 14) is kept.
 func (r *Ring) onLeaveToSuccessor(s, leaver Handle, m *Msg) {
 	if r.state[s] == Member && r.pred[s] == leaver {
-		r.pred[s] = m.Node
-		if m.Node == s {
-			r.pred[s] = None
+		p := m.Node
+		if p == s {
+			p = None
 		}
+		r.setPred(s, p)
 		r.record(LogPredecessor, s, r.pred[s])
 	}
 }
@@ -872,7 +880,7 @@ func (r *Ring) onLeaveToPredecessor(p, leaver Handle, m *Msg) {
 // scrub removes a departed node from n's fingers and predecessor.
 func (r *Ring) scrub(n, gone Handle) {
 	if r.pred[n] == gone {
-		r.pred[n] = None
+		r.setPred(n, None)
 	}
 	f := r.fingerTable(n)
 	for i := 1; i < len(f); i++ {

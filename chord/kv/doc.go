@@ -1,0 +1,59 @@
+// Package kv is the key-value service that runs on every node of a chord
+// ring, as in the reference systems the project was created from (CHORD-KV,
+// ToyChord, python-chord's dht.py): insert (or update), query and delete of
+// string pairs, each routed by a Chord lookup to the key's owner (its
+// primary); hand-off of keys when nodes join and depart gracefully; and
+// replication on the k nodes that follow the primary, with two consistency
+// modes.
+//
+// # Placement
+//
+// A key's identifier is the hash of its name in the ring's space. Its
+// primary is the first node at or after that identifier; its replicas are
+// the primary's next k−1 successors. Every node decides from its own
+// knowledge only: it is primary for (predecessor, self], and it learns its
+// successors from its Chord successor list.
+//
+// # Consistency
+//
+// Linearizable mode is chain replication (van Renesse and Schneider, OSDI
+// 2004): a write goes to the primary, which applies it and passes it down
+// the chain of its successors; the last node of the chain (the tail)
+// acknowledges to the client. A read goes to the primary and down the chain
+// and is answered by the tail, which holds only writes every chain member
+// has.
+//
+// Eventual mode acknowledges a write as soon as the primary has applied it
+// and propagates it down the chain afterwards (after Config.PropagateDelay).
+// A read is served by a replica chosen at random, which may not have the
+// latest write yet.
+//
+// # Membership
+//
+//   - A joining node fetches from its successor every pair the successor
+//     holds outside (joiner, successor], and refuses requests until that
+//     answer has come; the successor from then on redirects requests for the
+//     keys it gave away to the joiner. With k = 1 the successor deletes what
+//     it gave; with k > 1 it keeps them as replicas.
+//   - A node that leaves gracefully sends everything it holds to its
+//     successor.
+//   - A node that fails loses what it holds; copies survive on the other
+//     chain members.
+//   - Every Config.RepairEvery, each node sends the pairs it is primary for
+//     to its next k−1 successors, so that k copies exist again once the ring
+//     has stabilized after failures; a node drops a pair it is not primary
+//     for once no primary has refreshed it for Config.ReplicaTTL (soft
+//     state, so that a replica pushed out of the chain by a join goes away).
+//
+// Versions order the writes of a key: the primary gives each write the
+// next version; a node keeps the highest version it has seen (ties broken
+// by the writer's operation number). Deletes leave a tombstone so that a
+// late copy cannot bring a deleted pair back. Each write carries the
+// client's operation number, and a node that has applied an operation does
+// not apply it again when the client retries it (it still passes it down
+// the chain).
+//
+// The service has its own simulated network, with the ring's latency and
+// loss model and its own random streams, so turning the service on does not
+// change the ring's own random draws.
+package kv

@@ -1,0 +1,708 @@
+package kv
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/chordsim/chordsim/chord"
+	"github.com/chordsim/chordsim/sim"
+)
+
+// Stats counts what the service did.
+type Stats struct {
+	Sent          [NumMsgKinds]uint64 // messages by kind
+	Refused       uint64              // requests a node refused (not responsible, or not ready)
+	Redirects     uint64              // refusals that named the node to try
+	HandedOff     uint64              // entries sent to joiners and by leavers
+	Repaired      uint64              // entries a repair stored that the receiver lacked or had older
+	Dropped       uint64              // replicas dropped because no primary refreshed them
+	FetchRetries  uint64              // joiners that asked again because their successor did not answer
+	EntriesInMsgs uint64              // entries carried by fetch replies, transfers and collect replies
+}
+
+// Service is the key-value service running on every node of one ring.
+type Service struct {
+	ring  *chord.Ring
+	sched *sim.Scheduler
+	cfg   Config
+	space chord.Space
+	net   *sim.Network[Msg]
+	owner sim.OwnerID
+	rng   *rand.Rand // replica choice for eventual reads, repair phases
+
+	inner  chord.Observer // the ring's observer before the service installed itself
+	client Client
+
+	// Per node, indexed by handle.
+	stores   []store
+	ready    []bool         // a joiner has its pairs from its successor
+	handedTo []chord.Handle // the joiner this node gave keys to, until it becomes the predecessor
+
+	ops     []op
+	freeOps []int32
+	opSeq   uint64
+	active  int
+
+	props     []prop // delayed propagations (eventual mode)
+	freeProps []int32
+
+	stats Stats
+}
+
+// Service event kinds (timers).
+const (
+	evRetry uint16 = iota
+	evRepair
+	evPropagate
+	evFetch
+)
+
+// cookies: what a request was for, in the top byte.
+const (
+	cookieOp uint64 = iota
+	cookieFetch
+	cookiePing
+	cookieCollect
+	cookieHandoff
+)
+
+func mkCookie(kind uint64, ref int32, gen uint32) uint64 {
+	return kind<<56 | uint64(gen&0xffffff)<<32 | uint64(uint32(ref))
+}
+
+// lookupTag marks the service's own lookups in the ring's observer stream.
+const lookupTag = uint64(1) << 63
+
+// New starts the service on ring r, whose nodes run on scheduler s with
+// network model net. Members the ring has already (an ideal bootstrap) start
+// ready with empty stores; nodes that join later fetch their pairs.
+func New(s *sim.Scheduler, r *chord.Ring, net sim.NetConfig, seed uint64, cfg Config) (*Service, error) {
+	if err := cfg.Validate(r.Config().Successors); err != nil {
+		return nil, err
+	}
+	svc := &Service{
+		ring:  r,
+		sched: s,
+		cfg:   cfg,
+		space: r.Space(),
+		rng:   sim.Stream(seed, "kv"),
+		inner: r.Observer(),
+	}
+	svc.owner = s.Register(svc)
+	svc.net = sim.NewNetwork[Msg](s, svc, net, sim.Stream(seed, "kv-latency"), sim.Stream(seed, "kv-loss"))
+	r.SetObserver(svc)
+	r.Listen(svc)
+	for h := chord.Handle(0); int(h) < r.Nodes(); h++ {
+		if r.State(h) == chord.Member {
+			svc.grow(h)
+			svc.ready[h] = true
+			svc.net.SetAlive(h, true)
+			svc.startRepair(h)
+		}
+	}
+	return svc, nil
+}
+
+// SetClient sets who hears of finished operations.
+func (s *Service) SetClient(c Client) { s.client = c }
+
+// Config is the service's configuration.
+func (s *Service) Config() Config { return s.cfg }
+
+// Stats returns the service's counters.
+func (s *Service) Stats() Stats { return s.stats }
+
+// NetStats returns the service network's counters.
+func (s *Service) NetStats() sim.NetStats { return s.net.Stats() }
+
+// Active is the number of operations started and not finished.
+func (s *Service) Active() int { return s.active }
+
+// grow makes the per-node tables cover handle h.
+func (s *Service) grow(h chord.Handle) {
+	for len(s.stores) <= int(h) {
+		s.stores = append(s.stores, nil)
+		s.ready = append(s.ready, false)
+		s.handedTo = append(s.handedTo, chord.None)
+	}
+	if s.stores[h] == nil {
+		s.stores[h] = make(store)
+	}
+}
+
+func (s *Service) compose(kind MsgKind) (int32, *Msg) {
+	slot, m := s.net.NewMessage()
+	*m = Msg{Kind: kind, Primary: chord.None, Hint: chord.None, Server: chord.None, Node: chord.None, Entries: m.Entries[:0]}
+	s.stats.Sent[kind]++
+	return slot, m
+}
+
+func (s *Service) member(h chord.Handle) bool { return s.ring.State(h) == chord.Member }
+
+// successor is node h's first successor, None if it has none but itself.
+func (s *Service) successor(h chord.Handle) chord.Handle {
+	l := s.ring.Successors(h)
+	if len(l) == 0 || l[0] == h {
+		return chord.None
+	}
+	return l[0]
+}
+
+// StateChanged implements chord.Listener.
+func (s *Service) StateChanged(h chord.Handle, st chord.State) {
+	s.grow(h)
+	switch st {
+	case chord.Member:
+		s.net.SetAlive(h, true)
+		s.handedTo[h] = chord.None
+		if s.successor(h) == chord.None {
+			s.ready[h] = true // a ring of its own: nobody to fetch from
+		} else {
+			s.ready[h] = false
+			s.fetch(h)
+		}
+		s.startRepair(h)
+	case chord.Left:
+		// Hand everything over to the successor, then go silent.
+		if succ := s.successor(h); succ != chord.None && len(s.stores[h]) > 0 {
+			slot, m := s.compose(MsgTransfer)
+			m.Entries = append(m.Entries, s.stores[h].sorted(nil)...)
+			m.Leaving, m.Handoff = true, true
+			s.stats.HandedOff += uint64(len(m.Entries))
+			s.stats.EntriesInMsgs += uint64(len(m.Entries))
+			s.net.Send(slot, h, succ)
+		}
+		s.net.SetAlive(h, false)
+		s.stores[h] = nil
+	case chord.Failed:
+		s.net.SetAlive(h, false)
+		s.stores[h] = nil
+	}
+}
+
+// PredecessorChanged implements chord.Listener. A node that accepts a
+// predecessor closer than the one it had (a joiner that notified it) hands
+// it the pairs outside its new range, (now, h]: this is the hand-off of a
+// join whose joiner first picked a wrong successor (a concurrent join), and
+// a second chance for one whose fetch was lost. Once the predecessor is
+// the joiner this node redirects to (or a node after it), the redirect is
+// no longer needed.
+func (s *Service) PredecessorChanged(h, old, now chord.Handle) {
+	s.grow(h)
+	if now == chord.None || now == h {
+		return
+	}
+	if old == chord.None || s.space.Between(s.ring.ID(old), s.ring.ID(now), s.ring.ID(h)) {
+		s.handOver(h, now)
+	}
+	if t := s.handedTo[h]; t != chord.None && (now == t || !s.space.Between(s.ring.ID(now), s.ring.ID(t), s.ring.ID(h))) {
+		s.handedTo[h] = chord.None
+	}
+}
+
+// handOver sends to node to the pairs x holds outside (to, x]. With one
+// copy per key, x forgets each pair once to has acknowledged it (a lost
+// hand-off leaves the pairs at x, which tries again at its next repair);
+// with replicas, x keeps them as to's first replica.
+func (s *Service) handOver(x, to chord.Handle) {
+	st := s.stores[x]
+	if len(st) == 0 {
+		return
+	}
+	tid, xid := s.ring.ID(to), s.ring.ID(x)
+	out := st.sorted(func(e *Entry) bool { return !s.space.BetweenIncl(tid, e.ID, xid) })
+	if len(out) == 0 {
+		return
+	}
+	slot, m := s.compose(MsgTransfer)
+	m.Entries = append(m.Entries, out...)
+	m.Handoff = true
+	s.stats.HandedOff += uint64(len(out))
+	s.stats.EntriesInMsgs += uint64(len(out))
+	s.net.Request(slot, x, to, s.ring.Config().RPCTimeout, mkCookie(cookieHandoff, int32(x), 0))
+}
+
+// onHandOverAck: to has stored the pairs x sent; with one copy per key, x
+// forgets those it still holds at that version and is not primary for.
+func (s *Service) onHandOverAck(x chord.Handle, m *Msg) {
+	if s.cfg.Replicas != 1 || !s.member(x) {
+		return
+	}
+	st := s.stores[x]
+	for i := range m.Entries {
+		e := &m.Entries[i]
+		if it := st[e.Key]; it != nil && !it.newer(e) && !s.inRange(x, it.ID) {
+			delete(st, e.Key)
+		}
+	}
+}
+
+// fetch asks joiner h's successor for the pairs h now holds.
+func (s *Service) fetch(h chord.Handle) {
+	succ := s.successor(h)
+	if succ == chord.None {
+		s.ready[h] = true
+		return
+	}
+	slot, _ := s.compose(MsgFetch)
+	s.net.Request(slot, h, succ, s.ring.Config().RPCTimeout, mkCookie(cookieFetch, int32(h), 0))
+}
+
+// lowEnd is the start of node x's range as x sees it: its predecessor, or
+// the joiner it handed keys to if that one lies after the predecessor.
+func (s *Service) lowEnd(x chord.Handle) chord.Handle {
+	lo := s.ring.Predecessor(x)
+	if t := s.handedTo[x]; t != chord.None && (lo == chord.None || s.space.Between(s.ring.ID(lo), s.ring.ID(t), s.ring.ID(x))) {
+		lo = t
+	}
+	return lo
+}
+
+// responsible reports whether x considers itself primary for id; when it
+// does not, hint is the node it would send the client to (None: look up).
+func (s *Service) responsible(x chord.Handle, id chord.ID) (ok bool, hint chord.Handle) {
+	if !s.ready[x] {
+		return false, chord.None
+	}
+	lo := s.lowEnd(x)
+	if lo == chord.None || lo == x || s.space.BetweenIncl(s.ring.ID(lo), id, s.ring.ID(x)) {
+		return true, chord.None
+	}
+	if t := s.handedTo[x]; t != chord.None {
+		return false, t
+	}
+	if succ := s.successor(x); succ != chord.None && s.space.BetweenIncl(s.ring.ID(x), id, s.ring.ID(succ)) {
+		return false, succ
+	}
+	return false, chord.None
+}
+
+// inRange reports whether x is primary for id by its predecessor alone.
+func (s *Service) inRange(x chord.Handle, id chord.ID) bool {
+	p := s.ring.Predecessor(x)
+	return p == chord.None || p == x || s.space.BetweenIncl(s.ring.ID(p), id, s.ring.ID(x))
+}
+
+// Deliver implements sim.Handler.
+func (s *Service) Deliver(to, from chord.Handle, m *Msg, req sim.Request) {
+	if !s.member(to) {
+		return
+	}
+	switch m.Kind {
+	case MsgWrite:
+		s.onWrite(to, m, req)
+	case MsgRead:
+		s.onRead(to, m, req)
+	case MsgPropagate:
+		s.stores[to].put(&m.E, s.sched.Now())
+		s.propagate(to, m.E, int(m.Pos)+1, m.Primary)
+	case MsgFetch:
+		s.onFetch(to, from, req)
+	case MsgTransfer:
+		now := s.sched.Now()
+		for i := range m.Entries {
+			if s.stores[to].put(&m.Entries[i], now) && !m.Handoff {
+				s.stats.Repaired++
+			}
+		}
+		if m.Leaving && s.handedTo[to] == from {
+			s.handedTo[to] = chord.None
+		}
+		if req.Valid() {
+			slot, a := s.compose(MsgTransferAck)
+			a.Entries = append(a.Entries, m.Entries...)
+			s.net.Reply(slot, to, req)
+		}
+	case MsgPing:
+		slot, _ := s.compose(MsgPong)
+		s.net.Reply(slot, to, req)
+	case MsgCollect:
+		slot, a := s.compose(MsgCollectReply)
+		a.Entries = append(a.Entries, s.stores[to].sorted(func(e *Entry) bool { return !e.Deleted && s.inRange(to, e.ID) })...)
+		s.stats.EntriesInMsgs += uint64(len(a.Entries))
+		a.Node = s.successor(to)
+		s.net.Reply(slot, to, req)
+	}
+}
+
+// reply answers the client's request req from node x.
+func (s *Service) reply(x chord.Handle, req sim.Request, e *Entry, found bool) {
+	slot, a := s.compose(MsgReply)
+	a.Status = statusOK
+	a.E = *e
+	a.Found = found
+	a.Server = x
+	s.net.Reply(slot, x, req)
+}
+
+func (s *Service) refuse(x chord.Handle, req sim.Request, hint chord.Handle) {
+	s.stats.Refused++
+	if hint != chord.None {
+		s.stats.Redirects++
+	}
+	slot, a := s.compose(MsgReply)
+	a.Status = statusRefused
+	a.Hint = hint
+	s.net.Reply(slot, x, req)
+}
+
+// chainNext is where node x passes a chain message at position pos (x's
+// own position) of the chain headed by primary: None when x is the tail.
+func (s *Service) chainNext(x chord.Handle, pos int, primary chord.Handle) chord.Handle {
+	if pos >= s.cfg.Replicas-1 {
+		return chord.None
+	}
+	next := s.successor(x)
+	if next == primary {
+		return chord.None // fewer nodes than replicas: the chain wraps
+	}
+	return next
+}
+
+func (s *Service) onWrite(x chord.Handle, m *Msg, req sim.Request) {
+	now := s.sched.Now()
+	st := s.stores[x]
+	if m.Pos == 0 {
+		if ok, hint := s.responsible(x, m.E.ID); !ok {
+			s.refuse(x, req, hint)
+			return
+		}
+		e := m.E
+		if it := st[e.Key]; it != nil && it.applied(e.Op) {
+			// A retry of a write applied here: pass the current entry on
+			// without applying it again.
+			e = it.Entry
+		} else {
+			if it != nil {
+				e.Version = it.Version + 1
+			} else {
+				e.Version = 1
+			}
+			st.put(&e, now)
+		}
+		next := s.chainNext(x, 0, x)
+		if next == chord.None || s.cfg.Consistency == Eventual {
+			s.reply(x, req, &e, !e.Deleted)
+			s.propagate(x, e, 1, x)
+			return
+		}
+		slot, f := s.compose(MsgWrite)
+		f.Pos, f.Primary, f.E, f.Req = 1, x, e, req
+		s.net.Send(slot, x, next)
+		return
+	}
+	// A chain member.
+	st.put(&m.E, now)
+	next := s.chainNext(x, int(m.Pos), m.Primary)
+	if next == chord.None {
+		s.reply(x, m.Req, &m.E, !m.E.Deleted)
+		return
+	}
+	slot, f := s.compose(MsgWrite)
+	f.Pos, f.Primary, f.E, f.Req = m.Pos+1, m.Primary, m.E, m.Req
+	s.net.Send(slot, x, next)
+}
+
+func (s *Service) onRead(x chord.Handle, m *Msg, req sim.Request) {
+	if m.Pos == 0 {
+		if ok, hint := s.responsible(x, m.E.ID); !ok {
+			s.refuse(x, req, hint)
+			return
+		}
+		if s.cfg.Consistency == Eventual {
+			// Any replica may serve: pick one of the chain at random.
+			j := s.rng.IntN(s.cfg.Replicas)
+			target := x
+			for i := 0; i < j; i++ {
+				l := s.ring.Successors(x)
+				if i >= len(l) || l[i] == x {
+					break
+				}
+				target = l[i]
+			}
+			if target == x {
+				s.serveRead(x, req, m.E.Key)
+				return
+			}
+			slot, f := s.compose(MsgRead)
+			f.Pos, f.Primary, f.E, f.Req = -1, x, m.E, req
+			s.net.Send(slot, x, target)
+			return
+		}
+		req2 := req
+		next := s.chainNext(x, 0, x)
+		if next == chord.None {
+			s.serveRead(x, req2, m.E.Key)
+			return
+		}
+		slot, f := s.compose(MsgRead)
+		f.Pos, f.Primary, f.E, f.Req = 1, x, m.E, req
+		s.net.Send(slot, x, next)
+		return
+	}
+	if m.Pos < 0 {
+		s.serveRead(x, m.Req, m.E.Key)
+		return
+	}
+	next := s.chainNext(x, int(m.Pos), m.Primary)
+	if next == chord.None {
+		s.serveRead(x, m.Req, m.E.Key)
+		return
+	}
+	slot, f := s.compose(MsgRead)
+	f.Pos, f.Primary, f.E, f.Req = m.Pos+1, m.Primary, m.E, m.Req
+	s.net.Send(slot, x, next)
+}
+
+func (s *Service) serveRead(x chord.Handle, req sim.Request, key string) {
+	if it := s.stores[x][key]; it != nil {
+		s.reply(x, req, &it.Entry, !it.Deleted)
+		return
+	}
+	s.reply(x, req, &Entry{Key: key}, false)
+}
+
+// propagate passes write e on from node x, at chain position pos−1, in
+// eventual mode (linearizable writes travel as MsgWrite).
+func (s *Service) propagate(x chord.Handle, e Entry, pos int, primary chord.Handle) {
+	if s.cfg.Consistency != Eventual {
+		return
+	}
+	next := s.chainNext(x, pos-1, primary)
+	if next == chord.None {
+		return
+	}
+	if d := s.cfg.PropagateDelay; d > 0 {
+		var i int32
+		if n := len(s.freeProps); n > 0 {
+			i = s.freeProps[n-1]
+			s.freeProps = s.freeProps[:n-1]
+		} else {
+			s.props = append(s.props, prop{})
+			i = int32(len(s.props) - 1)
+		}
+		s.props[i] = prop{from: x, e: e, pos: int8(pos), primary: primary}
+		s.sched.After(d, s.owner, evPropagate, i, 0)
+		return
+	}
+	s.sendPropagate(x, next, e, pos, primary)
+}
+
+func (s *Service) sendPropagate(x, next chord.Handle, e Entry, pos int, primary chord.Handle) {
+	slot, f := s.compose(MsgPropagate)
+	f.Pos, f.Primary, f.E = int8(pos), primary, e
+	s.net.Send(slot, x, next)
+}
+
+// prop is a propagation waiting for its delay.
+type prop struct {
+	from    chord.Handle
+	e       Entry
+	pos     int8
+	primary chord.Handle
+}
+
+// onFetch: joiner j asks node x for the pairs j now holds: everything x
+// holds outside (j, x]. With one copy per key x gives them away; with
+// replicas it keeps them (it is j's first replica).
+func (s *Service) onFetch(x, j chord.Handle, req sim.Request) {
+	jid, xid := s.ring.ID(j), s.ring.ID(x)
+	slot, a := s.compose(MsgFetchReply)
+	a.Entries = append(a.Entries, s.stores[x].sorted(func(e *Entry) bool { return !s.space.BetweenIncl(jid, e.ID, xid) })...)
+	s.stats.HandedOff += uint64(len(a.Entries))
+	s.stats.EntriesInMsgs += uint64(len(a.Entries))
+	if s.cfg.Replicas == 1 {
+		for i := range a.Entries {
+			delete(s.stores[x], a.Entries[i].Key)
+		}
+	}
+	if p := s.ring.Predecessor(x); p == chord.None || s.space.Between(s.ring.ID(p), jid, xid) {
+		if t := s.handedTo[x]; t == chord.None || s.space.Between(s.ring.ID(t), jid, xid) {
+			s.handedTo[x] = j
+		}
+	}
+	s.net.Reply(slot, x, req)
+}
+
+// Response implements sim.Handler.
+func (s *Service) Response(to, from chord.Handle, m *Msg, c uint64) {
+	ref := int32(uint32(c))
+	gen := uint32(c>>32) & 0xffffff
+	switch c >> 56 {
+	case cookieOp:
+		s.onReply(ref, gen, m)
+	case cookieFetch:
+		if s.member(to) && !s.ready[to] {
+			now := s.sched.Now()
+			for i := range m.Entries {
+				s.stores[to].put(&m.Entries[i], now)
+			}
+			s.ready[to] = true
+		}
+	case cookiePing:
+		// The joiner is alive: the redirect stays.
+	case cookieCollect:
+		s.onCollectReply(ref, gen, from, m)
+	case cookieHandoff:
+		s.onHandOverAck(to, m)
+	}
+}
+
+// Timeout implements sim.Handler.
+func (s *Service) Timeout(requester, peer chord.Handle, c uint64) {
+	ref := int32(uint32(c))
+	gen := uint32(c>>32) & 0xffffff
+	switch c >> 56 {
+	case cookieOp:
+		s.onOpTimeout(ref, gen)
+	case cookieFetch:
+		if s.member(requester) && !s.ready[requester] {
+			// The successor did not answer: ask the current one after the
+			// ring has had time to notice.
+			s.stats.FetchRetries++
+			s.sched.After(s.cfg.RetryBackoff, s.owner, evFetch, int32(requester), 0)
+		}
+	case cookiePing:
+		if s.member(requester) && s.handedTo[requester] == peer {
+			s.handedTo[requester] = chord.None
+		}
+	case cookieCollect:
+		s.onCollectTimeout(ref, gen)
+	}
+}
+
+// Fire implements sim.Owner.
+func (s *Service) Fire(ev *sim.Event) {
+	switch ev.Kind {
+	case evRetry:
+		s.retryNow(ev.Ref, uint32(ev.Arg))
+	case evRepair:
+		h := chord.Handle(ev.Ref)
+		if !s.member(h) {
+			return
+		}
+		s.repair(h)
+		s.sched.After(s.cfg.RepairEvery, s.owner, evRepair, ev.Ref, 0)
+	case evPropagate:
+		p := s.props[ev.Ref]
+		s.props[ev.Ref] = prop{}
+		s.freeProps = append(s.freeProps, ev.Ref)
+		if !s.member(p.from) {
+			return
+		}
+		if next := s.chainNext(p.from, int(p.pos)-1, p.primary); next != chord.None {
+			s.sendPropagate(p.from, next, p.e, int(p.pos), p.primary)
+		}
+	case evFetch:
+		h := chord.Handle(ev.Ref)
+		if s.member(h) && !s.ready[h] {
+			s.fetch(h)
+		}
+	}
+}
+
+func (s *Service) startRepair(h chord.Handle) {
+	if p := s.cfg.RepairEvery; p > 0 {
+		s.sched.After(sim.Duration(s.rng.Int64N(int64(p)))+1, s.owner, evRepair, int32(h), 0)
+	}
+}
+
+// repair is node x's periodic replica maintenance: check that the joiner
+// it redirects to is alive, push its primary pairs to its next k−1
+// successors, and drop the copies no primary has refreshed for the TTL.
+func (s *Service) repair(x chord.Handle) {
+	if t := s.handedTo[x]; t != chord.None {
+		slot, _ := s.compose(MsgPing)
+		s.net.Request(slot, x, t, s.ring.Config().RPCTimeout, mkCookie(cookiePing, int32(x), 0))
+	}
+	p := s.ring.Predecessor(x)
+	if p == chord.None || !s.ready[x] {
+		return // x does not know its range: neither push nor drop
+	}
+	st := s.stores[x]
+	if s.cfg.Replicas == 1 {
+		s.handOver(x, p) // pairs that reached x but belong before its range
+	} else {
+		own := st.sorted(func(e *Entry) bool { return s.inRange(x, e.ID) })
+		if len(own) > 0 {
+			l := s.ring.Successors(x)
+			for i := 0; i < s.cfg.Replicas-1 && i < len(l) && l[i] != x; i++ {
+				slot, m := s.compose(MsgTransfer)
+				m.Entries = append(m.Entries, own...)
+				s.stats.EntriesInMsgs += uint64(len(own))
+				s.net.Send(slot, x, l[i])
+			}
+		}
+	}
+	if ttl := s.cfg.ReplicaTTL; ttl > 0 {
+		cutoff := s.sched.Now().Add(-ttl)
+		var drop []string
+		for k, it := range st {
+			if it.refreshed < cutoff && !s.inRange(x, it.ID) {
+				drop = append(drop, k)
+			}
+		}
+		for _, k := range drop { // deleting in any order gives the same store
+			delete(st, k)
+		}
+		s.stats.Dropped += uint64(len(drop))
+	}
+}
+
+// Preload stores key = value at the key's k owners according to the
+// oracle, as if it had been written and replicated before the run (version
+// 1): the service's counterpart of an ideal ring bootstrap.
+func (s *Service) Preload(key, value string) error {
+	o := s.ring.Oracle()
+	if o.Len() == 0 {
+		return fmt.Errorf("preload %q: the ring has no members", key)
+	}
+	e := Entry{Key: key, ID: s.space.Hash(key), Value: value, Version: 1}
+	h := o.Successor(e.ID)
+	now := s.sched.Now()
+	for i := 0; i < s.cfg.Replicas && i < o.Len(); i++ {
+		s.grow(h)
+		s.stores[h].put(&e, now)
+		h = o.Successor(s.space.Add(s.ring.ID(h), 1))
+	}
+	return nil
+}
+
+// Pairs returns the live (not deleted) pairs node h holds, in identifier
+// order. Primary says whether h is primary for each by h's own view.
+func (s *Service) Pairs(h chord.Handle) []Entry {
+	if int(h) >= len(s.stores) {
+		return nil
+	}
+	return s.stores[h].sorted(func(e *Entry) bool { return !e.Deleted })
+}
+
+// Lookup returns node h's copy of key (including a tombstone).
+func (s *Service) Lookup(h chord.Handle, key string) (Entry, bool) {
+	if int(h) >= len(s.stores) || s.stores[h] == nil {
+		return Entry{}, false
+	}
+	it := s.stores[h][key]
+	if it == nil {
+		return Entry{}, false
+	}
+	return it.Entry, true
+}
+
+// Primary reports whether node h currently considers itself primary for
+// the identifier id.
+func (s *Service) Primary(h chord.Handle, id chord.ID) bool {
+	return s.member(h) && s.inRange(h, id)
+}
+
+// Ready reports whether node h has its pairs (a joiner has heard from its
+// successor).
+func (s *Service) Ready(h chord.Handle) bool { return int(h) < len(s.ready) && s.ready[h] }
+
+// Held is the number of entries (tombstones included) node h holds.
+func (s *Service) Held(h chord.Handle) int {
+	if int(h) >= len(s.stores) {
+		return 0
+	}
+	return len(s.stores[h])
+}
