@@ -64,7 +64,7 @@ func Bench(ctx context.Context, nodes, lookups int, seed uint64) (*BenchResult, 
 		built = time.Now()
 		eventsAtBuild = s.Fired()
 		runtime.ReadMemStats(&after)
-	}, nil)
+	}, nil, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -74,6 +74,12 @@ var Builtins = []*Builtin{
 		quick:       [][2]string{{"workload.lookups", "900"}, {"replicates", "2"}},
 		figures:     t03Figures("churn.rate", "node joins and leaves per second, R", "churn-leave", func(c *Config) float64 { return c.Churn.Rate }),
 	},
+	{
+		Name:        "replication",
+		Description: "the reference systems' replication experiments: 10 nodes, k = 1, 3, 5, linearizable (chain) and eventual consistency; write and read throughput and latency, stale reads in a mixed workload, and a porcupine linearizability check of every history",
+		quick:       [][2]string{{"replicates", "3"}, {"kv.requests", "1000"}},
+		figures:     replicationFigures,
+	},
 }
 
 // FindBuiltin returns the built-in experiment called name.

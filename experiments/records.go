@@ -19,7 +19,7 @@ import (
 
 // recordFormat names the layout of run records; a record of another format
 // is ignored (the run is simply made again).
-const recordFormat = "chordsim-run-2"
+const recordFormat = "chordsim-run-3"
 
 // RunKey identifies a run by what determines its results: the resolved
 // config of its sweep point and its seed. The experiment's name, master seed
@@ -32,6 +32,9 @@ func RunKey(pt *PlanPoint, seed uint64) string {
 	io.WriteString(h, recordFormat+"\n")
 	h.Write(config.Encode(&c, nil))
 	fmt.Fprintf(h, "\nseed %d\n", seed)
+	if pt.requestsDigest != "" {
+		fmt.Fprintf(h, "requests %s\n", kvRequestsKey(len(pt.requests), pt.requestsDigest))
+	}
 	if pt.traceDigest != "" {
 		// The trace file's contents, not just its name, determine the run.
 		fmt.Fprintf(h, "trace %s\n", pt.traceDigest)

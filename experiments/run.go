@@ -8,6 +8,7 @@ import (
 
 	"github.com/chordsim/chordsim/chord"
 	"github.com/chordsim/chordsim/churn"
+	kvload "github.com/chordsim/chordsim/experiments/workload"
 	"github.com/chordsim/chordsim/metrics"
 	"github.com/chordsim/chordsim/sim"
 )
@@ -27,12 +28,13 @@ type RunResult struct {
 	Events   uint64
 	SimTime  sim.Time
 	Lookups  int
-	LostKey  int // lookups of keys lost with failed nodes (not in Outcomes)
-	KeysLost int // placed keys lost with failed nodes
-	Joins    int // churn: joins started
-	Fails    int // churn and mass failure: members and joining nodes crashed
-	Leaves   int // churn: graceful departures
-	Checks   int // invariant checks made
+	LostKey  int      // lookups of keys lost with failed nodes (not in Outcomes)
+	KeysLost int      // placed keys lost with failed nodes
+	Joins    int      // churn: joins started
+	Fails    int      // churn and mass failure: members and joining nodes crashed
+	Leaves   int      // churn: graceful departures
+	Checks   int      // invariant checks made
+	KV       *kvStats // the key-value service's figures; nil when it is off
 	// Values holds every metric of results.csv, in column order, computed
 	// once when the run ends. Outputs are built from Values and the
 	// histograms only, which is what a stored run record keeps.
@@ -47,6 +49,7 @@ func (r *RunResult) finalize() {
 		r.Values[i] = m.value(r)
 	}
 	r.Latency = metrics.Samples{}
+	r.KV = nil
 }
 
 // workload issues the run's lookups as a Poisson process and watches them
@@ -138,17 +141,20 @@ func Run(ctx context.Context, cfg *Config, seed uint64) (*RunResult, error) {
 	if cfg.Churn.Trace != "" {
 		return nil, fmt.Errorf("churn.trace %s: a config with a trace runs through NewPlan and RunPoint", cfg.Churn.Trace)
 	}
-	return run(ctx, cfg, seed, nil, nil)
+	if cfg.KV.File != "" {
+		return nil, fmt.Errorf("kv.file %s: a config with a request file runs through NewPlan and RunPoint", cfg.KV.File)
+	}
+	return run(ctx, cfg, seed, nil, nil, nil)
 }
 
 // RunPoint executes one run of a plan's sweep point with the given seed.
 func RunPoint(ctx context.Context, pt *PlanPoint, seed uint64) (*RunResult, error) {
-	return run(ctx, &pt.Config, seed, nil, pt.trace)
+	return run(ctx, &pt.Config, seed, nil, pt.trace, pt.requests)
 }
 
 // run is Run with a hook called once the ring is built and has settled,
 // before keys are placed and lookups start (the benchmark times the phases).
-func run(ctx context.Context, cfg *Config, seed uint64, built func(*sim.Scheduler), trace *churn.Trace) (*RunResult, error) {
+func run(ctx context.Context, cfg *Config, seed uint64, built func(*sim.Scheduler), trace *churn.Trace, requests []kvload.Request) (*RunResult, error) {
 	sched := sim.NewScheduler()
 	res := &RunResult{Seed: seed, Lookups: cfg.Workload.Lookups}
 	w := &workload{
@@ -219,6 +225,15 @@ func run(ctx context.Context, cfg *Config, seed uint64, built func(*sim.Schedule
 	if built != nil {
 		built(sched)
 	}
+	// The key-value service starts on the built ring (its members start
+	// ready; later joiners fetch their pairs).
+	var kvd *kvDriver
+	if cfg.kvOn() {
+		res.KV = &kvStats{}
+		if kvd, err = newKVDriver(cfg, sched, ring, seed, requests, res.KV); err != nil {
+			return nil, err
+		}
+	}
 
 	// Place keys and measure the load they put on each member.
 	keyRng := sim.Stream(seed, "keys")
@@ -267,24 +282,32 @@ func run(ctx context.Context, cfg *Config, seed uint64, built func(*sim.Schedule
 		}
 	}
 
-	// Issue the lookups and run until the last one is answered.
+	// Issue the lookups and requests and run until the last one is answered.
 	if w.total > 0 {
 		sched.At(start.Add(cfg.Workload.Start), w.owner, 0, 0, 0)
-		for !w.done {
-			for i := 0; i < checkEvery && !w.done; i++ {
-				if !sched.Step() {
-					if err := stopped(); err != nil {
-						return nil, err
-					}
-					return nil, fmt.Errorf("simulation ran out of events with %d lookups unanswered (seed %d)", ring.InFlight(), seed)
+	} else {
+		w.done = true
+	}
+	if kvd != nil {
+		if err := kvd.start(cfg, start.Add(cfg.Workload.Start)); err != nil {
+			return nil, err
+		}
+	}
+	busy := func() bool { return !w.done || (kvd != nil && !kvd.done) }
+	for busy() {
+		for i := 0; i < checkEvery && busy(); i++ {
+			if !sched.Step() {
+				if err := stopped(); err != nil {
+					return nil, err
 				}
-				if watch != nil && watch.err != nil {
-					return nil, watch.err
-				}
+				return nil, fmt.Errorf("simulation ran out of events with %d lookups unanswered (seed %d)", ring.InFlight(), seed)
 			}
-			if err := ctx.Err(); err != nil {
-				return nil, err
+			if watch != nil && watch.err != nil {
+				return nil, watch.err
 			}
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
 	}
 	if sched.Now() < end {
@@ -301,6 +324,11 @@ func run(ctx context.Context, cfg *Config, seed uint64, built func(*sim.Schedule
 	}
 	if watch != nil {
 		res.Checks = watch.checks
+	}
+	if kvd != nil {
+		if err := kvd.finish(cfg.KV.CheckLinearizability); err != nil {
+			return nil, err
+		}
 	}
 	res.Members = ring.Oracle().Len()
 	res.Sent = ring.MessagesSent()

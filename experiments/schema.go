@@ -4,9 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/chordsim/chordsim/chord"
+	"github.com/chordsim/chordsim/chord/kv"
 	"github.com/chordsim/chordsim/churn"
+	kvload "github.com/chordsim/chordsim/experiments/workload"
 	"github.com/chordsim/chordsim/sim"
 )
 
@@ -28,6 +31,7 @@ type Config struct {
 	Workload   WorkloadConfig `yaml:"workload" doc:"keys placed on the ring and lookups issued"`
 	Churn      ChurnConfig    `yaml:"churn" doc:"membership changes while lookups run"`
 	Failure    FailureConfig  `yaml:"failure" doc:"a mass failure of a fraction of the nodes at one instant"`
+	KV         KVConfig       `yaml:"kv" doc:"the key-value service and the requests it serves (on when kv.requests > 0 or kv.file is set)"`
 	// CheckInvariants checks the ring invariants on every membership change
 	// and every stabilization period, and stops the run at the first
 	// violation with a report.
@@ -54,6 +58,30 @@ type FailureConfig struct {
 	Fraction        float64      `yaml:"fraction" doc:"fraction of the members that fail at once (0: no mass failure)" unit:"fraction"`
 	At              sim.Duration `yaml:"at" doc:"when they fail, after the measurement starts" unit:"duration"`
 	StopMaintenance bool         `yaml:"stop_maintenance" doc:"stop stabilize, fix_fingers and check_predecessor just before the failure (T03 §V: lookups over the damaged tables)"`
+}
+
+// KVConfig describes the key-value service (chord/kv) and its requests.
+type KVConfig struct {
+	Replicas             int          `yaml:"replicas" doc:"replication factor k: copies on the primary and its k−1 successors (1 ≤ k ≤ chord.successors)" unit:"copies"`
+	Consistency          string       `yaml:"consistency" doc:"linearizable: chain replication, the tail acknowledges writes and serves reads; eventual: the primary acknowledges, propagates lazily, any replica serves reads" enum:"linearizable|eventual"`
+	RequestTimeout       sim.Duration `yaml:"request_timeout" doc:"a client waits this long for the primary's chain to answer before it retries" unit:"duration"`
+	Retries              int          `yaml:"retries" doc:"attempts a client makes after the first (a new lookup after a timeout or refusal, or straight to the node a refusal names)" unit:"attempts"`
+	RetryBackoff         sim.Duration `yaml:"retry_backoff" doc:"pause before a retry that needs a new lookup" unit:"duration"`
+	RepairEvery          sim.Duration `yaml:"repair_every" doc:"period of each node's replica repair (push its primary pairs to its k−1 successors; hand on pairs that belong before it); 0s turns it off" unit:"duration"`
+	ReplicaTTL           sim.Duration `yaml:"replica_ttl" doc:"a copy a node is not primary for is dropped when no primary refreshed it this long; 0s keeps copies forever" unit:"duration"`
+	PropagateDelay       sim.Duration `yaml:"propagate_delay" doc:"eventual mode: how long each node waits before passing a write down the chain" unit:"duration"`
+	File                 string       `yaml:"file" doc:"requests from a file in the reference systems' format (see kv.request_type), relative to the working directory; replaces the generated requests" unit:"path"`
+	RequestType          string       `yaml:"request_type" doc:"how to read kv.file: insert (KEY,VALUE lines), query (KEY lines) or mix (insert,KEY,VALUE / query,KEY / delete,KEY lines)" enum:"insert|query|mix"`
+	Requests             int          `yaml:"requests" doc:"generated requests per run (0 with no kv.file: the service is off)" unit:"requests"`
+	Keys                 int          `yaml:"keys" doc:"generated requests: key population key0…key{keys−1}" unit:"keys"`
+	KeyDist              string       `yaml:"key_dist" doc:"generated requests: how keys are picked" enum:"uniform|zipf"`
+	ZipfExponent         float64      `yaml:"zipf_exponent" doc:"key_dist zipf: P(key i) ∝ 1/(i+1)^s" unit:"s"`
+	ReadFraction         float64      `yaml:"read_fraction" doc:"generated requests: fraction that are queries" unit:"fraction"`
+	DeleteFraction       float64      `yaml:"delete_fraction" doc:"generated requests: fraction that are deletes (the rest are inserts and updates)" unit:"fraction"`
+	Preload              bool         `yaml:"preload" doc:"before the first request, store every key of the population (value v0) at its k owners, as a completed earlier run would have (the oracle places them)"`
+	Clients              int          `yaml:"clients" doc:"closed loop: this many clients each issue a request as soon as their previous one is answered (the reference's file / fileparallel); ignored when kv.rate > 0" unit:"clients"`
+	Rate                 float64      `yaml:"rate" doc:"open loop: requests arrive as a Poisson process at this rate, each from a random member (0: closed loop)" unit:"1/s"`
+	CheckLinearizability bool         `yaml:"check_linearizability" doc:"check the run's history with porcupine (per key) and report kv_linearizable; costly on long contended histories"`
 }
 
 // ChordConfig holds the protocol's knobs.
@@ -92,6 +120,7 @@ type WorkloadConfig struct {
 // Defaults returns the configuration every field falls back to.
 func Defaults() Config {
 	c := chord.DefaultConfig()
+	kc := kv.DefaultConfig()
 	return Config{
 		Experiment: "custom",
 		Seed:       1,
@@ -125,7 +154,47 @@ func Defaults() Config {
 			LookupRate: 100,
 		},
 		Churn: ChurnConfig{Depart: "fail", Rejoin: "new"},
+		KV: KVConfig{
+			Replicas:       kc.Replicas,
+			Consistency:    kc.Consistency.String(),
+			RequestTimeout: kc.RequestTimeout,
+			Retries:        kc.Retries,
+			RetryBackoff:   kc.RetryBackoff,
+			RepairEvery:    kc.RepairEvery,
+			ReplicaTTL:     kc.ReplicaTTL,
+			PropagateDelay: kc.PropagateDelay,
+			RequestType:    "mix",
+			Keys:           100,
+			KeyDist:        "uniform",
+			ZipfExponent:   1,
+			ReadFraction:   0.5,
+			Clients:        1,
+		},
 	}
+}
+
+// kvConfig converts the schema's kv section to the kv package's.
+func (c *Config) kvConfig() kv.Config {
+	cons, _ := kv.ParseConsistency(c.KV.Consistency)
+	return kv.Config{
+		Replicas:       c.KV.Replicas,
+		Consistency:    cons,
+		RequestTimeout: c.KV.RequestTimeout,
+		Retries:        c.KV.Retries,
+		RetryBackoff:   c.KV.RetryBackoff,
+		RepairEvery:    c.KV.RepairEvery,
+		ReplicaTTL:     c.KV.ReplicaTTL,
+		PropagateDelay: c.KV.PropagateDelay,
+	}
+}
+
+// kvOn reports whether the run uses the key-value service.
+func (c *Config) kvOn() bool { return c.KV.Requests > 0 || c.KV.File != "" }
+
+// kvSpec is the generated-request description.
+func (c *Config) kvSpec() kvload.Spec {
+	d, _ := kvload.ParseKeyDist(c.KV.KeyDist)
+	return kvload.Spec{Keys: c.KV.Keys, Dist: d, ZipfExponent: c.KV.ZipfExponent, ReadFraction: c.KV.ReadFraction, DeleteFraction: c.KV.DeleteFraction}
 }
 
 // ChordConfig converts the schema's protocol section to the chord package's.
@@ -278,8 +347,9 @@ func (c *Config) Validate() error {
 	if c.Churn.Session.IsZero() && !c.Churn.Downtime.IsZero() {
 		bad("churn.downtime", "is set but churn.session is empty; down times follow sessions, so give a session distribution such as exp:1h")
 	}
-	if c.churning() && c.Workload.Lookups == 0 && c.Churn.Duration == 0 {
-		bad("churn.duration", "is 0s (until the last lookup) but workload.lookups is 0; give churn a duration")
+	c.validateKV(bad)
+	if c.churning() && c.Workload.Lookups == 0 && !c.kvOn() && c.Churn.Duration == 0 {
+		bad("churn.duration", "is 0s (until the last lookup or request) but workload.lookups and kv.requests are 0; give churn a duration")
 	}
 	if !(c.Failure.Fraction >= 0 && c.Failure.Fraction < 1) {
 		bad("failure.fraction", "%v is outside [0, 1); it is the fraction of members that fail at once", c.Failure.Fraction)
@@ -291,4 +361,61 @@ func (c *Config) Validate() error {
 		bad("chord.stabilize_every", "0s with bootstrap: protocol: a ring that grows by joins needs stabilization; set a period such as 30s")
 	}
 	return errors.Join(errs...)
+}
+
+// validateKV checks the kv section.
+func (c *Config) validateKV(bad func(path, format string, args ...any)) {
+	k := c.KV
+	if k.Replicas < 1 || k.Replicas > 127 {
+		bad("kv.replicas", "%d is outside 1..127; it is the number of copies of each pair", k.Replicas)
+	} else if c.Chord.Successors >= 1 && k.Replicas > c.Chord.Successors {
+		bad("kv.replicas", "%d is more than chord.successors = %d: a primary places its copies on its successor list; raise chord.successors or lower kv.replicas", k.Replicas, c.Chord.Successors)
+	}
+	if _, err := kv.ParseConsistency(k.Consistency); err != nil {
+		bad("kv.consistency", "%q is not linearizable or eventual", k.Consistency)
+	}
+	if k.RequestTimeout <= 0 {
+		bad("kv.request_timeout", "%v must be positive", k.RequestTimeout)
+	}
+	if k.Retries < 0 || k.Retries > 1000 {
+		bad("kv.retries", "%d is outside 0..1000", k.Retries)
+	}
+	for _, p := range []struct {
+		path string
+		d    sim.Duration
+	}{{"kv.retry_backoff", k.RetryBackoff}, {"kv.repair_every", k.RepairEvery}, {"kv.replica_ttl", k.ReplicaTTL}, {"kv.propagate_delay", k.PropagateDelay}} {
+		if p.d < 0 {
+			bad(p.path, "%v is negative; use a positive duration or 0s", p.d)
+		}
+	}
+	if k.ReplicaTTL > 0 && k.RepairEvery > 0 && k.ReplicaTTL < 2*k.RepairEvery {
+		bad("kv.replica_ttl", "%v is shorter than two repair periods (2 × kv.repair_every = %v): live copies would be dropped between refreshes; use at least %v or 0s", k.ReplicaTTL, 2*k.RepairEvery, 2*k.RepairEvery)
+	}
+	if _, err := kvload.ParseMode(k.RequestType); err != nil {
+		bad("kv.request_type", "%q is not insert, query or mix", k.RequestType)
+	}
+	if k.Requests < 0 || k.Requests > 1<<26 {
+		bad("kv.requests", "%d is outside 0..%d", k.Requests, 1<<26)
+	}
+	if k.File != "" && k.Requests > 0 {
+		bad("kv.requests", "%d is set together with kv.file %s; the file gives the requests, so set kv.requests to 0", k.Requests, k.File)
+	}
+	if k.Requests > 0 || k.Preload {
+		if _, err := kvload.ParseKeyDist(k.KeyDist); err != nil {
+			bad("kv.key_dist", "%q is not uniform or zipf", k.KeyDist)
+		} else if err := c.kvSpec().Validate(); err != nil {
+			for _, line := range strings.Split(err.Error(), "\n") {
+				bad("kv", "%s", line)
+			}
+		}
+	}
+	if k.Clients < 1 || k.Clients > 1<<20 {
+		bad("kv.clients", "%d is outside 1..%d", k.Clients, 1<<20)
+	}
+	if !(k.Rate >= 0) || math.IsInf(k.Rate, 0) || k.Rate > 1e7 {
+		bad("kv.rate", "%v must be a finite rate between 0 (closed loop) and 10^7 requests per second", k.Rate)
+	}
+	if c.Chord.VirtualNodes > 1 && c.kvOn() {
+		bad("kv.requests", "the key-value service does not run with virtual nodes yet (chord.virtual_nodes = %d); use 1", c.Chord.VirtualNodes)
+	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/chordsim/chordsim/churn"
 	"github.com/chordsim/chordsim/experiments/config"
+	kvload "github.com/chordsim/chordsim/experiments/workload"
 	"github.com/chordsim/chordsim/sim"
 )
 
@@ -37,6 +38,10 @@ type PlanPoint struct {
 	// its bytes (part of the run key), loaded when the plan is made.
 	trace       *churn.Trace
 	traceDigest string
+	// requests is the parsed kv.file and requestsDigest the SHA-256 of
+	// its bytes (part of the run key).
+	requests       []kvload.Request
+	requestsDigest string
 }
 
 // Runs is the number of runs the plan makes.
@@ -56,6 +61,7 @@ func NewPlan(base Config, axes []config.Axis) (*Plan, error) {
 	var problems []string
 	seen := map[string]bool{}
 	traces := map[string]loadedTrace{}
+	requestFiles := map[string]loadedRequests{}
 	for _, pt := range config.Expand(axes) {
 		c := base
 		for _, a := range pt.Assign {
@@ -97,6 +103,24 @@ func NewPlan(base Config, axes []config.Axis) (*Plan, error) {
 			}
 			point.trace, point.traceDigest = tr.trace, tr.digest
 		}
+		if c.KV.File != "" {
+			mode, _ := kvload.ParseMode(c.KV.RequestType)
+			fk := c.KV.File + "\x00" + mode.String()
+			rf, ok := requestFiles[fk]
+			if !ok {
+				var err error
+				rf, err = loadRequests(c.KV.File, mode)
+				if err != nil {
+					if !seen[err.Error()] {
+						seen[err.Error()] = true
+						problems = append(problems, "kv.file: "+err.Error())
+					}
+					continue
+				}
+				requestFiles[fk] = rf
+			}
+			point.requests, point.requestsDigest = rf.requests, rf.digest
+		}
 		p.Points = append(p.Points, point)
 	}
 	if len(problems) > 0 {
@@ -124,6 +148,27 @@ func loadTrace(path string, initial int) (loadedTrace, error) {
 	}
 	sum := sha256.Sum256(src)
 	return loadedTrace{tr, hex.EncodeToString(sum[:])}, nil
+}
+
+// loadedRequests is a parsed kv.file and the digest of its bytes.
+type loadedRequests struct {
+	requests []kvload.Request
+	digest   string
+}
+
+// loadRequests reads and parses a request file before any run, so that a
+// malformed line is reported with its number and nothing is run.
+func loadRequests(path string, mode kvload.Mode) (loadedRequests, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return loadedRequests{}, fmt.Errorf("cannot read %s: %v", path, errors.Unwrap(err))
+	}
+	reqs, err := kvload.Parse(bytes.NewReader(src), path, mode)
+	if err != nil {
+		return loadedRequests{}, err
+	}
+	sum := sha256.Sum256(src)
+	return loadedRequests{reqs, hex.EncodeToString(sum[:])}, nil
 }
 
 // ReplicateSeed is the seed of replicate k under master seed s. It does not

@@ -72,7 +72,12 @@ func (w *world) do(t *testing.T, origin chord.Handle, kind Kind, key, value stri
 	t.Helper()
 	n := len(w.rec.results)
 	w.svc.Start(origin, kind, key, value, 0)
+	deadline := w.sched.Now().Add(3600 * sim.Second)
 	for len(w.rec.results) == n {
+		if w.sched.Now() > deadline {
+			o := w.svc.ops
+			t.Fatalf("%s %q did not finish within an hour of simulated time; %d ops active, %d lookups in flight; ops %+v", kind, key, w.svc.Active(), w.ring.InFlight(), o)
+		}
 		if !w.sched.Step() {
 			t.Fatalf("%s %q: the simulation ran out of events before the operation finished", kind, key)
 		}

@@ -37,6 +37,7 @@ type Service struct {
 	stores   []store
 	ready    []bool         // a joiner has its pairs from its successor
 	handedTo []chord.Handle // the joiner this node gave keys to, until it becomes the predecessor
+	lastPred []chord.Handle // the last predecessor this node knew (kept when the ring layer clears it)
 
 	ops     []op
 	freeOps []int32
@@ -96,6 +97,7 @@ func New(s *sim.Scheduler, r *chord.Ring, net sim.NetConfig, seed uint64, cfg Co
 		if r.State(h) == chord.Member {
 			svc.grow(h)
 			svc.ready[h] = true
+			svc.lastPred[h] = r.Predecessor(h)
 			svc.net.SetAlive(h, true)
 			svc.startRepair(h)
 		}
@@ -124,6 +126,7 @@ func (s *Service) grow(h chord.Handle) {
 		s.stores = append(s.stores, nil)
 		s.ready = append(s.ready, false)
 		s.handedTo = append(s.handedTo, chord.None)
+		s.lastPred = append(s.lastPred, chord.None)
 	}
 	if s.stores[h] == nil {
 		s.stores[h] = make(store)
@@ -155,6 +158,7 @@ func (s *Service) StateChanged(h chord.Handle, st chord.State) {
 	case chord.Member:
 		s.net.SetAlive(h, true)
 		s.handedTo[h] = chord.None
+		s.lastPred[h] = chord.None
 		if s.successor(h) == chord.None {
 			s.ready[h] = true // a ring of its own: nobody to fetch from
 		} else {
@@ -192,6 +196,7 @@ func (s *Service) PredecessorChanged(h, old, now chord.Handle) {
 	if now == chord.None || now == h {
 		return
 	}
+	s.lastPred[h] = now
 	if old == chord.None || s.space.Between(s.ring.ID(old), s.ring.ID(now), s.ring.ID(h)) {
 		s.handOver(h, now)
 	}
@@ -250,8 +255,19 @@ func (s *Service) fetch(h chord.Handle) {
 
 // lowEnd is the start of node x's range as x sees it: its predecessor, or
 // the joiner it handed keys to if that one lies after the predecessor.
+//
+// When the ring layer has cleared the predecessor (it did not answer a
+// check), x keeps to the range it had: the cleared node may be alive and
+// only slow (a false timeout), and if it did fail, its keys are x's only
+// once the node before it has notified x. Taking every key while the
+// predecessor is unknown would let x answer for keys it does not hold,
+// which is how a lookup that timed out on a slow owner would otherwise
+// read "not found".
 func (s *Service) lowEnd(x chord.Handle) chord.Handle {
 	lo := s.ring.Predecessor(x)
+	if lo == chord.None {
+		lo = s.lastPred[x]
+	}
 	if t := s.handedTo[x]; t != chord.None && (lo == chord.None || s.space.Between(s.ring.ID(lo), s.ring.ID(t), s.ring.ID(x))) {
 		lo = t
 	}
@@ -265,8 +281,8 @@ func (s *Service) responsible(x chord.Handle, id chord.ID) (ok bool, hint chord.
 		return false, chord.None
 	}
 	lo := s.lowEnd(x)
-	if lo == chord.None || lo == x || s.space.BetweenIncl(s.ring.ID(lo), id, s.ring.ID(x)) {
-		return true, chord.None
+	if lo == chord.None || lo == x || s.successor(x) == chord.None || s.space.BetweenIncl(s.ring.ID(lo), id, s.ring.ID(x)) {
+		return true, chord.None // a lone node holds every key
 	}
 	if t := s.handedTo[x]; t != chord.None {
 		return false, t
@@ -277,9 +293,13 @@ func (s *Service) responsible(x chord.Handle, id chord.ID) (ok bool, hint chord.
 	return false, chord.None
 }
 
-// inRange reports whether x is primary for id by its predecessor alone.
+// inRange reports whether x is primary for id by its predecessor alone
+// (the last one known if the ring layer cleared it).
 func (s *Service) inRange(x chord.Handle, id chord.ID) bool {
 	p := s.ring.Predecessor(x)
+	if p == chord.None {
+		p = s.lastPred[x]
+	}
 	return p == chord.None || p == x || s.space.BetweenIncl(s.ring.ID(p), id, s.ring.ID(x))
 }
 

@@ -1,0 +1,131 @@
+package kv
+
+import (
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/chordsim/chordsim/chord"
+	"github.com/chordsim/chordsim/sim"
+)
+
+var durabilitySeeds = flag.Int("kv.seeds", 0, "seeds for TestNoAcknowledgedWriteLost (0: 200, or 40 with -short)")
+
+// write is one write as its client saw it.
+type write struct {
+	value        string
+	call, ret    sim.Time
+	acknowledged bool
+}
+
+// writers is a set of closed-loop clients that write unique values to a
+// few keys from random members until stop.
+type writers struct {
+	w      *world
+	rng    *rand.Rand
+	keys   []string
+	stop   sim.Time
+	seq    int
+	writes map[string][]write
+}
+
+func (c *writers) next() {
+	if c.w.sched.Now() >= c.stop || c.w.ring.Oracle().Len() == 0 {
+		return
+	}
+	o := c.w.ring.Oracle()
+	_, origin := o.At(c.rng.IntN(o.Len()))
+	c.seq++
+	c.w.svc.Start(origin, Insert, c.keys[c.rng.IntN(len(c.keys))], fmt.Sprintf("v%d", c.seq), 0)
+}
+
+func (c *writers) OpDone(res *Result) {
+	c.writes[res.Key] = append(c.writes[res.Key], write{value: res.Value, call: res.Call, ret: res.Return, acknowledged: res.Outcome == OK})
+	c.next()
+}
+
+// TestNoAcknowledgedWriteLost: in linearizable mode with k ≥ 2, while
+// bursts of up to k−1 consecutive members fail (and as many new nodes
+// join) with stabilization running, no acknowledged write is lost: once
+// the ring has settled, every key reads back the value of a write that no
+// acknowledged write followed.
+func TestNoAcknowledgedWriteLost(t *testing.T) {
+	seeds := *durabilitySeeds
+	if seeds == 0 {
+		seeds = 200
+		if testing.Short() {
+			seeds = 40
+		}
+	}
+	acked := 0
+	for seed := uint64(1); seed <= uint64(seeds); seed++ {
+		rng := rand.New(rand.NewPCG(seed, 11))
+		k := 2 + rng.IntN(3)
+		cc := chord.DefaultConfig()
+		cc.Successors = 6
+		cc.StabilizeEvery, cc.FixFingersEvery, cc.CheckPredecessorEvery = sim.Second, sim.Second, sim.Second
+		kc := DefaultConfig()
+		kc.Replicas = k
+		kc.RepairEvery, kc.ReplicaTTL = 2*sim.Second, 8*sim.Second
+		n := 2*k + rng.IntN(30)
+		w := newWorld(t, seed, cc, kc, n)
+		c := &writers{w: w, rng: rand.New(rand.NewPCG(seed, 12)), stop: sim.Time(0).Add(200 * sim.Second), writes: map[string][]write{}}
+		for i := range 1 + rng.IntN(20) {
+			c.keys = append(c.keys, fmt.Sprintf("key%d", i))
+		}
+		w.svc.SetClient(c)
+		for range 1 + rng.IntN(8) {
+			c.next()
+		}
+		for w.sched.Now() < c.stop {
+			w.run(sim.Duration(5+rng.IntN(20)) * sim.Second)
+			o := w.ring.Oracle()
+			burst := 1 + rng.IntN(k-1)
+			if o.Len()-burst < k {
+				continue
+			}
+			first := rng.IntN(o.Len())
+			var dead []chord.Handle
+			for j := range burst {
+				_, h := o.At((first + j) % o.Len())
+				dead = append(dead, h)
+			}
+			for _, h := range dead {
+				w.ring.Fail(h)
+				nh, _ := w.ring.AddNode()
+				w.ring.Join(nh)
+			}
+		}
+		w.run(30 * sim.Second) // the last operations finish
+		settle(t, w, fmt.Sprintf("seed %d", seed))
+		w.svc.SetClient(w.rec)
+		_, origin := w.ring.Oracle().At(0)
+		for _, key := range c.keys {
+			ws := c.writes[key]
+			res := w.do(t, origin, Query, key, "")
+			if res.Outcome != OK {
+				t.Fatalf("seed %d: final read of %s: %s (%s)", seed, key, res.Outcome, res.Cause)
+			}
+			var from *write
+			for i := range ws {
+				if ws[i].acknowledged {
+					acked++
+				}
+				if res.Found && ws[i].value == res.Value {
+					from = &ws[i]
+				}
+			}
+			for i := range ws {
+				lost := ws[i].acknowledged && (from == nil || (from.acknowledged && from.ret < ws[i].call))
+				if lost {
+					t.Fatalf("seed %d (k = %d, n = %d): acknowledged write %s = %s (at %v–%v) is lost: the key reads %q (found %v)", seed, k, n, key, ws[i].value, ws[i].call, ws[i].ret, res.Value, res.Found)
+				}
+			}
+		}
+	}
+	if acked == 0 {
+		t.Fatal("no write was acknowledged: the test checked nothing")
+	}
+	t.Logf("%d acknowledged writes over %d seeds", acked, seeds)
+}
