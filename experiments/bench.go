@@ -97,3 +97,53 @@ func peakRSS() uint64 {
 	runtime.ReadMemStats(&m)
 	return m.Sys
 }
+
+// BenchKVConfig is the key-value benchmark scenario: an ideal ring of
+// nodes with uniform IDs and the latency of BenchConfig, k = 3 chain
+// replication, 10,000 preloaded keys, half inserts and half queries from
+// 100 closed-loop clients, no maintenance (so that the figure measures the
+// service, not stabilization).
+func BenchKVConfig(nodes, requests int, seed uint64) Config {
+	c := BenchConfig(nodes, 0, seed)
+	c.Experiment = "bench-kv"
+	c.KV.Replicas = 3
+	c.KV.Requests = requests
+	c.KV.Keys = 10_000
+	c.KV.Preload = true
+	c.KV.ReadFraction = 0.5
+	c.KV.Clients = 100
+	c.KV.RepairEvery = 0
+	return c
+}
+
+// KVBenchResult is what `chordsim bench --kv` measures.
+type KVBenchResult struct {
+	Nodes, Requests int
+	Run             time.Duration // issuing and answering the requests (ring built, keys preloaded)
+	Events          uint64
+	Answered        int
+}
+
+// BenchKV runs the key-value benchmark scenario once and measures it.
+func BenchKV(ctx context.Context, nodes, requests int, seed uint64) (*KVBenchResult, error) {
+	cfg := BenchKVConfig(nodes, requests, seed)
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	var built time.Time
+	var eventsAtBuild uint64
+	res, err := run(ctx, &cfg, ReplicateSeed(seed, 0), func(s *sim.Scheduler) {
+		built = time.Now()
+		eventsAtBuild = s.Fired()
+	}, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &KVBenchResult{
+		Nodes: nodes, Requests: requests, Run: time.Since(built),
+		Events: res.Events - eventsAtBuild, Answered: int(res.Values[metricIndex("kv_ok")]),
+	}, nil
+}
+
+// PeakRSS is the process's peak resident memory in bytes (see peakRSS).
+func PeakRSS() uint64 { return peakRSS() }

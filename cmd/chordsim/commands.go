@@ -411,12 +411,31 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("bench", benchUsage, stdout)
 	nodes := fs.Int("nodes", 1<<16, "ring size")
 	lookups := fs.Int("lookups", 1_000_000, "lookups to answer")
+	kvRequests := fs.Int("kv", 0, "instead of lookups, answer this many key-value requests (k = 3 chain replication, 100 clients; --nodes defaults to 1000)")
 	seed := fs.Uint64("seed", 1, "master seed")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("bench takes no arguments, got %q", strings.Join(fs.Args(), " "))
+	}
+	if *kvRequests != 0 {
+		if !fs.Changed("nodes") {
+			*nodes = 1000
+		}
+		cfg := experiments.BenchKVConfig(*nodes, *kvRequests, *seed)
+		if err := cfg.Validate(); err != nil || *kvRequests < 0 {
+			return usagef("bench --kv %d --nodes %d: %v", *kvRequests, *nodes, err)
+		}
+		r, err := experiments.BenchKV(ctx, *nodes, *kvRequests, *seed)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "nodes            %d\n", r.Nodes)
+		fmt.Fprintf(stdout, "kv requests      %d in %.3f s (%.0f requests/s), %d answered\n", r.Requests, r.Run.Seconds(), float64(r.Requests)/r.Run.Seconds(), r.Answered)
+		fmt.Fprintf(stdout, "events           %d (%.0f events/s)\n", r.Events, float64(r.Events)/r.Run.Seconds())
+		fmt.Fprintf(stdout, "peak memory      %.1f MiB\n", float64(experiments.PeakRSS())/(1<<20))
+		return nil
 	}
 	cfg := experiments.BenchConfig(*nodes, *lookups, *seed)
 	if err := cfg.Validate(); err != nil {

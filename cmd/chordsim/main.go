@@ -40,6 +40,7 @@ Usage:
   chordsim run CONFIG.yaml [--out DIR] [--seed N] [--set path=value ...] [--shard i/n]
   chordsim merge --out DIR SHARD_DIR...
   chordsim repro [FIGURE ...] [--scale quick|paper] [--out DIR]
+  chordsim shell [SCRIPT] [--replicas K] [--consistency linearizable|eventual]
   chordsim list
   chordsim bench [--nodes N] [--lookups L]
   chordsim version
@@ -48,6 +49,7 @@ Commands:
   run      run an experiment config (a sweep of points × replicates)
   merge    combine the folders of a sharded run
   repro    reproduce figures of the Chord paper (default: all of them)
+  shell    an interactive (or scripted) session on a ring with the key-value service
   list     name the built-in experiments
   bench    measure the simulator's speed and memory on a fixed scenario
   version  print the version
@@ -75,6 +77,8 @@ func mainWithArgs(args []string, stdout, stderr io.Writer) int {
 		err = cmdRepro(ctx, args[1:], stdout, stderr)
 	case "merge":
 		err = cmdMerge(args[1:], stdout)
+	case "shell":
+		err = cmdShell(args[1:], os.Stdin, stdout, stderr)
 	case "list":
 		err = cmdList(args[1:], stdout)
 	case "bench":

@@ -277,3 +277,29 @@ func TestInvariantViolationReport(t *testing.T) {
 		t.Fatalf("rerun gave exit %d and\n%s\nwant the same violation as\n%s", code2, stderr2, stderr)
 	}
 }
+
+// TestShellScript replays the CHORD-KV session from a script: song1 and
+// song2 land on 127.0.0.1:5002; a bad command gives one error line, the
+// session goes on, and the exit status is 1 at the end. Bad flags exit 2.
+func TestShellScript(t *testing.T) {
+	script := filepath.Join(t.TempDir(), "session.chord")
+	os.WriteFile(script, []byte("join 127.0.0.1:5000\njoin 127.0.0.1:5001\njoin 127.0.0.1:5002\nrun 60s\n"+
+		"insert song1 artist1 at 127.0.0.1:5001\ninsert song2 artist2\nisert song3 x\nquery song2\n"), 0o644)
+	code, out, errs := runCLI(t, "shell", script)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (one command failed); stderr %s", code, errs)
+	}
+	for _, want := range []string{"Key:song1 inserted at node:127.0.0.1:5002", "Key:song2 inserted at node:127.0.0.1:5002", "Key:song2 has value:artist2 found at node:127.0.0.1:5002"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(errs, "error:"); n != 1 || !strings.Contains(errs, `unknown command "isert"`) {
+		t.Errorf("stderr should hold one error line about isert:\n%s", errs)
+	}
+	for _, args := range [][]string{{"shell", "--replicas", "0"}, {"shell", "--consistency", "strong"}, {"shell", filepath.Join(t.TempDir(), "missing.chord")}} {
+		if code, _, errs := runCLI(t, args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2; stderr %s", args, code, errs)
+		}
+	}
+}

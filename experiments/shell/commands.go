@@ -283,7 +283,7 @@ func (s *Session) cmdFail(c *command, args []token, out io.Writer) error {
 	}
 	s.crashed++
 	if k := s.opts.Replicas; k > 1 {
-		fmt.Fprintf(out, "Node %s failed; it held %s, and copies remain on its successors (replicas = %d)\n", show(name), plural(keys, "key", "keys"), k)
+		fmt.Fprintf(out, "Node %s failed; it held %s (replicas = %d: its successors keep copies, unless they failed too)\n", show(name), plural(keys, "key", "keys"), k)
 	} else {
 		fmt.Fprintf(out, "Node %s failed; it held %s, now lost (replicas = 1)\n", show(name), plural(keys, "key", "keys"))
 	}

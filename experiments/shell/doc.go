@@ -36,10 +36,19 @@
 // An operation without "at NAME" starts at a member drawn from the
 // session's own random stream. Its output follows CHORD-KV's transcript:
 //
-//	Key:song1 inserted at node:127.0.0.1:5002 (version 1, 1 hop, 151.2 ms)
-//	Key:song1 has value:artist1 found at node:127.0.0.1:5002 (version 1, 0 hops, 97.6 ms)
-//	Key:song1 deleted at node:127.0.0.1:5002 (version 2, 1 hop, 88.0 ms)
+//	> insert song1 artist1 at 127.0.0.1:5001
+//	Key:song1 inserted at node:127.0.0.1:5002 (version 1, 1 hop, 236.9 ms)
+//	> query song1
+//	Key:song1 has value:artist1 found at node:127.0.0.1:5002 (version 1, 1 hop, 178.1 ms)
+//	> delete song1 at 127.0.0.1:5001
+//	Key:song1 deleted at node:127.0.0.1:5002 (version 2, 1 hop, 155.6 ms)
+//	> query song1
 //	Key:song1 not found (asked 127.0.0.1:5002)
+//	> find song2 at 127.0.0.1:5000
+//	Key:song2 id=b9d187f04249aa8b is owned by node:127.0.0.1:5002 id=785ff6d152184a62 (0 hops)
+//
+// testdata/transcript.chord replays CHORD-KV's whole session and
+// testdata/transcript.golden is its output.
 //
 // The service writes a tombstone for every delete, whether or not the key
 // existed, so delete always reports "deleted".

@@ -354,7 +354,7 @@ func TestReplication(t *testing.T) {
 			}
 			failMsg := "Node " + primary + " failed; it held 1 key, now lost (replicas = 1)\n"
 			if k > 1 {
-				failMsg = "Node " + primary + " failed; it held 1 key, and copies remain on its successors (replicas = 3)\n"
+				failMsg = "Node " + primary + " failed; it held 1 key (replicas = 3: its successors keep copies, unless they failed too)\n"
 			}
 			if !strings.HasPrefix(out.String(), failMsg) {
 				t.Errorf("fail output:\n%s", out.String())

@@ -1,0 +1,173 @@
+package experiments
+
+import (
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chordsim/chordsim/metrics/lincheck"
+)
+
+// TestFreshness checks the stale-read rule on hand-built histories.
+func TestFreshness(t *testing.T) {
+	put := func(v string, call, ret int64) lincheck.Op {
+		return lincheck.Op{Kind: lincheck.Put, Key: "k", Value: v, Call: call, Return: ret}
+	}
+	get := func(v string, found bool, call, ret int64) lincheck.Op {
+		return lincheck.Op{Kind: lincheck.Get, Key: "k", Value: v, Found: found, Call: call, Return: ret}
+	}
+	unknown := func(op lincheck.Op) lincheck.Op { op.Unknown = true; return op }
+	del := func(call, ret int64) lincheck.Op { return lincheck.Op{Kind: lincheck.Delete, Key: "k", Call: call, Return: ret} }
+	for _, tc := range []struct {
+		name  string
+		ops   []lincheck.Op
+		stale int
+	}{
+		{"nothing written: not found is fresh", []lincheck.Op{get("", false, 0, 1)}, 0},
+		{"latest value", []lincheck.Op{put("a", 0, 1), put("b", 2, 3), get("b", true, 4, 5)}, 0},
+		{"superseded value", []lincheck.Op{put("a", 0, 1), put("b", 2, 3), get("a", true, 4, 5)}, 1},
+		{"not found after a completed write", []lincheck.Op{put("a", 0, 1), get("", false, 2, 3)}, 1},
+		{"concurrent write: old value fine", []lincheck.Op{put("a", 0, 1), put("b", 2, 6), get("a", true, 3, 4)}, 0},
+		{"concurrent write: new value fine", []lincheck.Op{put("a", 0, 1), put("b", 2, 6), get("b", true, 3, 4)}, 0},
+		{"overlapping writes both acknowledged: either is fresh", []lincheck.Op{put("a", 0, 3), put("b", 1, 2), get("a", true, 4, 5)}, 0},
+		{"value from the future", []lincheck.Op{get("b", true, 0, 1), put("b", 2, 3)}, 1},
+		{"unknown write may land late", []lincheck.Op{put("a", 0, 1), unknown(put("b", 2, 3)), put("c", 4, 5), get("b", true, 6, 7)}, 0},
+		{"delete then not found", []lincheck.Op{put("a", 0, 1), del(2, 3), get("", false, 4, 5)}, 0},
+		{"delete then old value", []lincheck.Op{put("a", 0, 1), del(2, 3), get("a", true, 4, 5)}, 1},
+	} {
+		reads, stale := freshness(tc.ops)
+		if reads == 0 || stale != tc.stale {
+			t.Errorf("%s: %d stale of %d reads, want %d", tc.name, stale, reads, tc.stale)
+		}
+	}
+}
+
+func readResults(t *testing.T, dir string) []map[string]string {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, "results.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]string
+	for _, r := range rows[1:] {
+		m := map[string]string{}
+		for i, c := range rows[0] {
+			m[c] = r[i]
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// TestKVRequestFile runs the reference systems' request files: inserts,
+// then the same file as queries, then a mix; every request is answered.
+func TestKVRequestFile(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "insert.txt")
+	var lines []string
+	for _, s := range []string{"Like a Rolling Stone", "Imagine", "Hey Jude", "Smells Like Teen Spirit"} {
+		lines = append(lines, s+", artist of "+s)
+	}
+	os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	mix := filepath.Join(dir, "requests.txt")
+	os.WriteFile(mix, []byte("insert, Imagine, Lennon\nquery, Imagine\ndelete, Imagine\nquery, Imagine\nquery, *\n"), 0o644)
+	for _, tc := range []struct{ file, mode string }{{file, "insert"}, {file, "query"}, {mix, "mix"}} {
+		p := mustPlan(t, "n: 10\nworkload:\n  lookups: 0\nkv:\n  replicas: 3\n  file: "+tc.file+"\n  request_type: "+tc.mode+"\n")
+		o := execute(t, p, 1)
+		r := o.Results[0].Values
+		want := map[string]float64{"insert": 4, "query": 4, "mix": 5}[tc.mode]
+		if got := r[metricIndex("kv_requests")]; got != want {
+			t.Fatalf("%s: %v requests, want %v", tc.mode, got, want)
+		}
+		if got := r[metricIndex("kv_ok")]; got != want {
+			t.Fatalf("%s: %v answered, want all %v", tc.mode, got, want)
+		}
+	}
+}
+
+// TestKVBadRequestFile: a malformed line is reported with its number
+// before anything runs.
+func TestKVBadRequestFile(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "bad.txt")
+	os.WriteFile(file, []byte("insert,a,1\nupsert,b,2\n"), 0o644)
+	cfg, axes, err := Parse([]byte("n: 10\nworkload:\n  lookups: 0\nkv:\n  file: "+file+"\n  request_type: mix\n"), "t.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = NewPlan(cfg, axes)
+	if err == nil || !strings.Contains(err.Error(), "bad.txt:2:") || !strings.Contains(err.Error(), "kv.file") {
+		t.Fatalf("error %v; want kv.file and bad.txt:2:", err)
+	}
+}
+
+// TestKVConfigErrors: impossible kv settings name the field and the fix.
+func TestKVConfigErrors(t *testing.T) {
+	for _, tc := range []struct{ yaml, want string }{
+		{"kv:\n  replicas: 20\n  requests: 10\n", "kv.replicas: 20 is more than chord.successors = 16"},
+		{"kv:\n  requests: 10\n  read_fraction: 0.8\n  delete_fraction: 0.5\n", "read_fraction"},
+		{"kv:\n  requests: 10\n  key_dist: zipff\n", "kv.key_dist"},
+		{"kv:\n  requests: 10\n  clients: 0\n", "kv.clients: 0"},
+		{"kv:\n  requests: 10\n  repair_every: 1m\n  replica_ttl: 1m\n", "kv.replica_ttl"},
+		{"kv:\n  requests: 10\n  file: x.txt\n", "set kv.requests to 0"},
+	} {
+		cfg, _, err := Parse([]byte(tc.yaml), "t.yaml")
+		if err == nil {
+			err = cfg.Validate()
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want it to contain %q", tc.yaml, err, tc.want)
+		}
+	}
+}
+
+// TestReplicationRepro runs `repro replication` at quick scale and checks
+// the reference report's claims: linearizable reads are never stale and
+// pass porcupine; eventual consistency shows stale reads and violations
+// for k > 1; eventual writes are faster than chain writes.
+func TestReplicationRepro(t *testing.T) {
+	b, err := FindBuiltin("replication")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, axes, err := b.Load("quick")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewPlan(cfg, axes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := execute(t, p, 0)
+	dir := t.TempDir()
+	os.Mkdir(filepath.Join(dir, "plots"), 0o755)
+	if err := b.Figures(dir, o); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(dir, "paper_comparison.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := csv.NewReader(f).ReadAll()
+	f.Close()
+	if len(rows) < 10 {
+		t.Fatalf("only %d comparison rows", len(rows))
+	}
+	for _, r := range rows[1:] {
+		if r[3] != "true" {
+			t.Errorf("k = %s: %s: measured %s", r[0], r[1], r[2])
+		}
+	}
+	for _, png := range []string{"write_throughput.png", "read_throughput.png", "stale_reads.png"} {
+		if _, err := os.Stat(filepath.Join(dir, "plots", png)); err != nil {
+			t.Error(err)
+		}
+	}
+}
