@@ -19,7 +19,9 @@ func TestFreshness(t *testing.T) {
 		return lincheck.Op{Kind: lincheck.Get, Key: "k", Value: v, Found: found, Call: call, Return: ret}
 	}
 	unknown := func(op lincheck.Op) lincheck.Op { op.Unknown = true; return op }
-	del := func(call, ret int64) lincheck.Op { return lincheck.Op{Kind: lincheck.Delete, Key: "k", Call: call, Return: ret} }
+	del := func(call, ret int64) lincheck.Op {
+		return lincheck.Op{Kind: lincheck.Delete, Key: "k", Call: call, Return: ret}
+	}
 	for _, tc := range []struct {
 		name  string
 		ops   []lincheck.Op
