@@ -89,7 +89,7 @@ func parseLine(t string, mode Mode) (Request, *problem) {
 	case ModeInsert:
 		key, value, ok := strings.Cut(t, ",")
 		if !ok {
-			return Request{}, &problem{"missing value", "write KEY,VALUE, or read a file of bare keys with --request-type query"}
+			return Request{}, &problem{"missing value", "write KEY,VALUE, or read a file of bare keys with kv.request_type: query"}
 		}
 		return keyed(Insert, key, value, "KEY,VALUE")
 	case ModeQuery:
@@ -126,7 +126,7 @@ func parseLine(t string, mode Mode) (Request, *problem) {
 		return keyed(kind, rest, "", form)
 	}
 	return Request{}, &problem{fmt.Sprintf("unknown operation %q", op),
-		"start the line with insert, query or delete, or read a file of KEY,VALUE lines with --request-type insert"}
+		"start the line with insert, query or delete, or read a file of KEY,VALUE lines with kv.request_type: insert"}
 }
 
 // keyed checks and trims key and, for an Insert, value; form is the line

@@ -79,7 +79,7 @@ func TestParseBad(t *testing.T) {
 		phrase string
 	}{
 		{"insert missing value", ModeInsert, "a,1\nb\n", 2, "missing value"},
-		{"insert missing value hint", ModeInsert, "b\n", 1, "--request-type query"},
+		{"insert missing value hint", ModeInsert, "b\n", 1, "kv.request_type: query"},
 		{"insert empty value", ModeInsert, "a,\n", 1, "empty value"},
 		{"insert blank value", ModeInsert, "a, \t \r\n", 1, "empty value"},
 		{"insert empty key", ModeInsert, "# c\n\n , v\n", 3, "empty key"},
@@ -100,7 +100,7 @@ func TestParseBad(t *testing.T) {
 
 		{"mix unknown op", ModeMix, "upsert,a,1\n", 1, `unknown operation "upsert"`},
 		{"mix unknown op lists valid", ModeMix, "get,a\n", 1, "insert, query or delete"},
-		{"mix insert file", ModeMix, "a,1\n", 1, "--request-type insert"},
+		{"mix insert file", ModeMix, "a,1\n", 1, "kv.request_type: insert"},
 		{"mix query extra", ModeMix, "query,a,b\n", 1, "query takes only a key (the line was \"query,a,b\"); write query,KEY"},
 		{"mix delete extra", ModeMix, "delete,a,\n", 1, "delete takes only a key (the line was \"delete,a,\"); write delete,KEY"},
 		{"mix insert no value", ModeMix, "insert,a\n", 1, "missing value"},
