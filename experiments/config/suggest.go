@@ -81,6 +81,12 @@ func closest(s string, candidates []string) []string {
 	return out
 }
 
+// Closest returns the candidates nearest to s, ignoring case, '_' and
+// '-', within a few edits (fewer for short names), ties in the candidates'
+// order: the "did you mean" of every command-line vocabulary, not only of
+// config fields.
+func Closest(s string, candidates []string) []string { return closest(s, candidates) }
+
 // orList renders `"a"`, `"a" or "b"`, `"a", "b" or "c"` (at most three, as
 // a longer list stops being a suggestion).
 func orList(items []string) string {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/chordsim/chordsim/chord"
 	"github.com/chordsim/chordsim/chord/kv"
+	"github.com/chordsim/chordsim/experiments/config"
 	"github.com/chordsim/chordsim/sim"
 )
 
@@ -49,43 +50,20 @@ func lookupCommand(name string) *command {
 	return nil
 }
 
-// closest is the command name within two edits of name, if one is.
+// closest is the command name nearest to name, if one is near enough
+// (config.Closest's rule, shared with the config loader's suggestions).
 func closest(name string) string {
-	if len(name) > 32 {
-		return ""
-	}
-	best, bestD := "", 3
+	var names []string
 	for _, c := range commands {
-		for _, n := range []string{c.name, c.alias} {
-			if n == "" {
-				continue
-			}
-			if d := editDistance(name, n); d < bestD {
-				best, bestD = n, d
-			}
+		names = append(names, c.name)
+		if c.alias != "" {
+			names = append(names, c.alias)
 		}
 	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+	if m := config.Closest(name, names); len(m) > 0 {
+		return m[0]
 	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return ""
 }
 
 // parseArgs checks args against c's syntax: the positional words named in
