@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
-	"strconv"
 
 	"github.com/chordsim/chordsim/chord"
 	"github.com/chordsim/chordsim/chord/kv"
@@ -322,9 +321,4 @@ func matches(w, r *lincheck.Op) bool {
 		return !r.Found
 	}
 	return r.Found && r.Value == w.Value
-}
-
-// kvRequestsKey is the part of a run key that names a kv.file's content.
-func kvRequestsKey(n int, digest string) string {
-	return strconv.Itoa(n) + " " + digest
 }

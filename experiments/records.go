@@ -33,7 +33,7 @@ func RunKey(pt *PlanPoint, seed uint64) string {
 	h.Write(config.Encode(&c, nil))
 	fmt.Fprintf(h, "\nseed %d\n", seed)
 	if pt.requestsDigest != "" {
-		fmt.Fprintf(h, "requests %s\n", kvRequestsKey(len(pt.requests), pt.requestsDigest))
+		fmt.Fprintf(h, "requests %d %s\n", len(pt.requests), pt.requestsDigest)
 	}
 	if pt.traceDigest != "" {
 		// The trace file's contents, not just its name, determine the run.

@@ -211,12 +211,7 @@ func (s *Service) send(i int32, to chord.Handle) {
 }
 
 func (s *Service) onReply(i int32, gen uint32, m *Msg) {
-	o := &s.ops[i]
-	if !o.live || o.gen != gen {
-		return
-	}
-	if !s.member(o.origin) {
-		s.finish(i, Abandoned, nil, chord.None)
+	if !s.current(i, gen) {
 		return
 	}
 	if m.Status == statusRefused {
@@ -228,15 +223,9 @@ func (s *Service) onReply(i int32, gen uint32, m *Msg) {
 }
 
 func (s *Service) onOpTimeout(i int32, gen uint32) {
-	o := &s.ops[i]
-	if !o.live || o.gen != gen {
-		return
+	if s.current(i, gen) {
+		s.failed(i, TimedOut, chord.None)
 	}
-	if !s.member(o.origin) {
-		s.finish(i, Abandoned, nil, chord.None)
-		return
-	}
-	s.failed(i, TimedOut, chord.None)
 }
 
 // failed handles a failed attempt: retry (at once if redirected, else
@@ -256,15 +245,24 @@ func (s *Service) failed(i int32, cause Cause, hint chord.Handle) {
 }
 
 func (s *Service) retryNow(i int32, gen uint32) {
+	if s.current(i, gen) {
+		s.attempt(i, chord.None)
+	}
+}
+
+// current reports whether an event about attempt gen of op i still
+// matters: the op is live, gen is its current attempt, and its client's
+// node is alive (if not, the op ends here as abandoned).
+func (s *Service) current(i int32, gen uint32) bool {
 	o := &s.ops[i]
 	if !o.live || o.gen != gen {
-		return
+		return false
 	}
 	if !s.member(o.origin) {
 		s.finish(i, Abandoned, nil, chord.None)
-		return
+		return false
 	}
-	s.attempt(i, chord.None)
+	return true
 }
 
 var noEntry Entry
@@ -313,14 +311,10 @@ func (s *Service) collect(i int32, at chord.Handle) {
 }
 
 func (s *Service) onCollectReply(i int32, gen uint32, from chord.Handle, m *Msg) {
+	if !s.current(i, gen) {
+		return
+	}
 	o := &s.ops[i]
-	if !o.live || o.gen != gen {
-		return
-	}
-	if !s.member(o.origin) {
-		s.finish(i, Abandoned, nil, chord.None)
-		return
-	}
 	o.nodes = append(o.nodes, NodePairs{Node: from, Pairs: append([]Entry(nil), m.Entries...)})
 	next := m.Node
 	if next == chord.None || next == o.origin || len(o.nodes) > s.ring.Oracle().Len()+s.ring.JoinsInProgress() {
@@ -337,18 +331,7 @@ func (s *Service) onCollectReply(i int32, gen uint32, from chord.Handle, m *Msg)
 }
 
 func (s *Service) onCollectTimeout(i int32, gen uint32) {
-	o := &s.ops[i]
-	if !o.live || o.gen != gen {
-		return
+	if s.current(i, gen) {
+		s.failed(i, TimedOut, chord.None)
 	}
-	if !s.member(o.origin) {
-		s.finish(i, Abandoned, nil, chord.None)
-		return
-	}
-	o.cause = TimedOut
-	if int(o.attempts) > s.cfg.Retries {
-		s.finish(i, Unavailable, nil, chord.None)
-		return
-	}
-	s.sched.After(s.cfg.RetryBackoff, s.owner, evRetry, i, uint64(o.gen))
 }

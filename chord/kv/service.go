@@ -10,14 +10,12 @@ import (
 
 // Stats counts what the service did.
 type Stats struct {
-	Sent          [NumMsgKinds]uint64 // messages by kind
-	Refused       uint64              // requests a node refused (not responsible, or not ready)
-	Redirects     uint64              // refusals that named the node to try
-	HandedOff     uint64              // entries sent to joiners and by leavers
-	Repaired      uint64              // entries a repair stored that the receiver lacked or had older
-	Dropped       uint64              // replicas dropped because no primary refreshed them
-	FetchRetries  uint64              // joiners that asked again because their successor did not answer
-	EntriesInMsgs uint64              // entries carried by fetch replies, transfers and collect replies
+	Sent      [NumMsgKinds]uint64 // messages by kind
+	Refused   uint64              // requests a node refused (not responsible, or not ready)
+	Redirects uint64              // refusals that named the node to try
+	HandedOff uint64              // entries sent to joiners and by leavers
+	Repaired  uint64              // entries a repair stored that the receiver lacked or had older
+	Dropped   uint64              // replicas dropped because no primary refreshed them
 }
 
 // Service is the key-value service running on every node of one ring.
@@ -114,9 +112,6 @@ func (s *Service) Config() Config { return s.cfg }
 // Stats returns the service's counters.
 func (s *Service) Stats() Stats { return s.stats }
 
-// NetStats returns the service network's counters.
-func (s *Service) NetStats() sim.NetStats { return s.net.Stats() }
-
 // Active is the number of operations started and not finished.
 func (s *Service) Active() int { return s.active }
 
@@ -173,7 +168,6 @@ func (s *Service) StateChanged(h chord.Handle, st chord.State) {
 			m.Entries = append(m.Entries, s.stores[h].sorted(nil)...)
 			m.Leaving, m.Handoff = true, true
 			s.stats.HandedOff += uint64(len(m.Entries))
-			s.stats.EntriesInMsgs += uint64(len(m.Entries))
 			s.net.Send(slot, h, succ)
 		}
 		s.net.SetAlive(h, false)
@@ -223,7 +217,6 @@ func (s *Service) handOver(x, to chord.Handle) {
 	m.Entries = append(m.Entries, out...)
 	m.Handoff = true
 	s.stats.HandedOff += uint64(len(out))
-	s.stats.EntriesInMsgs += uint64(len(out))
 	s.net.Request(slot, x, to, s.ring.Config().RPCTimeout, mkCookie(cookieHandoff, int32(x), 0))
 }
 
@@ -339,7 +332,6 @@ func (s *Service) Deliver(to, from chord.Handle, m *Msg, req sim.Request) {
 	case MsgCollect:
 		slot, a := s.compose(MsgCollectReply)
 		a.Entries = append(a.Entries, s.stores[to].sorted(func(e *Entry) bool { return !e.Deleted && s.inRange(to, e.ID) })...)
-		s.stats.EntriesInMsgs += uint64(len(a.Entries))
 		a.Node = s.successor(to)
 		s.net.Reply(slot, to, req)
 	}
@@ -449,10 +441,9 @@ func (s *Service) onRead(x chord.Handle, m *Msg, req sim.Request) {
 			s.net.Send(slot, x, target)
 			return
 		}
-		req2 := req
 		next := s.chainNext(x, 0, x)
 		if next == chord.None {
-			s.serveRead(x, req2, m.E.Key)
+			s.serveRead(x, req, m.E.Key)
 			return
 		}
 		slot, f := s.compose(MsgRead)
@@ -530,7 +521,6 @@ func (s *Service) onFetch(x, j chord.Handle, req sim.Request) {
 	slot, a := s.compose(MsgFetchReply)
 	a.Entries = append(a.Entries, s.stores[x].sorted(func(e *Entry) bool { return !s.space.BetweenIncl(jid, e.ID, xid) })...)
 	s.stats.HandedOff += uint64(len(a.Entries))
-	s.stats.EntriesInMsgs += uint64(len(a.Entries))
 	if s.cfg.Replicas == 1 {
 		for i := range a.Entries {
 			delete(s.stores[x], a.Entries[i].Key)
@@ -579,7 +569,6 @@ func (s *Service) Timeout(requester, peer chord.Handle, c uint64) {
 		if s.member(requester) && !s.ready[requester] {
 			// The successor did not answer: ask the current one after the
 			// ring has had time to notice.
-			s.stats.FetchRetries++
 			s.sched.After(s.cfg.RetryBackoff, s.owner, evFetch, int32(requester), 0)
 		}
 	case cookiePing:
@@ -649,7 +638,6 @@ func (s *Service) repair(x chord.Handle) {
 			for i := 0; i < s.cfg.Replicas-1 && i < len(l) && l[i] != x; i++ {
 				slot, m := s.compose(MsgTransfer)
 				m.Entries = append(m.Entries, own...)
-				s.stats.EntriesInMsgs += uint64(len(own))
 				s.net.Send(slot, x, l[i])
 			}
 		}
@@ -707,12 +695,6 @@ func (s *Service) Lookup(h chord.Handle, key string) (Entry, bool) {
 		return Entry{}, false
 	}
 	return it.Entry, true
-}
-
-// Primary reports whether node h currently considers itself primary for
-// the identifier id.
-func (s *Service) Primary(h chord.Handle, id chord.ID) bool {
-	return s.member(h) && s.inRange(h, id)
 }
 
 // Ready reports whether node h has its pairs (a joiner has heard from its
