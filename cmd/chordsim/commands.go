@@ -39,8 +39,7 @@ func newFlags(name, usage string, stdout io.Writer) *pflag.FlagSet {
 func parseFlags(fs *pflag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			fs.Usage()
-			return errHelp
+			return errHelp // pflag has printed the usage (fs.Usage)
 		}
 		return usagef("%s: %v; run 'chordsim %s --help'", fs.Name(), err, fs.Name())
 	}

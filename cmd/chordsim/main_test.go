@@ -128,10 +128,10 @@ func TestUsageErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and a message", args, code, stderr)
 		}
 	}
-	for _, args := range [][]string{{"--help"}, {"run", "--help"}, {"repro", "--help"}, {"bench", "--help"}, {"list", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"run", "--help"}, {"repro", "--help"}, {"bench", "--help"}, {"list", "--help"}, {"merge", "--help"}, {"shell", "--help"}, {"run", "-h"}} {
 		code, stdout, _ := runCLI(t, args...)
-		if code != 0 || !strings.Contains(stdout, "Usage") {
-			t.Errorf("%v: exit %d, stdout %q", args, code, stdout)
+		if code != 0 || strings.Count(stdout, "Usage") != 1 {
+			t.Errorf("%v: exit %d, stdout %q; want 0 and the usage once", args, code, stdout)
 		}
 	}
 }
