@@ -70,12 +70,13 @@ func cookie(kind uint64, ref int32) uint64 { return kind<<56 | uint64(uint32(ref
 func (r *Ring) Deliver(to, from Handle, m *Msg, req sim.Request) {
 	switch m.Kind {
 	case MsgFindSuccessor:
-		done, next := r.decide(to, m.Key)
+		// m.List: the nodes the initiator found silent, to be passed over.
+		done, next := r.decideAvoiding(to, m.Key, m.List)
 		slot, a := r.compose(MsgFindSuccessorReply)
 		a.Done, a.Node = done, next
 		if r.retrying() {
 			var buf [maxAlts]Handle
-			k, owners := r.alternates(to, m.Key, done, next, buf[:])
+			k, owners := r.alternates(to, m.Key, done, next, buf[:], m.List)
 			a.List = append(a.List, buf[:k]...)
 			a.Owners = owners
 		}

@@ -3,6 +3,8 @@ package chord
 import (
 	"fmt"
 	"testing"
+
+	"github.com/chordsim/chordsim/sim"
 )
 
 // With maintenance off, a third of the nodes failed and every table still
@@ -56,5 +58,59 @@ func TestLookupsRouteAroundFailures(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// T03 Thm IV.5: with successor lists of Ω(log N) entries, after every node
+// fails with probability 1/2, find_successor still returns the closest live
+// successor. With maintenance stopped and every table still naming the
+// dead, lookups with retries must all return the current owner. This
+// needs two things a first version lacked: enough fallbacks per step
+// (with 4, one step in 16 had none left alive) and, when a step's
+// fallbacks are all silent, asking that hop again with the silent nodes
+// named (starting over from the origin repeated the same dead end until the
+// hop limit: 7% of lookups failed).
+func TestLookupsSurviveHalfTheRingFailing(t *testing.T) {
+	for _, routing := range []Routing{FingersAndSuccessors, FingersOnly} {
+		t.Run(fmt.Sprintf("routing=%d", routing), func(t *testing.T) {
+			cfg := staticConfig(64)
+			cfg.Successors = 20
+			cfg.LookupRetries = 64
+			cfg.Routing = routing
+			r, s, c := testRing(t, cfg, 7)
+			const n = 1000
+			if err := r.BootstrapIdeal(n); err != nil {
+				t.Fatal(err)
+			}
+			rng := sim.Stream(7, "test-failures")
+			failed := 0
+			for h := Handle(0); h < n; h++ {
+				if rng.IntN(2) == 0 {
+					if err := r.Fail(h); err != nil {
+						t.Fatal(err)
+					}
+					failed++
+				}
+			}
+			var keys []ID
+			for i := 0; i < 100; i++ {
+				keys = append(keys, ID(rng.Uint64()))
+			}
+			res := lookupAll(t, r, s, c, keys)
+			var byOutcome [NumOutcomes]int
+			timeouts, maxHops := 0, 0
+			for _, x := range res {
+				byOutcome[x.Outcome]++
+				timeouts += x.Timeouts
+				maxHops = max(maxHops, x.Hops)
+			}
+			t.Logf("%d of %d failed; %d lookups: outcomes %v, %.2f timeouts per lookup, at most %d hops", failed, n, len(res), byOutcome, float64(timeouts)/float64(len(res)), maxHops)
+			if timeouts < len(res) {
+				t.Fatalf("only %d timeouts in %d lookups: the test does not exercise failures", timeouts, len(res))
+			}
+			if byOutcome[Correct] != len(res) {
+				t.Fatalf("outcomes %v of %d lookups, want all correct", byOutcome, len(res))
+			}
+		})
 	}
 }
