@@ -21,20 +21,30 @@ package chord
 // constant 10 ms, rpc_timeout 500 ms):
 //
 //	config m=4 r=2 [retries=N] [lookup=iterative|recursive] [step=D]
-//	node NAME ID             create | join NAME via OTHER | rejoin NAME via OTHER
+//	node NAME ID             create NAME | join NAME via OTHER | rejoin NAME via OTHER
 //	fail NAME...             leave NAME
 //	stabilize NAME...        check-pred NAME...    fix-fingers NAME...
 //	notify TARGET FROM       (delivered at once: onNotify)
-//	set NAME [succ=A,B] [pred=C|none]   (hand-built states only)
+//	set NAME [succ=A,B] [pred=C|none]   (hand-built states only; prints nothing)
 //	ideal-ring NAME...       (hand-built: the named nodes become an ideal ring)
 //	run-for D
-//	lookup FROM KEY          lookup-all
+//	lookup FROM KEY...       lookup-all
 //	check [all]              ideal      ring
 //
 // Actions print the protocol events (membership, successor, predecessor,
-// forget) logged while they run, one per line.
+// forget) logged while they run, one per line. A lookup of one key prints
+// "owner X (outcome, hops)"; of several keys, one "key K: owner X (…)" line
+// per key, each lookup run to its end (and a step) before the next.
+//
+// Rotation (correctness reference §5, property R): TestScenarioRotations
+// replays every script with every node ID and every key shifted by c
+// (mod 2^m) and requires the transcript to be byte-identical to the
+// unrotated one. In rotated mode the harness prints IDs and keys
+// unshifted, and visits nodes and keys in unshifted order (ring,
+// lookup-all), so that a rotation-invariant protocol prints the same bytes.
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"os"
@@ -65,6 +75,28 @@ func TestScenarios(t *testing.T) {
 
 // runScript runs one script and compares (or rewrites) its outputs.
 func runScript(t *testing.T, path string) {
+	lines := readScript(t, path)
+	out, blocks := playScript(t, path, lines, 0)
+	failed := false
+	for _, bl := range blocks {
+		if !*rewrite && bl.got != bl.want {
+			failed = true
+			t.Errorf("%s:%d: %s\n%s", path, bl.line, bl.cmd, lineDiff(bl.want, bl.got))
+		}
+	}
+	if *rewrite {
+		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if failed {
+		t.Logf("%s: outputs differ; if the new outputs are right (check them against the reference), rerun with -rewrite", path)
+	}
+}
+
+// readScript reads a script's lines.
+func readScript(t *testing.T, path string) []string {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -73,9 +105,23 @@ func runScript(t *testing.T, path string) {
 	if len(lines) > 0 && lines[len(lines)-1] == "" {
 		lines = lines[:len(lines)-1]
 	}
+	return lines
+}
+
+// block is one directive of a script: where it is, what the file expects
+// and what the run printed.
+type block struct {
+	line           int
+	cmd, want, got string
+}
+
+// playScript runs a script with every ID and key shifted by rot (mod 2^m)
+// and returns the transcript (the script with the outputs it printed) and
+// its directives.
+func playScript(t *testing.T, path string, lines []string, rot uint64) (string, []block) {
 	var out strings.Builder
-	sc := &scenario{t: t}
-	failed := false
+	var blocks []block
+	sc := &scenario{t: t, rot: rot}
 	for i := 0; i < len(lines); {
 		line := lines[i]
 		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
@@ -107,21 +153,9 @@ func runScript(t *testing.T, path string) {
 			out.WriteString(got + "\n")
 		}
 		out.WriteString("\n")
-		if !*rewrite && got != want {
-			failed = true
-			t.Errorf("%s:%d: %s\n%s", path, cmdLine, line, lineDiff(want, got))
-		}
+		blocks = append(blocks, block{line: cmdLine, cmd: line, want: want, got: got})
 	}
-	if *rewrite {
-		res := strings.TrimRight(out.String(), "\n") + "\n"
-		if err := os.WriteFile(path, []byte(res), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	if failed {
-		t.Logf("%s: outputs differ; if the new outputs are right (check them against the reference), rerun with -rewrite", path)
-	}
+	return strings.TrimRight(out.String(), "\n") + "\n", blocks
 }
 
 // lineDiff is a minimal line diff: "-" lines expected, "+" lines got.
@@ -165,7 +199,16 @@ type scenario struct {
 	chk    invariant.Checker
 	snap   invariant.Snapshot
 	logged int // r.logPos already printed
+	// rot is the rotation: node IDs and keys are shifted by rot (mod 2^m)
+	// on the way in and back on the way out (TestScenarioRotations).
+	rot uint64
 }
+
+// shift maps a script's ID or key to the simulated ring's.
+func (sc *scenario) shift(x ID) ID { return sc.r.Space().Add(x, sc.rot) }
+
+// unshift maps a simulated ID back to the script's.
+func (sc *scenario) unshift(x ID) ID { return sc.r.Space().Add(x, -sc.rot) }
 
 func (sc *scenario) run(line string) (out string) {
 	f := strings.Fields(line)
@@ -282,7 +325,10 @@ func (sc *scenario) exec(b *strings.Builder, cmd string, args []string) error {
 		if err != nil {
 			return err
 		}
-		h, err := sc.r.AddNodeWithID(ID(id), args[0])
+		if ID(id) > sc.r.Space().Max() {
+			return fmt.Errorf("identifier %d does not fit in the space", id)
+		}
+		h, err := sc.r.AddNodeWithID(sc.shift(ID(id)), args[0])
 		if err != nil {
 			return err
 		}
@@ -394,23 +440,35 @@ func (sc *scenario) exec(b *strings.Builder, cmd string, args []string) error {
 		}
 		sc.s.RunUntil(sc.s.Now().Add(d))
 	case "lookup":
-		if len(args) != 2 {
-			return fmt.Errorf("usage: lookup FROM KEY")
+		if len(args) < 2 {
+			return fmt.Errorf("usage: lookup FROM KEY...")
 		}
 		h, err := sc.member(args[0])
 		if err != nil {
 			return err
 		}
-		k, err := strconv.ParseUint(args[1], 10, 64)
-		if err != nil {
-			return err
+		var keys []ID
+		for _, a := range args[1:] {
+			k, err := strconv.ParseUint(a, 10, 64)
+			if err != nil {
+				return err
+			}
+			if ID(k) > sc.r.Space().Max() {
+				return fmt.Errorf("key %d does not fit in the space", k)
+			}
+			keys = append(keys, ID(k))
 		}
-		if ID(k) > sc.r.Space().Max() {
-			return fmt.Errorf("key %d does not fit in the space", k)
+		for _, k := range keys {
+			if sc.r.State(h) != Member {
+				return fmt.Errorf("node %s is %s, not a member", args[0], sc.r.State(h))
+			}
+			x := sc.lookup(h, sc.shift(k))
+			if len(keys) > 1 {
+				fmt.Fprintf(b, "key %d: ", k)
+			}
+			fmt.Fprintf(b, "owner %s (%s, %d hops)\n", sc.name(x.Owner), x.Outcome, x.Hops)
+			sc.advance()
 		}
-		x := sc.lookup(h, ID(k))
-		fmt.Fprintf(b, "owner %s (%s, %d hops)\n", sc.name(x.Owner), x.Outcome, x.Hops)
-		sc.advance()
 	case "lookup-all":
 		sc.lookupAll(b)
 		sc.advance()
@@ -427,6 +485,9 @@ func (sc *scenario) exec(b *strings.Builder, cmd string, args []string) error {
 			b.WriteString("ok\n")
 		}
 		for _, v := range vs {
+			for k := range v.IDs {
+				v.IDs[k] = uint64(sc.unshift(ID(v.IDs[k])))
+			}
 			b.WriteString(v.Format(func(i int32) string { return sc.name(Handle(i)) }) + "\n")
 		}
 	case "ideal":
@@ -529,6 +590,7 @@ func (sc *scenario) set(args []string) error {
 			return fmt.Errorf("set: unknown key %q", k)
 		}
 	}
+	sc.logged = sc.r.logPos // the hand-built state is not protocol activity
 	return nil
 }
 
@@ -539,30 +601,10 @@ func (sc *scenario) idealRing(names []string) error {
 	if err != nil {
 		return err
 	}
-	r := sc.r
-	for _, h := range hs {
-		if err := r.Create(h); err != nil {
-			return err
-		}
+	if err := handBuildIdeal(sc.r, hs); err != nil {
+		return err
 	}
-	o := r.Oracle()
-	n := o.Len()
-	for p := 0; p < n; p++ {
-		id, h := o.At(p)
-		var rest []Handle
-		for j := 1; j < r.cfg.Successors && j < n-1; j++ {
-			_, x := o.At((p + 1 + j) % n)
-			rest = append(rest, x)
-		}
-		_, s := o.At((p + 1) % n)
-		r.setSuccessors(h, s, rest)
-		_, r.pred[h] = o.At((p + n - 1) % n)
-		f := r.fingerTable(h)
-		for i := 1; i < len(f); i++ {
-			f[i] = o.Successor(r.space.FingerStart(id, i))
-		}
-	}
-	sc.logged = r.logPos // the hand-built state is not protocol activity
+	sc.logged = sc.r.logPos // the hand-built state is not protocol activity
 	return nil
 }
 
@@ -587,6 +629,9 @@ func (sc *scenario) lookupAll(b *strings.Builder) {
 		_, h := o.At(i)
 		members = append(members, h)
 	}
+	// In unshifted ID order, so that a rotated run makes the same lookups
+	// in the same order.
+	slices.SortFunc(members, func(a, c Handle) int { return cmp.Compare(sc.unshift(sc.r.ID(a)), sc.unshift(sc.r.ID(c))) })
 	var bad []string
 	total := 0
 	for _, h := range members {
@@ -594,10 +639,11 @@ func (sc *scenario) lookupAll(b *strings.Builder) {
 			continue // a lookup's side effects cannot kill a node, but be safe
 		}
 		for k := uint64(0); k <= uint64(sc.r.Space().Max()); k++ {
-			x := sc.lookup(h, ID(k))
+			key := sc.shift(ID(k))
+			x := sc.lookup(h, key)
 			total++
 			if x.Outcome != Correct {
-				bad = append(bad, fmt.Sprintf("%s key %d: owner %s (%s, %d hops), want %s", sc.name(h), k, sc.name(x.Owner), x.Outcome, x.Hops, sc.name(sc.r.Oracle().Successor(ID(k)))))
+				bad = append(bad, fmt.Sprintf("%s key %d: owner %s (%s, %d hops), want %s", sc.name(h), k, sc.name(x.Owner), x.Outcome, x.Hops, sc.name(sc.r.Oracle().Successor(key))))
 			}
 		}
 	}
@@ -634,23 +680,21 @@ func (sc *scenario) printRing(b *strings.Builder) {
 		hs = append(hs, h)
 	}
 	slices.SortFunc(hs, func(a, c Handle) int {
-		if r.ID(a) != r.ID(c) {
-			if r.ID(a) < r.ID(c) {
-				return -1
-			}
-			return 1
+		if ia, ic := sc.unshift(r.ID(a)), sc.unshift(r.ID(c)); ia != ic {
+			return cmp.Compare(ia, ic)
 		}
 		return int(a - c)
 	})
 	for _, h := range hs {
+		id := sc.unshift(r.ID(h))
 		if r.State(h) != Member {
-			fmt.Fprintf(b, "%s id=%d %s\n", sc.name(h), r.ID(h), r.State(h))
+			fmt.Fprintf(b, "%s id=%d %s\n", sc.name(h), id, r.State(h))
 			continue
 		}
 		var l []string
 		for _, x := range r.Successors(h) {
 			l = append(l, sc.name(x))
 		}
-		fmt.Fprintf(b, "%s id=%d %s succ=[%s] pred=%s\n", sc.name(h), r.ID(h), r.State(h), strings.Join(l, " "), sc.name(r.Predecessor(h)))
+		fmt.Fprintf(b, "%s id=%d %s succ=[%s] pred=%s\n", sc.name(h), id, r.State(h), strings.Join(l, " "), sc.name(r.Predecessor(h)))
 	}
 }
