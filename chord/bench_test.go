@@ -57,3 +57,23 @@ func (c *countingObserver) LookupDone(r *LookupResult) {
 	}
 	c.onDone()
 }
+
+// BenchmarkBootstrapIdeal measures the ideal bootstrap of 2^20 nodes at
+// m = 64, r = 16 (the bench scenario's ring): drawing and sorting the IDs,
+// the successor lists, and the finger tables.
+//
+//	go test ./chord -run '^$' -bench BootstrapIdeal -benchmem
+func BenchmarkBootstrapIdeal(b *testing.B) {
+	cfg := staticConfig(64)
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := New(sim.NewScheduler(), Options{Config: cfg, Seed: 1, UniformIDs: true,
+			Net: sim.NetConfig{Latency: sim.Latency{Kind: sim.Constant, A: sim.Millisecond}}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := r.BootstrapIdeal(1 << 20); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package chord
 import (
 	"cmp"
 	"fmt"
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -331,9 +332,6 @@ func (r *Ring) BootstrapIdeal(realNodes int) error {
 	r.fingers = make([]Handle, n*M)
 	r.nextFinger = make([]uint8, n)
 	r.fixing = make([]bool, n)
-	for i := range r.succ {
-		r.succ[i] = None
-	}
 	for i := 0; i < n; i++ {
 		r.ids[i], r.addrs[i] = r.drawID()
 		r.pred[i] = None
@@ -384,24 +382,42 @@ func (r *Ring) BootstrapIdeal(realNodes int) error {
 	copy(r.ids, ids)
 	r.addrs = addrs
 	r.oracle.ids, r.oracle.handles = ids, order
-	for p, h := range order {
+	// From here on a handle is a position in the ring, and positions are
+	// counted unwrapped where that saves a division: position k ≥ n is
+	// handle k − n.
+	wrap := func(k int) Handle {
+		if k >= n {
+			k -= n
+		}
+		return Handle(k)
+	}
+	for p := 0; p < n; p++ {
+		h := Handle(p)
 		r.state[h] = Member
 		r.net.SetAlive(h, true)
 		if n > 1 {
-			r.pred[h] = order[(p+n-1)%n]
+			r.pred[h] = wrap(p + n - 1)
 		}
 		l := r.succList(h)
+		for j := range l {
+			l[j] = None
+			if j < n-1 {
+				l[j] = wrap(p + 1 + j)
+			}
+		}
 		if n == 1 {
 			l[0] = h
 		}
-		for j := 0; j < R && j < n-1; j++ {
-			l[j] = order[(p+1+j)%n]
-		}
 	}
-	// Finger i of the node at sorted position p is the first node at
-	// clockwise distance ≥ 2^i. As p grows, that node's position never moves
-	// back, so one pointer per level, advanced monotonically, finds them all
-	// in O(n·m). Nodes are the outer loop so that each finger row is written
+	// Finger i of the node at position p is the first node at clockwise
+	// distance ≥ 2^i, or p itself if there is none: the first position k
+	// in p+1 … p+n−1 with that distance, else k = p+n. As p grows, k never
+	// moves back, so one pointer per level, advanced monotonically, finds
+	// them all in O(n·m); within a row, k never moves back as the level
+	// grows either, so a level starts from the higher of its own pointer
+	// and the level below. Levels with 2^i at most the successor's
+	// distance (most of them when 2^m ≫ n) are the successor, with no
+	// search. Nodes are the outer loop so that each finger row is written
 	// once, sequentially.
 	q := make([]int, M)
 	for i := range q {
@@ -409,17 +425,27 @@ func (r *Ring) BootstrapIdeal(realNodes int) error {
 	}
 	for p := 0; p < n; p++ {
 		row := r.fingers[p*M : p*M+M]
-		for i := 0; i < M; i++ {
-			step := uint64(1) << uint(i)
-			k := q[i]
-			if k < p+1 {
-				k = p + 1
+		idp := ids[p]
+		i, k := 0, p+1
+		if n > 1 {
+			s := wrap(k)
+			for low := bits.Len64(r.space.Dist(idp, ids[s])); i < low; i++ {
+				q[i] = k
+				row[i] = s
 			}
-			for k < p+n && r.space.Dist(ids[p], ids[k%n]) < step {
+		}
+		for ; i < M; i++ {
+			step := uint64(1) << uint(i)
+			k = max(k, q[i])
+			x := wrap(k)
+			for k < p+n && r.space.Dist(idp, ids[x]) < step {
 				k++
+				if x++; int(x) == n {
+					x = 0
+				}
 			}
 			q[i] = k
-			row[i] = order[k%n]
+			row[i] = x
 		}
 	}
 	for _, h := range order {

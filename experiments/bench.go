@@ -18,10 +18,18 @@ type BenchResult struct {
 	Build          time.Duration // ideal bootstrap of the ring
 	Lookup         time.Duration // issuing and answering the lookups
 	Events         uint64        // events processed in the lookup phase
-	BytesPerNode   float64       // heap held by the ring after the build, per node
-	PeakRSS        uint64        // peak resident memory of the process (Linux), bytes
+	StateBytes     uint64        // live heap held by the ring after the build
+	BytesPerNode   float64       // StateBytes per node
+	PeakRSS        uint64        // peak resident memory of the process so far (Linux), bytes
 	MeanHops       float64
+	Hops           uint64 // hops of all lookups that returned an answer
 	FailedLookups  int
+	// MemLatencyNs is the machine's random-access memory latency over a
+	// buffer of StateBytes (MemoryLatencyNs), measured after the run, when
+	// the ring's memory is free again; MemLatencyTime is what measuring it
+	// took (not part of Build or Lookup).
+	MemLatencyNs   float64
+	MemLatencyTime time.Duration
 }
 
 // BenchConfig is the fixed benchmark scenario: an ideal ring with m = 64,
@@ -48,7 +56,23 @@ func BenchConfig(nodes, lookups int, seed uint64) Config {
 	return c
 }
 
-// Bench runs the benchmark scenario once and measures it.
+// NsPerHop is the lookup phase's wall time per lookup hop: the whole cost
+// of a hop (its request, reply and timeout events, the routing decision,
+// the workload and the measurement), in nanoseconds. It is +Inf if no
+// lookup made a hop (a ring of one node).
+func (b *BenchResult) NsPerHop() float64 {
+	return float64(b.Lookup.Nanoseconds()) / float64(b.Hops)
+}
+
+// LatencyRatio is NsPerHop over MemLatencyNs: about how many cache misses
+// to memory of the ring's size a hop costs. A hop must read at least one
+// node whose state is not in cache, so 1 is the floor for a ring that does
+// not fit in cache.
+func (b *BenchResult) LatencyRatio() float64 { return b.NsPerHop() / b.MemLatencyNs }
+
+// Bench runs the benchmark scenario once and measures it, then measures the
+// machine's memory latency over a buffer as large as the ring's state (see
+// BenchResult.MemLatencyNs).
 func Bench(ctx context.Context, nodes, lookups int, seed uint64) (*BenchResult, error) {
 	cfg := BenchConfig(nodes, lookups, seed)
 	if err := cfg.Validate(); err != nil {
@@ -57,27 +81,37 @@ func Bench(ctx context.Context, nodes, lookups int, seed uint64) (*BenchResult, 
 	runtime.GC()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	var built time.Time
+	var built, lookupStart time.Time
 	var eventsAtBuild uint64
 	start := time.Now()
 	res, err := run(ctx, &cfg, ReplicateSeed(seed, 0), func(s *sim.Scheduler) {
 		built = time.Now()
 		eventsAtBuild = s.Fired()
+		// Collect the build's temporary tables so that only the ring's own
+		// state is counted; the collection is timed in neither phase.
+		runtime.GC()
 		runtime.ReadMemStats(&after)
+		lookupStart = time.Now()
 	}, nil, nil)
 	if err != nil {
 		return nil, err
 	}
 	end := time.Now()
+	state := uint64(max(int64(after.HeapAlloc)-int64(before.HeapAlloc), 0))
 	b := &BenchResult{
 		Nodes: nodes, Lookups: lookups,
-		Build: built.Sub(start), Lookup: end.Sub(built),
+		Build: built.Sub(start), Lookup: end.Sub(lookupStart),
 		Events:        res.Events - eventsAtBuild,
-		BytesPerNode:  float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / float64(nodes),
+		StateBytes:    state,
+		BytesPerNode:  float64(state) / float64(nodes),
 		PeakRSS:       peakRSS(),
 		MeanHops:      res.Hops.Mean(),
+		Hops:          res.Hops.Sum(),
 		FailedLookups: failed(res),
 	}
+	t := time.Now()
+	b.MemLatencyNs = MemoryLatencyNs(int(state))
+	b.MemLatencyTime = time.Since(t)
 	return b, nil
 }
 

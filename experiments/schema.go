@@ -238,10 +238,10 @@ func (c *Config) churning() bool {
 		!c.Churn.Session.IsZero() || c.Churn.Trace != ""
 }
 
-// maxNodes bounds n so that a config cannot ask for more memory than the
-// machine has by accident; the bound is generous (about 1.5 GiB at the
-// default m and r).
-const maxNodes = 1 << 22
+// maxNodes bounds n so that a config cannot ask for absurd amounts of
+// memory by accident. At the default m and r a node takes about 360 bytes,
+// so the bound is about 24 GiB; `chordsim bench` goes up to it.
+const maxNodes = 1 << 26
 
 // Validate lists every problem with c, one line each, naming the field, the
 // value and how to fix it.

@@ -42,7 +42,7 @@ Usage:
   chordsim repro [FIGURE ...] [--scale quick|paper] [--out DIR]
   chordsim shell [SCRIPT] [--replicas K] [--consistency linearizable|eventual]
   chordsim list
-  chordsim bench [--nodes N] [--lookups L]
+  chordsim bench [--nodes N[,N...]] [--lookups L] [--kv REQUESTS]
   chordsim version
 
 Commands:

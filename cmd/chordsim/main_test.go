@@ -180,8 +180,56 @@ func TestListVersionBench(t *testing.T) {
 			t.Errorf("bench output lacks %q:\n%s", w, stdout)
 		}
 	}
+	for _, w := range []string{"ns/hop", "memory latency", "latency ratio"} {
+		if !strings.Contains(stdout, w) {
+			t.Errorf("bench output lacks %q:\n%s", w, stdout)
+		}
+	}
 	if code, _, _ := runCLI(t, "bench", "--nodes", "0"); code != 2 {
 		t.Fatalf("bench --nodes 0: exit %d, want 2", code)
+	}
+}
+
+// bench --nodes takes a list: one block per size, in order, then a table
+// with a row per size.
+func TestBenchNodesList(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "bench", "--nodes", "300,200", "--nodes", "100", "--lookups", "500")
+	if code != 0 {
+		t.Fatalf("bench: %d %s", code, stderr)
+	}
+	blocks := strings.Split(stdout, "\n\n")
+	if len(blocks) != 4 {
+		t.Fatalf("want 3 blocks and a table, got %d parts:\n%s", len(blocks), stdout)
+	}
+	for i, n := range []string{"300", "200", "100"} {
+		if !strings.HasPrefix(blocks[i], "nodes            "+n+"\n") || !strings.Contains(blocks[i], "0 failed") {
+			t.Errorf("block %d is not the one of %s nodes:\n%s", i, n, blocks[i])
+		}
+		if !strings.Contains(blocks[3], "\n| "+n+" | ") {
+			t.Errorf("the table has no row for %s nodes:\n%s", n, blocks[3])
+		}
+	}
+}
+
+// Bad --nodes values: one line naming the flag and the value, exit status 2.
+func TestBenchBadNodes(t *testing.T) {
+	for _, c := range []struct{ value, mention string }{
+		{"0", "at least one node"},
+		{"-3", "at least one node"},
+		{"abc", "not a whole number"},
+		{"2.5", "not a whole number"},
+		{"67108865", "2^26"},
+		{"1024,,4096", "missing"},
+		{"1024,0", "at least one node"},
+	} {
+		code, stdout, stderr := runCLI(t, "bench", "--nodes", c.value, "--lookups", "10")
+		if code != 2 || stdout != "" {
+			t.Errorf("--nodes %s: exit %d, stdout %q; want 2 and nothing", c.value, code, stdout)
+		}
+		if strings.Count(strings.TrimSpace(stderr), "\n") != 0 || !strings.Contains(stderr, "--nodes") ||
+			!strings.Contains(stderr, `"`+c.value+`"`) || !strings.Contains(stderr, c.mention) {
+			t.Errorf("--nodes %s: stderr %q; want one line naming --nodes, the value and %q", c.value, stderr, c.mention)
+		}
 	}
 }
 
