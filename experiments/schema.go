@@ -21,7 +21,7 @@ type Config struct {
 	Experiment string         `yaml:"experiment" doc:"name of the experiment, copied into the outputs" sweep:"no"`
 	Seed       uint64         `yaml:"seed" doc:"master random seed; each replicate's seed is derived from it and printed in results.csv" sweep:"no"`
 	Replicates int            `yaml:"replicates" doc:"independent runs per sweep point, each with its own derived seed" sweep:"no"`
-	N          int            `yaml:"n" doc:"number of nodes in the ring" unit:"nodes"`
+	N          int            `yaml:"n" doc:"number of nodes in the ring, 1 to 2^25" unit:"nodes"`
 	Bootstrap  string         `yaml:"bootstrap" doc:"ideal: the oracle builds a fully stabilized ring; protocol: nodes join one by one and the ring converges by stabilization" enum:"ideal|protocol"`
 	IDs        string         `yaml:"ids" doc:"sha1: an identifier is the top m bits of SHA-1 of the node's address or the key's name; uniform: drawn uniformly at random (faster, same distribution)" enum:"sha1|uniform"`
 	JoinEvery  sim.Duration   `yaml:"join_every" doc:"bootstrap protocol: time between two joins" unit:"duration"`
@@ -238,10 +238,11 @@ func (c *Config) churning() bool {
 		!c.Churn.Session.IsZero() || c.Churn.Trace != ""
 }
 
-// maxNodes bounds n so that a config cannot ask for absurd amounts of
-// memory by accident. At the default m and r a node takes about 360 bytes,
-// so the bound is about 24 GiB; `chordsim bench` goes up to it.
-const maxNodes = 1 << 26
+// MaxNodes bounds n (and `chordsim bench --nodes`) so that a config cannot
+// ask for more memory than the machine has by accident: at the default m and
+// r a node takes about 360 bytes, so 2^25 nodes need about 12 GiB, and the
+// 2^24-node ring of the scale targets fits with room to spare.
+const MaxNodes = 1 << 25
 
 // Validate lists every problem with c, one line each, naming the field, the
 // value and how to fix it.
@@ -255,8 +256,8 @@ func (c *Config) Validate() error {
 	}
 	if c.N < 1 {
 		bad("n", "%d is less than 1; a ring needs at least one node", c.N)
-	} else if c.N > maxNodes {
-		bad("n", "%d nodes is more than this build simulates (%d)", c.N, maxNodes)
+	} else if c.N > MaxNodes {
+		bad("n", "%d nodes is more than this build simulates; use at most %d (2^25)", c.N, MaxNodes)
 	}
 	v := c.Chord.VirtualNodes
 	if v < 1 {
@@ -266,8 +267,8 @@ func (c *Config) Validate() error {
 		bad("chord.virtual_nodes", "%d needs bootstrap: ideal; virtual nodes are not yet joined through the protocol", v)
 	}
 	members := c.N * v
-	if c.N >= 1 && c.N <= maxNodes && members > maxNodes {
-		bad("chord.virtual_nodes", "n·virtual_nodes = %d ring members is more than this build simulates (%d)", members, maxNodes)
+	if c.N >= 1 && c.N <= MaxNodes && members > MaxNodes {
+		bad("chord.virtual_nodes", "n·virtual_nodes = %d ring members is more than this build simulates; lower n or virtual_nodes so that their product is at most %d (2^25)", members, MaxNodes)
 	}
 	m := c.Chord.M
 	if m < 1 || m > 64 {

@@ -414,10 +414,6 @@ up at the end. Peak memory is the process's so far, so list sizes in
 increasing order.
 `
 
-// maxBenchNodes is the largest ring bench builds: 2^26 nodes need about
-// 24 GiB at today's bytes per node.
-const maxBenchNodes = 1 << 26
-
 // nodeCounts is bench's --nodes: one ring size or a comma-separated list. The
 // first --nodes replaces the default; more of them add to the list.
 type nodeCounts struct {
@@ -446,8 +442,8 @@ func (c *nodeCounts) Set(s string) error {
 			return fmt.Errorf("%q is not a whole number of nodes", f)
 		case n < 1:
 			return fmt.Errorf("%d nodes: a ring needs at least one node", n)
-		case n > maxBenchNodes:
-			return fmt.Errorf("%d nodes: more than the largest ring bench builds, 2^26 = %d", n, maxBenchNodes)
+		case n > experiments.MaxNodes:
+			return fmt.Errorf("%d nodes: more than the largest ring bench builds; use at most 2^25 = %d", n, experiments.MaxNodes)
 		}
 		list = append(list, n)
 	}
@@ -463,7 +459,7 @@ func (c *nodeCounts) Type() string { return "N[,N...]" }
 func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("bench", benchUsage, stdout)
 	nodes := &nodeCounts{n: []int{1 << 16}}
-	fs.Var(nodes, "nodes", "ring size, or a comma-separated list of sizes to measure in turn (1 to 2^26)")
+	fs.Var(nodes, "nodes", "ring size, or a comma-separated list of sizes to measure in turn (1 to 2^25)")
 	lookups := fs.Int("lookups", 1_000_000, "lookups to answer")
 	kvRequests := fs.Int("kv", 0, "instead of lookups, answer this many key-value requests (k = 3 chain replication, 100 clients; --nodes defaults to 1000)")
 	seed := fs.Uint64("seed", 1, "master seed")

@@ -218,7 +218,7 @@ func TestBenchBadNodes(t *testing.T) {
 		{"-3", "at least one node"},
 		{"abc", "not a whole number"},
 		{"2.5", "not a whole number"},
-		{"67108865", "2^26"},
+		{"33554433", "2^25"},
 		{"1024,,4096", "missing"},
 		{"1024,0", "at least one node"},
 	} {
