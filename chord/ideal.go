@@ -51,7 +51,7 @@ func (r *Ring) Divergence() Divergence {
 		}
 		f := r.fingerTable(h)
 		for i := 1; i < M; i++ {
-			if f[i] != o.Successor(r.space.FingerStart(id, i)) {
+			if f[i].h != o.Successor(r.space.FingerStart(id, i)) {
 				d.Fingers++
 			}
 		}

@@ -170,24 +170,28 @@ func (r *Ring) closestPreceding(n Handle, key ID, silent []Handle) Handle {
 			top = t
 		}
 	}
-	best, bestDist := n, uint64(0)
+	best := n
 	f := r.fingers[int(n)*M : int(n)*M+M]
 	prev := None
 	for i := top; i >= 1; i-- {
-		x := f[i]
-		if x == None || x == prev {
+		e := f[i]
+		if e.h == None || e.h == prev {
 			continue
 		}
-		prev = x
-		if len(silent) > 0 && holds(silent, x) {
+		prev = e.h
+		if len(silent) > 0 && holds(silent, e.h) {
 			continue
 		}
-		if dx := r.space.Dist(nid, r.ids[x]); dx-1 < d-1 {
-			best, bestDist = x, dx
+		if r.fingerPrecedes(nid, key, e) {
+			best = e.h
 			break
 		}
 	}
 	if r.cfg.Routing == FingersAndSuccessors {
+		// The finger's distance is needed only if a successor precedes
+		// key too (near the end of a lookup): reading its identifier
+		// earlier would cost a cache miss on most hops for nothing.
+		bestDist, known := uint64(0), best == n
 		for _, x := range r.succList(n) {
 			if x == None {
 				break
@@ -195,12 +199,57 @@ func (r *Ring) closestPreceding(n Handle, key ID, silent []Handle) Handle {
 			if len(silent) > 0 && holds(silent, x) {
 				continue
 			}
-			if dx := r.space.Dist(nid, r.ids[x]); dx-1 < d-1 && dx > bestDist {
+			dx := r.space.Dist(nid, r.ids[x])
+			if !(dx-1 < d-1) {
+				continue
+			}
+			if !known {
+				bestDist, known = r.space.Dist(nid, r.ids[best]), true
+			}
+			if dx > bestDist {
 				best, bestDist = x, dx
 			}
 		}
 	}
 	return best
+}
+
+// fingerEntry is one finger: the node, and the top 32 bits of its
+// identifier (all of it when m ≤ 32). The prefix, stored beside the
+// handle, settles almost every routing comparison without reading the
+// finger's identifier, which lives elsewhere in memory: on a large ring
+// that read is a cache miss per hop.
+type fingerEntry struct {
+	h  Handle
+	hi uint32
+}
+
+// noFinger is an empty finger entry.
+var noFinger = fingerEntry{h: None}
+
+// fingerTo is the finger entry for node x (None gives noFinger).
+func (r *Ring) fingerTo(x Handle) fingerEntry {
+	if x == None {
+		return noFinger
+	}
+	return fingerEntry{h: x, hi: uint32(uint64(r.ids[x]) >> r.hiShift)}
+}
+
+// fingerPrecedes reports whether finger e lies in (nid, key), the arc of
+// the nodes that may route a lookup of key from nid. The finger's
+// identifier lies in the block of 2^hiShift identifiers that its prefix
+// names; if that block holds neither nid nor key, the whole block lies
+// inside the arc or outside it, so its first identifier answers for the
+// finger's. Otherwise (or when m ≤ 32, where the prefix is the
+// identifier) the identifier itself decides.
+func (r *Ring) fingerPrecedes(nid, key ID, e fingerEntry) bool {
+	if r.hiShift == 0 && !r.reference {
+		return r.space.Between(nid, ID(e.hi), key)
+	}
+	if !r.reference && e.hi != uint32(uint64(nid)>>r.hiShift) && e.hi != uint32(uint64(key)>>r.hiShift) {
+		return r.space.Between(nid, ID(uint64(e.hi)<<r.hiShift), key)
+	}
+	return r.space.Between(nid, r.ids[e.h], key)
 }
 
 // alternates fills buf with the fallbacks for a lookup step at node n whose
@@ -290,7 +339,7 @@ func (r *Ring) alternates(n Handle, key ID, done bool, next Handle, buf []Handle
 	}
 	seen, prev := 0, None
 	for i := top; i >= 1 && seen <= len(buf); i-- {
-		if x := f[i]; x != None && x != prev {
+		if x := f[i].h; x != None && x != prev {
 			prev = x
 			if dx := r.space.Dist(nid, r.ids[x]); dx-1 < d-1 {
 				seen++
@@ -557,7 +606,7 @@ func (r *Ring) finish(i int32, owner Handle, outcome Outcome) {
 		r.inFlight--
 		if !alive {
 			outcome = Abandoned
-		} else if outcome == Correct && (r.oracle.Len() == 0 || owner != r.oracle.Successor(l.key)) {
+		} else if outcome == Correct && !r.oracle.owns(owner, l.key) {
 			outcome = WrongOwner
 		}
 		if r.obs == nil {

@@ -18,6 +18,11 @@ const None Handle = -1
 type Oracle struct {
 	ids     []ID
 	handles []Handle
+	// identity: handles[i] == i for every i, as the ideal bootstrap leaves
+	// it (handles numbered in ring order) until membership changes. Then
+	// the owner of a handle's keys is known without a search (owns).
+	identity  bool
+	reference bool // always search (Ring.reference)
 }
 
 // Len is the number of live members.
@@ -27,6 +32,36 @@ func (o *Oracle) Len() int { return len(o.ids) }
 // identifier equals or follows key clockwise. It panics on an empty ring.
 func (o *Oracle) Successor(key ID) Handle {
 	return o.handles[o.successorIndex(key)]
+}
+
+// owns reports whether h is the live member that owns key. On a freshly
+// bootstrapped ring it compares key with h's identifier and its
+// predecessor's (two reads instead of a binary search whose last steps
+// each miss the cache on a large ring).
+func (o *Oracle) owns(h Handle, key ID) bool {
+	n := len(o.ids)
+	if n == 0 || h < 0 {
+		return false
+	}
+	if o.identity && !o.reference {
+		p := int(h)
+		if p >= n {
+			return false
+		}
+		if n == 1 {
+			return true
+		}
+		prev := p - 1
+		if p == 0 {
+			prev = n - 1
+		}
+		// key ∈ (ids[prev], ids[p]] clockwise, as Space.BetweenIncl
+		// computes it; in 64 bits rather than m, which orders the two
+		// distances the same way.
+		d := uint64(key) - uint64(o.ids[prev])
+		return d-1 <= uint64(o.ids[p])-uint64(o.ids[prev])-1
+	}
+	return o.Successor(key) == h
 }
 
 func (o *Oracle) successorIndex(key ID) int {
@@ -47,6 +82,7 @@ func (o *Oracle) Contains(id ID) bool {
 }
 
 func (o *Oracle) insert(id ID, h Handle) {
+	o.identity = false
 	i := sort.Search(len(o.ids), func(i int) bool { return o.ids[i] >= id })
 	o.ids = append(o.ids, 0)
 	o.handles = append(o.handles, 0)
@@ -56,6 +92,7 @@ func (o *Oracle) insert(id ID, h Handle) {
 }
 
 func (o *Oracle) remove(id ID) {
+	o.identity = false
 	i := sort.Search(len(o.ids), func(i int) bool { return o.ids[i] >= id })
 	if i == len(o.ids) || o.ids[i] != id {
 		panic("chord: oracle removes a member it does not hold")

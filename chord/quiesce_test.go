@@ -34,7 +34,7 @@ func handBuildIdeal(r *Ring, hs []Handle) error {
 		_, r.pred[h] = o.At((p + n - 1) % n)
 		f := r.fingerTable(h)
 		for i := 1; i < len(f); i++ {
-			f[i] = o.Successor(r.space.FingerStart(id, i))
+			f[i] = r.fingerTo(o.Successor(r.space.FingerStart(id, i)))
 		}
 	}
 	return nil

@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"math/bits"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strconv"
+	"sync"
 
+	"github.com/chordsim/chordsim/internal/hugepage"
 	"github.com/chordsim/chordsim/sim"
 )
 
@@ -34,6 +37,8 @@ type Options struct {
 	Seed       uint64 // the run's seed; every stream of the ring derives from it
 	UniformIDs bool   // draw identifiers uniformly instead of hashing node addresses with SHA-1
 	Observer   Observer
+
+	reference bool // see Ring.reference; for tests
 }
 
 // Ring is one simulated Chord network: every node's protocol state, the
@@ -52,14 +57,23 @@ type Ring struct {
 
 	// The node table, indexed by handle (structure of arrays: a lookup hop
 	// touches ids and fingers only).
-	ids        []ID
-	addrs      []uint64 // IPv4 address and port, for names
-	host       []int32  // the real node a member runs on (virtual nodes, S01 §4.2)
-	names      []string // explicit names; nil unless some node was named
-	state      []State
-	pred       []Handle
-	succ       []Handle // Successors() per node, None-padded
-	fingers    []Handle // Bits() per node; finger 0 mirrors the successor
+	ids     []ID
+	addrs   []uint64 // IPv4 address and port, for names
+	host    []int32  // the real node a member runs on (virtual nodes, S01 §4.2)
+	names   []string // explicit names; nil unless some node was named
+	state   []State
+	pred    []Handle
+	succ    []Handle      // Successors() per node, None-padded
+	fingers []fingerEntry // Bits() per node; finger 0 mirrors the successor
+	// hiShift turns an identifier into the 32-bit prefix that finger
+	// entries carry (fingerEntry.hi): max(m − 32, 0).
+	hiShift uint
+	// reference makes the ring take its plain code paths only: every
+	// routing comparison reads the finger's identifier, and every lookup
+	// answer is checked by searching the oracle. Results are the same
+	// either way; tests set it to prove that.
+	reference  bool
+	touched    uint64 // sink of Touch's loads
 	nextFinger []uint8
 	fixing     []bool // a fix_fingers lookup of this node is in flight
 	joining    map[ID]Handle
@@ -100,16 +114,19 @@ func New(s *sim.Scheduler, o Options) (*Ring, error) {
 		return nil, fmt.Errorf("network loss %v outside [0,1)", o.Net.Loss)
 	}
 	r := &Ring{
-		cfg:      o.Config,
-		space:    MustSpace(o.Config.Bits),
-		sched:    s,
-		obs:      o.Observer,
-		uniform:  o.UniformIDs,
-		idRng:    sim.Stream(o.Seed, "ids"),
-		timerRng: sim.Stream(o.Seed, "timers"),
-		joinRng:  sim.Stream(o.Seed, "join"),
-		joining:  make(map[ID]Handle),
+		cfg:       o.Config,
+		space:     MustSpace(o.Config.Bits),
+		sched:     s,
+		obs:       o.Observer,
+		uniform:   o.UniformIDs,
+		idRng:     sim.Stream(o.Seed, "ids"),
+		timerRng:  sim.Stream(o.Seed, "timers"),
+		joinRng:   sim.Stream(o.Seed, "join"),
+		joining:   make(map[ID]Handle),
+		hiShift:   uint(max(o.Config.Bits-32, 0)),
+		reference: o.reference,
 	}
+	r.oracle.reference = o.reference
 	r.owner = s.Register(r)
 	r.net = sim.NewNetwork[Msg](s, r, o.Net, sim.Stream(o.Seed, "latency"), sim.Stream(o.Seed, "loss"))
 	return r, nil
@@ -152,7 +169,7 @@ func (r *Ring) Successors(h Handle) []Handle {
 }
 
 // Finger returns node h's finger i (0 ≤ i < m); None if unknown.
-func (r *Ring) Finger(h Handle, i int) Handle { return r.fingers[int(h)*r.cfg.Bits+i] }
+func (r *Ring) Finger(h Handle, i int) Handle { return r.fingers[int(h)*r.cfg.Bits+i].h }
 
 // Name returns a node's name: its explicit name, or its address "a.b.c.d:port".
 func (r *Ring) Name(h Handle) string {
@@ -178,7 +195,7 @@ func (r *Ring) succList(h Handle) []Handle {
 	return r.succ[int(h)*R : int(h)*R+R]
 }
 
-func (r *Ring) fingerTable(h Handle) []Handle {
+func (r *Ring) fingerTable(h Handle) []fingerEntry {
 	M := r.cfg.Bits
 	return r.fingers[int(h)*M : int(h)*M+M]
 }
@@ -209,7 +226,7 @@ func (r *Ring) newHandle(id ID, addr uint64) Handle {
 		r.succ = append(r.succ, None)
 	}
 	for i := 0; i < r.cfg.Bits; i++ {
-		r.fingers = append(r.fingers, None)
+		r.fingers = append(r.fingers, noFinger)
 	}
 	r.nextFinger = append(r.nextFinger, 1)
 	r.fixing = append(r.fixing, false)
@@ -329,9 +346,12 @@ func (r *Ring) BootstrapIdeal(realNodes int) error {
 	r.state = make([]State, n)
 	r.pred = make([]Handle, n)
 	r.succ = make([]Handle, n*R)
-	r.fingers = make([]Handle, n*M)
+	r.fingers = make([]fingerEntry, n*M)
 	r.nextFinger = make([]uint8, n)
 	r.fixing = make([]bool, n)
+	hugepage.Advise(r.ids)
+	hugepage.Advise(r.succ)
+	hugepage.Advise(r.fingers)
 	for i := 0; i < n; i++ {
 		r.ids[i], r.addrs[i] = r.drawID()
 		r.pred[i] = None
@@ -381,24 +401,62 @@ func (r *Ring) BootstrapIdeal(realNodes int) error {
 	sorted = nil
 	copy(r.ids, ids)
 	r.addrs = addrs
-	r.oracle.ids, r.oracle.handles = ids, order
-	// From here on a handle is a position in the ring, and positions are
-	// counted unwrapped where that saves a division: position k ≥ n is
-	// handle k − n.
+	r.oracle.ids, r.oracle.handles, r.oracle.identity = ids, order, true
+	for p := 0; p < n; p++ {
+		h := Handle(p)
+		r.state[h] = Member
+		r.net.SetAlive(h, true)
+		if n > 1 {
+			r.pred[h] = Handle((p + n - 1) % n)
+		}
+	}
+	// The successor lists and finger rows are functions of the sorted
+	// identifiers alone, and each row is written by one goroutine, so the
+	// ring is the same whatever the number of goroutines. On a large ring
+	// the build runs on every core: most of its time is the first touch
+	// of the tables' memory.
+	parts := 1
+	if n >= 1<<16 {
+		parts = min(runtime.GOMAXPROCS(0), 8)
+	}
+	if idealParts > 0 {
+		parts = min(idealParts, n)
+	}
+	var wg sync.WaitGroup
+	for g := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.idealRows(ids, n*g/parts, n*(g+1)/parts)
+		}()
+	}
+	wg.Wait()
+	for _, h := range order {
+		r.startTimers(h)
+	}
+	return nil
+}
+
+// idealParts, if positive, sets how many goroutines BootstrapIdeal splits
+// the rows among, whatever the ring's size (for tests).
+var idealParts int
+
+// idealRows writes the successor lists and finger rows of the nodes at
+// positions lo … hi−1 of an ideal ring whose sorted identifiers are ids
+// (handle = position).
+func (r *Ring) idealRows(ids []ID, lo, hi int) {
+	n := len(ids)
+	R, M := r.cfg.Successors, r.cfg.Bits
+	// Positions are counted unwrapped where that saves a division:
+	// position k ≥ n is handle k − n.
 	wrap := func(k int) Handle {
 		if k >= n {
 			k -= n
 		}
 		return Handle(k)
 	}
-	for p := 0; p < n; p++ {
-		h := Handle(p)
-		r.state[h] = Member
-		r.net.SetAlive(h, true)
-		if n > 1 {
-			r.pred[h] = wrap(p + n - 1)
-		}
-		l := r.succList(h)
+	for p := lo; p < hi; p++ {
+		l := r.succ[p*R : p*R+R]
 		for j := range l {
 			l[j] = None
 			if j < n-1 {
@@ -406,32 +464,33 @@ func (r *Ring) BootstrapIdeal(realNodes int) error {
 			}
 		}
 		if n == 1 {
-			l[0] = h
+			l[0] = Handle(p)
 		}
 	}
 	// Finger i of the node at position p is the first node at clockwise
 	// distance ≥ 2^i, or p itself if there is none: the first position k
 	// in p+1 … p+n−1 with that distance, else k = p+n. As p grows, k never
-	// moves back, so one pointer per level, advanced monotonically, finds
-	// them all in O(n·m); within a row, k never moves back as the level
-	// grows either, so a level starts from the higher of its own pointer
-	// and the level below. Levels with 2^i at most the successor's
-	// distance (most of them when 2^m ≫ n) are the successor, with no
-	// search. Nodes are the outer loop so that each finger row is written
-	// once, sequentially.
+	// moves back, so one pointer per level, advanced monotonically from
+	// lo+1, finds them all in O((hi−lo)·m + n); within a row, k never
+	// moves back as the level grows either, so a level starts from the
+	// higher of its own pointer and the level below. Levels with 2^i at
+	// most the successor's distance (most of them when 2^m ≫ n) are the
+	// successor, with no search. Nodes are the outer loop so that each
+	// finger row is written once, sequentially.
 	q := make([]int, M)
 	for i := range q {
-		q[i] = 1
+		q[i] = lo + 1
 	}
-	for p := 0; p < n; p++ {
+	for p := lo; p < hi; p++ {
 		row := r.fingers[p*M : p*M+M]
 		idp := ids[p]
 		i, k := 0, p+1
 		if n > 1 {
 			s := wrap(k)
+			fs := r.fingerTo(s)
 			for low := bits.Len64(r.space.Dist(idp, ids[s])); i < low; i++ {
 				q[i] = k
-				row[i] = s
+				row[i] = fs
 			}
 		}
 		for ; i < M; i++ {
@@ -445,13 +504,9 @@ func (r *Ring) BootstrapIdeal(realNodes int) error {
 				}
 			}
 			q[i] = k
-			row[i] = x
+			row[i] = r.fingerTo(x)
 		}
 	}
-	for _, h := range order {
-		r.startTimers(h)
-	}
-	return nil
 }
 
 // Create makes node h a ring of its own (ToN Fig. 6 create()).
@@ -520,7 +575,7 @@ func (r *Ring) becomeMember(h, successor Handle, rest []Handle) {
 	}
 	f := r.fingerTable(h)
 	for i := range f {
-		f[i] = None
+		f[i] = noFinger
 	}
 	r.setSuccessors(h, successor, rest)
 	r.oracle.insert(r.ids[h], h)
@@ -745,7 +800,7 @@ func (r *Ring) setSuccessors(n, first Handle, rest []Handle) {
 	for ; k < len(l); k++ {
 		l[k] = None
 	}
-	r.fingerTable(n)[0] = first
+	r.fingerTable(n)[0] = r.fingerTo(first)
 }
 
 func (r *Ring) notify(n, target Handle) {
@@ -787,8 +842,8 @@ func (r *Ring) forget(n, dead Handle) {
 	}
 	f := r.fingerTable(n)
 	for i := range f {
-		if f[i] == dead {
-			f[i] = None
+		if f[i].h == dead {
+			f[i] = noFinger
 		}
 	}
 	l := r.succList(n)
@@ -813,7 +868,7 @@ func (r *Ring) forget(n, dead Handle) {
 	if l[0] != first {
 		r.record(LogSuccessor, n, l[0])
 	}
-	f[0] = l[0]
+	f[0] = r.fingerTo(l[0])
 	if l[0] != n {
 		r.stabilize(n)
 	}
@@ -844,7 +899,7 @@ func (r *Ring) advanceFingers(n, known Handle, i int, mayLookup bool) {
 	for ; i < M; i++ {
 		start := r.space.FingerStart(nid, i)
 		if known != None && r.space.BetweenIncl(nid, start, r.ids[known]) {
-			f[i] = known
+			f[i] = r.fingerTo(known)
 			continue
 		}
 		if !mayLookup && r.cfg.FixFingers == FixOne {
@@ -872,7 +927,7 @@ func (r *Ring) onFingerFound(n Handle, i int, owner Handle, ok bool) {
 		}
 		return
 	}
-	r.fingerTable(n)[i] = owner
+	r.fingerTable(n)[i] = r.fingerTo(owner)
 	r.advanceFingers(n, owner, i+1, false)
 }
 
@@ -910,8 +965,19 @@ func (r *Ring) scrub(n, gone Handle) {
 	}
 	f := r.fingerTable(n)
 	for i := 1; i < len(f); i++ {
-		if f[i] == gone {
-			f[i] = None
+		if f[i].h == gone {
+			f[i] = noFinger
 		}
 	}
+}
+
+// StateBytes estimates the memory, in bytes, of the node state of a ring
+// of members nodes with m-bit identifiers and r successors: the node table
+// (identifier, address, host, state, predecessor, r successors, m finger
+// entries of 8 bytes, finger bookkeeping), the network's liveness flag and
+// the oracle's sorted copy. It is what a config is checked against before
+// anything is allocated; `chordsim bench` reports the measured figure.
+func StateBytes(members, m, r int) uint64 {
+	per := 8 + 8 + 4 + 1 + 4 + 4*r + 8*m + 1 + 1 + 1 + 8 + 4
+	return uint64(members) * uint64(per)
 }

@@ -163,7 +163,7 @@ func TestLookupsWithoutFingers(t *testing.T) {
 		for h := Handle(0); h < Handle(r.Nodes()); h++ {
 			f := r.fingerTable(h)
 			for i := 1; i < len(f); i++ {
-				f[i] = None
+				f[i] = noFinger
 			}
 		}
 		for _, x := range lookupAll(t, r, s, c, edgeKeys(r, 10)) {
@@ -223,6 +223,34 @@ func TestVirtualNodes(t *testing.T) {
 	for _, x := range lookupAll(t, r, s, c, edgeKeys(r, 5)) {
 		if x.Outcome != Correct {
 			t.Fatalf("lookup of %d: %v", x.Key, x.Outcome)
+		}
+	}
+}
+
+// The ideal bootstrap splits its rows among goroutines on large rings; the
+// ring must not depend on the split. Every row of rings built in 1, 2, 3
+// and 7 parts must be identical (and ideal).
+func TestIdealBootstrapSplitIsInvisible(t *testing.T) {
+	defer func() { idealParts = 0 }()
+	for _, tc := range []struct{ m, n, r int }{{64, 1000, 16}, {16, 5000, 4}, {8, 200, 3}, {64, 2, 4}} {
+		var want string
+		for _, parts := range []int{1, 2, 3, 7} {
+			idealParts = parts
+			cfg := staticConfig(tc.m)
+			cfg.Successors = tc.r
+			r, _, _ := testRing(t, cfg, 9)
+			if err := r.BootstrapIdeal(tc.n); err != nil {
+				t.Fatal(err)
+			}
+			if d := r.Divergence(); !d.Zero() {
+				t.Fatalf("m=%d n=%d in %d parts: not ideal: %+v", tc.m, tc.n, parts, d)
+			}
+			got := fmt.Sprint(r.succ, r.fingers, r.pred)
+			if parts == 1 {
+				want = got
+			} else if got != want {
+				t.Fatalf("m=%d n=%d: the ring built in %d parts differs from the one built in 1", tc.m, tc.n, parts)
+			}
 		}
 	}
 }

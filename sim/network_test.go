@@ -212,3 +212,25 @@ func BenchmarkNetworkRPC(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }
+
+// TestAliveMatchesFlags checks Alive's shortcut (no flag read while every
+// endpoint is up) against the flags themselves, over random sequences of
+// SetAlive that grow the table, kill, revive and repeat settings.
+func TestAliveMatchesFlags(t *testing.T) {
+	rng := Stream(7, "alive")
+	for run := 0; run < 200; run++ {
+		_, n, _ := newTestNet("const:1ms", 0)
+		want := map[Endpoint]bool{0: true, 1: true}
+		for step := 0; step < 60; step++ {
+			e := Endpoint(rng.IntN(12))
+			up := rng.IntN(3) != 0
+			n.SetAlive(e, up)
+			want[e] = up
+			for x := Endpoint(-1); x < 14; x++ {
+				if got := n.Alive(x); got != want[x] {
+					t.Fatalf("run %d step %d: Alive(%d) = %v, want %v", run, step, x, got, want[x])
+				}
+			}
+		}
+	}
+}

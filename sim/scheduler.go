@@ -13,6 +13,16 @@ type Owner interface {
 	Fire(ev *Event)
 }
 
+// Prefetcher is an Owner that can start loading into the cache the memory
+// an event of its will touch. Before the scheduler fires an event, it hands
+// the next one in the heap to its owner's Prefetch, so that the next
+// event's cache misses overlap with the current event's work instead of
+// following it. Prefetch must not change any state: it is a hint, and the
+// next event may even be preceded by one scheduled meanwhile.
+type Prefetcher interface {
+	Prefetch(ev *Event)
+}
+
 // OwnerID names a registered Owner inside one Scheduler.
 type OwnerID uint16
 
@@ -41,14 +51,15 @@ type Event struct {
 // are never removed; owners cancel lazily by ignoring stale events when they
 // fire, which costs one cheap event instead of an O(log n) removal.
 type Scheduler struct {
-	now     Time
-	seq     uint64
-	heap    []Event
-	lanes   []lane
-	owners  []Owner
-	fired   uint64
-	stopped bool
-	current Event // the event being fired; a field, so handing its address to Fire allocates nothing
+	now         Time
+	seq         uint64
+	heap        []Event
+	lanes       []lane
+	owners      []Owner
+	prefetchers []Prefetcher // per owner; nil if it is not one
+	fired       uint64
+	stopped     bool
+	current     Event // the event being fired; a field, so handing its address to Fire allocates nothing
 }
 
 // NewScheduler returns an empty scheduler at time 0.
@@ -60,6 +71,8 @@ func (s *Scheduler) Register(o Owner) OwnerID {
 		panic("sim: too many owners")
 	}
 	s.owners = append(s.owners, o)
+	p, _ := o.(Prefetcher)
+	s.prefetchers = append(s.prefetchers, p)
 	return OwnerID(len(s.owners) - 1)
 }
 
@@ -164,6 +177,11 @@ func (s *Scheduler) Step() bool {
 	}
 	s.now = s.current.At
 	s.fired++
+	if len(s.heap) > 0 {
+		if p := s.prefetchers[s.heap[0].owner]; p != nil {
+			p.Prefetch(&s.heap[0])
+		}
+	}
 	s.owners[s.current.owner].Fire(&s.current)
 	return true
 }

@@ -229,3 +229,46 @@ func TestLanesKeepTheTotalOrder(t *testing.T) {
 		}
 	}
 }
+
+// prefetchRecorder is a recorder that is also a Prefetcher.
+type prefetchRecorder struct {
+	recorder
+	hinted []Event
+}
+
+func (p *prefetchRecorder) Prefetch(ev *Event) { p.hinted = append(p.hinted, *ev) }
+
+// A Prefetcher is shown, before each event fires, the event the heap holds
+// next; firing order is the same as without prefetching.
+func TestPrefetchSeesTheNextEvent(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	plain, pre := NewScheduler(), NewScheduler()
+	a := &recorder{s: plain}
+	b := &prefetchRecorder{recorder: recorder{s: pre}}
+	a.id, b.id = plain.Register(a), pre.Register(b)
+	for i := 0; i < 500; i++ {
+		at := Time(rng.IntN(100))
+		plain.At(at, a.id, 0, int32(i), 0)
+		pre.At(at, b.id, 0, int32(i), 0)
+	}
+	plain.Run()
+	pre.Run()
+	if len(a.got) != 500 || len(b.got) != 500 {
+		t.Fatalf("fired %d and %d events of 500", len(a.got), len(b.got))
+	}
+	for i := range a.got {
+		if a.got[i].Ref != b.got[i].Ref {
+			t.Fatalf("event %d: %d without prefetching, %d with", i, a.got[i].Ref, b.got[i].Ref)
+		}
+	}
+	// Before event i fired, the hint was event i+1 (nothing is scheduled
+	// during the run), and no hint follows the last event.
+	if len(b.hinted) != 499 {
+		t.Fatalf("%d hints for 500 events, want 499", len(b.hinted))
+	}
+	for i, h := range b.hinted {
+		if h.Ref != b.got[i+1].Ref {
+			t.Fatalf("hint before event %d named %d, next fired was %d", i, h.Ref, b.got[i+1].Ref)
+		}
+	}
+}
