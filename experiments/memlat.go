@@ -5,6 +5,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/chordsim/chordsim/internal/hugepage"
 	"github.com/chordsim/chordsim/sim"
 )
 
@@ -36,7 +37,9 @@ const (
 // node whose state is not in cache, so the ratio says how many such misses
 // (and how much other work) a hop costs. Over a buffer that fits in a cache
 // the figure is that cache's latency; over a larger one it includes the TLB
-// misses that the simulator's hops pay as well.
+// misses that the simulator's hops pay as well. The buffer gets huge pages
+// where the ring's tables do (package hugepage), so that both pay the same
+// TLB misses.
 //
 // The buffer holds one index per 64-byte line, and the indices form a
 // single cycle through every line (Sattolo's algorithm, from a fixed seed),
@@ -57,6 +60,7 @@ func MemoryLatencyNs(bytes int) float64 {
 	next := make([]uint32, n)
 	fillCycle(next, sim.Stream(1, "memory latency"))
 	buf := make([]cacheLine, n)
+	hugepage.Advise(buf) // the page size the ring's tables get
 	for i, x := range next {
 		buf[i][0] = uint64(x)
 	}

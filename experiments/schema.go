@@ -21,7 +21,7 @@ type Config struct {
 	Experiment string         `yaml:"experiment" doc:"name of the experiment, copied into the outputs" sweep:"no"`
 	Seed       uint64         `yaml:"seed" doc:"master random seed; each replicate's seed is derived from it and printed in results.csv" sweep:"no"`
 	Replicates int            `yaml:"replicates" doc:"independent runs per sweep point, each with its own derived seed" sweep:"no"`
-	N          int            `yaml:"n" doc:"number of nodes in the ring, 1 to 2^25" unit:"nodes"`
+	N          int            `yaml:"n" doc:"number of nodes in the ring, 1 to 2^25, and whose node state (616 bytes a member at the default m and r) fits in 16 GiB" unit:"nodes"`
 	Bootstrap  string         `yaml:"bootstrap" doc:"ideal: the oracle builds a fully stabilized ring; protocol: nodes join one by one and the ring converges by stabilization" enum:"ideal|protocol"`
 	IDs        string         `yaml:"ids" doc:"sha1: an identifier is the top m bits of SHA-1 of the node's address or the key's name; uniform: drawn uniformly at random (faster, same distribution)" enum:"sha1|uniform"`
 	JoinEvery  sim.Duration   `yaml:"join_every" doc:"bootstrap protocol: time between two joins" unit:"duration"`
@@ -238,11 +238,17 @@ func (c *Config) churning() bool {
 		!c.Churn.Session.IsZero() || c.Churn.Trace != ""
 }
 
-// MaxNodes bounds n (and `chordsim bench --nodes`) so that a config cannot
-// ask for more memory than the machine has by accident: at the default m and
-// r a node takes about 360 bytes, so 2^25 nodes need about 12 GiB, and the
-// 2^24-node ring of the scale targets fits with room to spare.
-const MaxNodes = 1 << 25
+// MaxNodes bounds n (and `chordsim bench --nodes`): no ring of more members
+// is simulated, whatever its settings. MaxRingBytes bounds the memory a
+// ring's node state may take, estimated from n, m and r before anything is
+// allocated (chord.StateBytes), so that a config too large for the machine
+// is refused with the estimate instead of crashing out of memory: at the
+// default m = 64 and r = 16 a member takes 616 bytes, so the
+// 2^24-member ring of the scale targets (9.7 GiB) fits, and 2^25 does not.
+const (
+	MaxNodes     = 1 << 25
+	MaxRingBytes = 16 << 30
+)
 
 // Validate lists every problem with c, one line each, naming the field, the
 // value and how to fix it.
@@ -275,6 +281,13 @@ func (c *Config) Validate() error {
 		bad("chord.m", "%d is outside 1..64; identifiers are at most 64 bits", m)
 	} else if m < 63 && members > 1<<uint(m) {
 		bad("n", "%d ring members do not fit in a %d-bit identifier space (at most %d); raise chord.m or lower n", members, m, 1<<uint(m))
+	}
+	if members >= 1 && members <= MaxNodes && m >= 1 && m <= 64 && c.Chord.Successors >= 1 {
+		if need := chord.StateBytes(members, m, c.Chord.Successors); need > MaxRingBytes {
+			per := chord.StateBytes(1, m, c.Chord.Successors)
+			bad("n", "%d ring members with chord.m = %d and chord.successors = %d need about %.1f GiB of node state (%d bytes each), more than the %d GiB limit; use at most %d members at these settings, or lower chord.m or chord.successors",
+				members, m, c.Chord.Successors, float64(need)/(1<<30), per, MaxRingBytes>>30, MaxRingBytes/per)
+		}
 	}
 	if c.Chord.Successors < 1 {
 		bad("chord.successors", "%d is less than 1; a node needs at least one successor (use about 2·log2 n under failures)", c.Chord.Successors)

@@ -1,0 +1,31 @@
+package experiments
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// Every config in examples/ parses and validates as the README runs it
+// (from the repository's root, where their file paths are relative to).
+func TestExamplesValidate(t *testing.T) {
+	t.Chdir("..")
+	files, err := filepath.Glob("examples/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no examples found: %v", err)
+	}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, axes, err := Parse(src, f)
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		if _, err := NewPlan(cfg, axes); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
