@@ -22,6 +22,6 @@ func Advise[T any](s []T) {
 	if hi <= lo {
 		return
 	}
-	b := unsafe.Slice((*byte)(unsafe.Pointer(lo)), hi-lo)
-	_ = syscall.Madvise(b, 14) // MADV_HUGEPAGE
+	b := unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(&s[0]), lo-start)), hi-lo)
+	_ = syscall.Madvise(b, syscall.MADV_HUGEPAGE)
 }
