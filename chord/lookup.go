@@ -606,7 +606,7 @@ func (r *Ring) finish(i int32, owner Handle, outcome Outcome) {
 		r.inFlight--
 		if !alive {
 			outcome = Abandoned
-		} else if outcome == Correct && !r.oracle.owns(owner, l.key) {
+		} else if outcome == Correct && !r.oracle.owns(r.space, owner, l.key) {
 			outcome = WrongOwner
 		}
 		if r.obs == nil {

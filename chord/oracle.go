@@ -34,11 +34,11 @@ func (o *Oracle) Successor(key ID) Handle {
 	return o.handles[o.successorIndex(key)]
 }
 
-// owns reports whether h is the live member that owns key. On a freshly
-// bootstrapped ring it compares key with h's identifier and its
+// owns reports whether h is the live member that owns key in space s. On a
+// freshly bootstrapped ring it compares key with h's identifier and its
 // predecessor's (two reads instead of a binary search whose last steps
 // each miss the cache on a large ring).
-func (o *Oracle) owns(h Handle, key ID) bool {
+func (o *Oracle) owns(s Space, h Handle, key ID) bool {
 	n := len(o.ids)
 	if n == 0 || h < 0 {
 		return false
@@ -55,11 +55,7 @@ func (o *Oracle) owns(h Handle, key ID) bool {
 		if p == 0 {
 			prev = n - 1
 		}
-		// key ∈ (ids[prev], ids[p]] clockwise, as Space.BetweenIncl
-		// computes it; in 64 bits rather than m, which orders the two
-		// distances the same way.
-		d := uint64(key) - uint64(o.ids[prev])
-		return d-1 <= uint64(o.ids[p])-uint64(o.ids[prev])-1
+		return s.BetweenIncl(o.ids[prev], key, o.ids[p])
 	}
 	return o.Successor(key) == h
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"unsafe"
 
 	"github.com/chordsim/chordsim/internal/hugepage"
 	"github.com/chordsim/chordsim/sim"
@@ -57,26 +58,27 @@ type Ring struct {
 
 	// The node table, indexed by handle (structure of arrays: a lookup hop
 	// touches ids and fingers only).
-	ids     []ID
-	addrs   []uint64 // IPv4 address and port, for names
-	host    []int32  // the real node a member runs on (virtual nodes, S01 §4.2)
-	names   []string // explicit names; nil unless some node was named
-	state   []State
-	pred    []Handle
-	succ    []Handle      // Successors() per node, None-padded
-	fingers []fingerEntry // Bits() per node; finger 0 mirrors the successor
+	ids        []ID
+	addrs      []uint64 // IPv4 address and port, for names
+	host       []int32  // the real node a member runs on (virtual nodes, S01 §4.2)
+	names      []string // explicit names; nil unless some node was named
+	state      []State
+	pred       []Handle
+	succ       []Handle      // Successors() per node, None-padded
+	fingers    []fingerEntry // Bits() per node; finger 0 mirrors the successor
+	nextFinger []uint8
+	fixing     []bool // a fix_fingers lookup of this node is in flight
+	joining    map[ID]Handle
+
 	// hiShift turns an identifier into the 32-bit prefix that finger
 	// entries carry (fingerEntry.hi): max(m − 32, 0).
 	hiShift uint
 	// reference makes the ring take its plain code paths only: every
-	// routing comparison reads the finger's identifier, and every lookup
-	// answer is checked by searching the oracle. Results are the same
-	// either way; tests set it to prove that.
-	reference  bool
-	touched    uint64 // sink of Touch's loads
-	nextFinger []uint8
-	fixing     []bool // a fix_fingers lookup of this node is in flight
-	joining    map[ID]Handle
+	// routing comparison reads the finger's identifier, every lookup
+	// answer is checked by searching the oracle, and Touch loads nothing.
+	// Results are the same either way; tests set it to prove that.
+	reference bool
+	touched   uint64 // sink of Touch's loads
 
 	lookups     []lookup
 	freeLookups []int32
@@ -978,6 +980,17 @@ func (r *Ring) scrub(n, gone Handle) {
 // the oracle's sorted copy. It is what a config is checked against before
 // anything is allocated; `chordsim bench` reports the measured figure.
 func StateBytes(members, m, r int) uint64 {
-	per := 8 + 8 + 4 + 1 + 4 + 4*r + 8*m + 1 + 1 + 1 + 8 + 4
+	var (
+		id    ID
+		h     Handle
+		f     fingerEntry
+		st    State
+		small uint8 // nextFinger, fixing, the network's liveness flag
+	)
+	per := 2*unsafe.Sizeof(id) + // ids, and the oracle's sorted copy
+		8 + 4 + // address, host
+		unsafe.Sizeof(st) + 2*unsafe.Sizeof(h) + // state, predecessor, the oracle's handle
+		uintptr(r)*unsafe.Sizeof(h) + uintptr(m)*unsafe.Sizeof(f) +
+		3*unsafe.Sizeof(small)
 	return uint64(members) * uint64(per)
 }
