@@ -1,6 +1,11 @@
 package chord
 
-import "github.com/chordsim/chordsim/sim"
+import (
+	"unsafe"
+
+	"github.com/chordsim/chordsim/internal/prefetch"
+	"github.com/chordsim/chordsim/sim"
+)
 
 // MsgKind is the type of a protocol message.
 type MsgKind uint8
@@ -103,19 +108,29 @@ func (r *Ring) Deliver(to, from Handle, m *Msg, req sim.Request) {
 	}
 }
 
-// Touch implements sim.Toucher: it loads the parts of node to's state that
-// answering a lookup step m will read first (its identifier, its successor
-// row and the top line of its finger row), so that their cache misses
-// overlap with the event before. It changes no state; the loads feed
-// r.touched only so that the compiler keeps them. (Loading the exact
-// finger the key needs would have to wait for the identifier: measured
-// slower.)
-func (r *Ring) Touch(to Handle, m *Msg) {
+// Touch implements sim.Toucher: it hints the parts of node to's state that
+// answering a lookup step m will read, in two stages. Stage 0 hints the
+// node's identifier and successor row; stage 1, some events later, reads
+// the identifier (in cache by then) to find the finger the key needs, as
+// closestPreceding will, and hints that finger's line and its next lower
+// finger's (where the search goes on if that finger is unusable; usually
+// the same line). It changes no state.
+func (r *Ring) Touch(to Handle, m *Msg, stage int) {
 	if r.reference || (m.Kind != MsgFindSuccessor && m.Kind != MsgLookupForward) {
 		return
 	}
 	M, R := r.cfg.Bits, r.cfg.Successors
-	r.touched += uint64(r.ids[to]) + uint64(r.succ[int(to)*R]) + uint64(r.fingers[int(to)*M+M-1].hi)
+	switch stage {
+	case 0:
+		prefetch.Lines3(unsafe.Pointer(&r.ids[to]), unsafe.Pointer(&r.succ[int(to)*R]), unsafe.Pointer(&r.succ[int(to)*R+R-1]))
+	case 1:
+		top := M - 1
+		if d := r.space.Dist(r.ids[to], m.Key); d != 0 {
+			top = max(min(top, topFinger(d)), 0)
+		}
+		f := r.fingers[int(to)*M : int(to)*M+M]
+		prefetch.Lines2(unsafe.Pointer(&f[top]), unsafe.Pointer(&f[max(top-1, 0)]))
+	}
 }
 
 // Response implements sim.Handler: an answer reaches its requester.

@@ -75,10 +75,9 @@ type Ring struct {
 	hiShift uint
 	// reference makes the ring take its plain code paths only: every
 	// routing comparison reads the finger's identifier, every lookup
-	// answer is checked by searching the oracle, and Touch loads nothing.
+	// answer is checked by searching the oracle, and Touch hints nothing.
 	// Results are the same either way; tests set it to prove that.
 	reference bool
-	touched   uint64 // sink of Touch's loads
 
 	lookups     []lookup
 	freeLookups []int32

@@ -3,6 +3,9 @@ package sim
 import (
 	"fmt"
 	"math/rand/v2"
+	"unsafe"
+
+	"github.com/chordsim/chordsim/internal/prefetch"
 )
 
 // Endpoint is a network address: a dense integer handle. Endpoints are never
@@ -36,10 +39,12 @@ type Handler[P any] interface {
 }
 
 // Toucher is a Handler that can start loading into the cache the state of
-// the endpoint a message is about to reach (see Prefetcher). Touch must not
-// change any state.
+// the endpoint a message is about to reach. The network shows it each
+// message to be delivered (not replies) in stages 0 to PrefetchStages−2,
+// a few events apart (see Prefetcher; the network uses the first stage to
+// hint the message itself). Touch must not change any state.
 type Toucher[P any] interface {
-	Touch(to Endpoint, msg *P)
+	Touch(to Endpoint, msg *P, stage int)
 }
 
 // NetConfig holds the network model's parameters.
@@ -232,13 +237,23 @@ func (n *Network[P]) transmit(slot int32) {
 
 func (n *Network[P]) release(slot int32) { n.free = append(n.free, slot) }
 
-// Prefetch implements Prefetcher: for a message about to be delivered (not
-// a reply), the handler may touch the receiver's state.
-func (n *Network[P]) Prefetch(ev *Event) {
-	if ev.Kind == evDeliver && n.toucher != nil {
-		if e := n.env(ev.Ref); !e.response {
-			n.toucher.Touch(e.to, &e.payload)
-		}
+// Prefetch implements Prefetcher. Stage 0 hints the envelope of a message
+// to be delivered (written when it was sent, long since evicted); the
+// later stages read it and pass a message that is not a reply on to the
+// handler's Touch.
+func (n *Network[P]) Prefetch(ev *Event, stage int) {
+	if ev.Kind != evDeliver {
+		return
+	}
+	e := n.env(ev.Ref)
+	if stage == 0 {
+		// An envelope spans at most two lines.
+		p := unsafe.Pointer(e)
+		prefetch.Lines2(p, unsafe.Add(p, unsafe.Sizeof(*e)-1))
+		return
+	}
+	if n.toucher != nil && !e.response {
+		n.toucher.Touch(e.to, &e.payload, stage-1)
 	}
 }
 

@@ -2,7 +2,6 @@ package sim
 
 import (
 	"fmt"
-	"math/bits"
 )
 
 // Owner receives the events it scheduled. Fire runs on the scheduler's
@@ -14,14 +13,36 @@ type Owner interface {
 }
 
 // Prefetcher is an Owner that can start loading into the cache the memory
-// an event of its will touch. Before the scheduler fires an event, it hands
-// the next one in the heap to its owner's Prefetch, so that the next
-// event's cache misses overlap with the current event's work instead of
-// following it. Prefetch must not change any state: it is a hint, and the
-// next event may even be preceded by one scheduled meanwhile.
+// an event of its will touch. The scheduler keeps its next events in a
+// look-ahead window and shows each event to its owner's Prefetch in
+// PrefetchStages stages as it nears the head: stage 0 when it enters the
+// window, about 15 events before it fires, stage 1 about 10 events before,
+// and stage 2 about 5 before. A stage may read what the stage before hinted
+// (by then it is in cache) to find the next address to hint: an owner can
+// follow a short chain of pointers without ever waiting for memory, and the
+// event's misses overlap with the work of the events before it instead of
+// stalling its own.
+//
+// Prefetch must not change any state: it is a hint. A stage may be skipped
+// or repeated (an earlier event scheduled meanwhile shifts the window), and
+// events of lanes are not shown.
 type Prefetcher interface {
-	Prefetch(ev *Event)
+	Prefetch(ev *Event, stage int)
 }
+
+// PrefetchStages is the number of Prefetch stages an event goes through.
+const PrefetchStages = 3
+
+// lookahead is the size of the look-ahead window, and stageAt the window
+// positions (0 = the next event) of Prefetch stages 1 and 2; stage 0 is at
+// the window's tail. An event's work takes a few hundred nanoseconds,
+// about one miss to memory, so five events between stages leave every
+// hint time to land, and few enough lines are in flight that they stay in
+// L1. (lookahead is a power of two: the window is a ring indexed by
+// masking.)
+const lookahead = 16
+
+var stageAt = [PrefetchStages]int{lookahead - 1, 10, 5}
 
 // OwnerID names a registered Owner inside one Scheduler.
 type OwnerID uint16
@@ -44,16 +65,19 @@ type Event struct {
 // Order: events fire in increasing At; events with equal At fire in the order
 // they were scheduled (a sequence number taken at scheduling breaks the tie).
 // This total order is what makes a run reproducible: nothing about the
-// machine, the heap layout or the Go version can reorder two events.
+// machine, the queue's layout or the Go version can reorder two events.
 //
-// The queue is a 4-ary min-heap stored in one slice of values: shallower than
-// a binary heap, and a node's four children share a cache line or two. Timers
-// are never removed; owners cancel lazily by ignoring stale events when they
-// fire, which costs one cheap event instead of an O(log n) removal.
+// The queue is a calendar queue with a heap behind it (see calendar), and
+// a look-ahead window of the next events in front of it (see Prefetcher).
+// Timers are never removed; owners cancel lazily by ignoring stale events
+// when they fire, which costs one cheap event instead of a removal.
 type Scheduler struct {
 	now         Time
 	seq         uint64
-	heap        []Event
+	queue       calendar
+	ahead       [lookahead]Event // the next events, before all of queue's, in firing order: a ring
+	aheadHead   int              // index of the window's first event in ahead
+	aheadLen    int              // events in the window
 	lanes       []lane
 	owners      []Owner
 	prefetchers []Prefetcher // per owner; nil if it is not one
@@ -81,7 +105,7 @@ func (s *Scheduler) Now() Time { return s.now }
 
 // Pending is the number of events waiting, stale timers included.
 func (s *Scheduler) Pending() int {
-	n := len(s.heap)
+	n := s.queue.len() + s.aheadLen
 	for i := range s.lanes {
 		n += len(s.lanes[i].buf) - s.lanes[i].head
 	}
@@ -92,8 +116,8 @@ func (s *Scheduler) Pending() int {
 type LaneID uint16
 
 // lane holds events that are all scheduled a fixed delay after they are
-// created. Their times therefore never decrease, so a queue replaces the
-// heap: O(1) to add and remove, and sequential in memory. Request timeouts
+// created. Their times therefore never decrease, so a FIFO replaces the
+// calendar: O(1) to add and remove, and sequential in memory. Request timeouts
 // are such events, and there are as many of them as messages.
 type lane struct {
 	delay Duration
@@ -103,7 +127,7 @@ type lane struct {
 
 // Lane returns the lane for events scheduled exactly d after now, creating
 // it on first use. Lanes change nothing about the order of events: Step
-// still fires the (time, sequence)-least event of the heap and all lanes.
+// still fires the (time, sequence)-least event of the queue and all lanes.
 func (s *Scheduler) Lane(d Duration) LaneID {
 	for i := range s.lanes {
 		if s.lanes[i].delay == d {
@@ -134,7 +158,7 @@ func (s *Scheduler) At(at Time, owner OwnerID, kind uint16, ref int32, arg uint6
 		panic(fmt.Sprintf("sim: event scheduled at %v, before now %v", at, s.now))
 	}
 	s.seq++
-	s.push(Event{At: at, seq: s.seq, Arg: arg, Ref: ref, Kind: kind, owner: owner})
+	s.schedule(Event{At: at, seq: s.seq, Arg: arg, Ref: ref, Kind: kind, owner: owner})
 }
 
 // After schedules an event d after now. d must be ≥ 0.
@@ -148,10 +172,11 @@ func (s *Scheduler) Stop() { s.stopped = true }
 
 // Step fires the next event. It returns false if the queue is empty.
 func (s *Scheduler) Step() bool {
+	s.fill()
 	var from *lane
 	var next *Event
-	if len(s.heap) > 0 {
-		next = &s.heap[0]
+	if s.aheadLen > 0 {
+		next = &s.ahead[s.aheadHead]
 	}
 	for i := range s.lanes {
 		ln := &s.lanes[i]
@@ -162,10 +187,11 @@ func (s *Scheduler) Step() bool {
 	if next == nil {
 		return false
 	}
+	s.current = *next
 	if from == nil {
-		s.current = s.pop()
+		s.aheadHead = (s.aheadHead + 1) & (lookahead - 1)
+		s.aheadLen--
 	} else {
-		s.current = *next
 		from.head++
 		if from.head == len(from.buf) {
 			from.buf, from.head = from.buf[:0], 0
@@ -177,13 +203,70 @@ func (s *Scheduler) Step() bool {
 	}
 	s.now = s.current.At
 	s.fired++
-	if len(s.heap) > 0 {
-		if p := s.prefetchers[s.heap[0].owner]; p != nil {
-			p.Prefetch(&s.heap[0])
+	s.fill()
+	for st := 1; st < PrefetchStages; st++ {
+		if i := stageAt[st]; i < s.aheadLen {
+			s.hint(&s.ahead[(s.aheadHead+i)&(lookahead-1)], st)
 		}
 	}
 	s.owners[s.current.owner].Fire(&s.current)
 	return true
+}
+
+// fill moves the queue's least events into the look-ahead window until it
+// is full, and shows each to its owner's Prefetch: an event entering the
+// window's tail fires about lookahead events later.
+func (s *Scheduler) fill() {
+	for s.aheadLen < lookahead && s.queue.peek() != nil {
+		i := (s.aheadHead + s.aheadLen) & (lookahead - 1)
+		s.ahead[i] = s.queue.pop()
+		s.aheadLen++
+		s.hint(&s.ahead[i], 0)
+	}
+}
+
+func (s *Scheduler) hint(ev *Event, stage int) {
+	if p := s.prefetchers[ev.owner]; p != nil {
+		p.Prefetch(ev, stage)
+	}
+}
+
+// schedule queues ev: in the look-ahead window if it precedes the window's
+// last event, else in the queue. That keeps every event of the window
+// before every event of the queue, so the window's head is the least event.
+func (s *Scheduler) schedule(ev Event) {
+	if s.aheadLen > 0 {
+		last := (s.aheadHead + s.aheadLen - 1) & (lookahead - 1)
+		if less(&ev, &s.ahead[last]) {
+			s.insertAhead(ev)
+			return
+		}
+	}
+	s.queue.push(ev)
+}
+
+// insertAhead puts ev in its place in the window. A full window first
+// gives its last event back to the queue, which keeps the order invariant:
+// that event precedes all of the queue's.
+func (s *Scheduler) insertAhead(ev Event) {
+	const mask = lookahead - 1
+	if s.aheadLen == lookahead {
+		s.aheadLen--
+		s.queue.push(s.ahead[(s.aheadHead+s.aheadLen)&mask])
+	}
+	i := s.aheadLen
+	for i > 0 {
+		j := (s.aheadHead + i - 1) & mask
+		if !less(&ev, &s.ahead[j]) {
+			break
+		}
+		s.ahead[(j+1)&mask] = s.ahead[j]
+		i--
+	}
+	k := (s.aheadHead + i) & mask
+	s.ahead[k] = ev
+	s.aheadLen++
+	s.hint(&s.ahead[k], 0)
 }
 
 // Run fires events until the queue is empty or Stop is called.
@@ -217,8 +300,10 @@ func (s *Scheduler) RunUntil(t Time) bool {
 // nextAt is the time of the next event, if any.
 func (s *Scheduler) nextAt() (Time, bool) {
 	at, ok := MaxTime, false
-	if len(s.heap) > 0 {
-		at, ok = s.heap[0].At, true
+	if s.aheadLen > 0 {
+		at, ok = s.ahead[s.aheadHead].At, true
+	} else if ev := s.queue.peek(); ev != nil {
+		at, ok = ev.At, true
 	}
 	for i := range s.lanes {
 		if ln := &s.lanes[i]; ln.head < len(ln.buf) && ln.buf[ln.head].At < at {
@@ -226,77 +311,4 @@ func (s *Scheduler) nextAt() (Time, bool) {
 		}
 	}
 	return at, ok
-}
-
-// less is the queue's total order: time, then scheduling sequence. It
-// compares (At, seq) as one 128-bit number with a subtract-with-borrow, which
-// compiles without branches: in the heap the outcome of a comparison is a coin
-// toss, and mispredicted branches were most of the cost of pop.
-func less(a, b *Event) bool {
-	_, borrow := bits.Sub64(a.seq, b.seq, 0)
-	_, borrow = bits.Sub64(uint64(a.At), uint64(b.At), borrow)
-	return borrow != 0
-}
-
-func (s *Scheduler) push(ev Event) {
-	h := append(s.heap, ev)
-	i := len(h) - 1
-	for i > 0 {
-		p := (i - 1) >> 2
-		if !less(&ev, &h[p]) {
-			break
-		}
-		h[i] = h[p]
-		i = p
-	}
-	h[i] = ev
-	s.heap = h
-}
-
-func (s *Scheduler) pop() Event {
-	h := s.heap
-	top := h[0]
-	n := len(h) - 1
-	last := h[n]
-	h = h[:n]
-	s.heap = h
-	if n == 0 {
-		return top
-	}
-	i := 0
-	for {
-		c := 4*i + 1
-		if c >= n {
-			break
-		}
-		var m int
-		if c+3 < n {
-			// All four children exist: a tournament of independent pairs.
-			a, b := c, c+2
-			if less(&h[c+1], &h[c]) {
-				a = c + 1
-			}
-			if less(&h[c+3], &h[c+2]) {
-				b = c + 3
-			}
-			m = a
-			if less(&h[b], &h[a]) {
-				m = b
-			}
-		} else {
-			m = c
-			for j := c + 1; j < n; j++ {
-				if less(&h[j], &h[m]) {
-					m = j
-				}
-			}
-		}
-		if !less(&h[m], &last) {
-			break
-		}
-		h[i] = h[m]
-		i = m
-	}
-	h[i] = last
-	return top
 }

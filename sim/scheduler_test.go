@@ -31,6 +31,9 @@ func TestSchedulerTotalOrder(t *testing.T) {
 		n := 1 + rng.IntN(2000)
 		for i := 0; i < n; i++ {
 			at := Time(rng.IntN(50)) // many ties on purpose
+			if i%2 == 1 {
+				at <<= bucketShift - 3 // ties in later calendar buckets too
+			}
 			s.At(at, r.id, 0, int32(i), 0)
 			want = append(want, Event{At: at, Ref: int32(i)})
 		}
@@ -119,30 +122,45 @@ func TestSchedulingInThePastPanics(t *testing.T) {
 
 // pinger keeps a steady population of events in the queue: each event
 // reschedules itself at a pseudo-random distance, like timers and messages
-// in a running simulation.
+// in a running simulation: up to 1 µs (all in the calendar's current
+// bucket, where it is a plain heap), or like messages, 10 to 90 ms.
 type pinger struct {
-	s  *Scheduler
-	id OwnerID
-	x  uint64
+	s        *Scheduler
+	id       OwnerID
+	x        uint64
+	messages bool
 }
 
 func (p *pinger) Fire(ev *Event) {
 	p.x = p.x*6364136223846793005 + 1442695040888963407
-	p.s.After(Duration(1+p.x>>54), p.id, ev.Kind, ev.Ref, ev.Arg)
+	d := Duration(1 + p.x>>54)
+	if p.messages {
+		d = 10*Millisecond + Duration(p.x>>32)%(80*Millisecond)
+	}
+	p.s.After(d, p.id, ev.Kind, ev.Ref, ev.Arg)
 }
 
 // BenchmarkScheduler measures one schedule plus one dispatch in the steady
-// state with 10,000 pending events. It must report 0 allocs/op.
+// state with 100 to 10^6 pending events, with sub-microsecond delays and
+// with message delays. It must report 0 allocs/op.
 func BenchmarkScheduler(b *testing.B) {
-	for _, pending := range []int{100, 10_000, 1_000_000} {
-		b.Run(itoa(pending), func(b *testing.B) {
+	for _, bc := range []struct {
+		pending  int
+		messages bool
+	}{{100, false}, {10_000, false}, {1_000_000, false}, {10_000, true}, {1_000_000, true}} {
+		name := itoa(bc.pending)
+		if bc.messages {
+			name += "/messages"
+		}
+		pending := bc.pending
+		b.Run(name, func(b *testing.B) {
 			s := NewScheduler()
-			p := &pinger{s: s}
+			p := &pinger{s: s, messages: bc.messages}
 			p.id = s.Register(p)
 			for i := 0; i < pending; i++ {
 				s.At(Time(i), p.id, 0, int32(i), 0)
 			}
-			for i := 0; i < pending; i++ { // warm the heap's capacity
+			for i := 0; i < 4*pending; i++ { // warm the queue's capacities
 				s.Step()
 			}
 			b.ReportAllocs()
@@ -175,17 +193,19 @@ func itoa3(n int) string {
 }
 
 func TestSchedulerSteadyStateAllocatesNothing(t *testing.T) {
-	s := NewScheduler()
-	p := &pinger{s: s}
-	p.id = s.Register(p)
-	for i := 0; i < 1000; i++ {
-		s.At(Time(i), p.id, 0, int32(i), 0)
-	}
-	for i := 0; i < 1000; i++ {
-		s.Step()
-	}
-	if a := testing.AllocsPerRun(10000, func() { s.Step() }); a != 0 {
-		t.Fatalf("Step allocates %v times per event, want 0", a)
+	for _, messages := range []bool{false, true} {
+		s := NewScheduler()
+		p := &pinger{s: s, messages: messages}
+		p.id = s.Register(p)
+		for i := 0; i < 1000; i++ {
+			s.At(Time(i), p.id, 0, int32(i), 0)
+		}
+		for i := 0; i < 20_000; i++ { // every calendar bucket reaches its capacity
+			s.Step()
+		}
+		if a := testing.AllocsPerRun(10000, func() { s.Step() }); a != 0 {
+			t.Fatalf("messages %v: Step allocates %v times per event, want 0", messages, a)
+		}
 	}
 }
 
@@ -230,24 +250,38 @@ func TestLanesKeepTheTotalOrder(t *testing.T) {
 	}
 }
 
-// prefetchRecorder is a recorder that is also a Prefetcher.
+// prefetchRecorder is a recorder that is also a Prefetcher: for each event
+// (by Ref) and stage, it notes how many events had fired when the hint came.
 type prefetchRecorder struct {
 	recorder
-	hinted []Event
+	hintedAfter map[int32][PrefetchStages]int
 }
 
-func (p *prefetchRecorder) Prefetch(ev *Event) { p.hinted = append(p.hinted, *ev) }
+func (p *prefetchRecorder) Prefetch(ev *Event, stage int) {
+	h, ok := p.hintedAfter[ev.Ref]
+	if !ok {
+		h = [PrefetchStages]int{-1, -1, -1}
+	}
+	if h[stage] != -1 {
+		panic("a stage hinted twice in a run where nothing is scheduled")
+	}
+	h[stage] = len(p.got)
+	p.hintedAfter[ev.Ref] = h
+}
 
-// A Prefetcher is shown, before each event fires, the event the heap holds
-// next; firing order is the same as without prefetching.
-func TestPrefetchSeesTheNextEvent(t *testing.T) {
+// Prefetching changes no firing order, and in a run where nothing new is
+// scheduled each event gets each stage exactly at its window position:
+// stage 0 lookahead events before it fires, stage s ≥ 1 stageAt[s]+1
+// events before (the first events of the run, already near the head when
+// the window is first filled, skip the stages they are past).
+func TestPrefetchStagesComeAtTheirDistance(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	plain, pre := NewScheduler(), NewScheduler()
 	a := &recorder{s: plain}
-	b := &prefetchRecorder{recorder: recorder{s: pre}}
+	b := &prefetchRecorder{recorder: recorder{s: pre}, hintedAfter: map[int32][PrefetchStages]int{}}
 	a.id, b.id = plain.Register(a), pre.Register(b)
 	for i := 0; i < 500; i++ {
-		at := Time(rng.IntN(100))
+		at := Time(rng.IntN(100)) << 16 // ties, and several calendar buckets
 		plain.At(at, a.id, 0, int32(i), 0)
 		pre.At(at, b.id, 0, int32(i), 0)
 	}
@@ -256,19 +290,33 @@ func TestPrefetchSeesTheNextEvent(t *testing.T) {
 	if len(a.got) != 500 || len(b.got) != 500 {
 		t.Fatalf("fired %d and %d events of 500", len(a.got), len(b.got))
 	}
-	for i := range a.got {
-		if a.got[i].Ref != b.got[i].Ref {
-			t.Fatalf("event %d: %d without prefetching, %d with", i, a.got[i].Ref, b.got[i].Ref)
+	for j := range a.got {
+		if a.got[j].Ref != b.got[j].Ref {
+			t.Fatalf("event %d: %d without prefetching, %d with", j, a.got[j].Ref, b.got[j].Ref)
+		}
+		want := [PrefetchStages]int{max(0, j-lookahead), -1, -1}
+		for st := 1; st < PrefetchStages; st++ {
+			if j >= stageAt[st]+1 {
+				want[st] = j - stageAt[st] - 1
+			}
+		}
+		if got := b.hintedAfter[b.got[j].Ref]; got != want {
+			t.Fatalf("event %d: stages hinted after %v events had fired, want %v", j, got, want)
 		}
 	}
-	// Before event i fired, the hint was event i+1 (nothing is scheduled
-	// during the run), and no hint follows the last event.
-	if len(b.hinted) != 499 {
-		t.Fatalf("%d hints for 500 events, want 499", len(b.hinted))
+}
+
+// The stages are where the Prefetcher contract says, and in order.
+func TestStagePositions(t *testing.T) {
+	if stageAt[0] != lookahead-1 {
+		t.Fatalf("stage 0 at window position %d, want the tail %d", stageAt[0], lookahead-1)
 	}
-	for i, h := range b.hinted {
-		if h.Ref != b.got[i+1].Ref {
-			t.Fatalf("hint before event %d named %d, next fired was %d", i, h.Ref, b.got[i+1].Ref)
+	for st := 1; st < PrefetchStages; st++ {
+		if stageAt[st] >= stageAt[st-1] || stageAt[st] < 1 {
+			t.Fatalf("stage %d at position %d after stage %d at %d", st, stageAt[st], st-1, stageAt[st-1])
 		}
+	}
+	if lookahead&(lookahead-1) != 0 {
+		t.Fatalf("lookahead %d is not a power of two", lookahead)
 	}
 }
