@@ -1,8 +1,6 @@
 package sim
 
-import (
-	"fmt"
-)
+import "fmt"
 
 // Owner receives the events it scheduled. Fire runs on the scheduler's
 // goroutine with the clock already advanced to ev.At; it may schedule more
@@ -16,8 +14,9 @@ type Owner interface {
 // an event of its will touch. The scheduler keeps its next events in a
 // look-ahead window and shows each event to its owner's Prefetch in
 // PrefetchStages stages as it nears the head: stage 0 when it enters the
-// window, about 15 events before it fires, stage 1 about 10 events before,
-// and stage 2 about 5 before. A stage may read what the stage before hinted
+// window, 16 events before it fires, stage 1 11 events before, and stage 2
+// 6 before (counting only events of the window; lane events fired in
+// between add to the distance). A stage may read what the stage before hinted
 // (by then it is in cache) to find the next address to hint: an owner can
 // follow a short chain of pointers without ever waiting for memory, and the
 // event's misses overlap with the work of the events before it instead of
