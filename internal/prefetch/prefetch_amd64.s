@@ -1,11 +1,5 @@
 #include "textflag.h"
 
-// func Line(p unsafe.Pointer)
-TEXT ·Line(SB), NOSPLIT, $0-8
-	MOVQ p+0(FP), AX
-	PREFETCHT0 (AX)
-	RET
-
 // func Lines3(a, b, c unsafe.Pointer)
 TEXT ·Lines3(SB), NOSPLIT, $0-24
 	MOVQ a+0(FP), AX

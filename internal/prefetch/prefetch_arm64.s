@@ -1,11 +1,5 @@
 #include "textflag.h"
 
-// func Line(p unsafe.Pointer)
-TEXT ·Line(SB), NOSPLIT, $0-8
-	MOVD p+0(FP), R0
-	PRFM (R0), PLDL1KEEP
-	RET
-
 // func Lines3(a, b, c unsafe.Pointer)
 TEXT ·Lines3(SB), NOSPLIT, $0-24
 	MOVD a+0(FP), R0

@@ -4,17 +4,12 @@ package prefetch
 
 import "unsafe"
 
-// Line hints that the cache line holding p will be read soon.
-//
-//go:noescape
-func Line(p unsafe.Pointer)
-
-// Lines2 hints the lines holding a and b: one call instead of two.
+// Lines2 hints that the cache lines holding a and b will be read soon.
 //
 //go:noescape
 func Lines2(a, b unsafe.Pointer)
 
-// Lines3 hints the lines holding a, b and c: one call instead of three.
+// Lines3 hints that the cache lines holding a, b and c will be read soon.
 //
 //go:noescape
 func Lines3(a, b, c unsafe.Pointer)

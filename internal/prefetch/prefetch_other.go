@@ -4,12 +4,8 @@ package prefetch
 
 import "unsafe"
 
-// Line hints that the cache line holding p will be read soon. On this
-// architecture it does nothing.
-func Line(p unsafe.Pointer) {}
-
-// Lines2 hints the lines holding a and b. On this architecture it does
-// nothing.
+// Lines2 hints that the cache lines holding a and b will be read soon.
+// On this architecture it does nothing.
 func Lines2(a, b unsafe.Pointer) {}
 
 // Lines3 hints the lines holding a, b and c. On this architecture it does

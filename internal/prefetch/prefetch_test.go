@@ -13,11 +13,9 @@ func TestHintsChangeNothingAndNeverFault(t *testing.T) {
 		s[i] = uint64(i) * 0x9e3779b97f4a7c15
 	}
 	for i := 0; i < len(s); i += 8 {
-		Line(unsafe.Pointer(&s[i]))
 		Lines2(unsafe.Pointer(&s[i]), unsafe.Pointer(&s[len(s)-1-i]))
 		Lines3(unsafe.Pointer(&s[i]), nil, unsafe.Pointer(&s[len(s)/2]))
 	}
-	Line(nil)
 	Lines2(nil, nil)
 	for i, x := range s {
 		if x != uint64(i)*0x9e3779b97f4a7c15 {
