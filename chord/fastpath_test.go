@@ -2,6 +2,7 @@ package chord
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -129,4 +130,43 @@ func fastPathTrace(t *testing.T, m int, routing Routing, retries int, reference 
 	}
 	fmt.Fprintf(&b, "messages %v\ndivergence %+v\n", r.MessagesSent(), r.Divergence())
 	return b.String(), st
+}
+
+// fingerDist's bounds hold the true distance from a node to a finger for
+// every identifier size, including fingers in the node's own prefix block
+// and ones a few identifiers away from a block's edge; for m ≤ 32 they are
+// the distance itself.
+func TestFingerDistBoundsTheDistance(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	for m := 1; m <= 64; m++ {
+		r := &Ring{space: MustSpace(m), hiShift: uint(max(m-32, 0))}
+		mask := uint64(1)<<m - 1
+		if m == 64 {
+			mask = ^uint64(0)
+		}
+		for range 2000 {
+			nid := ID(rng.Uint64() & mask)
+			var id ID
+			switch rng.IntN(3) {
+			case 0:
+				id = ID(rng.Uint64() & mask)
+			case 1: // near nid, often in its block
+				id = ID((uint64(nid) + rng.Uint64N(1<<10) - 1<<9) & mask)
+			default: // near a block edge
+				id = ID((uint64(rng.Uint64()&mask)>>r.hiShift<<r.hiShift + rng.Uint64N(4) - 2) & mask)
+			}
+			e := fingerEntry{h: 0, hi: uint32(uint64(id) >> r.hiShift)}
+			lo, hi := r.fingerDist(nid, e)
+			d := r.space.Dist(nid, id)
+			if d < lo || d > hi {
+				t.Fatalf("m=%d nid=%#x finger=%#x: distance %d outside [%d, %d]", m, nid, id, d, lo, hi)
+			}
+			if m <= 32 && lo != hi {
+				t.Fatalf("m=%d: bounds [%d, %d] are not exact", m, lo, hi)
+			}
+			if uint32(uint64(nid)>>r.hiShift) != e.hi && hi-lo != 1<<r.hiShift-1 {
+				t.Fatalf("m=%d: bounds [%d, %d] wider than a block outside nid's", m, lo, hi)
+			}
+		}
+	}
 }

@@ -171,6 +171,7 @@ func (r *Ring) closestPreceding(n Handle, key ID, silent []Handle) Handle {
 		}
 	}
 	best := n
+	var bestEntry fingerEntry // best's finger entry, once a finger is chosen
 	f := r.fingers[int(n)*M : int(n)*M+M]
 	prev := None
 	for i := top; i >= 1; i-- {
@@ -183,7 +184,7 @@ func (r *Ring) closestPreceding(n Handle, key ID, silent []Handle) Handle {
 			continue
 		}
 		if r.fingerPrecedes(nid, key, e) {
-			best = e.h
+			best, bestEntry = e.h, e
 			break
 		}
 	}
@@ -192,6 +193,10 @@ func (r *Ring) closestPreceding(n Handle, key ID, silent []Handle) Handle {
 		// key too (near the end of a lookup): reading its identifier
 		// earlier would cost a cache miss on most hops for nothing.
 		bestDist, known := uint64(0), best == n
+		var lo, hi uint64 // bounds of the finger's distance, while it is not known
+		if !known {
+			lo, hi = r.fingerDist(nid, bestEntry)
+		}
 		for _, x := range r.succList(n) {
 			if x == None {
 				break
@@ -204,6 +209,14 @@ func (r *Ring) closestPreceding(n Handle, key ID, silent []Handle) Handle {
 				continue
 			}
 			if !known {
+				// The finger's prefix bounds its distance; only when dx
+				// falls within the bounds is its identifier read.
+				if dx <= lo {
+					continue
+				} else if dx > hi {
+					best, bestDist, known = x, dx, true
+					continue
+				}
 				bestDist, known = r.space.Dist(nid, r.ids[best]), true
 			}
 			if dx > bestDist {
@@ -250,6 +263,27 @@ func (r *Ring) fingerPrecedes(nid, key ID, e fingerEntry) bool {
 		return r.space.Between(nid, ID(uint64(e.hi)<<r.hiShift), key)
 	}
 	return r.space.Between(nid, r.ids[e.h], key)
+}
+
+// fingerDist bounds the clockwise distance from nid to finger e from the
+// finger's identifier prefix (see fingerPrecedes): the finger lies in a
+// block of 2^hiShift identifiers, over which the distance from nid grows
+// with the identifier unless the block holds nid. It returns the exact
+// distance when m ≤ 32, and the bounds 0 and the largest distance (no
+// information) when the block holds nid or the ring takes its plain paths.
+func (r *Ring) fingerDist(nid ID, e fingerEntry) (lo, hi uint64) {
+	if r.reference {
+		return 0, ^uint64(0)
+	}
+	if r.hiShift == 0 {
+		d := r.space.Dist(nid, ID(e.hi))
+		return d, d
+	}
+	if e.hi == uint32(uint64(nid)>>r.hiShift) {
+		return 0, ^uint64(0)
+	}
+	lo = r.space.Dist(nid, ID(uint64(e.hi)<<r.hiShift))
+	return lo, lo + (1<<r.hiShift - 1)
 }
 
 // alternates fills buf with the fallbacks for a lookup step at node n whose

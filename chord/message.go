@@ -119,18 +119,33 @@ func (r *Ring) Touch(to Handle, m *Msg, stage int) {
 	if r.reference || (m.Kind != MsgFindSuccessor && m.Kind != MsgLookupForward) {
 		return
 	}
-	M, R := r.cfg.Bits, r.cfg.Successors
 	switch stage {
 	case 0:
-		prefetch.Lines3(unsafe.Pointer(&r.ids[to]), unsafe.Pointer(&r.succ[int(to)*R]), unsafe.Pointer(&r.succ[int(to)*R+R-1]))
+		r.hintRow(to)
 	case 1:
-		top := M - 1
-		if d := r.space.Dist(r.ids[to], m.Key); d != 0 {
-			top = max(min(top, topFinger(d)), 0)
-		}
-		f := r.fingers[int(to)*M : int(to)*M+M]
-		prefetch.Lines2(unsafe.Pointer(&f[top]), unsafe.Pointer(&f[max(top-1, 0)]))
+		r.hintFinger(to, m.Key)
 	}
+}
+
+// hintRow hints node n's identifier and successor row.
+func (r *Ring) hintRow(n Handle) {
+	R := r.cfg.Successors
+	prefetch.Lines3(unsafe.Pointer(&r.ids[n]), unsafe.Pointer(&r.succ[int(n)*R]), unsafe.Pointer(&r.succ[int(n)*R+R-1]))
+}
+
+// hintFinger reads node n's identifier and successor row (hinted earlier)
+// to find the finger a lookup of key needs, as closestPreceding will, and
+// hints that finger's line and its next lower finger's (where the search
+// goes on if that finger is unusable; usually the same line), and the
+// successors' identifiers.
+func (r *Ring) hintFinger(n Handle, key ID) {
+	M := r.cfg.Bits
+	top := M - 1
+	if d := r.space.Dist(r.ids[n], key); d != 0 {
+		top = max(min(top, topFinger(d)), 0)
+	}
+	f := r.fingers[int(n)*M : int(n)*M+M]
+	prefetch.Lines2(unsafe.Pointer(&f[top]), unsafe.Pointer(&f[max(top-1, 0)]))
 }
 
 // Response implements sim.Handler: an answer reaches its requester.

@@ -2,6 +2,9 @@ package chord
 
 import (
 	"sort"
+	"unsafe"
+
+	"github.com/chordsim/chordsim/internal/prefetch"
 
 	"github.com/chordsim/chordsim/sim"
 )
@@ -58,6 +61,24 @@ func (o *Oracle) owns(s Space, h Handle, key ID) bool {
 		return s.BetweenIncl(o.ids[prev], key, o.ids[p])
 	}
 	return o.Successor(key) == h
+}
+
+// HandleAt returns the i-th member in identifier order (At's handle),
+// without reading memory on a freshly bootstrapped ring.
+func (o *Oracle) HandleAt(i int) Handle {
+	if o.identity && !o.reference {
+		_ = o.handles[i] // bounds check, as At
+		return Handle(i)
+	}
+	return o.handles[i]
+}
+
+// hintOwns hints what owns will read to judge an answer naming h.
+func (o *Oracle) hintOwns(h Handle) {
+	if o.identity && !o.reference && h >= 0 && int(h) < len(o.ids) {
+		prev := max(int(h)-1, 0)
+		prefetch.Lines2(unsafe.Pointer(&o.ids[prev]), unsafe.Pointer(&o.ids[h]))
+	}
 }
 
 func (o *Oracle) successorIndex(key ID) int {

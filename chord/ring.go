@@ -393,6 +393,7 @@ func (r *Ring) BootstrapIdeal(realNodes int) error {
 	// successors sit next to it in memory, which lookups feel.
 	order := make([]Handle, n)
 	ids := make([]ID, n)
+	hugepage.Advise(ids) // the oracle's copy, read once per lookup to judge its answer
 	addrs := make([]uint64, n)
 	for p, e := range sorted {
 		ids[p], addrs[p], order[p] = e.id, r.addrs[e.h], Handle(p)

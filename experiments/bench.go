@@ -15,6 +15,7 @@ import (
 // simulator itself (never of the simulated system).
 type BenchResult struct {
 	Nodes, Lookups int
+	Static         bool          // the lookups ran on the static engine
 	Build          time.Duration // ideal bootstrap of the ring
 	Lookup         time.Duration // issuing and answering the lookups
 	Events         uint64        // events processed in the lookup phase
@@ -33,18 +34,22 @@ type BenchResult struct {
 }
 
 // BenchConfig is the fixed benchmark scenario: an ideal ring with m = 64,
-// r = 16, uniform IDs, latency uniform on [10 ms, 90 ms] (mean 50 ms),
-// iterative lookups, no maintenance, and lookups arriving at 10^4 per
-// simulated second, so that about 7,000 are in flight at once. The
+// r = 16, uniform IDs, latency uniform on [10 ms, 90 ms] (mean 50 ms) drawn
+// keyed, iterative lookups, no maintenance, and lookups arriving at 10^4 per
+// simulated second, so that about 7,000 are in flight at once. engine is
+// "static" (the lookups skip the event queue) or "events" (every message
+// is an event); both give the same results. The
 // longest round trip (180 ms) is shorter than the 500 ms timeout, so no live
 // node is ever suspected: every lookup succeeds, and the figures measure
 // routing, not recovery. For the same reason retries are off: with them,
 // each lookup also checks that its owner is alive (one more round trip and
 // two more events per lookup, about 25% more time), which protects against
 // failures this scenario does not have.
-func BenchConfig(nodes, lookups int, seed uint64) Config {
+func BenchConfig(nodes, lookups int, seed uint64, engine string) Config {
 	c := Defaults()
 	c.Experiment = "bench"
+	c.Engine = engine
+	c.Network.Draws = "keyed"
 	c.Seed = seed
 	c.N = nodes
 	c.IDs = "uniform"
@@ -70,11 +75,11 @@ func (b *BenchResult) NsPerHop() float64 {
 // not fit in cache.
 func (b *BenchResult) LatencyRatio() float64 { return b.NsPerHop() / b.MemLatencyNs }
 
-// Bench runs the benchmark scenario once and measures it, then measures the
-// machine's memory latency over a buffer as large as the ring's state (see
-// BenchResult.MemLatencyNs).
-func Bench(ctx context.Context, nodes, lookups int, seed uint64) (*BenchResult, error) {
-	cfg := BenchConfig(nodes, lookups, seed)
+// Bench runs the benchmark scenario once on the given engine and measures
+// it, then measures the machine's memory latency over a buffer as large as
+// the ring's state (see BenchResult.MemLatencyNs).
+func Bench(ctx context.Context, nodes, lookups int, seed uint64, engine string) (*BenchResult, error) {
+	cfg := BenchConfig(nodes, lookups, seed, engine)
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -99,7 +104,7 @@ func Bench(ctx context.Context, nodes, lookups int, seed uint64) (*BenchResult, 
 	end := time.Now()
 	state := uint64(max(int64(after.HeapAlloc)-int64(before.HeapAlloc), 0))
 	b := &BenchResult{
-		Nodes: nodes, Lookups: lookups,
+		Nodes: nodes, Lookups: lookups, Static: res.Static,
 		Build: built.Sub(start), Lookup: end.Sub(lookupStart),
 		Events:        res.Events - eventsAtBuild,
 		StateBytes:    state,
@@ -138,8 +143,9 @@ func peakRSS() uint64 {
 // 100 closed-loop clients, no maintenance (so that the figure measures the
 // service, not stabilization).
 func BenchKVConfig(nodes, requests int, seed uint64) Config {
-	c := BenchConfig(nodes, 0, seed)
+	c := BenchConfig(nodes, 0, seed, "events")
 	c.Experiment = "bench-kv"
+	c.Network.Draws = "stream"
 	c.KV.Replicas = 3
 	c.KV.Requests = requests
 	c.KV.Keys = 10_000

@@ -34,6 +34,7 @@ type RunResult struct {
 	Fails    int      // churn and mass failure: members and joining nodes crashed
 	Leaves   int      // churn: graceful departures
 	Checks   int      // invariant checks made
+	Static   bool     // the lookups ran on the static engine (not an output: the results are the same)
 	KV       *kvStats // the key-value service's figures; nil when it is off
 	// Values holds every metric of results.csv, in column order, computed
 	// once when the run ends. Outputs are built from Values and the
@@ -74,7 +75,7 @@ type workload struct {
 func (w *workload) Fire(ev *sim.Event) {
 	o := w.ring.Oracle()
 	if o.Len() > 0 {
-		_, origin := o.At(w.rng.IntN(o.Len()))
+		origin := o.HandleAt(w.rng.IntN(o.Len()))
 		w.ring.Lookup(origin, w.key(), uint64(w.issued))
 	}
 	w.issued++
@@ -129,6 +130,46 @@ func (w *workload) LookupDone(r *chord.LookupResult) {
 	}
 }
 
+// runStatic issues the run's lookups, first at time first, and computes
+// them on the static engine. It draws exactly what Fire draws, in the same
+// order, so the lookups are those the event path would issue; it sets the
+// result's event count and end time to the event path's.
+func (w *workload) runStatic(ctx context.Context, first sim.Time) error {
+	if w.sched.Pending() != 0 {
+		return fmt.Errorf("engine static: %d events are scheduled besides the lookups", w.sched.Pending())
+	}
+	at, scheduled := first, w.sched.Now()
+	var stopped error
+	sum, err := w.ring.RunStatic(func() (chord.StaticLookup, bool) {
+		if w.issued == w.total || stopped != nil {
+			return chord.StaticLookup{}, false
+		}
+		if w.issued%checkEvery == 0 {
+			if stopped = ctx.Err(); stopped != nil {
+				return chord.StaticLookup{}, false
+			}
+		}
+		o := w.ring.Oracle()
+		origin := o.HandleAt(w.rng.IntN(o.Len()))
+		l := chord.StaticLookup{Origin: origin, Key: w.key(), At: at, Scheduled: scheduled, Tag: uint64(w.issued)}
+		w.issued++
+		if w.issued < w.total {
+			scheduled, at = at, at.Add(w.gap())
+		}
+		return l, true
+	})
+	if err != nil {
+		return fmt.Errorf("engine static: %v", err)
+	}
+	if stopped != nil {
+		return stopped
+	}
+	w.done = true
+	w.res.Events = w.sched.Fired() + sum.Events()
+	w.res.SimTime = sum.End
+	return nil
+}
+
 // checkEvery is how many events a run processes between looks at its
 // context, so that cancelling costs nothing measurable.
 const checkEvery = 1 << 16
@@ -163,7 +204,7 @@ func run(ctx context.Context, cfg *Config, seed uint64, built func(*sim.Schedule
 	}
 	ring, err := chord.New(sched, chord.Options{
 		Config:     cfg.chordConfig(),
-		Net:        sim.NetConfig{Latency: cfg.Network.Latency, Loss: cfg.Network.Loss},
+		Net:        sim.NetConfig{Latency: cfg.Network.Latency, Loss: cfg.Network.Loss, Keyed: cfg.Network.Draws == "keyed"},
 		Seed:       seed,
 		UniformIDs: cfg.IDs == "uniform",
 		Observer:   w,
@@ -280,6 +321,21 @@ func run(ctx context.Context, cfg *Config, seed uint64, built func(*sim.Schedule
 		if cfg.Churn.Duration > 0 {
 			end = max(end, start.Add(cfg.Churn.Start+cfg.Churn.Duration))
 		}
+	}
+
+	res.Latency.Grow(w.total)
+
+	// The static engine, when the config allows it and nothing is
+	// scheduled that it would skip.
+	if cfg.Engine == "static" || (cfg.Engine == "auto" && cfg.staticBlocker() == "" && sched.Pending() == 0 && ring.StaticReady() == nil) {
+		if err := w.runStatic(ctx, start.Add(cfg.Workload.Start)); err != nil {
+			return nil, err
+		}
+		res.Static = true
+		res.Members = ring.Oracle().Len()
+		res.Sent = ring.MessagesSent()
+		res.finalize()
+		return res, nil
 	}
 
 	// Issue the lookups and requests and run until the last one is answered.

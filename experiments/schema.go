@@ -26,6 +26,7 @@ type Config struct {
 	IDs        string         `yaml:"ids" doc:"sha1: an identifier is the top m bits of SHA-1 of the node's address or the key's name; uniform: drawn uniformly at random (faster, same distribution)" enum:"sha1|uniform"`
 	JoinEvery  sim.Duration   `yaml:"join_every" doc:"bootstrap protocol: time between two joins" unit:"duration"`
 	Settle     sim.Duration   `yaml:"settle" doc:"time the ring runs after it is built and before the first lookup (lets a protocol-built ring converge)" unit:"duration"`
+	Engine     string         `yaml:"engine" doc:"events: every message is an event; static: lookups on a ring nothing changes are computed without the event queue, with the same results (needs network.draws keyed; see Engines); auto: static when the config allows it, else events" enum:"auto|events|static" sweep:"no"`
 	Chord      ChordConfig    `yaml:"chord" doc:"the Chord protocol's parameters"`
 	Network    NetworkConfig  `yaml:"network" doc:"the simulated network"`
 	Workload   WorkloadConfig `yaml:"workload" doc:"keys placed on the ring and lookups issued"`
@@ -106,6 +107,7 @@ type ChordConfig struct {
 type NetworkConfig struct {
 	Latency sim.Latency `yaml:"latency" doc:"one-way message delay: const:D, uniform:D1,D2, exp:MEAN or lognormal:MEDIAN,SIGMA" unit:"distribution"`
 	Loss    float64     `yaml:"loss" doc:"probability that a message is lost" unit:"fraction"`
+	Draws   string      `yaml:"draws" doc:"stream: each message's delay and loss is the next draw of the run's random stream, in the order messages are sent; keyed: a hash of the seed, the sender, the receiver, the send time and the direction, independent of the order of events (same distributions, other values)" enum:"stream|keyed"`
 }
 
 // WorkloadConfig holds what the ring is asked to do.
@@ -128,6 +130,7 @@ func Defaults() Config {
 		N:          1024,
 		Bootstrap:  "ideal",
 		IDs:        "sha1",
+		Engine:     "auto",
 		JoinEvery:  sim.Second,
 		Settle:     0,
 		Chord: ChordConfig{
@@ -148,6 +151,7 @@ func Defaults() Config {
 		},
 		Network: NetworkConfig{
 			Latency: sim.Latency{Kind: sim.Exponential, A: 50 * sim.Millisecond},
+			Draws:   "stream",
 		},
 		Workload: WorkloadConfig{
 			Lookups:    10_000,
@@ -232,6 +236,39 @@ func (c *Config) keys() int {
 	return c.Workload.Keys
 }
 
+// staticBlocker says why the config's lookups cannot run on the static
+// engine (chord.Ring.RunStatic), and how to allow it, or returns "" if
+// they can: nothing may change the ring or delay a lookup past a timeout
+// while they run.
+func (c *Config) staticBlocker() string {
+	worst, bounded := c.Network.Latency.Max()
+	switch {
+	case c.Network.Draws != "keyed":
+		return "network.draws is " + c.Network.Draws + "; set it to keyed"
+	case c.Workload.Lookups == 0:
+		return "workload.lookups is 0; there is nothing to compute"
+	case c.Bootstrap != "ideal":
+		return "bootstrap is " + c.Bootstrap + "; set it to ideal"
+	case c.Chord.StabilizeEvery > 0 || c.Chord.FixFingersEvery > 0 || c.Chord.CheckPredecessorEvery > 0:
+		return "maintenance is on; set chord.stabilize_every, chord.fix_fingers_every and chord.check_predecessor_every to 0s"
+	case c.Chord.Lookup != "iterative":
+		return "chord.lookup is " + c.Chord.Lookup + "; set it to iterative"
+	case c.Network.Loss > 0:
+		return fmt.Sprintf("network.loss is %v; set it to 0", c.Network.Loss)
+	case !bounded:
+		return fmt.Sprintf("network.latency %s has no upper bound, so a request could time out; use const or uniform", c.Network.Latency)
+	case 2*worst >= c.Chord.RPCTimeout:
+		return fmt.Sprintf("a round trip can take %s, not less than chord.rpc_timeout %s; raise the timeout or lower the latency", 2*worst, c.Chord.RPCTimeout)
+	case c.churning() || c.Failure.Fraction > 0 || c.Failure.StopMaintenance:
+		return "churn or a mass failure is configured; remove it"
+	case c.kvOn():
+		return "the key-value service is on; set kv.requests to 0 and kv.file to \"\""
+	case c.CheckInvariants:
+		return "check_invariants is on; turn it off"
+	}
+	return ""
+}
+
 // churning reports whether any continuous churn is configured.
 func (c *Config) churning() bool {
 	return c.Churn.Rate > 0 || c.Churn.JoinRate > 0 || c.Churn.FailRate > 0 || c.Churn.LeaveRate > 0 ||
@@ -311,6 +348,11 @@ func (c *Config) Validate() error {
 	}
 	if c.Chord.MaxHops < 1 {
 		bad("chord.max_hops", "%d is less than 1", c.Chord.MaxHops)
+	}
+	if c.Engine == "static" {
+		if why := c.staticBlocker(); why != "" {
+			bad("engine", "static cannot run this config: %s (or use engine auto or events)", why)
+		}
 	}
 	if !(c.Network.Loss >= 0 && c.Network.Loss < 1) {
 		bad("network.loss", "%v is outside [0, 1); it is the probability that a message is lost", c.Network.Loss)

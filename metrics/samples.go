@@ -40,6 +40,10 @@ func (s *Samples) Add(x float64) {
 	s.xs = append(s.xs, x)
 }
 
+// Grow makes room for n more observations without reallocating (a caller
+// that knows how many will come saves the copies of a growing slice).
+func (s *Samples) Grow(n int) { s.xs = slices.Grow(s.xs, n) }
+
 // N returns the number of observations.
 func (s *Samples) N() int { return len(s.xs) }
 

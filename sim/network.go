@@ -51,6 +51,11 @@ type Toucher[P any] interface {
 type NetConfig struct {
 	Latency Latency // one-way delay of every message
 	Loss    float64 // probability that a message is silently lost, in [0,1)
+	// Keyed draws each message's delay and loss from a hash of the seed,
+	// the sender, the receiver, the send time and whether it is a reply,
+	// instead of from the next draw of a stream (see SampleKeyed): a
+	// message's delay then does not depend on the order of events.
+	Keyed bool
 }
 
 // NetStats counts what happened to messages.
@@ -99,6 +104,9 @@ type Network[P any] struct {
 	cfg     NetConfig
 	latRng  *rand.Rand
 	lossRng *rand.Rand
+	// keyed mode: the salts of the delay and loss hashes, drawn once from
+	// the latency and loss streams.
+	latSalt, lossSalt uint64
 
 	alive   []bool
 	down    int // entries of alive that are false: while 0, Alive reads no memory
@@ -117,6 +125,9 @@ func NewNetwork[P any](s *Scheduler, h Handler[P], cfg NetConfig, latency, loss 
 		panic(fmt.Sprintf("sim: loss rate %v outside [0,1)", cfg.Loss))
 	}
 	n := &Network[P]{sched: s, handler: h, cfg: cfg, latRng: latency, lossRng: loss}
+	if cfg.Keyed {
+		n.latSalt, n.lossSalt = latency.Uint64(), loss.Uint64()
+	}
 	n.toucher, _ = h.(Toucher[P])
 	n.owner = s.Register(n)
 	return n
@@ -227,6 +238,17 @@ func (n *Network[P]) Outstanding(req Request) bool {
 
 func (n *Network[P]) transmit(slot int32) {
 	n.stats.Sent++
+	if n.cfg.Keyed {
+		e := n.env(slot)
+		now := n.sched.Now()
+		if n.cfg.Loss > 0 && unitOpen(messageKey(n.lossSalt, e.from, e.to, now, e.response)) < n.cfg.Loss {
+			n.stats.DroppedLoss++
+			n.release(slot)
+			return
+		}
+		n.sched.After(n.cfg.Latency.SampleKeyed(messageKey(n.latSalt, e.from, e.to, now, e.response)), n.owner, evDeliver, slot, 0)
+		return
+	}
 	if n.cfg.Loss > 0 && n.lossRng.Float64() < n.cfg.Loss {
 		n.stats.DroppedLoss++
 		n.release(slot)
@@ -234,6 +256,20 @@ func (n *Network[P]) transmit(slot int32) {
 	}
 	n.sched.After(n.cfg.Latency.Sample(n.latRng), n.owner, evDeliver, slot, 0)
 }
+
+// KeyedDelay is the delay a keyed network (NetConfig.Keyed) gives a message
+// sent from one endpoint to another at time at, as a request or one-way
+// message or as a reply. It lets a caller that knows which messages a run
+// would send compute their delays without sending them.
+func (n *Network[P]) KeyedDelay(from, to Endpoint, at Time, response bool) Duration {
+	if !n.cfg.Keyed {
+		panic("sim: KeyedDelay on a network that draws delays from a stream")
+	}
+	return n.cfg.Latency.SampleKeyed(messageKey(n.latSalt, from, to, at, response))
+}
+
+// Config returns the network's parameters.
+func (n *Network[P]) Config() NetConfig { return n.cfg }
 
 func (n *Network[P]) release(slot int32) { n.free = append(n.free, slot) }
 

@@ -402,7 +402,10 @@ func cmdList(args []string, stdout io.Writer) error {
 const benchUsage = `Usage: chordsim bench [flags]
 
 Measures the simulator on a fixed scenario: an ideal ring (m = 64, r = 16,
-uniform IDs) answering lookups with latency uniform on [10ms, 90ms]. Prints the
+uniform IDs) answering lookups with latency uniform on [10ms, 90ms], drawn
+keyed. --engine static (the default) computes the lookups without the event
+queue; --engine events makes every message an event; the results are the
+same (see the README's Engines). Events are those of the event path. Prints the
 build time, bytes per node, events and lookups per wall-clock second, the wall
 time per lookup hop, the machine's random-access memory latency over a buffer
 as large as the ring's node state (measured after the run, by pointer
@@ -463,8 +466,12 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 	lookups := fs.Int("lookups", 1_000_000, "lookups to answer")
 	kvRequests := fs.Int("kv", 0, "instead of lookups, answer this many key-value requests (k = 3 chain replication, 100 clients; --nodes defaults to 1000)")
 	seed := fs.Uint64("seed", 1, "master seed")
+	engine := fs.String("engine", "static", "static: lookups computed without the event queue; events: every message an event (same results)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *engine != "static" && *engine != "events" {
+		return usagef("bench --engine %q: use static or events", *engine)
 	}
 	if fs.NArg() > 0 {
 		return usagef("bench takes no arguments, got %q", strings.Join(fs.Args(), " "))
@@ -495,14 +502,14 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 		return nil
 	}
 	for _, n := range nodes.n {
-		cfg := experiments.BenchConfig(n, *lookups, *seed)
+		cfg := experiments.BenchConfig(n, *lookups, *seed, *engine)
 		if err := cfg.Validate(); err != nil {
 			return usagef("bench --nodes %d: %v", n, err)
 		}
 	}
 	var results []*experiments.BenchResult
 	for i, n := range nodes.n {
-		r, err := experiments.Bench(ctx, n, *lookups, *seed)
+		r, err := experiments.Bench(ctx, n, *lookups, *seed, *engine)
 		if err != nil {
 			return err
 		}
@@ -511,6 +518,7 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 			fmt.Fprintln(stdout)
 		}
 		fmt.Fprintf(stdout, "nodes            %d\n", r.Nodes)
+		fmt.Fprintf(stdout, "engine           %s\n", *engine)
 		fmt.Fprintf(stdout, "build            %.3f s\n", r.Build.Seconds())
 		fmt.Fprintf(stdout, "bytes/node       %.0f\n", r.BytesPerNode)
 		fmt.Fprintf(stdout, "lookups          %d in %.3f s (%.0f lookups/s), mean %.2f hops, %d failed\n", r.Lookups, r.Lookup.Seconds(), float64(r.Lookups)/r.Lookup.Seconds(), r.MeanHops, r.FailedLookups)
