@@ -15,7 +15,6 @@ import (
 // simulator itself (never of the simulated system).
 type BenchResult struct {
 	Nodes, Lookups int
-	Static         bool          // the lookups ran on the static engine
 	Build          time.Duration // ideal bootstrap of the ring
 	Lookup         time.Duration // issuing and answering the lookups
 	Events         uint64        // events processed in the lookup phase
@@ -104,7 +103,7 @@ func Bench(ctx context.Context, nodes, lookups int, seed uint64, engine string) 
 	end := time.Now()
 	state := uint64(max(int64(after.HeapAlloc)-int64(before.HeapAlloc), 0))
 	b := &BenchResult{
-		Nodes: nodes, Lookups: lookups, Static: res.Static,
+		Nodes: nodes, Lookups: lookups,
 		Build: built.Sub(start), Lookup: end.Sub(lookupStart),
 		Events:        res.Events - eventsAtBuild,
 		StateBytes:    state,

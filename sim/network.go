@@ -238,23 +238,33 @@ func (n *Network[P]) Outstanding(req Request) bool {
 
 func (n *Network[P]) transmit(slot int32) {
 	n.stats.Sent++
-	if n.cfg.Keyed {
-		e := n.env(slot)
-		now := n.sched.Now()
-		if n.cfg.Loss > 0 && unitOpen(messageKey(n.lossSalt, e.from, e.to, now, e.response)) < n.cfg.Loss {
-			n.stats.DroppedLoss++
-			n.release(slot)
-			return
-		}
-		n.sched.After(n.cfg.Latency.SampleKeyed(messageKey(n.latSalt, e.from, e.to, now, e.response)), n.owner, evDeliver, slot, 0)
-		return
-	}
-	if n.cfg.Loss > 0 && n.lossRng.Float64() < n.cfg.Loss {
+	e := n.env(slot)
+	if n.lost(e) {
 		n.stats.DroppedLoss++
 		n.release(slot)
 		return
 	}
-	n.sched.After(n.cfg.Latency.Sample(n.latRng), n.owner, evDeliver, slot, 0)
+	n.sched.After(n.delay(e), n.owner, evDeliver, slot, 0)
+}
+
+// lost draws whether message e, being sent now, is lost. A stream draw is
+// taken only when loss is on, so turning it on does not move the delays.
+func (n *Network[P]) lost(e *envelope[P]) bool {
+	if n.cfg.Loss == 0 {
+		return false
+	}
+	if n.cfg.Keyed {
+		return unitOpen(messageKey(n.lossSalt, e.from, e.to, n.sched.Now(), e.response)) < n.cfg.Loss
+	}
+	return n.lossRng.Float64() < n.cfg.Loss
+}
+
+// delay draws the delay of message e, being sent now.
+func (n *Network[P]) delay(e *envelope[P]) Duration {
+	if n.cfg.Keyed {
+		return n.KeyedDelay(e.from, e.to, n.sched.Now(), e.response)
+	}
+	return n.cfg.Latency.Sample(n.latRng)
 }
 
 // KeyedDelay is the delay a keyed network (NetConfig.Keyed) gives a message
