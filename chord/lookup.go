@@ -163,31 +163,7 @@ func holds(s []Handle, x Handle) bool {
 func (r *Ring) closestPreceding(n Handle, key ID, silent []Handle) Handle {
 	nid := r.ids[n]
 	d := r.space.Dist(nid, key) // 0 means key == nid: a full turn away
-	M := r.cfg.Bits
-	top := M - 1
-	if d != 0 {
-		if t := topFinger(d); t < top {
-			top = t
-		}
-	}
-	best := n
-	var bestEntry fingerEntry // best's finger entry, once a finger is chosen
-	f := r.fingers[int(n)*M : int(n)*M+M]
-	prev := None
-	for i := top; i >= 1; i-- {
-		e := f[i]
-		if e.h == None || e.h == prev {
-			continue
-		}
-		prev = e.h
-		if len(silent) > 0 && holds(silent, e.h) {
-			continue
-		}
-		if r.fingerPrecedes(nid, key, e) {
-			best, bestEntry = e.h, e
-			break
-		}
-	}
+	best, bestEntry := r.closestFinger(n, nid, key, d, silent)
 	if r.cfg.Routing == FingersAndSuccessors {
 		// The finger's distance is needed only if a successor precedes
 		// key too (near the end of a lookup): reading its identifier
@@ -225,6 +201,127 @@ func (r *Ring) closestPreceding(n Handle, key ID, silent []Handle) Handle {
 		}
 	}
 	return best
+}
+
+// closestFinger returns the finger of node n (identifier nid, at distance d
+// from key, 0 for a full turn) that most closely precedes key, and its
+// entry; or n and noFinger if none does. Nodes in silent are passed over.
+func (r *Ring) closestFinger(n Handle, nid, key ID, d uint64, silent []Handle) (Handle, fingerEntry) {
+	M := r.cfg.Bits
+	top := M - 1
+	if d != 0 {
+		if t := topFinger(d); t < top {
+			top = t
+		}
+	}
+	f := r.fingers[int(n)*M : int(n)*M+M]
+	prev := None
+	for i := top; i >= 1; i-- {
+		e := f[i]
+		if e.h == None || e.h == prev {
+			continue
+		}
+		prev = e.h
+		if len(silent) > 0 && holds(silent, e.h) {
+			continue
+		}
+		if r.fingerPrecedes(nid, key, e) {
+			return e.h, e
+		}
+	}
+	return n, noFinger
+}
+
+// closestPrecedingSorted is closestPreceding with FingersAndSuccessors
+// routing, no silent nodes, and n's successor list running clockwise (see
+// successorListsSorted). The successors that precede key then form a
+// prefix of the list, and the last of them is the closest: far from key
+// (most hops) that is the list's last entry, so one identifier is read
+// instead of the list's r. It also returns where the node lies: its
+// identifier, or for a finger whose identifier was not read the start of
+// the block its prefix names (at most 2^(m−32) − 1 before it), which is
+// enough to tell which of its fingers a lookup will need next.
+func (r *Ring) closestPrecedingSorted(n Handle, key ID) (Handle, ID) {
+	nid := r.ids[n]
+	d := r.space.Dist(nid, key)
+	best, bestEntry := r.closestFinger(n, nid, key, d, nil)
+	list := r.succList(n)
+	x, dx := list[len(list)-1], uint64(0)
+	if x != None {
+		dx = r.space.Dist(nid, r.ids[x])
+	}
+	if x == None || !(dx-1 < d-1) {
+		// key lies within the list: find the last entry before it.
+		x = None
+		for _, y := range list {
+			if y == None {
+				break
+			}
+			dy := r.space.Dist(nid, r.ids[y])
+			if !(dy-1 < d-1) {
+				break
+			}
+			x, dx = y, dy
+		}
+		if x == None {
+			return best, r.blockStart(bestEntry, nid)
+		}
+	}
+	if best == n {
+		return x, r.space.Add(nid, dx)
+	}
+	// The farther of the finger and x, as closestPreceding judges it.
+	lo, hi := r.fingerDist(nid, bestEntry)
+	if dx <= lo {
+		return best, r.blockStart(bestEntry, nid)
+	}
+	if dx > hi {
+		return x, r.space.Add(nid, dx)
+	}
+	if bd := r.space.Dist(nid, r.ids[best]); dx <= bd {
+		return best, r.space.Add(nid, bd)
+	}
+	return x, r.space.Add(nid, dx)
+}
+
+// blockStart is where closestPrecedingSorted places the node of finger e
+// (noFinger: the deciding node itself, whose identifier is nid): the first
+// identifier of the block the finger's prefix names.
+func (r *Ring) blockStart(e fingerEntry, nid ID) ID {
+	if e.h == None {
+		return nid
+	}
+	return ID(uint64(e.hi) << r.hiShift)
+}
+
+// successorListsSorted reports whether every node's successor list runs
+// clockwise: the distances from the node to its entries grow strictly
+// from the first entry up to the first None, and only Nones follow. An
+// ideal ring's lists do (when it has more than one node); lists a running
+// protocol wrote need not.
+func (r *Ring) successorListsSorted() bool {
+	R := r.cfg.Successors
+	for h := range r.ids {
+		nid := r.ids[h]
+		list := r.succ[h*R : h*R+R]
+		last := uint64(0)
+		ended := false
+		for _, x := range list {
+			if x == None {
+				ended = true
+				continue
+			}
+			if ended {
+				return false
+			}
+			dx := r.space.Dist(nid, r.ids[x])
+			if dx <= last {
+				return false
+			}
+			last = dx
+		}
+	}
+	return true
 }
 
 // fingerEntry is one finger: the node, and the top 32 bits of its

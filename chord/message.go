@@ -149,6 +149,29 @@ func (r *Ring) hintFinger(n Handle, key ID) {
 	prefetch.Lines2(unsafe.Pointer(&f[top]), unsafe.Pointer(&f[max(top-1, 0)]))
 }
 
+// hintSortedHop hints, for the static engine on a ring whose successor
+// lists run clockwise, everything node n reads to decide a lookup of key,
+// all at once: its identifier and successor row (as hintRow), the
+// identifier of node n+r, which after an ideal bootstrap (handles in
+// identifier order) is the last entry of n's list, the one
+// closestPrecedingSorted reads first, and the finger the key needs (as
+// hintFinger), found from near, n's identifier or a point at most
+// 2^(m−32) − 1 before it. A wrong guess only wastes a hint.
+func (r *Ring) hintSortedHop(n Handle, key ID, near ID) {
+	M, R := r.cfg.Bits, r.cfg.Successors
+	last := int(n) + R
+	if last >= len(r.ids) {
+		last %= len(r.ids)
+	}
+	top := M - 1
+	if d := r.space.Dist(near, key); d != 0 {
+		top = max(min(top, topFinger(d)), 0)
+	}
+	f := r.fingers[int(n)*M : int(n)*M+M]
+	prefetch.Lines3(unsafe.Pointer(&r.ids[n]), unsafe.Pointer(&r.ids[last]), unsafe.Pointer(&f[top]))
+	prefetch.Lines3(unsafe.Pointer(&r.succ[int(n)*R]), unsafe.Pointer(&r.succ[int(n)*R+R-1]), unsafe.Pointer(&f[max(top-1, 0)]))
+}
+
 // Response implements sim.Handler: an answer reaches its requester.
 func (r *Ring) Response(to, from Handle, m *Msg, c uint64) {
 	switch c >> 56 {

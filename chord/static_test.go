@@ -18,10 +18,11 @@ type staticCase struct {
 	rate                            float64 // lookups per simulated second
 	lookups                         int
 	gap, timeout                    sim.Duration // if set: lookups exactly gap apart; the RPC timeout
+	unsorted                        bool         // swap every list's second and third entries (the engine's general path)
 }
 
 func (c staticCase) String() string {
-	return fmt.Sprintf("n=%d/m=%d/v=%d/retries=%d/maxhops=%d/routing=%d/%s/rate=%g/gap=%v/lookups=%d", c.n, c.m, c.virtual, c.retries, c.maxHops, c.routing, c.latency, c.rate, c.gap, c.lookups)
+	return fmt.Sprintf("n=%d/m=%d/v=%d/retries=%d/maxhops=%d/routing=%d/%s/rate=%g/gap=%v/lookups=%d/unsorted=%v", c.n, c.m, c.virtual, c.retries, c.maxHops, c.routing, c.latency, c.rate, c.gap, c.lookups, c.unsorted)
 }
 
 // staticOutcome is everything a run reports: each lookup's result in tag
@@ -112,6 +113,15 @@ func staticRing(t *testing.T, c staticCase, obs Observer) (*Ring, *sim.Scheduler
 	if err := r.BootstrapIdeal(c.n); err != nil {
 		t.Fatal(err)
 	}
+	if c.unsorted {
+		for h := range r.ids {
+			l := r.succList(Handle(h))
+			l[1], l[2] = l[2], l[1]
+		}
+		if r.successorListsSorted() {
+			t.Fatal("swapped lists pass as clockwise")
+		}
+	}
 	return r, s
 }
 
@@ -165,7 +175,8 @@ func byTag(rs []LookupResult) []LookupResult {
 // result, the message counts, the number of events and the end time to be
 // the same. The scenarios cover rings of 1 to 3,000 members (on the
 // smallest most lookups end at their origin, sending nothing), m = 64, 40
-// and 16, virtual nodes, both routings, retries (each answer checked by a
+// and 16, virtual nodes, both routings, successor lists in clockwise order
+// (the engine's closestPrecedingSorted) and out of it, retries (each answer checked by a
 // ping) and none, a hop limit that cuts lookups short, constant and uniform
 // delays, and lookup rates from 20,000/s (thousands in flight) to 1/s (a
 // request's timeout falls due between lookups).
@@ -173,6 +184,7 @@ func TestStaticEngineMatchesEvents(t *testing.T) {
 	cases := []staticCase{
 		{n: 3000, m: 64, virtual: 1, routing: FingersAndSuccessors, latency: "uniform:10ms,90ms", rate: 20000, lookups: 20000},
 		{n: 3000, m: 64, virtual: 1, retries: 3, routing: FingersOnly, latency: "uniform:10ms,90ms", rate: 20000, lookups: 20000},
+		{n: 3000, m: 64, virtual: 1, routing: FingersAndSuccessors, latency: "uniform:10ms,90ms", rate: 20000, lookups: 20000, unsorted: true},
 		{n: 500, m: 40, virtual: 4, retries: 3, routing: FingersAndSuccessors, latency: "const:20ms", rate: 2000, lookups: 5000},
 		{n: 700, m: 16, virtual: 1, routing: FingersOnly, latency: "uniform:0s,240ms", rate: 500, lookups: 3000},
 		{n: 2000, m: 64, virtual: 1, maxHops: 2, routing: FingersOnly, latency: "lognormal:30ms,0", rate: 5000, lookups: 5000},
@@ -298,5 +310,105 @@ func TestStaticEngineTiesOnAGrid(t *testing.T) {
 	t.Logf("%d runs tied", tied)
 	if tied < 1000 {
 		t.Fatalf("only %d of 3000 runs end on the grid of send times", tied)
+	}
+}
+
+// closestPrecedingSorted must name the node closestPreceding names, on every
+// ideal ring whose lists run clockwise, for keys anywhere and keys at and
+// beside the identifiers a node's choice turns on (its own, its
+// successors', its fingers'), and must place that node within a prefix
+// block before its identifier. Rings of 2 to 2,000 nodes (lists that end
+// in None, lists that wrap the whole ring), m from 6 to 64, r from 1 to
+// 16, on the fast paths and the plain ones (where every finger's
+// identifier is read).
+func TestClosestPrecedingSortedMatches(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	checked := 0
+	for _, m := range []int{6, 16, 33, 40, 64} {
+		for _, n := range []int{2, 3, 17, 60, 2000} {
+			for _, R := range []int{1, 4, 16} {
+				for _, reference := range []bool{false, true} {
+					if float64(n) > 0.9*float64(uint64(1)<<min(m, 63)) {
+						continue
+					}
+					cfg := DefaultConfig()
+					cfg.Bits, cfg.Successors = m, R
+					cfg.StabilizeEvery, cfg.FixFingersEvery, cfg.CheckPredecessorEvery = 0, 0, 0
+					r, err := New(sim.NewScheduler(), Options{Config: cfg, Seed: uint64(m*n + R), UniformIDs: true, reference: reference})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := r.BootstrapIdeal(n); err != nil {
+						t.Fatal(err)
+					}
+					if !r.successorListsSorted() {
+						t.Fatalf("m=%d n=%d r=%d: an ideal ring's lists do not run clockwise", m, n, R)
+					}
+					for range min(n, 200) {
+						h := Handle(rng.IntN(n))
+						var near []ID
+						for _, x := range r.succList(h) {
+							if x != None {
+								near = append(near, r.ids[x])
+							}
+						}
+						for _, e := range r.fingerTable(h) {
+							if e.h != None {
+								near = append(near, r.ids[e.h])
+							}
+						}
+						near = append(near, r.ids[h])
+						keys := []ID{r.space.FromUint64(rng.Uint64())}
+						for range 4 {
+							id := near[rng.IntN(len(near))]
+							keys = append(keys, id, r.space.Add(id, 1), r.space.Add(id, r.space.mask))
+						}
+						for _, key := range keys {
+							want := r.closestPreceding(h, key, nil)
+							got, at := r.closestPrecedingSorted(h, key)
+							if got != want {
+								t.Fatalf("m=%d n=%d r=%d reference=%v: node %d, key %#x: sorted path names %d, closestPreceding %d", m, n, R, reference, h, key, got, want)
+							}
+							if d := r.space.Dist(at, r.ids[got]); d > 1<<r.hiShift-1 {
+								t.Fatalf("m=%d n=%d: node %d placed at %#x, %d before its identifier %#x", m, n, got, at, d, r.ids[got])
+							}
+							checked++
+						}
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d choices compared", checked)
+}
+
+// successorListsSorted holds on an ideal ring of two or more nodes and
+// fails on a one-node ring (whose list holds the node itself), on a list
+// with two entries out of order, and on a list with an entry after a None.
+func TestSuccessorListsSorted(t *testing.T) {
+	build := func(n int) *Ring {
+		r, _ := staticRing(t, staticCase{n: n, m: 64, virtual: 1, routing: FingersAndSuccessors, latency: "const:1ms"}, nil)
+		return r
+	}
+	if r := build(40); !r.successorListsSorted() {
+		t.Fatal("an ideal ring of 40 nodes: lists do not run clockwise")
+	}
+	if r := build(1); r.successorListsSorted() {
+		t.Fatal("a one-node ring's list (the node itself) passes as clockwise")
+	}
+	r := build(40)
+	l := r.succList(17)
+	l[2], l[3] = l[3], l[2]
+	if r.successorListsSorted() {
+		t.Fatal("a list with two entries swapped passes as clockwise")
+	}
+	r = build(5) // lists of 4 nodes, then None
+	l = r.succList(3)
+	if l[4] != None || l[5] != None {
+		t.Fatalf("list %v: want None after 4 entries", l)
+	}
+	l[5] = l[0]
+	if r.successorListsSorted() {
+		t.Fatal("a list with an entry after a None passes as clockwise")
 	}
 }

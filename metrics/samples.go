@@ -51,7 +51,7 @@ func (s *Samples) N() int { return len(s.xs) }
 // Add or Merge that breaks the order.
 func (s *Samples) sort() {
 	if !s.sorted {
-		slices.Sort(s.xs)
+		sortFloats(s.xs)
 		s.sorted = true
 	}
 }
