@@ -203,20 +203,24 @@ func (r *Ring) closestPreceding(n Handle, key ID, silent []Handle) Handle {
 	return best
 }
 
+// topLevel is the highest finger level that can precede a key at distance
+// d from a node (0: a full turn away): fingers above it start beyond the
+// key. It is −1 when none can (d = 1).
+func (r *Ring) topLevel(d uint64) int {
+	if d == 0 {
+		return r.cfg.Bits - 1
+	}
+	return min(r.cfg.Bits-1, topFinger(d))
+}
+
 // closestFinger returns the finger of node n (identifier nid, at distance d
 // from key, 0 for a full turn) that most closely precedes key, and its
 // entry; or n and noFinger if none does. Nodes in silent are passed over.
 func (r *Ring) closestFinger(n Handle, nid, key ID, d uint64, silent []Handle) (Handle, fingerEntry) {
 	M := r.cfg.Bits
-	top := M - 1
-	if d != 0 {
-		if t := topFinger(d); t < top {
-			top = t
-		}
-	}
 	f := r.fingers[int(n)*M : int(n)*M+M]
 	prev := None
-	for i := top; i >= 1; i-- {
+	for i := r.topLevel(d); i >= 1; i-- {
 		e := f[i]
 		if e.h == None || e.h == prev {
 			continue
@@ -460,16 +464,12 @@ func (r *Ring) alternates(n Handle, key ID, done bool, next Handle, buf []Handle
 		copy(dist[j+1:k], dist[j:k-1])
 		buf[j], dist[j] = x, dx
 	}
-	// Fingers at levels above topFinger(d) start beyond key, and those
+	// Fingers at levels above topLevel(d) start beyond key, and those
 	// below come closer to n level by level, so the walk stops once it has
 	// seen enough distinct preceding fingers to fill buf (plus next).
 	f := r.fingerTable(n)
-	top := len(f) - 1
-	if d != 0 {
-		top = min(top, topFinger(d))
-	}
 	seen, prev := 0, None
-	for i := top; i >= 1 && seen <= len(buf); i-- {
+	for i := r.topLevel(d); i >= 1 && seen <= len(buf); i-- {
 		if x := f[i].h; x != None && x != prev {
 			prev = x
 			if dx := r.space.Dist(nid, r.ids[x]); dx-1 < d-1 {

@@ -141,10 +141,7 @@ func (r *Ring) hintRow(n Handle) {
 // beside n's own.
 func (r *Ring) hintFinger(n Handle, key ID) {
 	M := r.cfg.Bits
-	top := M - 1
-	if d := r.space.Dist(r.ids[n], key); d != 0 {
-		top = max(min(top, topFinger(d)), 0)
-	}
+	top := max(r.topLevel(r.space.Dist(r.ids[n], key)), 0)
 	f := r.fingers[int(n)*M : int(n)*M+M]
 	prefetch.Lines2(unsafe.Pointer(&f[top]), unsafe.Pointer(&f[max(top-1, 0)]))
 }
@@ -163,10 +160,7 @@ func (r *Ring) hintSortedHop(n Handle, key ID, near ID) {
 	if last >= len(r.ids) {
 		last %= len(r.ids)
 	}
-	top := M - 1
-	if d := r.space.Dist(near, key); d != 0 {
-		top = max(min(top, topFinger(d)), 0)
-	}
+	top := max(r.topLevel(r.space.Dist(near, key)), 0)
 	f := r.fingers[int(n)*M : int(n)*M+M]
 	prefetch.Lines3(unsafe.Pointer(&r.ids[n]), unsafe.Pointer(&r.ids[last]), unsafe.Pointer(&f[top]))
 	prefetch.Lines3(unsafe.Pointer(&r.succ[int(n)*R]), unsafe.Pointer(&r.succ[int(n)*R+R-1]), unsafe.Pointer(&f[max(top-1, 0)]))
