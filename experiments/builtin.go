@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/chordsim/chordsim/experiments/config"
+	"github.com/chordsim/chordsim/internal/yamlconf"
 	"github.com/chordsim/chordsim/metrics"
 )
 
@@ -100,7 +100,7 @@ func FindBuiltin(name string) (*Builtin, error) {
 }
 
 // Load returns the experiment's config at the given scale.
-func (b *Builtin) Load(scale string) (Config, []config.Axis, error) {
+func (b *Builtin) Load(scale string) (Config, []yamlconf.Axis, error) {
 	src, err := builtinFS.ReadFile("builtin/" + b.Name + ".yaml")
 	if err != nil {
 		panic("experiments: missing embedded config for " + b.Name)
@@ -113,9 +113,9 @@ func (b *Builtin) Load(scale string) (Config, []config.Axis, error) {
 	case "paper":
 	case "quick":
 		for _, o := range b.quick {
-			path, values, err := config.ParseSet(o[0] + "=" + o[1])
+			path, values, err := yamlconf.ParseSet(o[0] + "=" + o[1])
 			if err == nil {
-				axes, err = config.Set(&cfg, axes, path, values)
+				axes, err = yamlconf.Set(&cfg, axes, path, values)
 			}
 			if err != nil {
 				panic("experiments: quick override of " + b.Name + ": " + err.Error())
@@ -132,9 +132,9 @@ func (b *Builtin) Load(scale string) (Config, []config.Axis, error) {
 func (b *Builtin) Figures(dir string, o *Outcome) error { return b.figures(dir, o) }
 
 // Parse decodes a YAML config onto the defaults.
-func Parse(src []byte, filename string) (Config, []config.Axis, error) {
+func Parse(src []byte, filename string) (Config, []yamlconf.Axis, error) {
 	cfg := Defaults()
-	axes, err := config.Decode(src, filename, &cfg)
+	axes, err := yamlconf.Decode(src, filename, &cfg)
 	if err != nil {
 		return Config{}, nil, err
 	}

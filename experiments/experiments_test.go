@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/chordsim/chordsim/chord"
-	"github.com/chordsim/chordsim/experiments/config"
+	"github.com/chordsim/chordsim/internal/yamlconf"
 )
 
 func mustPlan(t *testing.T, yaml string, sets ...string) *Plan {
@@ -22,11 +22,11 @@ func mustPlan(t *testing.T, yaml string, sets ...string) *Plan {
 		t.Fatal(err)
 	}
 	for _, s := range sets {
-		path, values, err := config.ParseSet(s)
+		path, values, err := yamlconf.ParseSet(s)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if axes, err = config.Set(&cfg, axes, path, values); err != nil {
+		if axes, err = yamlconf.Set(&cfg, axes, path, values); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -64,8 +64,8 @@ func TestPathLengthAgreesWithPaper(t *testing.T) {
 		ns = "[128, 1024, 2048]"
 	}
 	for _, s := range []string{"n=" + ns, "replicates=4", "workload.lookups=25000"} {
-		path, values, _ := config.ParseSet(s)
-		if axes, err = config.Set(&cfg, axes, path, values); err != nil {
+		path, values, _ := yamlconf.ParseSet(s)
+		if axes, err = yamlconf.Set(&cfg, axes, path, values); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -237,7 +237,7 @@ func TestDefaultsRoundTrip(t *testing.T) {
 	if err := d.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	back, axes, err := Parse(config.Encode(&d, nil), "resolved.yaml")
+	back, axes, err := Parse(yamlconf.Encode(&d, nil), "resolved.yaml")
 	if err != nil || len(axes) != 0 || back != d {
 		t.Fatalf("resolved defaults do not decode to the defaults: %v", err)
 	}

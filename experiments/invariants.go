@@ -6,7 +6,7 @@ import (
 
 	"github.com/chordsim/chordsim/chord"
 	"github.com/chordsim/chordsim/chord/invariant"
-	"github.com/chordsim/chordsim/experiments/config"
+	"github.com/chordsim/chordsim/internal/yamlconf"
 	"github.com/chordsim/chordsim/sim"
 )
 
@@ -23,7 +23,7 @@ type ViolationError struct {
 	Events     []string // the last protocol events before the check, oldest first
 	// Where the run sits in its sweep, filled in by ExecuteWith.
 	Point     int
-	Assign    []config.Assignment
+	Assign    []yamlconf.Assignment
 	Replicate int
 }
 

@@ -8,10 +8,10 @@ import (
 
 	"github.com/chordsim/chordsim/chord"
 	"github.com/chordsim/chordsim/chord/kv"
-	kvload "github.com/chordsim/chordsim/experiments/workload"
 	"github.com/chordsim/chordsim/metrics"
 	"github.com/chordsim/chordsim/metrics/lincheck"
 	"github.com/chordsim/chordsim/sim"
+	"github.com/chordsim/chordsim/workload"
 )
 
 // kvStats is what a run measured of the key-value service.
@@ -43,8 +43,8 @@ type kvDriver struct {
 	owner    sim.OwnerID
 	rng      *rand.Rand // origins and arrival gaps
 	genRng   *rand.Rand // generated requests
-	gen      *kvload.Generator
-	file     []kvload.Request
+	gen      *workload.Generator
+	file     []workload.Request
 	total    int
 	issued   int
 	finished int
@@ -54,7 +54,7 @@ type kvDriver struct {
 	history  []lincheck.Op
 }
 
-func newKVDriver(cfg *Config, sched *sim.Scheduler, ring *chord.Ring, seed uint64, requests []kvload.Request, st *kvStats) (*kvDriver, error) {
+func newKVDriver(cfg *Config, sched *sim.Scheduler, ring *chord.Ring, seed uint64, requests []workload.Request, st *kvStats) (*kvDriver, error) {
 	svc, err := kv.New(sched, ring, sim.NetConfig{Latency: cfg.Network.Latency, Loss: cfg.Network.Loss}, seed, cfg.kvConfig())
 	if err != nil {
 		return nil, err
@@ -70,7 +70,7 @@ func newKVDriver(cfg *Config, sched *sim.Scheduler, ring *chord.Ring, seed uint6
 		d.total = cfg.KV.Requests
 	}
 	if cfg.KV.Requests > 0 || cfg.KV.Preload {
-		if d.gen, err = kvload.NewGenerator(cfg.kvSpec()); err != nil {
+		if d.gen, err = workload.NewGenerator(cfg.kvSpec()); err != nil {
 			return nil, err
 		}
 	}
@@ -127,7 +127,7 @@ func (d *kvDriver) issue(c int) {
 	if d.issued >= d.total {
 		return
 	}
-	var req kvload.Request
+	var req workload.Request
 	if d.file != nil {
 		req = d.file[d.issued]
 	} else {
@@ -149,11 +149,11 @@ func (d *kvDriver) issue(c int) {
 	d.svc.Start(origin, kindOf(req), req.Key, req.Value, uint64(c))
 }
 
-func kindOf(r kvload.Request) kv.Kind {
+func kindOf(r workload.Request) kv.Kind {
 	switch r.Kind {
-	case kvload.Insert:
+	case workload.Insert:
 		return kv.Insert
-	case kvload.Delete:
+	case workload.Delete:
 		return kv.Delete
 	}
 	if r.Key == "*" {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/chordsim/chordsim/chord"
 	"github.com/chordsim/chordsim/chord/kv"
-	"github.com/chordsim/chordsim/experiments/config"
+	"github.com/chordsim/chordsim/internal/yamlconf"
 	"github.com/chordsim/chordsim/metrics"
 )
 
@@ -405,7 +405,7 @@ func PrepareOutDir(dir string) error {
 func WriteOutputs(dir string, o *Outcome) error {
 	p := o.Plan
 	if err := metrics.WriteFileAtomic(filepath.Join(dir, "config.yaml"), func(w io.Writer) error {
-		_, err := w.Write(config.Encode(&p.Base, p.Axes))
+		_, err := w.Write(yamlconf.Encode(&p.Base, p.Axes))
 		return err
 	}); err != nil {
 		return err

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chordsim/chordsim/experiments/config"
+	"github.com/chordsim/chordsim/internal/yamlconf"
 )
 
 // The README is the user's manual: it must document every config field,
@@ -17,7 +17,7 @@ func TestReadmeDocumentsEverything(t *testing.T) {
 	}
 	readme := string(b)
 	d := Defaults()
-	for _, f := range config.Fields(&d) {
+	for _, f := range yamlconf.Fields(&d) {
 		if !strings.Contains(readme, "`"+f.Path+"`") {
 			t.Errorf("README does not document config field %s", f.Path)
 		}

@@ -13,7 +13,7 @@ import (
 	"strconv"
 
 	"github.com/chordsim/chordsim/chord"
-	"github.com/chordsim/chordsim/experiments/config"
+	"github.com/chordsim/chordsim/internal/yamlconf"
 	"github.com/chordsim/chordsim/metrics"
 )
 
@@ -30,7 +30,7 @@ func RunKey(pt *PlanPoint, seed uint64) string {
 	c.Experiment, c.Seed, c.Replicates = "", 0, 1
 	h := sha256.New()
 	io.WriteString(h, recordFormat+"\n")
-	h.Write(config.Encode(&c, nil))
+	h.Write(yamlconf.Encode(&c, nil))
 	fmt.Fprintf(h, "\nseed %d\n", seed)
 	if pt.requestsDigest != "" {
 		fmt.Fprintf(h, "requests %d %s\n", len(pt.requests), pt.requestsDigest)

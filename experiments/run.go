@@ -8,9 +8,9 @@ import (
 
 	"github.com/chordsim/chordsim/chord"
 	"github.com/chordsim/chordsim/churn"
-	kvload "github.com/chordsim/chordsim/experiments/workload"
 	"github.com/chordsim/chordsim/metrics"
 	"github.com/chordsim/chordsim/sim"
+	"github.com/chordsim/chordsim/workload"
 )
 
 // RunResult is what one run measured.
@@ -53,10 +53,10 @@ func (r *RunResult) finalize() {
 	r.KV = nil
 }
 
-// workload issues the run's lookups as a Poisson process and watches them
+// lookupDriver issues the run's lookups as a Poisson process and watches them
 // finish. It is the run's only other event owner besides the ring and the
 // network.
-type workload struct {
+type lookupDriver struct {
 	ring    *chord.Ring
 	sched   *sim.Scheduler
 	owner   sim.OwnerID
@@ -72,7 +72,7 @@ type workload struct {
 	book    *keyBook // which placed keys are lost; nil without failures
 }
 
-func (w *workload) Fire(ev *sim.Event) {
+func (w *lookupDriver) Fire(ev *sim.Event) {
 	o := w.ring.Oracle()
 	if o.Len() > 0 {
 		origin := o.HandleAt(w.rng.IntN(o.Len()))
@@ -86,12 +86,12 @@ func (w *workload) Fire(ev *sim.Event) {
 	}
 }
 
-func (w *workload) gap() sim.Duration {
+func (w *lookupDriver) gap() sim.Duration {
 	return sim.Duration(w.rng.ExpFloat64() / w.rate * 1e9)
 }
 
 // key picks a placed key at random, or a fresh one if none are placed.
-func (w *workload) key() chord.ID {
+func (w *lookupDriver) key() chord.ID {
 	if len(w.keys) > 0 {
 		return w.keys[w.rng.IntN(len(w.keys))]
 	}
@@ -100,7 +100,7 @@ func (w *workload) key() chord.ID {
 
 // newKey names a key "k<random base-36>" and hashes the name, or draws the
 // identifier directly with ids: uniform.
-func (w *workload) newKey(rng *rand.Rand) chord.ID {
+func (w *lookupDriver) newKey(rng *rand.Rand) chord.ID {
 	sp := w.ring.Space()
 	if w.uniform {
 		return sp.FromUint64(rng.Uint64())
@@ -110,7 +110,7 @@ func (w *workload) newKey(rng *rand.Rand) chord.ID {
 }
 
 // LookupDone implements chord.Observer.
-func (w *workload) LookupDone(r *chord.LookupResult) {
+func (w *lookupDriver) LookupDone(r *chord.LookupResult) {
 	res := w.res
 	if w.book != nil && w.book.isLost(r.Key) {
 		// The key went down with a failed node: no route can find it
@@ -134,7 +134,7 @@ func (w *workload) LookupDone(r *chord.LookupResult) {
 // them on the static engine. It draws exactly what Fire draws, in the same
 // order, so the lookups are those the event path would issue; it sets the
 // result's event count and end time to the event path's.
-func (w *workload) runStatic(ctx context.Context, first sim.Time) error {
+func (w *lookupDriver) runStatic(ctx context.Context, first sim.Time) error {
 	if w.sched.Pending() != 0 {
 		return fmt.Errorf("engine static: %d events are scheduled besides the lookups", w.sched.Pending())
 	}
@@ -195,10 +195,10 @@ func RunPoint(ctx context.Context, pt *PlanPoint, seed uint64) (*RunResult, erro
 
 // run is Run with a hook called once the ring is built and has settled,
 // before keys are placed and lookups start (the benchmark times the phases).
-func run(ctx context.Context, cfg *Config, seed uint64, built func(*sim.Scheduler), trace *churn.Trace, requests []kvload.Request) (*RunResult, error) {
+func run(ctx context.Context, cfg *Config, seed uint64, built func(*sim.Scheduler), trace *churn.Trace, requests []workload.Request) (*RunResult, error) {
 	sched := sim.NewScheduler()
 	res := &RunResult{Seed: seed, Lookups: cfg.Workload.Lookups}
-	w := &workload{
+	w := &lookupDriver{
 		sched: sched, rng: sim.Stream(seed, "workload"), rate: cfg.Workload.LookupRate,
 		total: cfg.Workload.Lookups, res: res, uniform: cfg.IDs == "uniform",
 	}

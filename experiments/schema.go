@@ -9,8 +9,8 @@ import (
 	"github.com/chordsim/chordsim/chord"
 	"github.com/chordsim/chordsim/chord/kv"
 	"github.com/chordsim/chordsim/churn"
-	kvload "github.com/chordsim/chordsim/experiments/workload"
 	"github.com/chordsim/chordsim/sim"
+	"github.com/chordsim/chordsim/workload"
 )
 
 // Config is one experiment: the simulated system (ring, chord), the
@@ -196,9 +196,9 @@ func (c *Config) kvConfig() kv.Config {
 func (c *Config) kvOn() bool { return c.KV.Requests > 0 || c.KV.File != "" }
 
 // kvSpec is the generated-request description.
-func (c *Config) kvSpec() kvload.Spec {
-	d, _ := kvload.ParseKeyDist(c.KV.KeyDist)
-	return kvload.Spec{Keys: c.KV.Keys, Dist: d, ZipfExponent: c.KV.ZipfExponent, ReadFraction: c.KV.ReadFraction, DeleteFraction: c.KV.DeleteFraction}
+func (c *Config) kvSpec() workload.Spec {
+	d, _ := workload.ParseKeyDist(c.KV.KeyDist)
+	return workload.Spec{Keys: c.KV.Keys, Dist: d, ZipfExponent: c.KV.ZipfExponent, ReadFraction: c.KV.ReadFraction, DeleteFraction: c.KV.DeleteFraction}
 }
 
 // ChordConfig converts the schema's protocol section to the chord package's.
@@ -447,7 +447,7 @@ func (c *Config) validateKV(bad func(path, format string, args ...any)) {
 	if k.ReplicaTTL > 0 && k.RepairEvery > 0 && k.ReplicaTTL < 2*k.RepairEvery {
 		bad("kv.replica_ttl", "%v is shorter than two repair periods (2 × kv.repair_every = %v): live copies would be dropped between refreshes; use at least %v or 0s", k.ReplicaTTL, 2*k.RepairEvery, 2*k.RepairEvery)
 	}
-	if _, err := kvload.ParseMode(k.RequestType); err != nil {
+	if _, err := workload.ParseMode(k.RequestType); err != nil {
 		bad("kv.request_type", "%q is not insert, query or mix", k.RequestType)
 	}
 	if k.Requests < 0 || k.Requests > 1<<26 {
@@ -457,7 +457,7 @@ func (c *Config) validateKV(bad func(path, format string, args ...any)) {
 		bad("kv.requests", "%d is set together with kv.file %s; the file gives the requests, so set kv.requests to 0", k.Requests, k.File)
 	}
 	if k.Requests > 0 || k.Preload {
-		if _, err := kvload.ParseKeyDist(k.KeyDist); err != nil {
+		if _, err := workload.ParseKeyDist(k.KeyDist); err != nil {
 			bad("kv.key_dist", "%q is not uniform or zipf", k.KeyDist)
 		} else if err := c.kvSpec().Validate(); err != nil {
 			for _, line := range strings.Split(err.Error(), "\n") {

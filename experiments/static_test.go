@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chordsim/chordsim/experiments/config"
+	"github.com/chordsim/chordsim/internal/yamlconf"
 )
 
 // staticSweep is a config the static engine can run: keyed delays with a
@@ -115,11 +115,11 @@ func TestStaticEngineRefusals(t *testing.T) {
 				t.Fatalf("the base config is refused: %v", err)
 			}
 			for _, s := range []string{"engine=static", tc.set} {
-				path, values, err := config.ParseSet(s)
+				path, values, err := yamlconf.ParseSet(s)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if axes, err = config.Set(&cfg, axes, path, values); err != nil {
+				if axes, err = yamlconf.Set(&cfg, axes, path, values); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -16,23 +16,23 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/chordsim/chordsim/churn"
-	"github.com/chordsim/chordsim/experiments/config"
-	kvload "github.com/chordsim/chordsim/experiments/workload"
+	"github.com/chordsim/chordsim/internal/yamlconf"
 	"github.com/chordsim/chordsim/sim"
+	"github.com/chordsim/chordsim/workload"
 )
 
 // Plan is a validated experiment: the base config, its sweep axes, and one
 // fully resolved config per sweep point.
 type Plan struct {
 	Base   Config
-	Axes   []config.Axis
+	Axes   []yamlconf.Axis
 	Points []PlanPoint
 }
 
 // PlanPoint is one sweep point.
 type PlanPoint struct {
 	Index  int
-	Assign []config.Assignment
+	Assign []yamlconf.Assignment
 	Config Config
 	// trace is the parsed churn.trace file and traceDigest the SHA-256 of
 	// its bytes (part of the run key), loaded when the plan is made.
@@ -40,7 +40,7 @@ type PlanPoint struct {
 	traceDigest string
 	// requests is the parsed kv.file and requestsDigest the SHA-256 of
 	// its bytes (part of the run key).
-	requests       []kvload.Request
+	requests       []workload.Request
 	requestsDigest string
 }
 
@@ -53,19 +53,19 @@ const maxRuns = 1_000_000
 
 // NewPlan validates base with its axes and expands the sweep. Every problem
 // of every point is reported, each line naming the point.
-func NewPlan(base Config, axes []config.Axis) (*Plan, error) {
+func NewPlan(base Config, axes []yamlconf.Axis) (*Plan, error) {
 	p := &Plan{Base: base, Axes: axes}
-	if n := config.Count(axes); n > maxRuns || (base.Replicates > 0 && n*base.Replicates > maxRuns) {
+	if n := yamlconf.Count(axes); n > maxRuns || (base.Replicates > 0 && n*base.Replicates > maxRuns) {
 		return nil, fmt.Errorf("the sweep has too many runs (%d points × %d replicates); at most %d", n, base.Replicates, maxRuns)
 	}
 	var problems []string
 	seen := map[string]bool{}
 	traces := map[string]loadedTrace{}
 	requestFiles := map[string]loadedRequests{}
-	for _, pt := range config.Expand(axes) {
+	for _, pt := range yamlconf.Expand(axes) {
 		c := base
 		for _, a := range pt.Assign {
-			if err := config.Apply(&c, a.Path, a.Value); err != nil {
+			if err := yamlconf.Apply(&c, a.Path, a.Value); err != nil {
 				return nil, fmt.Errorf("%s=%s: %v", a.Path, a.Value, err)
 			}
 		}
@@ -104,7 +104,7 @@ func NewPlan(base Config, axes []config.Axis) (*Plan, error) {
 			point.trace, point.traceDigest = tr.trace, tr.digest
 		}
 		if c.KV.File != "" {
-			mode, _ := kvload.ParseMode(c.KV.RequestType)
+			mode, _ := workload.ParseMode(c.KV.RequestType)
 			fk := c.KV.File + "\x00" + mode.String()
 			rf, ok := requestFiles[fk]
 			if !ok {
@@ -152,18 +152,18 @@ func loadTrace(path string, initial int) (loadedTrace, error) {
 
 // loadedRequests is a parsed kv.file and the digest of its bytes.
 type loadedRequests struct {
-	requests []kvload.Request
+	requests []workload.Request
 	digest   string
 }
 
 // loadRequests reads and parses a request file before any run, so that a
 // malformed line is reported with its number and nothing is run.
-func loadRequests(path string, mode kvload.Mode) (loadedRequests, error) {
+func loadRequests(path string, mode workload.Mode) (loadedRequests, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return loadedRequests{}, fmt.Errorf("cannot read %s: %v", path, errors.Unwrap(err))
 	}
-	reqs, err := kvload.Parse(bytes.NewReader(src), path, mode)
+	reqs, err := workload.Parse(bytes.NewReader(src), path, mode)
 	if err != nil {
 		return loadedRequests{}, err
 	}

@@ -18,7 +18,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/chordsim/chordsim/experiments"
-	"github.com/chordsim/chordsim/experiments/config"
+	"github.com/chordsim/chordsim/internal/yamlconf"
 )
 
 var errHelp = errors.New("help shown")
@@ -72,7 +72,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if *fields {
 		d := experiments.Defaults()
-		fmt.Fprint(stdout, config.MarkdownTable(&d))
+		fmt.Fprint(stdout, yamlconf.MarkdownTable(&d))
 		return nil
 	}
 	if fs.NArg() != 1 {
@@ -126,7 +126,7 @@ func shellQuote(s string) string {
 
 // overrides applies --seed and --set to a decoded config and validates the
 // resulting sweep.
-func overrides(cfg experiments.Config, axes []config.Axis, seed string, sets []string) (*experiments.Plan, error) {
+func overrides(cfg experiments.Config, axes []yamlconf.Axis, seed string, sets []string) (*experiments.Plan, error) {
 	if seed != "" {
 		v, err := strconv.ParseUint(seed, 10, 64)
 		if err != nil {
@@ -135,9 +135,9 @@ func overrides(cfg experiments.Config, axes []config.Axis, seed string, sets []s
 		cfg.Seed = v
 	}
 	for _, s := range sets {
-		path, values, err := config.ParseSet(s)
+		path, values, err := yamlconf.ParseSet(s)
 		if err == nil {
-			axes, err = config.Set(&cfg, axes, path, values)
+			axes, err = yamlconf.Set(&cfg, axes, path, values)
 		}
 		if err != nil {
 			return nil, usagef("--set %s: %v", s, err)

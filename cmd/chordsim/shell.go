@@ -6,7 +6,7 @@ import (
 	"os"
 
 	"github.com/chordsim/chordsim/chord/kv"
-	"github.com/chordsim/chordsim/experiments/shell"
+	"github.com/chordsim/chordsim/shell"
 	"github.com/chordsim/chordsim/sim"
 	"golang.org/x/term"
 )

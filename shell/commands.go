@@ -7,7 +7,7 @@ import (
 
 	"github.com/chordsim/chordsim/chord"
 	"github.com/chordsim/chordsim/chord/kv"
-	"github.com/chordsim/chordsim/experiments/config"
+	"github.com/chordsim/chordsim/internal/yamlconf"
 	"github.com/chordsim/chordsim/sim"
 )
 
@@ -51,7 +51,7 @@ func lookupCommand(name string) *command {
 }
 
 // closest is the command name nearest to name, if one is near enough
-// (config.Closest's rule, shared with the config loader's suggestions).
+// (yamlconf.Closest's rule, shared with the config loader's suggestions).
 func closest(name string) string {
 	var names []string
 	for _, c := range commands {
@@ -60,7 +60,7 @@ func closest(name string) string {
 			names = append(names, c.alias)
 		}
 	}
-	if m := config.Closest(name, names); len(m) > 0 {
+	if m := yamlconf.Closest(name, names); len(m) > 0 {
 		return m[0]
 	}
 	return ""

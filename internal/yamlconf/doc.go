@@ -65,4 +65,4 @@
 //
 // Determinism: nothing here depends on map iteration order; [Encode]
 // produces the same bytes for the same input.
-package config
+package yamlconf

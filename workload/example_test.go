@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 
-	"github.com/chordsim/chordsim/experiments/workload"
+	"github.com/chordsim/chordsim/workload"
 )
 
 func ExampleParse() {
