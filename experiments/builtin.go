@@ -10,6 +10,7 @@ import (
 
 	"github.com/chordsim/chordsim/internal/yamlconf"
 	"github.com/chordsim/chordsim/metrics"
+	"github.com/chordsim/chordsim/metrics/plot"
 )
 
 //go:embed builtin/*.yaml
@@ -162,9 +163,9 @@ func pathlenFigures(dir string, o *Outcome) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	ours := metrics.Series{Label: "chordsim mean (1st–99th pct)", Style: metrics.LinePoints}
-	paper := metrics.Series{Label: "S01 Fig. 10 mean (1st–99th pct)", Style: metrics.Points}
-	half := metrics.Series{Label: "½·log2 N", Style: metrics.Dashed}
+	ours := plot.Series{Label: "chordsim mean (1st–99th pct)", Style: plot.LinePoints}
+	paper := plot.Series{Label: "S01 Fig. 10 mean (1st–99th pct)", Style: plot.Points}
+	half := plot.Series{Label: "½·log2 N", Style: plot.Dashed}
 	table := &metrics.Table{Columns: []string{"n", "lookups", "mean_hops", "paper_mean_hops", "mean_diff", "mean_within_0.1", "p1_hops", "paper_p1_hops", "p99_hops", "paper_p99_hops", "percentiles_equal"}}
 	for _, r := range rows {
 		ours.X = append(ours.X, float64(r.n))
@@ -199,9 +200,9 @@ func pathlenFigures(dir string, o *Outcome) error {
 	if err := metrics.WriteFileAtomic(filepath.Join(dir, "paper_comparison.csv"), table.WriteCSV); err != nil {
 		return err
 	}
-	fig := metrics.Figure{
+	fig := plot.Figure{
 		Title: "Path length vs number of nodes (S01 Fig. 10a)", XLabel: "number of nodes N", YLabel: "path length (hops)",
-		LogX2: true, Series: []metrics.Series{ours, paper, half},
+		LogX2: true, Series: []plot.Series{ours, paper, half},
 	}
 	if err := fig.SavePNG(filepath.Join(dir, "plots", "pathlen_vs_n.png")); err != nil {
 		return err
@@ -214,14 +215,14 @@ func pathlenFigures(dir string, o *Outcome) error {
 		}
 	}
 	h := o.PooledHops(pick.point)
-	pdf := metrics.BarSeries{Label: fmt.Sprintf("chordsim, N = %d", pick.n)}
+	pdf := plot.BarSeries{Label: fmt.Sprintf("chordsim, N = %d", pick.n)}
 	for v, f := range h.PDF() {
 		pdf.X = append(pdf.X, float64(v))
 		pdf.Y = append(pdf.Y, f)
 	}
-	bars := metrics.BarFigure{
+	bars := plot.BarFigure{
 		Title: fmt.Sprintf("PDF of the path length, N = %d (S01 Fig. 10b)", pick.n), XLabel: "path length (hops)", YLabel: "fraction of lookups",
-		Groups: []metrics.BarSeries{pdf},
+		Groups: []plot.BarSeries{pdf},
 	}
 	return bars.SavePNG(filepath.Join(dir, "plots", "pathlen_pdf.png"))
 }

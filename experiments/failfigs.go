@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/chordsim/chordsim/metrics"
+	"github.com/chordsim/chordsim/metrics/plot"
 )
 
 // metricIndex is the position of a metric in metricsList.
@@ -55,8 +56,8 @@ func summarizeBy(o *Outcome, x func(*Config) float64, names ...string) []xPoint 
 
 // ciSeries is a series of means with their 95% confidence intervals as
 // error bars (the interval collapses to the mean with a single run).
-func ciSeries(label string, pts []xPoint, name string, style metrics.SeriesStyle) metrics.Series {
-	s := metrics.Series{Label: label, Style: style}
+func ciSeries(label string, pts []xPoint, name string, style plot.SeriesStyle) plot.Series {
+	s := plot.Series{Label: label, Style: style}
 	for _, p := range pts {
 		m := p.s[name]
 		lo, hi := m.CILow, m.CIHigh
@@ -75,8 +76,8 @@ func ciSeries(label string, pts []xPoint, name string, style metrics.SeriesStyle
 // point by point: within the paper's 95% confidence interval, or within
 // 20% of the paper's value (the two standards; the table says which
 // holds).
-func failedComparison(pts []xPoint, metric, xName string, paper []paperFailed) (*metrics.Table, metrics.Series) {
-	pub := metrics.Series{Label: "paper (95% CI)", Style: metrics.Points}
+func failedComparison(pts []xPoint, metric, xName string, paper []paperFailed) (*metrics.Table, plot.Series) {
+	pub := plot.Series{Label: "paper (95% CI)", Style: plot.Points}
 	t := &metrics.Table{Columns: []string{xName, "runs", "failed_fraction", "ci_low", "ci_high", "paper_failed_fraction", "paper_ci_low", "paper_ci_high",
 		"in_paper_ci", "diff_fraction", "failed_within_ci_or_20pct"}}
 	for _, p := range pts {
@@ -117,15 +118,15 @@ func failuresFigures(dir string, o *Outcome) error {
 	if err := metrics.WriteFileAtomic(filepath.Join(dir, "paper_comparison.csv"), table.WriteCSV); err != nil {
 		return err
 	}
-	diag := metrics.Series{Label: "y = p", Style: metrics.Dashed}
+	diag := plot.Series{Label: "y = p", Style: plot.Dashed}
 	for _, p := range pts {
 		diag.X = append(diag.X, p.x)
 		diag.Y = append(diag.Y, p.x)
 	}
-	fig := metrics.Figure{Title: fmt.Sprintf("Failed lookups after simultaneous failures, N = %d (S01 Fig. 11)", o.Plan.Base.N),
+	fig := plot.Figure{Title: fmt.Sprintf("Failed lookups after simultaneous failures, N = %d (S01 Fig. 11)", o.Plan.Base.N),
 		XLabel: "fraction of failed nodes p", YLabel: "fraction of failed lookups (95% CI)",
-		Series: []metrics.Series{ciSeries("chordsim (lost keys count)", pts, "failed_fraction", metrics.LinePoints), pub,
-			ciSeries("chordsim, routing failures only", pts, "failed_routing_fraction", metrics.LinePoints), diag}}
+		Series: []plot.Series{ciSeries("chordsim (lost keys count)", pts, "failed_fraction", plot.LinePoints), pub,
+			ciSeries("chordsim, routing failures only", pts, "failed_routing_fraction", plot.LinePoints), diag}}
 	return fig.SavePNG(filepath.Join(dir, "plots", "failures.png"))
 }
 
@@ -140,9 +141,9 @@ func churnFigures(dir string, o *Outcome) error {
 	if err := metrics.WriteFileAtomic(filepath.Join(dir, "paper_comparison.csv"), table.WriteCSV); err != nil {
 		return err
 	}
-	fig := metrics.Figure{Title: fmt.Sprintf("Failed lookups under churn, N = %d, stabilization every 30 s (S01 Fig. 12)", o.Plan.Base.N),
+	fig := plot.Figure{Title: fmt.Sprintf("Failed lookups under churn, N = %d, stabilization every 30 s (S01 Fig. 12)", o.Plan.Base.N),
 		XLabel: "node joins and failures per second, R", YLabel: "fraction of failed lookups (95% CI)",
-		Series: []metrics.Series{ciSeries("chordsim", pts, "failed_fraction", metrics.LinePoints), pub}}
+		Series: []plot.Series{ciSeries("chordsim", pts, "failed_fraction", plot.LinePoints), pub}}
 	return fig.SavePNG(filepath.Join(dir, "plots", "churn.png"))
 }
 
@@ -170,18 +171,18 @@ func t03Figures(xName, xLabel, file string, x func(*Config) float64) func(dir st
 		if err := metrics.WriteFileAtomic(filepath.Join(dir, "paper_comparison.csv"), t.WriteCSV); err != nil {
 			return err
 		}
-		modelLine := metrics.Series{Label: "T03 model ½log2 N − ½log2 r + 1", Style: metrics.Dashed}
+		modelLine := plot.Series{Label: "T03 model ½log2 N − ½log2 r + 1", Style: plot.Dashed}
 		for _, p := range pts {
 			modelLine.X = append(modelLine.X, p.x)
 			modelLine.Y = append(modelLine.Y, model)
 		}
-		figs := []metrics.Figure{
+		figs := []plot.Figure{
 			{Title: "Mean path length (" + file + ")", XLabel: xLabel, YLabel: "hops (95% CI)",
-				Series: []metrics.Series{ciSeries("chordsim mean path length", pts, "mean_hops", metrics.LinePoints), modelLine}},
+				Series: []plot.Series{ciSeries("chordsim mean path length", pts, "mean_hops", plot.LinePoints), modelLine}},
 			{Title: "Timeouts per lookup (" + file + ")", XLabel: xLabel, YLabel: "timeouts per lookup (95% CI)",
-				Series: []metrics.Series{ciSeries("chordsim mean timeouts", pts, "mean_timeouts", metrics.LinePoints)}},
+				Series: []plot.Series{ciSeries("chordsim mean timeouts", pts, "mean_timeouts", plot.LinePoints)}},
 			{Title: "Failed lookups (" + file + ")", XLabel: xLabel, YLabel: "fraction failed (95% CI)",
-				Series: []metrics.Series{ciSeries("chordsim failed fraction", pts, "failed_fraction", metrics.LinePoints)}},
+				Series: []plot.Series{ciSeries("chordsim failed fraction", pts, "failed_fraction", plot.LinePoints)}},
 		}
 		for i, f := range figs {
 			name := []string{"pathlen", "timeouts", "failed"}[i]

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/chordsim/chordsim/metrics"
+	"github.com/chordsim/chordsim/metrics/plot"
 )
 
 // summarizeWhere is summarizeBy restricted to the points keep accepts.
@@ -33,7 +34,7 @@ func replicationFigures(dir string, o *Outcome) error {
 		return func(c *Config) bool { return c.KV.Consistency == mode && c.KV.ReadFraction == read }
 	}
 	modes := []string{"linearizable", "eventual"}
-	styles := []metrics.SeriesStyle{metrics.LinePoints, metrics.Dashed}
+	styles := []plot.SeriesStyle{plot.LinePoints, plot.Dashed}
 	type panel struct {
 		file, title, ylabel, metric string
 		read                        float64
@@ -47,7 +48,7 @@ func replicationFigures(dir string, o *Outcome) error {
 	}
 	any := false
 	for _, p := range panels {
-		fig := metrics.Figure{Title: fmt.Sprintf("%s, %d nodes, %d clients", p.title, o.Plan.Base.N, o.Plan.Base.KV.Clients),
+		fig := plot.Figure{Title: fmt.Sprintf("%s, %d nodes, %d clients", p.title, o.Plan.Base.N, o.Plan.Base.KV.Clients),
 			XLabel: "replication factor k", YLabel: p.ylabel}
 		for i, mode := range modes {
 			pts := summarizeWhere(o, where(mode, p.read), k, p.metric)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/chordsim/chordsim/metrics"
+	"github.com/chordsim/chordsim/metrics/plot"
 )
 
 // loadPoint holds one sweep point's load statistics: per-run percentiles
@@ -69,8 +70,8 @@ func loadFigures(dir string, o *Outcome) error {
 	if err := metrics.WriteFileAtomic(filepath.Join(dir, "paper_comparison.csv"), table.WriteCSV); err != nil {
 		return err
 	}
-	fig := metrics.Figure{Title: "Keys per node, N = 10^4 (S01 Fig. 8a)", XLabel: "total number of keys (×10^4)", YLabel: "keys per node",
-		Series: []metrics.Series{ours, paper}}
+	fig := plot.Figure{Title: "Keys per node, N = 10^4 (S01 Fig. 8a)", XLabel: "total number of keys (×10^4)", YLabel: "keys per node",
+		Series: []plot.Series{ours, paper}}
 	if err := fig.SavePNG(filepath.Join(dir, "plots", "load_vs_keys.png")); err != nil {
 		return err
 	}
@@ -81,7 +82,7 @@ func loadFigures(dir string, o *Outcome) error {
 			pick = p
 		}
 	}
-	pdf := metrics.BarSeries{Label: fmt.Sprintf("chordsim, %d keys", pick.keys)}
+	pdf := plot.BarSeries{Label: fmt.Sprintf("chordsim, %d keys", pick.keys)}
 	// Bins of 10 keys: the PDF of a count spread over hundreds of values is
 	// unreadable one value per bar.
 	h := &pick.pooled
@@ -94,8 +95,8 @@ func loadFigures(dir string, o *Outcome) error {
 		pdf.X = append(pdf.X, float64(lo))
 		pdf.Y = append(pdf.Y, float64(c)/float64(h.N()))
 	}
-	bars := metrics.BarFigure{Title: fmt.Sprintf("PDF of keys per node, %d keys (S01 Fig. 8b)", pick.keys),
-		XLabel: "keys per node (bins of 10)", YLabel: "fraction of nodes", Groups: []metrics.BarSeries{pdf}}
+	bars := plot.BarFigure{Title: fmt.Sprintf("PDF of keys per node, %d keys (S01 Fig. 8b)", pick.keys),
+		XLabel: "keys per node (bins of 10)", YLabel: "fraction of nodes", Groups: []plot.BarSeries{pdf}}
 	return bars.SavePNG(filepath.Join(dir, "plots", "load_pdf.png"))
 }
 
@@ -110,8 +111,8 @@ func vnodesFigures(dir string, o *Outcome) error {
 	if err := metrics.WriteFileAtomic(filepath.Join(dir, "paper_comparison.csv"), table.WriteCSV); err != nil {
 		return err
 	}
-	fig := metrics.Figure{Title: "Keys per real node with virtual nodes, N = 10^4, 10^6 keys (S01 Fig. 9)",
-		XLabel: "virtual nodes per real node", YLabel: "keys per real node", LogX2: true, Series: []metrics.Series{ours, paper}}
+	fig := plot.Figure{Title: "Keys per real node with virtual nodes, N = 10^4, 10^6 keys (S01 Fig. 9)",
+		XLabel: "virtual nodes per real node", YLabel: "keys per real node", LogX2: true, Series: []plot.Series{ours, paper}}
 	return fig.SavePNG(filepath.Join(dir, "plots", "vnodes.png"))
 }
 
@@ -119,9 +120,9 @@ func vnodesFigures(dir string, o *Outcome) error {
 // Figs. 8 and 9. x gives a point's x value; xScale and paperShift place it
 // on the plot (the paper's points sit a little to the right so both error
 // bars show).
-func loadComparison(pts []loadPoint, xName string, x func(loadPoint) int, paper []paperLoad, xScale float64, paperShift func(float64) float64, label string) (ours, pub metrics.Series, table *metrics.Table) {
-	ours = metrics.Series{Label: "chordsim mean (1st–99th pct, averaged over runs)", Style: metrics.LinePoints}
-	pub = metrics.Series{Label: label + " (1st–99th pct)", Style: metrics.Points}
+func loadComparison(pts []loadPoint, xName string, x func(loadPoint) int, paper []paperLoad, xScale float64, paperShift func(float64) float64, label string) (ours, pub plot.Series, table *metrics.Table) {
+	ours = plot.Series{Label: "chordsim mean (1st–99th pct, averaged over runs)", Style: plot.LinePoints}
+	pub = plot.Series{Label: label + " (1st–99th pct)", Style: plot.Points}
 	table = &metrics.Table{Columns: []string{xName, "keys_mean", "keys_p1", "paper_keys_p1", "p1_equal", "keys_p99", "paper_keys_p99", "p99_diff_fraction", "p99_within_8pct"}}
 	for _, p := range pts {
 		xv := float64(x(p)) * xScale

@@ -13,12 +13,12 @@ import (
 	"strings"
 	"sync"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/chordsim/chordsim/churn"
 	"github.com/chordsim/chordsim/internal/yamlconf"
 	"github.com/chordsim/chordsim/sim"
 	"github.com/chordsim/chordsim/workload"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // Plan is a validated experiment: the base config, its sweep axes, and one

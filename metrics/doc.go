@@ -1,6 +1,7 @@
 // Package metrics turns the plain numbers produced by the chordsim simulator
-// (hop counts, latencies, counts) into summaries, CSV and JSON files and PNG
-// plots.
+// (hop counts, latencies, counts) into summaries and CSV and JSON files.
+// Figures drawn from those numbers are in the subpackage plot, so this
+// package needs no plotting library.
 //
 // The package deliberately knows nothing about rings, nodes or lookups: it
 // receives plain integers and floats, so it can be tested on its own and
@@ -13,8 +14,7 @@
 // end floats are formatted by one rule (see [Cell.String]), no map iteration
 // order reaches the output, statistics over float samples are computed in
 // sorted order (so they do not depend on insertion or merge order), and no
-// global random source is used. PNG plots are the exception: their bytes
-// depend on the rasteriser and must never be compared byte for byte.
+// global random source is used.
 //
 // # Percentiles
 //
@@ -29,7 +29,7 @@
 //
 // Programmer errors (a negative hop count, a percentile outside [0,1], a
 // table row of the wrong width) panic with a message starting "metrics: ".
-// Bad data (malformed CSV, mismatched plot series, I/O failures) is reported
+// Bad data (malformed CSV, I/O failures) is reported
 // as an error.
 //
 // # Files

@@ -1,10 +1,12 @@
-package metrics
+package plot
 
 import (
 	"fmt"
 	"image/color"
 	"math"
 	"slices"
+
+	"github.com/chordsim/chordsim/metrics"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -39,7 +41,7 @@ func (f *BarFigure) validate() error {
 }
 
 // SavePNG renders the grouped bar chart and writes it to path as a PNG
-// image, through [WriteFileAtomic].
+// image, through [metrics.WriteFileAtomic].
 //
 // Each x position holds one bar per group, side by side in the order of
 // Groups; together they fill 80% of the smallest distance between distinct
@@ -114,7 +116,7 @@ func valueTicks(xs []float64) plot.Ticker {
 	for i, x := range xs {
 		ticks[i].Value = x
 		if i%step == 0 {
-			ticks[i].Label = formatFinite(x)
+			ticks[i].Label = metrics.Float(x).String()
 		}
 	}
 	return ticks

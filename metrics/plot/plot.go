@@ -1,4 +1,4 @@
-package metrics
+package plot
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"io"
 	"math"
 	"strconv"
+
+	"github.com/chordsim/chordsim/metrics"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -342,7 +344,7 @@ func pow2Ticks(min, max float64) []plot.Tick {
 		t := plot.Tick{Value: v}
 		if (k-kmin)%step == 0 {
 			if plain {
-				t.Label = formatFinite(v)
+				t.Label = metrics.Float(v).String()
 			} else {
 				t.Label = "2^" + strconv.Itoa(k)
 			}
@@ -368,7 +370,7 @@ func savePNG(p *plot.Plot, w, h vg.Length, path string) (err error) {
 	if err != nil {
 		return err
 	}
-	return WriteFileAtomic(path, func(w io.Writer) error {
+	return metrics.WriteFileAtomic(path, func(w io.Writer) error {
 		_, err := c.WriteTo(w)
 		return err
 	})
