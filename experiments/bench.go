@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chordsim/chordsim/config"
 	"github.com/chordsim/chordsim/sim"
 )
 
@@ -44,8 +45,8 @@ type BenchResult struct {
 // each lookup also checks that its owner is alive (one more round trip and
 // two more events per lookup, about 25% more time), which protects against
 // failures this scenario does not have.
-func BenchConfig(nodes, lookups int, seed uint64, engine string) Config {
-	c := Defaults()
+func BenchConfig(nodes, lookups int, seed uint64, engine string) config.Config {
+	c := config.Defaults()
 	c.Experiment = "bench"
 	c.Engine = engine
 	c.Network.Draws = "keyed"
@@ -141,7 +142,7 @@ func peakRSS() uint64 {
 // replication, 10,000 preloaded keys, half inserts and half queries from
 // 100 closed-loop clients, no maintenance (so that the figure measures the
 // service, not stabilization).
-func BenchKVConfig(nodes, requests int, seed uint64) Config {
+func BenchKVConfig(nodes, requests int, seed uint64) config.Config {
 	c := BenchConfig(nodes, 0, seed, "events")
 	c.Experiment = "bench-kv"
 	c.Network.Draws = "stream"

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/chordsim/chordsim/config"
 	"github.com/chordsim/chordsim/internal/yamlconf"
 	"github.com/chordsim/chordsim/metrics"
 	"github.com/chordsim/chordsim/metrics/plot"
@@ -67,13 +68,13 @@ var Builtins = []*Builtin{
 		Name:        "failures-nostab",
 		Description: "T03 §V: 1,000 nodes, r = 20, stabilization stopped, each node fails with probability p = 0..0.5, then 10^4 lookups: mean path length, timeouts per lookup, failed lookups",
 		quick:       [][2]string{{"workload.lookups", "2000"}, {"replicates", "2"}},
-		figures:     t03Figures("failure.fraction", "fraction of failed nodes p", "failures-nostab", func(c *Config) float64 { return c.Failure.Fraction }),
+		figures:     t03Figures("failure.fraction", "fraction of failed nodes p", "failures-nostab", func(c *config.Config) float64 { return c.Failure.Fraction }),
 	},
 	{
 		Name:        "churn-leave",
 		Description: "T03 §V: about 1,000 nodes, r = 20, joins and graceful leaves at rate R = 0.05..0.4 per second, lookups at 1/s for an hour: mean path length, timeouts per lookup, failed lookups per 10^4",
 		quick:       [][2]string{{"workload.lookups", "900"}, {"replicates", "2"}},
-		figures:     t03Figures("churn.rate", "node joins and leaves per second, R", "churn-leave", func(c *Config) float64 { return c.Churn.Rate }),
+		figures:     t03Figures("churn.rate", "node joins and leaves per second, R", "churn-leave", func(c *config.Config) float64 { return c.Churn.Rate }),
 	},
 	{
 		Name:        "replication",
@@ -101,12 +102,12 @@ func FindBuiltin(name string) (*Builtin, error) {
 }
 
 // Load returns the experiment's config at the given scale.
-func (b *Builtin) Load(scale string) (Config, []yamlconf.Axis, error) {
+func (b *Builtin) Load(scale string) (config.Config, []yamlconf.Axis, error) {
 	src, err := builtinFS.ReadFile("builtin/" + b.Name + ".yaml")
 	if err != nil {
 		panic("experiments: missing embedded config for " + b.Name)
 	}
-	cfg, axes, err := Parse(src, b.Name+".yaml")
+	cfg, axes, err := config.Parse(src, b.Name+".yaml")
 	if err != nil {
 		panic("experiments: embedded config " + b.Name + " is invalid: " + err.Error())
 	}
@@ -123,7 +124,7 @@ func (b *Builtin) Load(scale string) (Config, []yamlconf.Axis, error) {
 			}
 		}
 	default:
-		return Config{}, nil, fmt.Errorf("--scale %q is not one of quick, paper", scale)
+		return config.Config{}, nil, fmt.Errorf("--scale %q is not one of quick, paper", scale)
 	}
 	return cfg, axes, nil
 }
@@ -131,16 +132,6 @@ func (b *Builtin) Load(scale string) (Config, []yamlconf.Axis, error) {
 // Figures writes the experiment's plots (into dir/plots) and comparison
 // tables (into dir).
 func (b *Builtin) Figures(dir string, o *Outcome) error { return b.figures(dir, o) }
-
-// Parse decodes a YAML config onto the defaults.
-func Parse(src []byte, filename string) (Config, []yamlconf.Axis, error) {
-	cfg := Defaults()
-	axes, err := yamlconf.Decode(src, filename, &cfg)
-	if err != nil {
-		return Config{}, nil, err
-	}
-	return cfg, axes, nil
-}
 
 // pathlenFigures draws S01 Fig. 10 (a) and (b) and writes
 // paper_comparison.csv: ours against the published numbers per N.

@@ -3,13 +3,14 @@ package experiments
 import (
 	"github.com/chordsim/chordsim/chord"
 	"github.com/chordsim/chordsim/churn"
+	"github.com/chordsim/chordsim/config"
 	"github.com/chordsim/chordsim/sim"
 )
 
 // startChurn schedules the run's mass failure and churn generators, each
 // with its own random stream, so that turning one on does not move another's
 // draws. Times are relative to start, the end of settle.
-func startChurn(cfg *Config, trace *churn.Trace, sched *sim.Scheduler, ring *chord.Ring, t *target, seed uint64, start sim.Time) error {
+func startChurn(cfg *config.Config, trace *churn.Trace, sched *sim.Scheduler, ring *chord.Ring, t *target, seed uint64, start sim.Time) error {
 	f := cfg.Failure
 	if f.StopMaintenance {
 		// Scheduled before the failure at the same instant, so it fires

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/chordsim/chordsim/config"
 	"github.com/chordsim/chordsim/sim"
 )
 
@@ -16,7 +17,7 @@ import (
 //
 //	go test ./experiments -run '^$' -bench Churn10k -benchtime 3x
 func BenchmarkChurn10k(b *testing.B) {
-	cfg := Defaults()
+	cfg := config.Defaults()
 	cfg.N = 10_000
 	cfg.IDs = "uniform"
 	cfg.Network.Latency = sim.Latency{Kind: sim.Uniform, A: 10 * sim.Millisecond, B: 90 * sim.Millisecond}

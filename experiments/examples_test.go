@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/chordsim/chordsim/config"
 )
 
 // Every config in examples/ parses and validates as the README runs it
@@ -19,7 +21,7 @@ func TestExamplesValidate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg, axes, err := Parse(src, f)
+		cfg, axes, err := config.Parse(src, f)
 		if err != nil {
 			t.Errorf("%s: %v", f, err)
 			continue

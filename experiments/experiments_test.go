@@ -12,12 +12,13 @@ import (
 	"testing"
 
 	"github.com/chordsim/chordsim/chord"
+	"github.com/chordsim/chordsim/config"
 	"github.com/chordsim/chordsim/internal/yamlconf"
 )
 
 func mustPlan(t *testing.T, yaml string, sets ...string) *Plan {
 	t.Helper()
-	cfg, axes, err := Parse([]byte(yaml), "test.yaml")
+	cfg, axes, err := config.Parse([]byte(yaml), "test.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +218,7 @@ workload:
 }
 
 func TestValidateNamesEveryProblem(t *testing.T) {
-	c := Defaults()
+	c := config.Defaults()
 	c.N, c.Chord.M, c.Chord.Successors, c.Chord.StabilizeEvery, c.Network.Loss, c.Replicates = 0, 70, 0, -1, 1.5, 0
 	err := c.Validate()
 	if err == nil {
@@ -233,11 +234,11 @@ func TestValidateNamesEveryProblem(t *testing.T) {
 // Every field has a default that survives a round trip through the
 // resolved config, and every enum default is one of its choices.
 func TestDefaultsRoundTrip(t *testing.T) {
-	d := Defaults()
+	d := config.Defaults()
 	if err := d.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	back, axes, err := Parse(yamlconf.Encode(&d, nil), "resolved.yaml")
+	back, axes, err := config.Parse(yamlconf.Encode(&d, nil), "resolved.yaml")
 	if err != nil || len(axes) != 0 || back != d {
 		t.Fatalf("resolved defaults do not decode to the defaults: %v", err)
 	}
@@ -247,7 +248,7 @@ func TestDefaultsRoundTrip(t *testing.T) {
 // estimate and the largest n that fits; the scale target's 2^24 nodes at
 // the default m and r fit.
 func TestMemoryEstimateRefusesTooLargeRings(t *testing.T) {
-	c := Defaults()
+	c := config.Defaults()
 	c.N = 1 << 24
 	if err := c.Validate(); err != nil {
 		t.Fatalf("2^24 nodes refused: %v", err)
@@ -258,7 +259,7 @@ func TestMemoryEstimateRefusesTooLargeRings(t *testing.T) {
 		t.Fatal("2^25 nodes at m = 64, r = 16 (19.25 GiB) accepted")
 	}
 	per := chord.StateBytes(1, 64, 16)
-	for _, want := range []string{"n: 33554432 ring members", "19.2 GiB", fmt.Sprintf("use at most %d members", MaxRingBytes/per)} {
+	for _, want := range []string{"n: 33554432 ring members", "19.2 GiB", fmt.Sprintf("use at most %d members", config.MaxRingBytes/per)} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not say %q", err, want)
 		}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/chordsim/chordsim/config"
 	"github.com/chordsim/chordsim/metrics"
 	"github.com/chordsim/chordsim/metrics/plot"
 )
@@ -29,7 +30,7 @@ type xPoint struct {
 
 // summarizeBy summarizes the named metrics per sweep point, over the
 // point's finished runs, with the points ordered by x.
-func summarizeBy(o *Outcome, x func(*Config) float64, names ...string) []xPoint {
+func summarizeBy(o *Outcome, x func(*config.Config) float64, names ...string) []xPoint {
 	R := o.Plan.Base.Replicates
 	var pts []xPoint
 	for pi := range o.Plan.Points {
@@ -110,7 +111,7 @@ func failedComparison(pts []xPoint, metric, xName string, paper []paperFailed) (
 // failuresFigures draws S01 Fig. 11: failed lookups vs the fraction of
 // nodes failed at once.
 func failuresFigures(dir string, o *Outcome) error {
-	pts := summarizeBy(o, func(c *Config) float64 { return c.Failure.Fraction }, "failed_fraction", "failed_routing_fraction")
+	pts := summarizeBy(o, func(c *config.Config) float64 { return c.Failure.Fraction }, "failed_fraction", "failed_routing_fraction")
 	if len(pts) == 0 {
 		return nil
 	}
@@ -133,7 +134,7 @@ func failuresFigures(dir string, o *Outcome) error {
 // churnFigures draws S01 Fig. 12: failed lookups vs the rate of joins and
 // failures.
 func churnFigures(dir string, o *Outcome) error {
-	pts := summarizeBy(o, func(c *Config) float64 { return c.Churn.Rate }, "failed_fraction")
+	pts := summarizeBy(o, func(c *config.Config) float64 { return c.Churn.Rate }, "failed_fraction")
 	if len(pts) == 0 {
 		return nil
 	}
@@ -150,7 +151,7 @@ func churnFigures(dir string, o *Outcome) error {
 // t03Figures draws the two T03 §V experiments, which the reference gives
 // without numbers: mean path length, timeouts per lookup and failed lookups
 // against the swept x (failed fraction or churn rate).
-func t03Figures(xName, xLabel, file string, x func(*Config) float64) func(dir string, o *Outcome) error {
+func t03Figures(xName, xLabel, file string, x func(*config.Config) float64) func(dir string, o *Outcome) error {
 	return func(dir string, o *Outcome) error {
 		names := []string{"mean_hops", "p1_hops", "p99_hops", "mean_timeouts", "p99_timeouts", "failed_fraction"}
 		pts := summarizeBy(o, x, names...)

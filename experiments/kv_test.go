@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chordsim/chordsim/config"
 	"github.com/chordsim/chordsim/metrics/lincheck"
 )
 
@@ -100,7 +101,7 @@ func TestKVBadRequestFile(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "bad.txt")
 	os.WriteFile(file, []byte("insert,a,1\nupsert,b,2\n"), 0o644)
-	cfg, axes, err := Parse([]byte("n: 10\nworkload:\n  lookups: 0\nkv:\n  file: "+file+"\n  request_type: mix\n"), "t.yaml")
+	cfg, axes, err := config.Parse([]byte("n: 10\nworkload:\n  lookups: 0\nkv:\n  file: "+file+"\n  request_type: mix\n"), "t.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +121,7 @@ func TestKVConfigErrors(t *testing.T) {
 		{"kv:\n  requests: 10\n  repair_every: 1m\n  replica_ttl: 1m\n", "kv.replica_ttl"},
 		{"kv:\n  requests: 10\n  file: x.txt\n", "set kv.requests to 0"},
 	} {
-		cfg, _, err := Parse([]byte(tc.yaml), "t.yaml")
+		cfg, _, err := config.Parse([]byte(tc.yaml), "t.yaml")
 		if err == nil {
 			err = cfg.Validate()
 		}

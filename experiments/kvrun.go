@@ -8,6 +8,7 @@ import (
 
 	"github.com/chordsim/chordsim/chord"
 	"github.com/chordsim/chordsim/chord/kv"
+	"github.com/chordsim/chordsim/config"
 	"github.com/chordsim/chordsim/metrics"
 	"github.com/chordsim/chordsim/metrics/lincheck"
 	"github.com/chordsim/chordsim/sim"
@@ -54,8 +55,8 @@ type kvDriver struct {
 	history  []lincheck.Op
 }
 
-func newKVDriver(cfg *Config, sched *sim.Scheduler, ring *chord.Ring, seed uint64, requests []workload.Request, st *kvStats) (*kvDriver, error) {
-	svc, err := kv.New(sched, ring, sim.NetConfig{Latency: cfg.Network.Latency, Loss: cfg.Network.Loss}, seed, cfg.kvConfig())
+func newKVDriver(cfg *config.Config, sched *sim.Scheduler, ring *chord.Ring, seed uint64, requests []workload.Request, st *kvStats) (*kvDriver, error) {
+	svc, err := kv.New(sched, ring, sim.NetConfig{Latency: cfg.Network.Latency, Loss: cfg.Network.Loss}, seed, cfg.KVService())
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +71,7 @@ func newKVDriver(cfg *Config, sched *sim.Scheduler, ring *chord.Ring, seed uint6
 		d.total = cfg.KV.Requests
 	}
 	if cfg.KV.Requests > 0 || cfg.KV.Preload {
-		if d.gen, err = workload.NewGenerator(cfg.kvSpec()); err != nil {
+		if d.gen, err = workload.NewGenerator(cfg.KVSpec()); err != nil {
 			return nil, err
 		}
 	}
@@ -81,7 +82,7 @@ func newKVDriver(cfg *Config, sched *sim.Scheduler, ring *chord.Ring, seed uint6
 
 // start preloads the key population if asked and issues the first
 // requests at time at.
-func (d *kvDriver) start(cfg *Config, at sim.Time) error {
+func (d *kvDriver) start(cfg *config.Config, at sim.Time) error {
 	if cfg.KV.Preload {
 		for i := 0; i < cfg.KV.Keys; i++ {
 			key := d.gen.KeyName(i)

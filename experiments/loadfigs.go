@@ -25,7 +25,7 @@ func loadPoints(o *Outcome) []loadPoint {
 	R := o.Plan.Base.Replicates
 	for pi := range o.Plan.Points {
 		c := &o.Plan.Points[pi].Config
-		lp := loadPoint{point: pi, keys: c.keys(), virtual: c.Chord.VirtualNodes}
+		lp := loadPoint{point: pi, keys: c.PlacedKeys(), virtual: c.Chord.VirtualNodes}
 		var means, p1s, p99s []float64
 		for k := 0; k < R; k++ {
 			r := o.Results[pi*R+k]

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chordsim/chordsim/config"
 	"github.com/chordsim/chordsim/internal/yamlconf"
 )
 
@@ -16,7 +17,7 @@ func TestReadmeDocumentsEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 	readme := string(b)
-	d := Defaults()
+	d := config.Defaults()
 	for _, f := range yamlconf.Fields(&d) {
 		if !strings.Contains(readme, "`"+f.Path+"`") {
 			t.Errorf("README does not document config field %s", f.Path)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/chordsim/chordsim/chord"
 	"github.com/chordsim/chordsim/churn"
+	"github.com/chordsim/chordsim/config"
 	"github.com/chordsim/chordsim/metrics"
 	"github.com/chordsim/chordsim/sim"
 	"github.com/chordsim/chordsim/workload"
@@ -178,7 +179,7 @@ const checkEvery = 1 << 16
 // with the given seed.
 // A config with a churn.trace must go through NewPlan, which reads the file:
 // use RunPoint.
-func Run(ctx context.Context, cfg *Config, seed uint64) (*RunResult, error) {
+func Run(ctx context.Context, cfg *config.Config, seed uint64) (*RunResult, error) {
 	if cfg.Churn.Trace != "" {
 		return nil, fmt.Errorf("churn.trace %s: a config with a trace runs through NewPlan and RunPoint", cfg.Churn.Trace)
 	}
@@ -195,7 +196,7 @@ func RunPoint(ctx context.Context, pt *PlanPoint, seed uint64) (*RunResult, erro
 
 // run is Run with a hook called once the ring is built and has settled,
 // before keys are placed and lookups start (the benchmark times the phases).
-func run(ctx context.Context, cfg *Config, seed uint64, built func(*sim.Scheduler), trace *churn.Trace, requests []workload.Request) (*RunResult, error) {
+func run(ctx context.Context, cfg *config.Config, seed uint64, built func(*sim.Scheduler), trace *churn.Trace, requests []workload.Request) (*RunResult, error) {
 	sched := sim.NewScheduler()
 	res := &RunResult{Seed: seed, Lookups: cfg.Workload.Lookups}
 	w := &lookupDriver{
@@ -203,7 +204,7 @@ func run(ctx context.Context, cfg *Config, seed uint64, built func(*sim.Schedule
 		total: cfg.Workload.Lookups, res: res, uniform: cfg.IDs == "uniform",
 	}
 	ring, err := chord.New(sched, chord.Options{
-		Config:     cfg.chordConfig(),
+		Config:     cfg.Protocol(),
 		Net:        sim.NetConfig{Latency: cfg.Network.Latency, Loss: cfg.Network.Loss, Keyed: cfg.Network.Draws == "keyed"},
 		Seed:       seed,
 		UniformIDs: cfg.IDs == "uniform",
@@ -269,7 +270,7 @@ func run(ctx context.Context, cfg *Config, seed uint64, built func(*sim.Schedule
 	// The key-value service starts on the built ring (its members start
 	// ready; later joiners fetch their pairs).
 	var kvd *kvDriver
-	if cfg.kvOn() {
+	if cfg.KVOn() {
 		res.KV = &kvStats{}
 		if kvd, err = newKVDriver(cfg, sched, ring, seed, requests, res.KV); err != nil {
 			return nil, err
@@ -278,7 +279,7 @@ func run(ctx context.Context, cfg *Config, seed uint64, built func(*sim.Schedule
 
 	// Place keys and measure the load they put on each member.
 	keyRng := sim.Stream(seed, "keys")
-	w.keys = make([]chord.ID, cfg.keys())
+	w.keys = make([]chord.ID, cfg.PlacedKeys())
 	for i := range w.keys {
 		w.keys[i] = w.newKey(keyRng)
 	}
@@ -307,7 +308,7 @@ func run(ctx context.Context, cfg *Config, seed uint64, built func(*sim.Schedule
 	// Failures and churn.
 	var tgt *target
 	var end sim.Time // the run lasts at least until then
-	if cfg.Failure.Fraction > 0 || cfg.Failure.StopMaintenance || cfg.churning() {
+	if cfg.Failure.Fraction > 0 || cfg.Failure.StopMaintenance || cfg.Churning() {
 		w.book = newKeyBook(w.keys)
 		tgt = newTarget(ring, w.book, func() {
 			if watch != nil {
@@ -327,7 +328,7 @@ func run(ctx context.Context, cfg *Config, seed uint64, built func(*sim.Schedule
 
 	// The static engine, when the config allows it and nothing is
 	// scheduled that it would skip.
-	if cfg.Engine == "static" || (cfg.Engine == "auto" && cfg.staticBlocker() == "" && sched.Pending() == 0 && ring.StaticReady() == nil) {
+	if cfg.Engine == "static" || (cfg.Engine == "auto" && cfg.StaticBlocker() == "" && sched.Pending() == 0 && ring.StaticReady() == nil) {
 		if err := w.runStatic(ctx, start.Add(cfg.Workload.Start)); err != nil {
 			return nil, err
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chordsim/chordsim/config"
 	"github.com/chordsim/chordsim/internal/yamlconf"
 )
 
@@ -107,7 +108,7 @@ func TestStaticEngineRefusals(t *testing.T) {
 		{"bootstrap=protocol", "set it to ideal"},
 	} {
 		t.Run(tc.set, func(t *testing.T) {
-			cfg, axes, err := Parse([]byte(staticPoint), "static.yaml")
+			cfg, axes, err := config.Parse([]byte(staticPoint), "static.yaml")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/chordsim/chordsim/churn"
+	"github.com/chordsim/chordsim/config"
 	"github.com/chordsim/chordsim/internal/yamlconf"
 	"github.com/chordsim/chordsim/sim"
 	"github.com/chordsim/chordsim/workload"
@@ -24,7 +25,7 @@ import (
 // Plan is a validated experiment: the base config, its sweep axes, and one
 // fully resolved config per sweep point.
 type Plan struct {
-	Base   Config
+	Base   config.Config
 	Axes   []yamlconf.Axis
 	Points []PlanPoint
 }
@@ -33,7 +34,7 @@ type Plan struct {
 type PlanPoint struct {
 	Index  int
 	Assign []yamlconf.Assignment
-	Config Config
+	Config config.Config
 	// trace is the parsed churn.trace file and traceDigest the SHA-256 of
 	// its bytes (part of the run key), loaded when the plan is made.
 	trace       *churn.Trace
@@ -53,7 +54,7 @@ const maxRuns = 1_000_000
 
 // NewPlan validates base with its axes and expands the sweep. Every problem
 // of every point is reported, each line naming the point.
-func NewPlan(base Config, axes []yamlconf.Axis) (*Plan, error) {
+func NewPlan(base config.Config, axes []yamlconf.Axis) (*Plan, error) {
 	p := &Plan{Base: base, Axes: axes}
 	if n := yamlconf.Count(axes); n > maxRuns || (base.Replicates > 0 && n*base.Replicates > maxRuns) {
 		return nil, fmt.Errorf("the sweep has too many runs (%d points × %d replicates); at most %d", n, base.Replicates, maxRuns)

@@ -13,12 +13,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chordsim/chordsim/config"
+	"github.com/chordsim/chordsim/experiments"
+	"github.com/chordsim/chordsim/internal/yamlconf"
+
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
-
-	"github.com/chordsim/chordsim/experiments"
-	"github.com/chordsim/chordsim/internal/yamlconf"
 )
 
 var errHelp = errors.New("help shown")
@@ -71,7 +72,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	if *fields {
-		d := experiments.Defaults()
+		d := config.Defaults()
 		fmt.Fprint(stdout, yamlconf.MarkdownTable(&d))
 		return nil
 	}
@@ -83,7 +84,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return usagef("config file %s cannot be read: %v", path, errors.Unwrap(err))
 	}
-	cfg, axes, err := experiments.Parse(src, path)
+	cfg, axes, err := config.Parse(src, path)
 	if err != nil {
 		return usageError{err}
 	}
@@ -126,7 +127,7 @@ func shellQuote(s string) string {
 
 // overrides applies --seed and --set to a decoded config and validates the
 // resulting sweep.
-func overrides(cfg experiments.Config, axes []yamlconf.Axis, seed string, sets []string) (*experiments.Plan, error) {
+func overrides(cfg config.Config, axes []yamlconf.Axis, seed string, sets []string) (*experiments.Plan, error) {
 	if seed != "" {
 		v, err := strconv.ParseUint(seed, 10, 64)
 		if err != nil {
@@ -259,7 +260,7 @@ func cmdMerge(args []string, stdout io.Writer) error {
 			return usagef("%s holds a different sweep from %s (config.yaml differs); merge only shards of one config", d, dirs[0])
 		}
 	}
-	cfg, axes, err := experiments.Parse(cfgText, filepath.Join(dirs[0], "config.yaml"))
+	cfg, axes, err := config.Parse(cfgText, filepath.Join(dirs[0], "config.yaml"))
 	if err != nil {
 		return usageError{err}
 	}
@@ -445,8 +446,8 @@ func (c *nodeCounts) Set(s string) error {
 			return fmt.Errorf("%q is not a whole number of nodes", f)
 		case n < 1:
 			return fmt.Errorf("%d nodes: a ring needs at least one node", n)
-		case n > experiments.MaxNodes:
-			return fmt.Errorf("%d nodes: more than the largest ring bench builds; use at most 2^25 = %d", n, experiments.MaxNodes)
+		case n > config.MaxNodes:
+			return fmt.Errorf("%d nodes: more than the largest ring bench builds; use at most 2^25 = %d", n, config.MaxNodes)
 		}
 		list = append(list, n)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/chordsim/chordsim/chord/kv"
 	"github.com/chordsim/chordsim/shell"
 	"github.com/chordsim/chordsim/sim"
+
 	"golang.org/x/term"
 )
 

@@ -1,4 +1,4 @@
-package experiments
+package config
 
 import (
 	"errors"
@@ -9,6 +9,7 @@ import (
 	"github.com/chordsim/chordsim/chord"
 	"github.com/chordsim/chordsim/chord/kv"
 	"github.com/chordsim/chordsim/churn"
+	"github.com/chordsim/chordsim/internal/yamlconf"
 	"github.com/chordsim/chordsim/sim"
 	"github.com/chordsim/chordsim/workload"
 )
@@ -177,8 +178,8 @@ func Defaults() Config {
 	}
 }
 
-// kvConfig converts the schema's kv section to the kv package's.
-func (c *Config) kvConfig() kv.Config {
+// KVService converts the schema's kv section to the kv package's.
+func (c *Config) KVService() kv.Config {
 	cons, _ := kv.ParseConsistency(c.KV.Consistency)
 	return kv.Config{
 		Replicas:       c.KV.Replicas,
@@ -192,17 +193,17 @@ func (c *Config) kvConfig() kv.Config {
 	}
 }
 
-// kvOn reports whether the run uses the key-value service.
-func (c *Config) kvOn() bool { return c.KV.Requests > 0 || c.KV.File != "" }
+// KVOn reports whether the run uses the key-value service.
+func (c *Config) KVOn() bool { return c.KV.Requests > 0 || c.KV.File != "" }
 
-// kvSpec is the generated-request description.
-func (c *Config) kvSpec() workload.Spec {
+// KVSpec is the generated-request description.
+func (c *Config) KVSpec() workload.Spec {
 	d, _ := workload.ParseKeyDist(c.KV.KeyDist)
 	return workload.Spec{Keys: c.KV.Keys, Dist: d, ZipfExponent: c.KV.ZipfExponent, ReadFraction: c.KV.ReadFraction, DeleteFraction: c.KV.DeleteFraction}
 }
 
-// ChordConfig converts the schema's protocol section to the chord package's.
-func (c *Config) chordConfig() chord.Config {
+// Protocol converts the schema's protocol section to the chord package's.
+func (c *Config) Protocol() chord.Config {
 	cc := chord.Config{
 		Bits:                  c.Chord.M,
 		Successors:            c.Chord.Successors,
@@ -228,19 +229,19 @@ func (c *Config) chordConfig() chord.Config {
 	return cc
 }
 
-// keys is the number of keys a run places.
-func (c *Config) keys() int {
+// PlacedKeys is the number of keys a run places.
+func (c *Config) PlacedKeys() int {
 	if c.Workload.KeysPerNode > 0 {
 		return int(math.Round(c.Workload.KeysPerNode * float64(c.N)))
 	}
 	return c.Workload.Keys
 }
 
-// staticBlocker says why the config's lookups cannot run on the static
+// StaticBlocker says why the config's lookups cannot run on the static
 // engine (chord.Ring.RunStatic), and how to allow it, or returns "" if
 // they can: nothing may change the ring or delay a lookup past a timeout
 // while they run.
-func (c *Config) staticBlocker() string {
+func (c *Config) StaticBlocker() string {
 	worst, bounded := c.Network.Latency.Max()
 	switch {
 	case c.Network.Draws != "keyed":
@@ -259,9 +260,9 @@ func (c *Config) staticBlocker() string {
 		return fmt.Sprintf("network.latency %s has no upper bound, so a request could time out; use const or uniform", c.Network.Latency)
 	case 2*worst >= c.Chord.RPCTimeout:
 		return fmt.Sprintf("a round trip can take %s, not less than chord.rpc_timeout %s; raise the timeout or lower the latency", 2*worst, c.Chord.RPCTimeout)
-	case c.churning() || c.Failure.Fraction > 0 || c.Failure.StopMaintenance:
+	case c.Churning() || c.Failure.Fraction > 0 || c.Failure.StopMaintenance:
 		return "churn or a mass failure is configured; remove it"
-	case c.kvOn():
+	case c.KVOn():
 		return "the key-value service is on; set kv.requests to 0 and kv.file to \"\""
 	case c.CheckInvariants:
 		return "check_invariants is on; turn it off"
@@ -269,8 +270,8 @@ func (c *Config) staticBlocker() string {
 	return ""
 }
 
-// churning reports whether any continuous churn is configured.
-func (c *Config) churning() bool {
+// Churning reports whether any continuous churn is configured.
+func (c *Config) Churning() bool {
 	return c.Churn.Rate > 0 || c.Churn.JoinRate > 0 || c.Churn.FailRate > 0 || c.Churn.LeaveRate > 0 ||
 		!c.Churn.Session.IsZero() || c.Churn.Trace != ""
 }
@@ -350,7 +351,7 @@ func (c *Config) Validate() error {
 		bad("chord.max_hops", "%d is less than 1", c.Chord.MaxHops)
 	}
 	if c.Engine == "static" {
-		if why := c.staticBlocker(); why != "" {
+		if why := c.StaticBlocker(); why != "" {
 			bad("engine", "static cannot run this config: %s (or use engine auto or events)", why)
 		}
 	}
@@ -366,7 +367,7 @@ func (c *Config) Validate() error {
 	if c.Workload.Keys > 0 && c.Workload.KeysPerNode > 0 {
 		bad("workload.keys", "set either keys (%d) or keys_per_node (%v), not both", c.Workload.Keys, c.Workload.KeysPerNode)
 	}
-	if k := c.keys(); k > 1<<26 {
+	if k := c.PlacedKeys(); k > 1<<26 {
 		bad("workload.keys", "%d keys is more than this build places (%d)", k, 1<<26)
 	}
 	if c.Workload.Lookups < 0 {
@@ -404,7 +405,7 @@ func (c *Config) Validate() error {
 		bad("churn.downtime", "is set but churn.session is empty; down times follow sessions, so give a session distribution such as exp:1h")
 	}
 	c.validateKV(bad)
-	if c.churning() && c.Workload.Lookups == 0 && !c.kvOn() && c.Churn.Duration == 0 {
+	if c.Churning() && c.Workload.Lookups == 0 && !c.KVOn() && c.Churn.Duration == 0 {
 		bad("churn.duration", "is 0s (until the last lookup or request) but workload.lookups and kv.requests are 0; give churn a duration")
 	}
 	if !(c.Failure.Fraction >= 0 && c.Failure.Fraction < 1) {
@@ -459,7 +460,7 @@ func (c *Config) validateKV(bad func(path, format string, args ...any)) {
 	if k.Requests > 0 || k.Preload {
 		if _, err := workload.ParseKeyDist(k.KeyDist); err != nil {
 			bad("kv.key_dist", "%q is not uniform or zipf", k.KeyDist)
-		} else if err := c.kvSpec().Validate(); err != nil {
+		} else if err := c.KVSpec().Validate(); err != nil {
 			for _, line := range strings.Split(err.Error(), "\n") {
 				bad("kv", "%s", line)
 			}
@@ -471,7 +472,18 @@ func (c *Config) validateKV(bad func(path, format string, args ...any)) {
 	if !(k.Rate >= 0) || math.IsInf(k.Rate, 0) || k.Rate > 1e7 {
 		bad("kv.rate", "%v must be a finite rate between 0 (closed loop) and 10^7 requests per second", k.Rate)
 	}
-	if c.Chord.VirtualNodes > 1 && c.kvOn() {
+	if c.Chord.VirtualNodes > 1 && c.KVOn() {
 		bad("kv.requests", "the key-value service does not run with virtual nodes yet (chord.virtual_nodes = %d); use 1", c.Chord.VirtualNodes)
 	}
+}
+
+// Parse decodes a YAML config onto the defaults, strictly (see yamlconf):
+// a list where a single value is expected becomes a sweep axis.
+func Parse(src []byte, filename string) (Config, []yamlconf.Axis, error) {
+	cfg := Defaults()
+	axes, err := yamlconf.Decode(src, filename, &cfg)
+	if err != nil {
+		return Config{}, nil, err
+	}
+	return cfg, axes, nil
 }
