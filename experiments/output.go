@@ -11,6 +11,7 @@ import (
 	"github.com/chordsim/chordsim/chord/kv"
 	"github.com/chordsim/chordsim/internal/yamlconf"
 	"github.com/chordsim/chordsim/metrics"
+	"github.com/chordsim/chordsim/run"
 )
 
 // A metric is one per-run number: a column of results.csv and an entry of
@@ -21,11 +22,8 @@ type metric struct {
 	value func(r *RunResult) float64
 }
 
-// failed counts the lookups that did not find their key: wrong owner,
-// timed out, hop limit, or the key was lost with a failed node.
-func failed(r *RunResult) int {
-	return r.Outcomes[chord.WrongOwner] + r.Outcomes[chord.TimedOut] + r.Outcomes[chord.HopLimit] + r.LostKey
-}
+// failed counts the lookups that did not find their key (run.Result.Failed).
+func failed(r *RunResult) int { return r.Failed() }
 
 func quantile(h *metrics.IntHist, p float64) float64 {
 	if h.N() == 0 {
@@ -82,52 +80,52 @@ var metricsList = []metric{
 
 // kvMetrics are the key-value service's columns: empty when it is off.
 var kvMetrics = []metric{
-	{"kv_requests", false, kvf(func(k *kvStats) float64 { return float64(kvDone(k)) })},
-	{"kv_ok", false, kvf(func(k *kvStats) float64 { return float64(kvOutcome(k, kv.OK)) })},
-	{"kv_unavailable", false, kvf(func(k *kvStats) float64 { return float64(kvOutcome(k, kv.Unavailable)) })},
-	{"kv_abandoned", false, kvf(func(k *kvStats) float64 { return float64(kvOutcome(k, kv.Abandoned)) })},
-	{"kv_failed_fraction", false, kvf(func(k *kvStats) float64 {
+	{"kv_requests", false, kvf(func(k *run.KVStats) float64 { return float64(kvDone(k)) })},
+	{"kv_ok", false, kvf(func(k *run.KVStats) float64 { return float64(kvOutcome(k, kv.OK)) })},
+	{"kv_unavailable", false, kvf(func(k *run.KVStats) float64 { return float64(kvOutcome(k, kv.Unavailable)) })},
+	{"kv_abandoned", false, kvf(func(k *run.KVStats) float64 { return float64(kvOutcome(k, kv.Abandoned)) })},
+	{"kv_failed_fraction", false, kvf(func(k *run.KVStats) float64 {
 		return ratio(float64(kvOutcome(k, kv.Unavailable)+kvOutcome(k, kv.Abandoned)), float64(kvDone(k)))
 	})},
-	{"kv_throughput", false, kvf(func(k *kvStats) float64 { return kvRate(k, float64(kvOutcome(k, kv.OK))) })},
-	{"kv_write_throughput", false, kvf(func(k *kvStats) float64 {
+	{"kv_throughput", false, kvf(func(k *run.KVStats) float64 { return kvRate(k, float64(kvOutcome(k, kv.OK))) })},
+	{"kv_write_throughput", false, kvf(func(k *run.KVStats) float64 {
 		return kvRate(k, float64(k.Ops[kv.Insert][kv.OK]+k.Ops[kv.Delete][kv.OK]))
 	})},
-	{"kv_read_throughput", false, kvf(func(k *kvStats) float64 { return kvRate(k, float64(k.Ops[kv.Query][kv.OK])) })},
-	{"kv_mean_latency_ms", false, kvf(func(k *kvStats) float64 {
+	{"kv_read_throughput", false, kvf(func(k *run.KVStats) float64 { return kvRate(k, float64(k.Ops[kv.Query][kv.OK])) })},
+	{"kv_mean_latency_ms", false, kvf(func(k *run.KVStats) float64 {
 		all := kvAllLatency(k)
 		return all.Mean()
 	})},
-	{"kv_p50_latency_ms", false, kvf(func(k *kvStats) float64 {
+	{"kv_p50_latency_ms", false, kvf(func(k *run.KVStats) float64 {
 		all := kvAllLatency(k)
 		return sampleQuantile(&all, 0.5)
 	})},
-	{"kv_p99_latency_ms", false, kvf(func(k *kvStats) float64 {
+	{"kv_p99_latency_ms", false, kvf(func(k *run.KVStats) float64 {
 		all := kvAllLatency(k)
 		return sampleQuantile(&all, 0.99)
 	})},
-	{"kv_write_latency_ms", false, kvf(func(k *kvStats) float64 { return k.Latency[0].Mean() })},
-	{"kv_read_latency_ms", false, kvf(func(k *kvStats) float64 { return k.Latency[1].Mean() })},
-	{"kv_mean_attempts", false, kvf(func(k *kvStats) float64 { return ratio(float64(k.Attempts), float64(kvDone(k))) })},
-	{"kv_reads_checked", false, kvf(func(k *kvStats) float64 { return float64(k.Reads) })},
-	{"kv_stale_reads", false, kvf(func(k *kvStats) float64 { return float64(k.Stale) })},
-	{"kv_stale_fraction", false, kvf(func(k *kvStats) float64 { return ratio(float64(k.Stale), float64(k.Reads)) })},
-	{"kv_linearizable", false, kvf(func(k *kvStats) float64 { return k.Linear })},
-	{"kv_nonlinearizable_keys", false, kvf(func(k *kvStats) float64 {
+	{"kv_write_latency_ms", false, kvf(func(k *run.KVStats) float64 { return k.Latency[0].Mean() })},
+	{"kv_read_latency_ms", false, kvf(func(k *run.KVStats) float64 { return k.Latency[1].Mean() })},
+	{"kv_mean_attempts", false, kvf(func(k *run.KVStats) float64 { return ratio(float64(k.Attempts), float64(kvDone(k))) })},
+	{"kv_reads_checked", false, kvf(func(k *run.KVStats) float64 { return float64(k.Reads) })},
+	{"kv_stale_reads", false, kvf(func(k *run.KVStats) float64 { return float64(k.Stale) })},
+	{"kv_stale_fraction", false, kvf(func(k *run.KVStats) float64 { return ratio(float64(k.Stale), float64(k.Reads)) })},
+	{"kv_linearizable", false, kvf(func(k *run.KVStats) float64 { return k.Linear })},
+	{"kv_nonlinearizable_keys", false, kvf(func(k *run.KVStats) float64 {
 		if math.IsNaN(k.Linear) {
 			return math.NaN()
 		}
 		return float64(k.BadKeys)
 	})},
-	{"kv_messages", false, kvf(func(k *kvStats) float64 { return float64(k.Messages) })},
-	{"kv_refused", false, kvf(func(k *kvStats) float64 { return float64(k.Refused) })},
-	{"kv_handed_off", false, kvf(func(k *kvStats) float64 { return float64(k.HandedOff) })},
-	{"kv_copies_mean", false, kvf(func(k *kvStats) float64 { return k.Copies.Mean() })},
-	{"kv_copies_max", false, kvf(func(k *kvStats) float64 { return quantile(&k.Copies, 1) })},
+	{"kv_messages", false, kvf(func(k *run.KVStats) float64 { return float64(k.Messages) })},
+	{"kv_refused", false, kvf(func(k *run.KVStats) float64 { return float64(k.Refused) })},
+	{"kv_handed_off", false, kvf(func(k *run.KVStats) float64 { return float64(k.HandedOff) })},
+	{"kv_copies_mean", false, kvf(func(k *run.KVStats) float64 { return k.Copies.Mean() })},
+	{"kv_copies_max", false, kvf(func(k *run.KVStats) float64 { return quantile(&k.Copies, 1) })},
 }
 
 // kvf makes a kv metric: NaN (an empty field) when the service is off.
-func kvf(f func(k *kvStats) float64) func(r *RunResult) float64 {
+func kvf(f func(k *run.KVStats) float64) func(r *RunResult) float64 {
 	return func(r *RunResult) float64 {
 		if r.KV == nil {
 			return math.NaN()
@@ -136,25 +134,13 @@ func kvf(f func(k *kvStats) float64) func(r *RunResult) float64 {
 	}
 }
 
-func kvOutcome(k *kvStats, o kv.Outcome) int {
-	n := 0
-	for kind := range k.Ops {
-		n += k.Ops[kind][o]
-	}
-	return n
-}
+func kvOutcome(k *run.KVStats, o kv.Outcome) int { return k.Outcome(o) }
 
-func kvDone(k *kvStats) int {
-	n := 0
-	for o := 0; o < kv.NumOutcomes; o++ {
-		n += kvOutcome(k, kv.Outcome(o))
-	}
-	return n
-}
+func kvDone(k *run.KVStats) int { return k.Done() }
 
 // kvRate is n per simulated second between the first request and the last
 // answer.
-func kvRate(k *kvStats, n float64) float64 {
+func kvRate(k *run.KVStats, n float64) float64 {
 	span := k.Last.Sub(k.First).Seconds()
 	if span <= 0 {
 		return math.NaN()
@@ -162,7 +148,7 @@ func kvRate(k *kvStats, n float64) float64 {
 	return n / span
 }
 
-func kvAllLatency(k *kvStats) metrics.Samples {
+func kvAllLatency(k *run.KVStats) metrics.Samples {
 	var all metrics.Samples
 	all.Merge(&k.Latency[0])
 	all.Merge(&k.Latency[1])

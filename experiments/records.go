@@ -15,6 +15,7 @@ import (
 	"github.com/chordsim/chordsim/chord"
 	"github.com/chordsim/chordsim/internal/yamlconf"
 	"github.com/chordsim/chordsim/metrics"
+	"github.com/chordsim/chordsim/run"
 )
 
 // recordFormat names the layout of run records; a record of another format
@@ -106,7 +107,7 @@ func (rec *runRecord) result() (*RunResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &RunResult{Seed: seed, Hops: histFrom(rec.Hops), Load: histFrom(rec.Load), Values: make([]float64, len(rec.Values))}
+	r := &RunResult{Result: run.Result{Seed: seed, Hops: histFrom(rec.Hops), Load: histFrom(rec.Load)}, Values: make([]float64, len(rec.Values))}
 	copy(r.Outcomes[:], rec.Outcomes)
 	for i, s := range rec.Values {
 		if r.Values[i], err = strconv.ParseFloat(s, 64); err != nil && !math.IsInf(r.Values[i], 0) {

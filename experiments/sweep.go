@@ -16,6 +16,7 @@ import (
 	"github.com/chordsim/chordsim/churn"
 	"github.com/chordsim/chordsim/config"
 	"github.com/chordsim/chordsim/internal/yamlconf"
+	"github.com/chordsim/chordsim/run"
 	"github.com/chordsim/chordsim/sim"
 	"github.com/chordsim/chordsim/workload"
 
@@ -319,7 +320,7 @@ func ExecuteWith(ctx context.Context, plan *Plan, opts ExecOptions) (*Outcome, e
 				if gctx.Err() != nil {
 					return gctx.Err()
 				}
-				var ve *ViolationError
+				var ve *run.ViolationError
 				if errors.As(err, &ve) {
 					ve.Point, ve.Assign, ve.Replicate = pt.Index, pt.Assign, k
 					return ve

@@ -10,17 +10,19 @@ import (
 
 	"github.com/chordsim/chordsim/chord"
 	"github.com/chordsim/chordsim/chord/kv"
+	"github.com/chordsim/chordsim/config"
+	"github.com/chordsim/chordsim/run"
 	"github.com/chordsim/chordsim/sim"
 )
 
 // Options configure a Session. Zero fields take the shell's defaults.
 type Options struct {
-	Bits        int            // m, identifier bits; 0 means 64 (SHA-1's top 64 bits keep the order of the full identifiers)
-	Successors  int            // r, successor-list length; 0 means 16
-	Replicas    int            // k, copies of every pair; 0 means 1
+	Bits        int            // m, identifier bits; 0 means the config default, 64 (SHA-1's top 64 bits keep the order of the full identifiers)
+	Successors  int            // r, successor-list length; 0 means the config default, 16
+	Replicas    int            // k, copies of every pair; 0 means the config default, 1
 	Consistency kv.Consistency // linearizable (chain replication, the zero value) or eventual
 	Seed        uint64         // seeds every random stream of the ring, the service and the shell
-	Latency     sim.Latency    // one-way message delay; the zero value means exp:50ms
+	Latency     sim.Latency    // one-way message delay; the zero value means the config default, exp:50ms
 	// StabilizeEvery is the period of stabilize, fix_fingers and
 	// check_predecessor; 0 means 1s, much faster than the ring's default
 	// 30s, so that a human sees the ring converge after a few seconds of
@@ -30,12 +32,10 @@ type Options struct {
 	Prompt         string // printed before reading each line ("chordsim> " when interactive); empty for scripts
 }
 
-// Shell defaults.
-const (
-	DefaultBits           = 64
-	DefaultSuccessors     = 16
-	DefaultStabilizeEvery = sim.Second
-)
+// DefaultStabilizeEvery is the shell's maintenance period, its one default
+// of its own (see Options.StabilizeEvery); every other setting defaults to
+// the experiment config's default (config.Defaults).
+const DefaultStabilizeEvery = sim.Second
 
 // Time bounds of the commands that advance simulated time.
 const (
@@ -70,51 +70,54 @@ type Session struct {
 }
 
 // New builds a session with an empty ring: the first join creates it.
+// The world is assembled by package run from the experiment defaults with
+// the options applied, so the shell runs the same ring, network and
+// key-value service as a run of the same settings.
 func New(o Options) (*Session, error) {
+	d := config.Defaults()
 	if o.Bits == 0 {
-		o.Bits = DefaultBits
+		o.Bits = d.Chord.M
 	}
 	if o.Successors == 0 {
-		o.Successors = DefaultSuccessors
+		o.Successors = d.Chord.Successors
 	}
 	if o.Replicas == 0 {
-		o.Replicas = 1
+		o.Replicas = d.KV.Replicas
 	}
 	if o.Latency == (sim.Latency{}) {
-		o.Latency = sim.Latency{Kind: sim.Exponential, A: 50 * sim.Millisecond}
+		o.Latency = d.Network.Latency
 	}
 	if o.StabilizeEvery == 0 {
 		o.StabilizeEvery = DefaultStabilizeEvery
 	}
-	ccfg := chord.DefaultConfig()
-	ccfg.Bits = o.Bits
-	ccfg.Successors = o.Successors
-	ccfg.StabilizeEvery = o.StabilizeEvery
-	ccfg.FixFingersEvery = o.StabilizeEvery
-	ccfg.CheckPredecessorEvery = o.StabilizeEvery
-	if err := ccfg.Validate(); err != nil {
+	cfg := d
+	cfg.N = 0
+	cfg.Chord.M = o.Bits
+	cfg.Chord.Successors = o.Successors
+	cfg.Chord.StabilizeEvery = o.StabilizeEvery
+	cfg.Chord.FixFingersEvery = o.StabilizeEvery
+	cfg.Chord.CheckPredecessorEvery = o.StabilizeEvery
+	cfg.KV.Replicas = o.Replicas
+	cfg.KV.Consistency = o.Consistency.String()
+	cfg.Network.Latency = o.Latency
+	if err := cfg.Protocol().Validate(); err != nil {
 		return nil, fmt.Errorf("shell: %w", err)
 	}
-	kcfg := kv.DefaultConfig()
-	kcfg.Replicas = o.Replicas
-	kcfg.Consistency = o.Consistency
-	if err := kcfg.Validate(o.Successors); err != nil {
+	if err := cfg.KVService().Validate(o.Successors); err != nil {
 		return nil, fmt.Errorf("shell: %w", err)
 	}
-	sched := sim.NewScheduler()
-	net := sim.NetConfig{Latency: o.Latency}
-	ring, err := chord.New(sched, chord.Options{Config: ccfg, Net: net, Seed: o.Seed})
+	w, err := run.New(&cfg, o.Seed)
 	if err != nil {
 		return nil, fmt.Errorf("shell: %w", err)
 	}
-	svc, err := kv.New(sched, ring, net, o.Seed, kcfg)
+	svc, err := w.Service()
 	if err != nil {
 		return nil, fmt.Errorf("shell: %w", err)
 	}
 	s := &Session{
 		opts:   o,
-		sched:  sched,
-		ring:   ring,
+		sched:  w.Sched,
+		ring:   w.Ring,
 		svc:    svc,
 		rng:    sim.Stream(o.Seed, "shell"),
 		digits: (o.Bits + 3) / 4,

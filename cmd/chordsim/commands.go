@@ -13,9 +13,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chordsim/chordsim/bench"
 	"github.com/chordsim/chordsim/config"
 	"github.com/chordsim/chordsim/experiments"
 	"github.com/chordsim/chordsim/internal/yamlconf"
+	"github.com/chordsim/chordsim/run"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/pflag"
@@ -104,7 +106,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *replicate < -1 || *replicate >= plan.Base.Replicates {
 		return usagef("--replicate %d: the config has %d replicates; use 0 to %d", *replicate, plan.Base.Replicates, plan.Base.Replicates-1)
 	}
-	rerun := func(v *experiments.ViolationError) string {
+	rerun := func(v *run.ViolationError) string {
 		parts := []string{"chordsim run", shellQuote(path), "--seed", strconv.FormatUint(plan.Base.Seed, 10)}
 		for _, a := range v.Assign {
 			parts = append(parts, "--set", shellQuote(a.Path+"="+a.Value))
@@ -165,7 +167,7 @@ var errViolation = errors.New("a ring invariant was violated; see the report abo
 
 // executeWith is execute with a replicate filter (1-based, 0 = all) and the
 // rerun command for an invariant violation's report.
-func executeWith(ctx context.Context, plan *experiments.Plan, dir string, workers int, b *experiments.Builtin, shard experiments.Shard, replicate int, rerun func(*experiments.ViolationError) string, stderr, stdout io.Writer) error {
+func executeWith(ctx context.Context, plan *experiments.Plan, dir string, workers int, b *experiments.Builtin, shard experiments.Shard, replicate int, rerun func(*run.ViolationError) string, stderr, stdout io.Writer) error {
 	if err := experiments.PrepareOutDir(dir); err != nil {
 		return usageError{err}
 	}
@@ -183,7 +185,7 @@ func executeWith(ctx context.Context, plan *experiments.Plan, dir string, worker
 	outcome, runErr := experiments.ExecuteWith(ctx, plan, experiments.ExecOptions{Workers: workers, Progress: progress, RunsDir: experiments.RunsDir(dir), Shard: shard, Replicate: replicate})
 	finish()
 	interrupted := runErr != nil && ctx.Err() != nil
-	var ve *experiments.ViolationError
+	var ve *run.ViolationError
 	if errors.As(runErr, &ve) {
 		cmd := ""
 		if rerun != nil {
@@ -482,13 +484,13 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 			nodes.n = []int{1000}
 		}
 		for _, n := range nodes.n {
-			cfg := experiments.BenchKVConfig(n, *kvRequests, *seed)
+			cfg := bench.KVConfig(n, *kvRequests, *seed)
 			if err := cfg.Validate(); err != nil || *kvRequests < 0 {
 				return usagef("bench --kv %d --nodes %d: %v", *kvRequests, n, err)
 			}
 		}
 		for i, n := range nodes.n {
-			r, err := experiments.BenchKV(ctx, n, *kvRequests, *seed)
+			r, err := bench.RunKV(ctx, n, *kvRequests, *seed)
 			if err != nil {
 				return err
 			}
@@ -498,19 +500,19 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 			fmt.Fprintf(stdout, "nodes            %d\n", r.Nodes)
 			fmt.Fprintf(stdout, "kv requests      %d in %.3f s (%.0f requests/s), %d answered\n", r.Requests, r.Run.Seconds(), float64(r.Requests)/r.Run.Seconds(), r.Answered)
 			fmt.Fprintf(stdout, "events           %d (%.0f events/s)\n", r.Events, float64(r.Events)/r.Run.Seconds())
-			fmt.Fprintf(stdout, "peak memory      %.1f MiB\n", float64(experiments.PeakRSS())/(1<<20))
+			fmt.Fprintf(stdout, "peak memory      %.1f MiB\n", float64(bench.PeakRSS())/(1<<20))
 		}
 		return nil
 	}
 	for _, n := range nodes.n {
-		cfg := experiments.BenchConfig(n, *lookups, *seed, *engine)
+		cfg := bench.Config(n, *lookups, *seed, *engine)
 		if err := cfg.Validate(); err != nil {
 			return usagef("bench --nodes %d: %v", n, err)
 		}
 	}
-	var results []*experiments.BenchResult
+	var results []*bench.Result
 	for i, n := range nodes.n {
-		r, err := experiments.Bench(ctx, n, *lookups, *seed, *engine)
+		r, err := bench.Run(ctx, n, *lookups, *seed, *engine)
 		if err != nil {
 			return err
 		}

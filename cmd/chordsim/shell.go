@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/chordsim/chordsim/chord/kv"
+	"github.com/chordsim/chordsim/config"
 	"github.com/chordsim/chordsim/shell"
 	"github.com/chordsim/chordsim/sim"
 
@@ -30,8 +31,8 @@ join, depart, the operations and run.
 
 func cmdShell(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("shell", shellUsage, stdout)
-	bits := fs.Int("m", shell.DefaultBits, "identifier bits m")
-	succ := fs.Int("successors", shell.DefaultSuccessors, "successor-list length r")
+	bits := fs.Int("m", config.Defaults().Chord.M, "identifier bits m")
+	succ := fs.Int("successors", config.Defaults().Chord.Successors, "successor-list length r")
 	replicas := fs.Int("replicas", 1, "replication factor k (1 ≤ k ≤ r)")
 	consistency := fs.String("consistency", "linearizable", "linearizable (chain replication) or eventual")
 	seed := fs.Uint64("seed", 1, "random seed")

@@ -1,4 +1,4 @@
-package experiments
+package run
 
 import (
 	"fmt"
@@ -15,8 +15,8 @@ import (
 	"github.com/chordsim/chordsim/workload"
 )
 
-// kvStats is what a run measured of the key-value service.
-type kvStats struct {
+// KVStats is what a run measured of the key-value service.
+type KVStats struct {
 	Ops       [kv.NumKinds][kv.NumOutcomes]int
 	Latency   [2]metrics.Samples // milliseconds of answered requests: [0] writes (insert, delete), [1] reads
 	First     sim.Time           // first request issued
@@ -30,6 +30,24 @@ type kvStats struct {
 	Refused   uint64             // requests a node refused
 	Copies    metrics.IntHist    // pairs (with replicas) held per member at the end
 	HandedOff uint64             // pairs moved by joins and departures
+}
+
+// Outcome counts the requests of every kind that ended with outcome o.
+func (k *KVStats) Outcome(o kv.Outcome) int {
+	n := 0
+	for kind := range k.Ops {
+		n += k.Ops[kind][o]
+	}
+	return n
+}
+
+// Done counts the requests that ended, whatever their outcome.
+func (k *KVStats) Done() int {
+	n := 0
+	for o := 0; o < kv.NumOutcomes; o++ {
+		n += k.Outcome(kv.Outcome(o))
+	}
+	return n
 }
 
 // kvDriver issues a run's key-value requests and records the answers. In
@@ -51,15 +69,14 @@ type kvDriver struct {
 	finished int
 	rate     float64
 	done     bool
-	st       *kvStats
+	st       *KVStats
 	history  []lincheck.Op
 }
 
-func newKVDriver(cfg *config.Config, sched *sim.Scheduler, ring *chord.Ring, seed uint64, requests []workload.Request, st *kvStats) (*kvDriver, error) {
-	svc, err := kv.New(sched, ring, sim.NetConfig{Latency: cfg.Network.Latency, Loss: cfg.Network.Loss}, seed, cfg.KVService())
-	if err != nil {
-		return nil, err
-	}
+// newKVDriver makes the clients of svc: kv.file's requests, or generated
+// ones.
+func newKVDriver(cfg *config.Config, svc *kv.Service, sched *sim.Scheduler, ring *chord.Ring, seed uint64, requests []workload.Request, st *KVStats) (*kvDriver, error) {
+	var err error
 	d := &kvDriver{
 		svc: svc, ring: ring, sched: sched, st: st, rate: cfg.KV.Rate,
 		rng: sim.Stream(seed, "kv-clients"), genRng: sim.Stream(seed, "kv-requests"),

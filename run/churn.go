@@ -1,4 +1,4 @@
-package experiments
+package run
 
 import (
 	"github.com/chordsim/chordsim/chord"

@@ -1,4 +1,4 @@
-package experiments
+package run
 
 import (
 	"flag"
@@ -33,7 +33,7 @@ type churnCase struct {
 
 func (c churnCase) run(t *testing.T, seed uint64) {
 	t.Helper()
-	rerun := fmt.Sprintf("go test ./experiments -run '%s' -v", t.Name())
+	rerun := fmt.Sprintf("go test ./run -run '%s' -v", t.Name())
 	fail := func(format string, args ...any) {
 		t.Helper()
 		t.Fatalf("seed %d: %s\nrerun: %s", seed, fmt.Sprintf(format, args...), rerun)

@@ -1,4 +1,4 @@
-package experiments
+package bench
 
 import (
 	"context"
@@ -8,13 +8,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chordsim/chordsim/chord/kv"
 	"github.com/chordsim/chordsim/config"
+	"github.com/chordsim/chordsim/experiments"
+	"github.com/chordsim/chordsim/run"
 	"github.com/chordsim/chordsim/sim"
 )
 
-// BenchResult is what `chordsim bench` measures: wall-clock figures of the
+// Result is what `chordsim bench` measures: wall-clock figures of the
 // simulator itself (never of the simulated system).
-type BenchResult struct {
+type Result struct {
 	Nodes, Lookups int
 	Build          time.Duration // ideal bootstrap of the ring
 	Lookup         time.Duration // issuing and answering the lookups
@@ -33,7 +36,7 @@ type BenchResult struct {
 	MemLatencyTime time.Duration
 }
 
-// BenchConfig is the fixed benchmark scenario: an ideal ring with m = 64,
+// Config is the fixed benchmark scenario: an ideal ring with m = 64,
 // r = 16, uniform IDs, latency uniform on [10 ms, 90 ms] (mean 50 ms) drawn
 // keyed, iterative lookups, no maintenance, and lookups arriving at 10^4 per
 // simulated second, so that about 7,000 are in flight at once. engine is
@@ -45,7 +48,7 @@ type BenchResult struct {
 // each lookup also checks that its owner is alive (one more round trip and
 // two more events per lookup, about 25% more time), which protects against
 // failures this scenario does not have.
-func BenchConfig(nodes, lookups int, seed uint64, engine string) config.Config {
+func Config(nodes, lookups int, seed uint64, engine string) config.Config {
 	c := config.Defaults()
 	c.Experiment = "bench"
 	c.Engine = engine
@@ -65,7 +68,7 @@ func BenchConfig(nodes, lookups int, seed uint64, engine string) config.Config {
 // of a hop (its request, reply and timeout events, the routing decision,
 // the workload and the measurement), in nanoseconds. It is +Inf if no
 // lookup made a hop (a ring of one node).
-func (b *BenchResult) NsPerHop() float64 {
+func (b *Result) NsPerHop() float64 {
 	return float64(b.Lookup.Nanoseconds()) / float64(b.Hops)
 }
 
@@ -73,37 +76,41 @@ func (b *BenchResult) NsPerHop() float64 {
 // to memory of the ring's size a hop costs. A hop must read at least one
 // node whose state is not in cache, so 1 is the floor for a ring that does
 // not fit in cache.
-func (b *BenchResult) LatencyRatio() float64 { return b.NsPerHop() / b.MemLatencyNs }
+func (b *Result) LatencyRatio() float64 { return b.NsPerHop() / b.MemLatencyNs }
 
-// Bench runs the benchmark scenario once on the given engine and measures
+// Run runs the benchmark scenario once on the given engine and measures
 // it, then measures the machine's memory latency over a buffer as large as
-// the ring's state (see BenchResult.MemLatencyNs).
-func Bench(ctx context.Context, nodes, lookups int, seed uint64, engine string) (*BenchResult, error) {
-	cfg := BenchConfig(nodes, lookups, seed, engine)
+// the ring's state (see Result.MemLatencyNs).
+func Run(ctx context.Context, nodes, lookups int, seed uint64, engine string) (*Result, error) {
+	cfg := Config(nodes, lookups, seed, engine)
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	runtime.GC()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	var built, lookupStart time.Time
-	var eventsAtBuild uint64
 	start := time.Now()
-	res, err := run(ctx, &cfg, ReplicateSeed(seed, 0), func(s *sim.Scheduler) {
-		built = time.Now()
-		eventsAtBuild = s.Fired()
-		// Collect the build's temporary tables so that only the ring's own
-		// state is counted; the collection is timed in neither phase.
-		runtime.GC()
-		runtime.ReadMemStats(&after)
-		lookupStart = time.Now()
-	}, nil, nil)
+	w, err := run.New(&cfg, experiments.ReplicateSeed(seed, 0))
+	if err != nil {
+		return nil, err
+	}
+	if err := w.Build(ctx); err != nil {
+		return nil, err
+	}
+	built := time.Now()
+	eventsAtBuild := w.Sched.Fired()
+	// Collect the build's temporary tables so that only the ring's own
+	// state is counted; the collection is timed in neither phase.
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	lookupStart := time.Now()
+	res, err := w.Finish(ctx, run.Inputs{})
 	if err != nil {
 		return nil, err
 	}
 	end := time.Now()
 	state := uint64(max(int64(after.HeapAlloc)-int64(before.HeapAlloc), 0))
-	b := &BenchResult{
+	b := &Result{
 		Nodes: nodes, Lookups: lookups,
 		Build: built.Sub(start), Lookup: end.Sub(lookupStart),
 		Events:        res.Events - eventsAtBuild,
@@ -112,7 +119,7 @@ func Bench(ctx context.Context, nodes, lookups int, seed uint64, engine string) 
 		PeakRSS:       peakRSS(),
 		MeanHops:      res.Hops.Mean(),
 		Hops:          res.Hops.Sum(),
-		FailedLookups: failed(res),
+		FailedLookups: res.Failed(),
 	}
 	t := time.Now()
 	b.MemLatencyNs = MemoryLatencyNs(int(state))
@@ -137,13 +144,13 @@ func peakRSS() uint64 {
 	return m.Sys
 }
 
-// BenchKVConfig is the key-value benchmark scenario: an ideal ring of
-// nodes with uniform IDs and the latency of BenchConfig, k = 3 chain
+// KVConfig is the key-value benchmark scenario: an ideal ring of
+// nodes with uniform IDs and the latency of Config, k = 3 chain
 // replication, 10,000 preloaded keys, half inserts and half queries from
 // 100 closed-loop clients, no maintenance (so that the figure measures the
 // service, not stabilization).
-func BenchKVConfig(nodes, requests int, seed uint64) config.Config {
-	c := BenchConfig(nodes, 0, seed, "events")
+func KVConfig(nodes, requests int, seed uint64) config.Config {
+	c := Config(nodes, 0, seed, "events")
 	c.Experiment = "bench-kv"
 	c.Network.Draws = "stream"
 	c.KV.Replicas = 3
@@ -156,32 +163,36 @@ func BenchKVConfig(nodes, requests int, seed uint64) config.Config {
 	return c
 }
 
-// KVBenchResult is what `chordsim bench --kv` measures.
-type KVBenchResult struct {
+// KVResult is what `chordsim bench --kv` measures.
+type KVResult struct {
 	Nodes, Requests int
 	Run             time.Duration // issuing and answering the requests (ring built, keys preloaded)
 	Events          uint64
 	Answered        int
 }
 
-// BenchKV runs the key-value benchmark scenario once and measures it.
-func BenchKV(ctx context.Context, nodes, requests int, seed uint64) (*KVBenchResult, error) {
-	cfg := BenchKVConfig(nodes, requests, seed)
+// RunKV runs the key-value benchmark scenario once and measures it.
+func RunKV(ctx context.Context, nodes, requests int, seed uint64) (*KVResult, error) {
+	cfg := KVConfig(nodes, requests, seed)
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	var built time.Time
-	var eventsAtBuild uint64
-	res, err := run(ctx, &cfg, ReplicateSeed(seed, 0), func(s *sim.Scheduler) {
-		built = time.Now()
-		eventsAtBuild = s.Fired()
-	}, nil, nil)
+	w, err := run.New(&cfg, experiments.ReplicateSeed(seed, 0))
 	if err != nil {
 		return nil, err
 	}
-	return &KVBenchResult{
+	if err := w.Build(ctx); err != nil {
+		return nil, err
+	}
+	built := time.Now()
+	eventsAtBuild := w.Sched.Fired()
+	res, err := w.Finish(ctx, run.Inputs{})
+	if err != nil {
+		return nil, err
+	}
+	return &KVResult{
 		Nodes: nodes, Requests: requests, Run: time.Since(built),
-		Events: res.Events - eventsAtBuild, Answered: int(res.Values[metricIndex("kv_ok")]),
+		Events: res.Events - eventsAtBuild, Answered: res.KV.Outcome(kv.OK),
 	}, nil
 }
 

@@ -1,4 +1,4 @@
-package experiments
+package bench
 
 import (
 	"math/rand/v2"
