@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -45,57 +44,6 @@ func execute(t *testing.T, p *Plan, workers int) *Outcome {
 		t.Fatal(err)
 	}
 	return o
-}
-
-// S01 Fig. 10 at small scale: on ideal rings, our mean path length is within
-// 0.1 of the published mean for N ≥ 128, and the 1st and 99th percentiles
-// equal the published ones for N ≥ 2048 (the full figure, N up to 16384
-// with 10 replicates of 10^5 lookups, runs from `chordsim repro pathlen`).
-func TestPathLengthAgreesWithPaper(t *testing.T) {
-	b, err := FindBuiltin("pathlen")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, axes, err := b.Load("paper")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ns := "[128, 256, 512, 1024, 2048, 4096]"
-	if testing.Short() {
-		ns = "[128, 1024, 2048]"
-	}
-	for _, s := range []string{"n=" + ns, "replicates=4", "workload.lookups=25000"} {
-		path, values, _ := yamlconf.ParseSet(s)
-		if axes, err = yamlconf.Set(&cfg, axes, path, values); err != nil {
-			t.Fatal(err)
-		}
-	}
-	p, err := NewPlan(cfg, axes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o := execute(t, p, 0)
-	for pi, pt := range p.Points {
-		h := o.PooledHops(pi)
-		for _, f := range fig10 {
-			if f.N != pt.Config.N {
-				continue
-			}
-			if d := h.Mean() - f.Mean; math.Abs(d) > 0.1 {
-				t.Errorf("N=%d: mean path length %.3f, paper %.2f (off by %.3f > 0.1); rerun: chordsim repro pathlen --seed %d", f.N, h.Mean(), f.Mean, d, cfg.Seed)
-			}
-			if f.N >= 2048 {
-				if p1, p99 := h.Quantile(0.01), h.Quantile(0.99); p1 != f.P1 || p99 != f.P99 {
-					t.Errorf("N=%d: percentiles (1st %d, 99th %d), paper (%d, %d)", f.N, p1, p99, f.P1, f.P99)
-				}
-			}
-			for _, r := range o.Results[pi*cfg.Replicates : (pi+1)*cfg.Replicates] {
-				if failed(r) != 0 {
-					t.Errorf("N=%d: %d failed lookups on an ideal ring", f.N, failed(r))
-				}
-			}
-		}
-	}
 }
 
 const smallSweep = `

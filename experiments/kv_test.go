@@ -49,10 +49,10 @@ func TestKVRequestFile(t *testing.T) {
 		o := execute(t, p, 1)
 		r := o.Results[0].Values
 		want := map[string]float64{"insert": 4, "query": 4, "mix": 5}[tc.mode]
-		if got := r[metricIndex("kv_requests")]; got != want {
+		if got := r[MetricIndex("kv_requests")]; got != want {
 			t.Fatalf("%s: %v requests, want %v", tc.mode, got, want)
 		}
-		if got := r[metricIndex("kv_ok")]; got != want {
+		if got := r[MetricIndex("kv_ok")]; got != want {
 			t.Fatalf("%s: %v answered, want all %v", tc.mode, got, want)
 		}
 	}
@@ -94,46 +94,3 @@ func TestKVConfigErrors(t *testing.T) {
 	}
 }
 
-// TestReplicationRepro runs `repro replication` at quick scale and checks
-// the reference report's claims: linearizable reads are never stale and
-// pass porcupine; eventual consistency shows stale reads and violations
-// for k > 1; eventual writes are faster than chain writes.
-func TestReplicationRepro(t *testing.T) {
-	b, err := FindBuiltin("replication")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, axes, err := b.Load("quick")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := NewPlan(cfg, axes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o := execute(t, p, 0)
-	dir := t.TempDir()
-	os.Mkdir(filepath.Join(dir, "plots"), 0o755)
-	if err := b.Figures(dir, o); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(filepath.Join(dir, "paper_comparison.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, _ := csv.NewReader(f).ReadAll()
-	f.Close()
-	if len(rows) < 10 {
-		t.Fatalf("only %d comparison rows", len(rows))
-	}
-	for _, r := range rows[1:] {
-		if r[3] != "true" {
-			t.Errorf("k = %s: %s: measured %s", r[0], r[1], r[2])
-		}
-	}
-	for _, png := range []string{"write_throughput.png", "read_throughput.png", "stale_reads.png"} {
-		if _, err := os.Stat(filepath.Join(dir, "plots", png)); err != nil {
-			t.Error(err)
-		}
-	}
-}

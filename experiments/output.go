@@ -39,6 +39,18 @@ func sampleQuantile(s *metrics.Samples, p float64) float64 {
 	return s.Quantile(p)
 }
 
+// MetricIndex is the position of the named metric in a RunResult's Values
+// (its column among the metrics of results.csv). It panics if there is no
+// such metric: names are the program's own.
+func MetricIndex(name string) int {
+	for i, m := range metricsList {
+		if m.name == name {
+			return i
+		}
+	}
+	panic("experiments: no metric " + name)
+}
+
 // metricsList is the fixed order of the metric columns.
 var metricsList = []metric{
 	{"members", true, func(r *RunResult) float64 { return float64(r.Members) }},

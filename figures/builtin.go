@@ -1,4 +1,4 @@
-package experiments
+package figures
 
 import (
 	"embed"
@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/chordsim/chordsim/config"
+	"github.com/chordsim/chordsim/experiments"
 	"github.com/chordsim/chordsim/internal/yamlconf"
 	"github.com/chordsim/chordsim/metrics"
 	"github.com/chordsim/chordsim/metrics/plot"
@@ -28,7 +29,7 @@ type Builtin struct {
 	// config for --scale quick.
 	quick [][2]string
 	// figures writes the figure's plots and comparison tables into dir.
-	figures func(dir string, o *Outcome) error
+	figures func(dir string, o *experiments.Outcome) error
 }
 
 // Builtins lists the built-in experiments in the order `chordsim list`
@@ -105,11 +106,11 @@ func FindBuiltin(name string) (*Builtin, error) {
 func (b *Builtin) Load(scale string) (config.Config, []yamlconf.Axis, error) {
 	src, err := builtinFS.ReadFile("builtin/" + b.Name + ".yaml")
 	if err != nil {
-		panic("experiments: missing embedded config for " + b.Name)
+		panic("figures: missing embedded config for " + b.Name)
 	}
 	cfg, axes, err := config.Parse(src, b.Name+".yaml")
 	if err != nil {
-		panic("experiments: embedded config " + b.Name + " is invalid: " + err.Error())
+		panic("figures: embedded config " + b.Name + " is invalid: " + err.Error())
 	}
 	switch scale {
 	case "paper":
@@ -120,7 +121,7 @@ func (b *Builtin) Load(scale string) (config.Config, []yamlconf.Axis, error) {
 				axes, err = yamlconf.Set(&cfg, axes, path, values)
 			}
 			if err != nil {
-				panic("experiments: quick override of " + b.Name + ": " + err.Error())
+				panic("figures: quick override of " + b.Name + ": " + err.Error())
 			}
 		}
 	default:
@@ -131,11 +132,11 @@ func (b *Builtin) Load(scale string) (config.Config, []yamlconf.Axis, error) {
 
 // Figures writes the experiment's plots (into dir/plots) and comparison
 // tables (into dir).
-func (b *Builtin) Figures(dir string, o *Outcome) error { return b.figures(dir, o) }
+func (b *Builtin) Figures(dir string, o *experiments.Outcome) error { return b.figures(dir, o) }
 
 // pathlenFigures draws S01 Fig. 10 (a) and (b) and writes
 // paper_comparison.csv: ours against the published numbers per N.
-func pathlenFigures(dir string, o *Outcome) error {
+func pathlenFigures(dir string, o *experiments.Outcome) error {
 	type row struct {
 		n             int
 		mean, p1, p99 float64

@@ -1,4 +1,4 @@
-package experiments
+package figures
 
 // Published values, from ../shared/reference/chord-paper.md (read from the
 // vector data of the S01 PDF, about ±0.5% of each axis).

@@ -1,4 +1,4 @@
-package experiments
+package figures
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/chordsim/chordsim/experiments"
 	"github.com/chordsim/chordsim/metrics"
 	"github.com/chordsim/chordsim/metrics/plot"
 )
@@ -20,7 +21,7 @@ type loadPoint struct {
 	pooled        metrics.IntHist
 }
 
-func loadPoints(o *Outcome) []loadPoint {
+func loadPoints(o *experiments.Outcome) []loadPoint {
 	var pts []loadPoint
 	R := o.Plan.Base.Replicates
 	for pi := range o.Plan.Points {
@@ -60,7 +61,7 @@ func within8(ours float64, paper int) bool {
 }
 
 // loadFigures draws S01 Fig. 8(a) and 8(b) and writes paper_comparison.csv.
-func loadFigures(dir string, o *Outcome) error {
+func loadFigures(dir string, o *experiments.Outcome) error {
 	pts := loadPoints(o)
 	if len(pts) == 0 {
 		return nil
@@ -101,7 +102,7 @@ func loadFigures(dir string, o *Outcome) error {
 }
 
 // vnodesFigures draws S01 Fig. 9 and writes paper_comparison.csv.
-func vnodesFigures(dir string, o *Outcome) error {
+func vnodesFigures(dir string, o *experiments.Outcome) error {
 	pts := loadPoints(o)
 	if len(pts) == 0 {
 		return nil

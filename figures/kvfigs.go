@@ -1,4 +1,4 @@
-package experiments
+package figures
 
 import (
 	"fmt"
@@ -7,13 +7,14 @@ import (
 	"strconv"
 
 	"github.com/chordsim/chordsim/config"
+	"github.com/chordsim/chordsim/experiments"
 	"github.com/chordsim/chordsim/metrics"
 	"github.com/chordsim/chordsim/metrics/plot"
 )
 
 // summarizeWhere is summarizeBy restricted to the points keep accepts.
-func summarizeWhere(o *Outcome, keep func(*config.Config) bool, x func(*config.Config) float64, names ...string) []xPoint {
-	sub := &Outcome{Plan: &Plan{Base: o.Plan.Base, Axes: o.Plan.Axes}}
+func summarizeWhere(o *experiments.Outcome, keep func(*config.Config) bool, x func(*config.Config) float64, names ...string) []xPoint {
+	sub := &experiments.Outcome{Plan: &experiments.Plan{Base: o.Plan.Base, Axes: o.Plan.Axes}}
 	R := o.Plan.Base.Replicates
 	for pi := range o.Plan.Points {
 		if keep(&o.Plan.Points[pi].Config) {
@@ -29,7 +30,7 @@ func summarizeWhere(o *Outcome, keep func(*config.Config) bool, x func(*config.C
 // replication factor k in both consistency modes, the fraction of fresh
 // reads in the mixed workload, and a table of the report's claims with
 // what we measured.
-func replicationFigures(dir string, o *Outcome) error {
+func replicationFigures(dir string, o *experiments.Outcome) error {
 	k := func(c *config.Config) float64 { return float64(c.KV.Replicas) }
 	where := func(mode string, read float64) func(*config.Config) bool {
 		return func(c *config.Config) bool { return c.KV.Consistency == mode && c.KV.ReadFraction == read }
@@ -76,7 +77,7 @@ func replicationFigures(dir string, o *Outcome) error {
 // pass the linearizability check; eventual consistency shows stale reads
 // (and the check finds violations) once there are replicas to be stale;
 // eventual writes are faster than chain writes for k > 1.
-func replicationClaims(o *Outcome, k func(*config.Config) float64, where func(string, float64) func(*config.Config) bool) *metrics.Table {
+func replicationClaims(o *experiments.Outcome, k func(*config.Config) float64, where func(string, float64) func(*config.Config) bool) *metrics.Table {
 	t := &metrics.Table{Columns: []string{"k", "claim", "measured", "agrees"}}
 	get := func(mode string, read float64, metric string) []xPoint {
 		return summarizeWhere(o, where(mode, read), k, metric)

@@ -1,4 +1,4 @@
-package experiments
+package figures
 
 import (
 	"fmt"
@@ -8,19 +8,10 @@ import (
 	"strconv"
 
 	"github.com/chordsim/chordsim/config"
+	"github.com/chordsim/chordsim/experiments"
 	"github.com/chordsim/chordsim/metrics"
 	"github.com/chordsim/chordsim/metrics/plot"
 )
-
-// metricIndex is the position of a metric in metricsList.
-func metricIndex(name string) int {
-	for i, m := range metricsList {
-		if m.name == name {
-			return i
-		}
-	}
-	panic("experiments: no metric " + name)
-}
 
 // xPoint is one sweep point's summary of some metrics over its runs.
 type xPoint struct {
@@ -30,14 +21,14 @@ type xPoint struct {
 
 // summarizeBy summarizes the named metrics per sweep point, over the
 // point's finished runs, with the points ordered by x.
-func summarizeBy(o *Outcome, x func(*config.Config) float64, names ...string) []xPoint {
+func summarizeBy(o *experiments.Outcome, x func(*config.Config) float64, names ...string) []xPoint {
 	R := o.Plan.Base.Replicates
 	var pts []xPoint
 	for pi := range o.Plan.Points {
 		p := xPoint{x: x(&o.Plan.Points[pi].Config), s: map[string]metrics.Summary{}}
 		any := false
 		for _, name := range names {
-			mi := metricIndex(name)
+			mi := experiments.MetricIndex(name)
 			var xs []float64
 			for k := 0; k < R; k++ {
 				if r := o.Results[pi*R+k]; r != nil {
@@ -110,7 +101,7 @@ func failedComparison(pts []xPoint, metric, xName string, paper []paperFailed) (
 
 // failuresFigures draws S01 Fig. 11: failed lookups vs the fraction of
 // nodes failed at once.
-func failuresFigures(dir string, o *Outcome) error {
+func failuresFigures(dir string, o *experiments.Outcome) error {
 	pts := summarizeBy(o, func(c *config.Config) float64 { return c.Failure.Fraction }, "failed_fraction", "failed_routing_fraction")
 	if len(pts) == 0 {
 		return nil
@@ -133,7 +124,7 @@ func failuresFigures(dir string, o *Outcome) error {
 
 // churnFigures draws S01 Fig. 12: failed lookups vs the rate of joins and
 // failures.
-func churnFigures(dir string, o *Outcome) error {
+func churnFigures(dir string, o *experiments.Outcome) error {
 	pts := summarizeBy(o, func(c *config.Config) float64 { return c.Churn.Rate }, "failed_fraction")
 	if len(pts) == 0 {
 		return nil
@@ -151,8 +142,8 @@ func churnFigures(dir string, o *Outcome) error {
 // t03Figures draws the two T03 §V experiments, which the reference gives
 // without numbers: mean path length, timeouts per lookup and failed lookups
 // against the swept x (failed fraction or churn rate).
-func t03Figures(xName, xLabel, file string, x func(*config.Config) float64) func(dir string, o *Outcome) error {
-	return func(dir string, o *Outcome) error {
+func t03Figures(xName, xLabel, file string, x func(*config.Config) float64) func(dir string, o *experiments.Outcome) error {
+	return func(dir string, o *experiments.Outcome) error {
 		names := []string{"mean_hops", "p1_hops", "p99_hops", "mean_timeouts", "p99_timeouts", "failed_fraction"}
 		pts := summarizeBy(o, x, names...)
 		if len(pts) == 0 {

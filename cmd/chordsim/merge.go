@@ -1,0 +1,82 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/chordsim/chordsim/config"
+	"github.com/chordsim/chordsim/experiments"
+	"github.com/chordsim/chordsim/figures"
+)
+
+const mergeUsage = `Usage: chordsim merge --out DIR SHARD_DIR...
+
+Combines the output folders of 'chordsim run --shard i/n' (all shards of one
+sweep) into the results.csv, summary.json, hops.csv, config.yaml and plots
+that the unsharded run writes, byte for byte. Refuses folders that are not
+chordsim outputs, shards of different configs, and sweeps with runs missing,
+before writing anything.
+`
+
+func cmdMerge(args []string, stdout io.Writer) error {
+	fs := newFlags("merge", mergeUsage, stdout)
+	out := fs.String("out", "", "output folder for the merged results (required)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *out == "" || fs.NArg() == 0 {
+		return usagef("merge needs --out DIR and at least one shard folder; usage: chordsim merge --out DIR SHARD_DIR...")
+	}
+	dirs := fs.Args()
+	var cfgText []byte
+	var first experiments.Manifest
+	for i, d := range dirs {
+		m, err := experiments.ReadManifest(d)
+		if err != nil {
+			return usageError{err}
+		}
+		b, err := os.ReadFile(filepath.Join(d, "config.yaml"))
+		if err != nil {
+			return usagef("%s has no config.yaml: %v", d, errors.Unwrap(err))
+		}
+		if i == 0 {
+			cfgText, first = b, m
+			continue
+		}
+		if !bytes.Equal(b, cfgText) || m.Builtin != first.Builtin {
+			return usagef("%s holds a different sweep from %s (config.yaml differs); merge only shards of one config", d, dirs[0])
+		}
+	}
+	cfg, axes, err := config.Parse(cfgText, filepath.Join(dirs[0], "config.yaml"))
+	if err != nil {
+		return usageError{err}
+	}
+	plan, err := experiments.NewPlan(cfg, axes)
+	if err != nil {
+		return usageError{err}
+	}
+	var b *figures.Builtin
+	if first.Builtin != "" {
+		if b, err = figures.FindBuiltin(first.Builtin); err != nil {
+			return usageError{err}
+		}
+	}
+	s := &experiments.Session{Plan: plan, Dir: *out, Builtin: first.Builtin}
+	if b != nil {
+		s.Figures = b.Figures
+	}
+	if _, err := s.Merge(dirs); err != nil {
+		return inputError(err)
+	}
+	if b != nil {
+		if err := figures.WriteIndex(*out, []figures.IndexEntry{{Builtin: b, Dir: "."}}); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "%s: merged %d runs from %d folders → %s\n", plan.Base.Experiment, plan.Runs(), len(dirs), *out)
+	return nil
+}

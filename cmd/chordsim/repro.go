@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"io"
+	"path/filepath"
+
+	"github.com/chordsim/chordsim/experiments"
+	"github.com/chordsim/chordsim/figures"
+)
+
+const reproUsage = `Usage: chordsim repro [FIGURE ...] [flags]
+
+Reproduces figures of the Chord paper (all of them if none is named; see
+'chordsim list'). With one figure, its outputs go into --out; with several,
+each goes into --out/FIGURE. Besides the run outputs, each figure writes its
+plots into plots/ and paper_comparison.csv (ours against the paper's
+numbers), and --out/index.md shows every plot with that table and a verdict
+per point.
+`
+
+func cmdRepro(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("repro", reproUsage, stdout)
+	out := fs.String("out", "results", "output folder")
+	scale := fs.String("scale", "paper", "size of the runs: quick (reduced, seconds) or paper (the paper's sizes)")
+	seed := fs.String("seed", "", "master seed (overrides the built-in seed)")
+	workers := fs.Int("workers", 0, "parallel runs (0: one per core)")
+	shardFlag := fs.String("shard", "", "run only the i-th of n deterministic slices of each figure's sweep, i/n (merge each figure's folders with 'chordsim merge')")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	var shard experiments.Shard
+	if *shardFlag != "" {
+		var err error
+		if shard, err = experiments.ParseShard(*shardFlag); err != nil {
+			return usageError{err}
+		}
+	}
+	var builtins []*figures.Builtin
+	if fs.NArg() == 0 {
+		builtins = figures.Builtins
+	}
+	for _, name := range fs.Args() {
+		b, err := figures.FindBuiltin(name)
+		if err != nil {
+			return usageError{err}
+		}
+		builtins = append(builtins, b)
+	}
+	// Validate everything before running anything.
+	plans := make([]*experiments.Plan, len(builtins))
+	for i, b := range builtins {
+		cfg, axes, err := b.Load(*scale)
+		if err != nil {
+			return usageError{err}
+		}
+		if plans[i], err = overrides(cfg, axes, *seed, nil); err != nil {
+			return err
+		}
+	}
+	var index []figures.IndexEntry
+	for i, b := range builtins {
+		rel := "."
+		if len(builtins) > 1 {
+			rel = b.Name
+		}
+		if err := execute(ctx, plans[i], filepath.Join(*out, rel), *workers, b, shard, stderr, stdout); err != nil {
+			return err
+		}
+		index = append(index, figures.IndexEntry{Builtin: b, Dir: rel})
+	}
+	if shard.N > 0 {
+		return nil // figures and the index come with 'chordsim merge'
+	}
+	return figures.WriteIndex(*out, index)
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/chordsim/chordsim/config"
+	"github.com/chordsim/chordsim/experiments"
+	"github.com/chordsim/chordsim/internal/yamlconf"
+	"github.com/chordsim/chordsim/run"
+)
+
+const runUsage = `Usage: chordsim run CONFIG.yaml [flags]
+
+Runs an experiment config: every sweep point (list-valued fields) × replicates,
+in parallel, and writes results.csv, hops.csv, summary.json, config.yaml (the
+resolved config), manifest.json and runs/ (one record per finished run) into
+--out. Rerunning the same command reuses the stored runs, so an interrupted
+sweep resumes where it stopped. --shard i/n runs one slice of the sweep;
+'chordsim merge' combines the slices.
+`
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("run", runUsage, stdout)
+	out := fs.String("out", "results", "output folder")
+	seed := fs.String("seed", "", "master seed (overrides the config's seed)")
+	sets := fs.StringArray("set", nil, "override a config field: path=value, or path=[v1,v2] for a sweep (repeatable)")
+	workers := fs.Int("workers", 0, "parallel runs (0: one per core)")
+	shardFlag := fs.String("shard", "", "run only the i-th of n deterministic slices of the sweep, i/n (merge the folders with 'chordsim merge')")
+	fields := fs.Bool("fields", false, "list every config field with its default and unit, and exit")
+	checkInv := fs.Bool("check-invariants", false, "check the ring invariants on every membership change and stabilization period; stop at the first violation with a report (same as check_invariants: true)")
+	replicate := fs.Int("replicate", -1, "run only this replicate (0-based) of every sweep point, e.g. to rerun one that broke an invariant")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *fields {
+		d := config.Defaults()
+		fmt.Fprint(stdout, yamlconf.MarkdownTable(&d))
+		return nil
+	}
+	if fs.NArg() != 1 {
+		return usagef("run needs exactly one config file, got %d arguments; usage: chordsim run CONFIG.yaml [--out DIR]", fs.NArg())
+	}
+	path := fs.Arg(0)
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return usagef("config file %s cannot be read: %v", path, errors.Unwrap(err))
+	}
+	cfg, axes, err := config.Parse(src, path)
+	if err != nil {
+		return usageError{err}
+	}
+	var shard experiments.Shard
+	if *shardFlag != "" {
+		if shard, err = experiments.ParseShard(*shardFlag); err != nil {
+			return usageError{err}
+		}
+	}
+	if *checkInv {
+		cfg.CheckInvariants = true
+	}
+	plan, err := overrides(cfg, axes, *seed, *sets)
+	if err != nil {
+		return err
+	}
+	if *replicate < -1 || *replicate >= plan.Base.Replicates {
+		return usagef("--replicate %d: the config has %d replicates; use 0 to %d", *replicate, plan.Base.Replicates, plan.Base.Replicates-1)
+	}
+	rerun := func(v *run.ViolationError) string {
+		parts := []string{"chordsim run", shellQuote(path), "--seed", strconv.FormatUint(plan.Base.Seed, 10)}
+		for _, a := range v.Assign {
+			parts = append(parts, "--set", shellQuote(a.Path+"="+a.Value))
+		}
+		parts = append(parts, "--replicate", strconv.Itoa(v.Replicate), "--check-invariants", "--out", shellQuote(*out+"-rerun"))
+		return strings.Join(parts, " ")
+	}
+	return executeWith(ctx, plan, *out, *workers, nil, shard, *replicate+1, rerun, stderr, stdout)
+}

@@ -1,0 +1,112 @@
+package experiments
+
+import (
+	"context"
+	"errors"
+
+	"github.com/chordsim/chordsim/run"
+)
+
+// Session runs a plan, or one shard or replicate of it, into an output
+// folder, or merges the folders of finished shards into one. `chordsim run`,
+// `repro` and `merge` all write their folders through it, so the folders
+// hold the same files in the same form whichever command made them.
+type Session struct {
+	Plan    *Plan
+	Dir     string
+	Builtin string // the built-in experiment's name, recorded in manifest.json; "" for a user's config
+	// Figures draws the plots and comparison tables of a whole, finished
+	// sweep into Dir (the built-in figures); nil draws none.
+	Figures   func(dir string, o *Outcome) error
+	Workers   int            // parallel runs; 0 means GOMAXPROCS
+	Shard     Shard          // the slice of the sweep to run; the zero value runs all
+	Replicate int            // run only this replicate (1-based) of every point; 0 runs all
+	Progress  func(done int) // called as runs finish; may be nil
+}
+
+// InputError marks an error in what the user gave (an output folder that
+// is not one, shards that do not make a whole sweep), as opposed to a
+// failure while running or writing.
+type InputError struct{ Err error }
+
+func (e *InputError) Error() string { return e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }
+
+// InShard is the number of runs the session makes.
+func (s *Session) InShard() int {
+	if s.Replicate <= 0 {
+		return s.Shard.Count(s.Plan.Runs())
+	}
+	n := 0
+	for i := 0; i < s.Plan.Runs(); i++ {
+		if s.Shard.Includes(i) && i%s.Plan.Base.Replicates == s.Replicate-1 {
+			n++
+		}
+	}
+	return n
+}
+
+// Run executes the session's runs, reusing the records already in
+// Dir/runs (so the same session resumes an interrupted one), and writes
+// the folder: the outputs of the finished runs, manifest.json and, when
+// the sweep is whole (no shard) and finished, the figures. A run that
+// broke a ring invariant (*run.ViolationError) stops the session before
+// anything is written. When ctx is cancelled the finished runs are still
+// written, and Run returns them with ctx's error.
+func (s *Session) Run(ctx context.Context) (*Outcome, error) {
+	if err := PrepareOutDir(s.Dir); err != nil {
+		return nil, &InputError{err}
+	}
+	o, runErr := ExecuteWith(ctx, s.Plan, ExecOptions{Workers: s.Workers, Progress: s.Progress, RunsDir: RunsDir(s.Dir), Shard: s.Shard, Replicate: s.Replicate})
+	var ve *run.ViolationError
+	if errors.As(runErr, &ve) {
+		return nil, runErr
+	}
+	interrupted := runErr != nil && ctx.Err() != nil
+	if runErr != nil && !interrupted {
+		return nil, runErr
+	}
+	if err := s.save(o, !interrupted && s.Shard.N == 0); err != nil {
+		return nil, err
+	}
+	return o, runErr
+}
+
+// Merge gathers the runs of the session's plan from the folders of its
+// shards and writes the folder an unsharded Run would have written, run
+// records included. It writes nothing if a run is missing.
+func (s *Session) Merge(dirs []string) (*Outcome, error) {
+	if s.Shard.N != 0 || s.Replicate != 0 {
+		return nil, errors.New("experiments: Merge of a session with a shard or replicate filter")
+	}
+	o, err := Gather(s.Plan, dirs)
+	if err != nil {
+		return nil, &InputError{err}
+	}
+	if err := PrepareOutDir(s.Dir); err != nil {
+		return nil, &InputError{err}
+	}
+	if err := CopyRuns(s.Dir, o); err != nil {
+		return nil, err
+	}
+	if err := s.save(o, true); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// save writes the outputs, the manifest and, if figures is set, the
+// figures.
+func (s *Session) save(o *Outcome, figures bool) error {
+	if err := WriteOutputs(s.Dir, o); err != nil {
+		return err
+	}
+	m := Manifest{Experiment: s.Plan.Base.Experiment, Builtin: s.Builtin, Shard: s.Shard.String(), Runs: s.Plan.Runs(), InShard: s.InShard(), Finished: o.Finished()}
+	if err := WriteManifest(s.Dir, m); err != nil {
+		return err
+	}
+	if figures && s.Figures != nil {
+		return s.Figures(s.Dir, o)
+	}
+	return nil
+}
