@@ -3,6 +3,7 @@ package chord
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/chordsim/chordsim/sim"
 )
@@ -44,21 +45,24 @@ const (
 )
 
 // Config holds the knobs of the protocol (not of the simulated network).
+// Its tags make it the chord section of an experiment config (package
+// config, decoded by internal/yamlconf): yaml is the key, doc the line in
+// --fields and the README, unit and enum what the value may be.
 type Config struct {
-	Bits                  int          // m, identifier bits, 1..64
-	Successors            int          // r, successor-list length, ≥ 1
-	StabilizeEvery        sim.Duration // period of stabilize; 0 turns it off
-	FixFingersEvery       sim.Duration // period of fix_fingers; 0 turns it off
-	CheckPredecessorEvery sim.Duration // period of check_predecessor; 0 turns it off
-	Jitter                float64      // each period is drawn uniformly from [p(1−j), p(1+j)], 0 ≤ j ≤ 1
-	FixFingers            FixMode
-	Lookup                LookupMode
-	Routing               Routing
-	RPCTimeout            sim.Duration // a request unanswered this long means the peer is dead
-	LookupTimeout         sim.Duration // recursive lookups: the initiator gives up after this long
-	MaxHops               int          // a lookup that needs more hops fails (routing loop guard)
-	LookupRetries         int          // timeouts a lookup survives by trying the next best node; 0 fails at the first (S01 §6.5 "no retries")
-	VirtualNodes          int          // ring members per real node (S01 §4.2), ≥ 1
+	Bits                  int          `yaml:"m" doc:"identifier bits; the ring has 2^m identifiers" unit:"bits"`
+	Successors            int          `yaml:"successors" doc:"successor-list length r" unit:"nodes"`
+	StabilizeEvery        sim.Duration `yaml:"stabilize_every" doc:"mean period of stabilize; 0s turns it off" unit:"duration"`
+	FixFingersEvery       sim.Duration `yaml:"fix_fingers_every" doc:"mean period of fix_fingers; 0s turns it off" unit:"duration"`
+	CheckPredecessorEvery sim.Duration `yaml:"check_predecessor_every" doc:"mean period of check_predecessor; 0s turns it off" unit:"duration"`
+	Jitter                float64      `yaml:"jitter" doc:"each period is drawn uniformly from [p·(1−jitter), p·(1+jitter)]" unit:"fraction"`
+	FixFingers            FixMode      `yaml:"fix_fingers" doc:"one: each call repairs the next finger that needs a lookup (ToN); all: each call repairs every finger (S01 §6.5)" enum:"one|all"`
+	Lookup                LookupMode   `yaml:"lookup" doc:"iterative: the initiator contacts each hop; recursive: each hop forwards the query" enum:"iterative|recursive"`
+	Routing               Routing      `yaml:"routing" doc:"what closest_preceding_node searches: fingers (S01 Fig. 4) or fingers+successors (ToN §IV-E.3)" enum:"fingers|fingers+successors"`
+	RPCTimeout            sim.Duration `yaml:"rpc_timeout" doc:"a request unanswered this long means the peer is dead" unit:"duration"`
+	LookupTimeout         sim.Duration `yaml:"lookup_timeout" doc:"recursive lookups: the initiator gives up after this long" unit:"duration"`
+	LookupRetries         int          `yaml:"lookup_retries" doc:"timeouts a lookup survives: iterative lookups try the next best node of the step (ToN §IV-E.3) and check that the owner is alive; recursive lookups start over; 0 fails at the first timeout (S01 Fig. 12)" unit:"timeouts"`
+	MaxHops               int          `yaml:"max_hops" doc:"a lookup needing more hops fails (guards against routing loops)" unit:"hops"`
+	VirtualNodes          int          `yaml:"virtual_nodes" doc:"ring members per real node (S01 §4.2); n counts real nodes and load is counted per real node; bootstrap ideal only" unit:"members/node"`
 }
 
 // DefaultConfig returns the defaults: m = 64, r = 16 (about 2·log2 of
@@ -83,42 +87,130 @@ func DefaultConfig() Config {
 	}
 }
 
-// Validate lists every problem with c, one error per field.
+// Validate lists every problem with c, one line each, as "key: problem;
+// fix" with the field's yaml key; a caller that holds c in a larger config
+// puts its own path in front (the experiment config writes chord.m).
 func (c Config) Validate() error {
 	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	if c.Bits < 1 || c.Bits > 64 {
-		bad("m = %d: identifier bits must be between 1 and 64", c.Bits)
-	}
-	if c.Successors < 1 {
-		bad("successors = %d: a node needs at least 1 successor; use r ≥ 1 (about 2·log2 N under failures)", c.Successors)
-	}
-	if c.StabilizeEvery < 0 {
-		bad("stabilize_every = %v is negative; use a positive period, or 0s to turn stabilization off", c.StabilizeEvery)
-	}
-	if c.FixFingersEvery < 0 {
-		bad("fix_fingers_every = %v is negative; use a positive period, or 0s to turn it off", c.FixFingersEvery)
-	}
-	if c.CheckPredecessorEvery < 0 {
-		bad("check_predecessor_every = %v is negative; use a positive period, or 0s to turn it off", c.CheckPredecessorEvery)
-	}
-	if !(c.Jitter >= 0 && c.Jitter <= 1) {
-		bad("jitter = %v must be a fraction between 0 and 1", c.Jitter)
-	}
-	if c.RPCTimeout <= 0 {
-		bad("rpc_timeout = %v must be positive", c.RPCTimeout)
-	}
-	if c.LookupTimeout <= 0 {
-		bad("lookup_timeout = %v must be positive", c.LookupTimeout)
+	bad := func(key string, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
 	}
 	if c.VirtualNodes < 1 {
-		bad("virtual_nodes = %d must be at least 1", c.VirtualNodes)
+		bad("virtual_nodes", "%d is less than 1; every real node runs at least one ring member", c.VirtualNodes)
 	}
-	if c.LookupRetries < 0 || c.LookupRetries > 1000 {
-		bad("lookup_retries = %d must be between 0 (fail at the first timeout) and 1000", c.LookupRetries)
+	if c.Bits < 1 || c.Bits > 64 {
+		bad("m", "%d is outside 1..64; identifiers are at most 64 bits", c.Bits)
+	}
+	if c.Successors < 1 {
+		bad("successors", "%d is less than 1; a node needs at least one successor (use about 2·log2 n under failures)", c.Successors)
+	}
+	for _, p := range []struct {
+		key string
+		d   sim.Duration
+	}{{"stabilize_every", c.StabilizeEvery}, {"fix_fingers_every", c.FixFingersEvery}, {"check_predecessor_every", c.CheckPredecessorEvery}} {
+		if p.d < 0 {
+			bad(p.key, "%v is negative; use a positive duration, or 0s to turn it off", p.d)
+		}
+	}
+	if !(c.Jitter >= 0 && c.Jitter <= 1) {
+		bad("jitter", "%v is outside 0..1; it is a fraction of the period", c.Jitter)
+	}
+	if c.FixFingers > FixAll {
+		bad("fix_fingers", "%d is not one or all", c.FixFingers)
+	}
+	if c.Lookup > Recursive {
+		bad("lookup", "%d is not iterative or recursive", c.Lookup)
+	}
+	if c.Routing > FingersOnly {
+		bad("routing", "%d is not fingers or fingers+successors", c.Routing)
+	}
+	if c.RPCTimeout <= 0 {
+		bad("rpc_timeout", "%v must be positive", c.RPCTimeout)
+	}
+	if c.LookupTimeout <= 0 {
+		bad("lookup_timeout", "%v must be positive", c.LookupTimeout)
 	}
 	if c.MaxHops < 1 {
-		bad("max_hops = %d must be at least 1", c.MaxHops)
+		bad("max_hops", "%d is less than 1", c.MaxHops)
+	}
+	if c.LookupRetries < 0 || c.LookupRetries > 1000 {
+		bad("lookup_retries", "%d is outside 0..1000; use 0 to fail a lookup at its first timeout", c.LookupRetries)
 	}
 	return errors.Join(errs...)
+}
+
+// Names of the modes, as written in configs; the index is the mode's value.
+var (
+	fixModeNames    = [...]string{"one", "all"}
+	lookupModeNames = [...]string{"iterative", "recursive"}
+	routingNames    = [...]string{"fingers+successors", "fingers"}
+)
+
+// enumText returns names[v], or an error for a value outside the names.
+func enumText[T ~uint8](what string, names []string, v T) ([]byte, error) {
+	if int(v) >= len(names) {
+		return nil, fmt.Errorf("chord: %s %d is not known", what, v)
+	}
+	return []byte(names[v]), nil
+}
+
+// enumParse sets *v to the value whose name is text.
+func enumParse[T ~uint8](what string, names []string, text []byte, v *T) error {
+	for i, n := range names {
+		if string(text) == n {
+			*v = T(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("%s %q is not one of %s", what, text, strings.Join(names, ", "))
+}
+
+func (m FixMode) String() string {
+	b, err := m.MarshalText()
+	if err != nil {
+		return err.Error()
+	}
+	return string(b)
+}
+
+// MarshalText writes one or all.
+func (m FixMode) MarshalText() ([]byte, error) { return enumText("fix mode", fixModeNames[:], m) }
+
+// UnmarshalText reads one or all.
+func (m *FixMode) UnmarshalText(b []byte) error {
+	return enumParse("fix mode", fixModeNames[:], b, m)
+}
+
+func (m LookupMode) String() string {
+	b, err := m.MarshalText()
+	if err != nil {
+		return err.Error()
+	}
+	return string(b)
+}
+
+// MarshalText writes iterative or recursive.
+func (m LookupMode) MarshalText() ([]byte, error) {
+	return enumText("lookup mode", lookupModeNames[:], m)
+}
+
+// UnmarshalText reads iterative or recursive.
+func (m *LookupMode) UnmarshalText(b []byte) error {
+	return enumParse("lookup mode", lookupModeNames[:], b, m)
+}
+
+func (r Routing) String() string {
+	b, err := r.MarshalText()
+	if err != nil {
+		return err.Error()
+	}
+	return string(b)
+}
+
+// MarshalText writes fingers+successors or fingers.
+func (r Routing) MarshalText() ([]byte, error) { return enumText("routing", routingNames[:], r) }
+
+// UnmarshalText reads fingers+successors or fingers.
+func (r *Routing) UnmarshalText(b []byte) error {
+	return enumParse("routing", routingNames[:], b, r)
 }

@@ -49,32 +49,79 @@ func (s StaticSummary) Events() uint64 {
 	return uint64(s.Lookups) + 2*s.Requests + s.Timeouts
 }
 
+// StaticRule is one condition that the static engine needs of the ring's
+// config and network model: together they guarantee that no request of a
+// user lookup can be lost, delayed past a timeout or meet a changed ring.
+// StaticRules is the one list of them: the ring checks it before RunStatic
+// (StaticReady), and the experiment config before it accepts engine static.
+type StaticRule uint8
+
+// The rules, in the order they are checked.
+const (
+	KeyedDraws            StaticRule = iota // delays are drawn keyed, not from a stream in event order
+	NoLoss                                  // no message is lost
+	IterativeLookups                        // lookups are iterative
+	NoMaintenance                           // stabilize, fix_fingers and check_predecessor are off
+	BoundedLatency                          // the latency model has an upper bound
+	RoundTripUnderTimeout                   // the longest round trip is shorter than the RPC timeout
+	numStaticRules
+)
+
+// BrokenStaticRule returns the first rule that c and net break, and false
+// if they break none.
+func BrokenStaticRule(c Config, net sim.NetConfig) (StaticRule, bool) {
+	worst, bounded := net.Latency.Max()
+	for rule := range numStaticRules {
+		var ok bool
+		switch rule {
+		case KeyedDraws:
+			ok = net.Keyed
+		case NoLoss:
+			ok = net.Loss <= 0
+		case IterativeLookups:
+			ok = c.Lookup == Iterative
+		case NoMaintenance:
+			ok = c.StabilizeEvery <= 0 && c.FixFingersEvery <= 0 && c.CheckPredecessorEvery <= 0
+		case BoundedLatency:
+			ok = bounded
+		case RoundTripUnderTimeout:
+			ok = !bounded || 2*worst < c.RPCTimeout
+		}
+		if !ok {
+			return rule, true
+		}
+	}
+	return 0, false
+}
+
 // StaticReady reports whether the ring's user lookups can run on the static
 // engine, and if not, the first reason why.
 func (r *Ring) StaticReady() error {
 	nc := r.net.Config()
+	if rule, broken := BrokenStaticRule(r.cfg, nc); broken {
+		switch rule {
+		case KeyedDraws:
+			return errors.New("the network draws delays from a stream (the static engine needs keyed delays)")
+		case NoLoss:
+			return errors.New("messages can be lost")
+		case IterativeLookups:
+			return errors.New("lookups are recursive")
+		case NoMaintenance:
+			return errors.New("maintenance is on")
+		case BoundedLatency:
+			return fmt.Errorf("latency %s has no upper bound, so a request can time out", nc.Latency)
+		default:
+			worst, _ := nc.Latency.Max()
+			return fmt.Errorf("a round trip can take %s, not less than the RPC timeout %s", 2*worst, r.cfg.RPCTimeout)
+		}
+	}
 	switch {
-	case !nc.Keyed:
-		return errors.New("the network draws delays from a stream (the static engine needs keyed delays)")
-	case nc.Loss > 0:
-		return errors.New("messages can be lost")
-	case r.cfg.Lookup != Iterative:
-		return errors.New("lookups are recursive")
-	case r.cfg.StabilizeEvery > 0 || r.cfg.FixFingersEvery > 0 || r.cfg.CheckPredecessorEvery > 0:
-		return errors.New("maintenance is on")
 	case len(r.listeners) > 0:
 		return errors.New("a layer runs on the ring")
 	case r.log != nil:
 		return errors.New("the protocol log is on")
 	case len(r.joining) > 0 || r.inFlight > 0:
 		return errors.New("joins or lookups are in progress")
-	}
-	worst, bounded := nc.Latency.Max()
-	if !bounded {
-		return fmt.Errorf("latency %s has no upper bound, so a request can time out", nc.Latency)
-	}
-	if 2*worst >= r.cfg.RPCTimeout {
-		return fmt.Errorf("a round trip can take %s, not less than the RPC timeout %s", 2*worst, r.cfg.RPCTimeout)
 	}
 	if r.oracle.Len() != len(r.ids) {
 		return errors.New("some nodes are not members")

@@ -28,7 +28,7 @@ type Config struct {
 	JoinEvery  sim.Duration   `yaml:"join_every" doc:"bootstrap protocol: time between two joins" unit:"duration"`
 	Settle     sim.Duration   `yaml:"settle" doc:"time the ring runs after it is built and before the first lookup (lets a protocol-built ring converge)" unit:"duration"`
 	Engine     string         `yaml:"engine" doc:"events: every message is an event; static: lookups on a ring nothing changes are computed without the event queue, with the same results (needs network.draws keyed; see Engines); auto: static when the config allows it, else events" enum:"auto|events|static" sweep:"no"`
-	Chord      ChordConfig    `yaml:"chord" doc:"the Chord protocol's parameters"`
+	Chord      chord.Config   `yaml:"chord" doc:"the Chord protocol's parameters"`
 	Network    NetworkConfig  `yaml:"network" doc:"the simulated network"`
 	Workload   WorkloadConfig `yaml:"workload" doc:"keys placed on the ring and lookups issued"`
 	Churn      ChurnConfig    `yaml:"churn" doc:"membership changes while lookups run"`
@@ -62,46 +62,25 @@ type FailureConfig struct {
 	StopMaintenance bool         `yaml:"stop_maintenance" doc:"stop stabilize, fix_fingers and check_predecessor just before the failure (T03 §V: lookups over the damaged tables)"`
 }
 
-// KVConfig describes the key-value service (chord/kv) and its requests.
+// KVConfig describes the key-value service (chord/kv) and the requests it
+// serves.
 type KVConfig struct {
-	Replicas             int          `yaml:"replicas" doc:"replication factor k: copies on the primary and its k−1 successors (1 ≤ k ≤ chord.successors)" unit:"copies"`
-	Consistency          string       `yaml:"consistency" doc:"linearizable: chain replication, the tail acknowledges writes and serves reads; eventual: the primary acknowledges, propagates lazily, any replica serves reads" enum:"linearizable|eventual"`
-	RequestTimeout       sim.Duration `yaml:"request_timeout" doc:"a client waits this long for the primary's chain to answer before it retries" unit:"duration"`
-	Retries              int          `yaml:"retries" doc:"attempts a client makes after the first (a new lookup after a timeout or refusal, or straight to the node a refusal names)" unit:"attempts"`
-	RetryBackoff         sim.Duration `yaml:"retry_backoff" doc:"pause before a retry that needs a new lookup" unit:"duration"`
-	RepairEvery          sim.Duration `yaml:"repair_every" doc:"period of each node's replica repair (push its primary pairs to its k−1 successors; hand on pairs that belong before it); 0s turns it off" unit:"duration"`
-	ReplicaTTL           sim.Duration `yaml:"replica_ttl" doc:"a copy a node is not primary for is dropped when no primary refreshed it this long; 0s keeps copies forever" unit:"duration"`
-	PropagateDelay       sim.Duration `yaml:"propagate_delay" doc:"eventual mode: how long each node waits before passing a write down the chain" unit:"duration"`
-	File                 string       `yaml:"file" doc:"requests from a file in the reference systems' format (see kv.request_type), relative to the working directory; replaces the generated requests" unit:"path"`
-	RequestType          string       `yaml:"request_type" doc:"how to read kv.file: insert (KEY,VALUE lines), query (KEY lines) or mix (insert,KEY,VALUE / query,KEY / delete,KEY lines)" enum:"insert|query|mix"`
-	Requests             int          `yaml:"requests" doc:"generated requests per run (0 with no kv.file: the service is off)" unit:"requests"`
-	Keys                 int          `yaml:"keys" doc:"generated requests: key population key0…key{keys−1}" unit:"keys"`
-	KeyDist              string       `yaml:"key_dist" doc:"generated requests: how keys are picked" enum:"uniform|zipf"`
-	ZipfExponent         float64      `yaml:"zipf_exponent" doc:"key_dist zipf: P(key i) ∝ 1/(i+1)^s" unit:"s"`
-	ReadFraction         float64      `yaml:"read_fraction" doc:"generated requests: fraction that are queries" unit:"fraction"`
-	DeleteFraction       float64      `yaml:"delete_fraction" doc:"generated requests: fraction that are deletes (the rest are inserts and updates)" unit:"fraction"`
-	Preload              bool         `yaml:"preload" doc:"before the first request, store every key of the population (value v0) at its k owners, as a completed earlier run would have (the oracle places them)"`
-	Clients              int          `yaml:"clients" doc:"closed loop: this many clients each issue a request as soon as their previous one is answered (the reference's file / fileparallel); ignored when kv.rate > 0" unit:"clients"`
-	Rate                 float64      `yaml:"rate" doc:"open loop: requests arrive as a Poisson process at this rate, each from a random member (0: closed loop)" unit:"1/s"`
-	CheckLinearizability bool         `yaml:"check_linearizability" doc:"check the run's history with porcupine (per key) and report kv_linearizable; costly on long contended histories"`
-}
-
-// ChordConfig holds the protocol's knobs.
-type ChordConfig struct {
-	M                     int          `yaml:"m" doc:"identifier bits; the ring has 2^m identifiers" unit:"bits"`
-	Successors            int          `yaml:"successors" doc:"successor-list length r" unit:"nodes"`
-	StabilizeEvery        sim.Duration `yaml:"stabilize_every" doc:"mean period of stabilize; 0s turns it off" unit:"duration"`
-	FixFingersEvery       sim.Duration `yaml:"fix_fingers_every" doc:"mean period of fix_fingers; 0s turns it off" unit:"duration"`
-	CheckPredecessorEvery sim.Duration `yaml:"check_predecessor_every" doc:"mean period of check_predecessor; 0s turns it off" unit:"duration"`
-	Jitter                float64      `yaml:"jitter" doc:"each period is drawn uniformly from [p·(1−jitter), p·(1+jitter)]" unit:"fraction"`
-	FixFingers            string       `yaml:"fix_fingers" doc:"one: each call repairs the next finger that needs a lookup (ToN); all: each call repairs every finger (S01 §6.5)" enum:"one|all"`
-	Lookup                string       `yaml:"lookup" doc:"iterative: the initiator contacts each hop; recursive: each hop forwards the query" enum:"iterative|recursive"`
-	Routing               string       `yaml:"routing" doc:"what closest_preceding_node searches: fingers (S01 Fig. 4) or fingers+successors (ToN §IV-E.3)" enum:"fingers|fingers+successors"`
-	RPCTimeout            sim.Duration `yaml:"rpc_timeout" doc:"a request unanswered this long means the peer is dead" unit:"duration"`
-	LookupTimeout         sim.Duration `yaml:"lookup_timeout" doc:"recursive lookups: the initiator gives up after this long" unit:"duration"`
-	LookupRetries         int          `yaml:"lookup_retries" doc:"timeouts a lookup survives: iterative lookups try the next best node of the step (ToN §IV-E.3) and check that the owner is alive; recursive lookups start over; 0 fails at the first timeout (S01 Fig. 12)" unit:"timeouts"`
-	MaxHops               int          `yaml:"max_hops" doc:"a lookup needing more hops fails (guards against routing loops)" unit:"hops"`
-	VirtualNodes          int          `yaml:"virtual_nodes" doc:"ring members per real node (S01 §4.2); n counts real nodes and load is counted per real node; bootstrap ideal only" unit:"members/node"`
+	// The service's own knobs (replicas, consistency, timeouts, repair),
+	// declared and validated by package kv.
+	kv.Config `yaml:",inline"`
+	// The requests the service answers in a run.
+	File                 string  `yaml:"file" doc:"requests from a file in the reference systems' format (see kv.request_type), relative to the working directory; replaces the generated requests" unit:"path"`
+	RequestType          string  `yaml:"request_type" doc:"how to read kv.file: insert (KEY,VALUE lines), query (KEY lines) or mix (insert,KEY,VALUE / query,KEY / delete,KEY lines)" enum:"insert|query|mix"`
+	Requests             int     `yaml:"requests" doc:"generated requests per run (0 with no kv.file: the service is off)" unit:"requests"`
+	Keys                 int     `yaml:"keys" doc:"generated requests: key population key0…key{keys−1}" unit:"keys"`
+	KeyDist              string  `yaml:"key_dist" doc:"generated requests: how keys are picked" enum:"uniform|zipf"`
+	ZipfExponent         float64 `yaml:"zipf_exponent" doc:"key_dist zipf: P(key i) ∝ 1/(i+1)^s" unit:"s"`
+	ReadFraction         float64 `yaml:"read_fraction" doc:"generated requests: fraction that are queries" unit:"fraction"`
+	DeleteFraction       float64 `yaml:"delete_fraction" doc:"generated requests: fraction that are deletes (the rest are inserts and updates)" unit:"fraction"`
+	Preload              bool    `yaml:"preload" doc:"before the first request, store every key of the population (value v0) at its k owners, as a completed earlier run would have (the oracle places them)"`
+	Clients              int     `yaml:"clients" doc:"closed loop: this many clients each issue a request as soon as their previous one is answered (the reference's file / fileparallel); ignored when kv.rate > 0" unit:"clients"`
+	Rate                 float64 `yaml:"rate" doc:"open loop: requests arrive as a Poisson process at this rate, each from a random member (0: closed loop)" unit:"1/s"`
+	CheckLinearizability bool    `yaml:"check_linearizability" doc:"check the run's history with porcupine (per key) and report kv_linearizable; costly on long contended histories"`
 }
 
 // NetworkConfig holds the network model.
@@ -122,8 +101,6 @@ type WorkloadConfig struct {
 
 // Defaults returns the configuration every field falls back to.
 func Defaults() Config {
-	c := chord.DefaultConfig()
-	kc := kv.DefaultConfig()
 	return Config{
 		Experiment: "custom",
 		Seed:       1,
@@ -134,22 +111,7 @@ func Defaults() Config {
 		Engine:     "auto",
 		JoinEvery:  sim.Second,
 		Settle:     0,
-		Chord: ChordConfig{
-			M:                     c.Bits,
-			Successors:            c.Successors,
-			StabilizeEvery:        c.StabilizeEvery,
-			FixFingersEvery:       c.FixFingersEvery,
-			CheckPredecessorEvery: c.CheckPredecessorEvery,
-			Jitter:                c.Jitter,
-			FixFingers:            "one",
-			Lookup:                "iterative",
-			Routing:               "fingers+successors",
-			RPCTimeout:            c.RPCTimeout,
-			LookupTimeout:         c.LookupTimeout,
-			LookupRetries:         c.LookupRetries,
-			MaxHops:               c.MaxHops,
-			VirtualNodes:          c.VirtualNodes,
-		},
+		Chord:      chord.DefaultConfig(),
 		Network: NetworkConfig{
 			Latency: sim.Latency{Kind: sim.Exponential, A: 50 * sim.Millisecond},
 			Draws:   "stream",
@@ -160,38 +122,19 @@ func Defaults() Config {
 		},
 		Churn: ChurnConfig{Depart: "fail", Rejoin: "new"},
 		KV: KVConfig{
-			Replicas:       kc.Replicas,
-			Consistency:    kc.Consistency.String(),
-			RequestTimeout: kc.RequestTimeout,
-			Retries:        kc.Retries,
-			RetryBackoff:   kc.RetryBackoff,
-			RepairEvery:    kc.RepairEvery,
-			ReplicaTTL:     kc.ReplicaTTL,
-			PropagateDelay: kc.PropagateDelay,
-			RequestType:    "mix",
-			Keys:           100,
-			KeyDist:        "uniform",
-			ZipfExponent:   1,
-			ReadFraction:   0.5,
-			Clients:        1,
+			Config:       kv.DefaultConfig(),
+			RequestType:  "mix",
+			Keys:         100,
+			KeyDist:      "uniform",
+			ZipfExponent: 1,
+			ReadFraction: 0.5,
+			Clients:      1,
 		},
 	}
 }
 
-// KVService converts the schema's kv section to the kv package's.
-func (c *Config) KVService() kv.Config {
-	cons, _ := kv.ParseConsistency(c.KV.Consistency)
-	return kv.Config{
-		Replicas:       c.KV.Replicas,
-		Consistency:    cons,
-		RequestTimeout: c.KV.RequestTimeout,
-		Retries:        c.KV.Retries,
-		RetryBackoff:   c.KV.RetryBackoff,
-		RepairEvery:    c.KV.RepairEvery,
-		ReplicaTTL:     c.KV.ReplicaTTL,
-		PropagateDelay: c.KV.PropagateDelay,
-	}
-}
+// KVService is the kv package's config of the service.
+func (c *Config) KVService() kv.Config { return c.KV.Config }
 
 // KVOn reports whether the run uses the key-value service.
 func (c *Config) KVOn() bool { return c.KV.Requests > 0 || c.KV.File != "" }
@@ -202,32 +145,8 @@ func (c *Config) KVSpec() workload.Spec {
 	return workload.Spec{Keys: c.KV.Keys, Dist: d, ZipfExponent: c.KV.ZipfExponent, ReadFraction: c.KV.ReadFraction, DeleteFraction: c.KV.DeleteFraction}
 }
 
-// Protocol converts the schema's protocol section to the chord package's.
-func (c *Config) Protocol() chord.Config {
-	cc := chord.Config{
-		Bits:                  c.Chord.M,
-		Successors:            c.Chord.Successors,
-		StabilizeEvery:        c.Chord.StabilizeEvery,
-		FixFingersEvery:       c.Chord.FixFingersEvery,
-		CheckPredecessorEvery: c.Chord.CheckPredecessorEvery,
-		Jitter:                c.Chord.Jitter,
-		RPCTimeout:            c.Chord.RPCTimeout,
-		LookupTimeout:         c.Chord.LookupTimeout,
-		LookupRetries:         c.Chord.LookupRetries,
-		MaxHops:               c.Chord.MaxHops,
-		VirtualNodes:          c.Chord.VirtualNodes,
-	}
-	if c.Chord.FixFingers == "all" {
-		cc.FixFingers = chord.FixAll
-	}
-	if c.Chord.Lookup == "recursive" {
-		cc.Lookup = chord.Recursive
-	}
-	if c.Chord.Routing == "fingers" {
-		cc.Routing = chord.FingersOnly
-	}
-	return cc
-}
+// Protocol is the chord package's config of the ring.
+func (c *Config) Protocol() chord.Config { return c.Chord }
 
 // PlacedKeys is the number of keys a run places.
 func (c *Config) PlacedKeys() int {
@@ -240,26 +159,31 @@ func (c *Config) PlacedKeys() int {
 // StaticBlocker says why the config's lookups cannot run on the static
 // engine (chord.Ring.RunStatic), and how to allow it, or returns "" if
 // they can: nothing may change the ring or delay a lookup past a timeout
-// while they run.
+// while they run. The protocol's and the network's part of the rules is
+// chord's list (chord.BrokenStaticRule); the rest is about the run.
 func (c *Config) StaticBlocker() string {
-	worst, bounded := c.Network.Latency.Max()
+	if rule, broken := chord.BrokenStaticRule(c.Chord, c.Net()); broken {
+		switch rule {
+		case chord.KeyedDraws:
+			return "network.draws is " + c.Network.Draws + "; set it to keyed"
+		case chord.NoLoss:
+			return fmt.Sprintf("network.loss is %v; set it to 0", c.Network.Loss)
+		case chord.IterativeLookups:
+			return "chord.lookup is " + c.Chord.Lookup.String() + "; set it to iterative"
+		case chord.NoMaintenance:
+			return "maintenance is on; set chord.stabilize_every, chord.fix_fingers_every and chord.check_predecessor_every to 0s"
+		case chord.BoundedLatency:
+			return fmt.Sprintf("network.latency %s has no upper bound, so a request could time out; use const or uniform", c.Network.Latency)
+		default:
+			worst, _ := c.Network.Latency.Max()
+			return fmt.Sprintf("a round trip can take %s, not less than chord.rpc_timeout %s; raise the timeout or lower the latency", 2*worst, c.Chord.RPCTimeout)
+		}
+	}
 	switch {
-	case c.Network.Draws != "keyed":
-		return "network.draws is " + c.Network.Draws + "; set it to keyed"
 	case c.Workload.Lookups == 0:
 		return "workload.lookups is 0; there is nothing to compute"
 	case c.Bootstrap != "ideal":
 		return "bootstrap is " + c.Bootstrap + "; set it to ideal"
-	case c.Chord.StabilizeEvery > 0 || c.Chord.FixFingersEvery > 0 || c.Chord.CheckPredecessorEvery > 0:
-		return "maintenance is on; set chord.stabilize_every, chord.fix_fingers_every and chord.check_predecessor_every to 0s"
-	case c.Chord.Lookup != "iterative":
-		return "chord.lookup is " + c.Chord.Lookup + "; set it to iterative"
-	case c.Network.Loss > 0:
-		return fmt.Sprintf("network.loss is %v; set it to 0", c.Network.Loss)
-	case !bounded:
-		return fmt.Sprintf("network.latency %s has no upper bound, so a request could time out; use const or uniform", c.Network.Latency)
-	case 2*worst >= c.Chord.RPCTimeout:
-		return fmt.Sprintf("a round trip can take %s, not less than chord.rpc_timeout %s; raise the timeout or lower the latency", 2*worst, c.Chord.RPCTimeout)
 	case c.Churning() || c.Failure.Fraction > 0 || c.Failure.StopMaintenance:
 		return "churn or a mass failure is configured; remove it"
 	case c.KVOn():
@@ -268,6 +192,11 @@ func (c *Config) StaticBlocker() string {
 		return "check_invariants is on; turn it off"
 	}
 	return ""
+}
+
+// Net is the network model of the ring and the key-value service.
+func (c *Config) Net() sim.NetConfig {
+	return sim.NetConfig{Latency: c.Network.Latency, Loss: c.Network.Loss, Keyed: c.Network.Draws == "keyed"}
 }
 
 // Churning reports whether any continuous churn is configured.
@@ -303,21 +232,18 @@ func (c *Config) Validate() error {
 	} else if c.N > MaxNodes {
 		bad("n", "%d nodes is more than this build simulates; use at most %d (2^25)", c.N, MaxNodes)
 	}
-	v := c.Chord.VirtualNodes
-	if v < 1 {
-		bad("chord.virtual_nodes", "%d is less than 1; every real node runs at least one ring member", v)
-		v = 1
-	} else if v > 1 && c.Bootstrap != "ideal" {
+	// The protocol's own knobs, checked by package chord.
+	section(&errs, "chord", c.Chord.Validate())
+	v := max(c.Chord.VirtualNodes, 1)
+	if v > 1 && c.Bootstrap != "ideal" {
 		bad("chord.virtual_nodes", "%d needs bootstrap: ideal; virtual nodes are not yet joined through the protocol", v)
 	}
 	members := c.N * v
 	if c.N >= 1 && c.N <= MaxNodes && members > MaxNodes {
 		bad("chord.virtual_nodes", "n·virtual_nodes = %d ring members is more than this build simulates; lower n or virtual_nodes so that their product is at most %d (2^25)", members, MaxNodes)
 	}
-	m := c.Chord.M
-	if m < 1 || m > 64 {
-		bad("chord.m", "%d is outside 1..64; identifiers are at most 64 bits", m)
-	} else if m < 63 && members > 1<<uint(m) {
+	m := c.Chord.Bits
+	if m >= 1 && m < 63 && members > 1<<uint(m) {
 		bad("n", "%d ring members do not fit in a %d-bit identifier space (at most %d); raise chord.m or lower n", members, m, 1<<uint(m))
 	}
 	if members >= 1 && members <= MaxNodes && m >= 1 && m <= 64 && c.Chord.Successors >= 1 {
@@ -327,28 +253,13 @@ func (c *Config) Validate() error {
 				members, m, c.Chord.Successors, float64(need)/(1<<30), per, MaxRingBytes>>30, MaxRingBytes/per)
 		}
 	}
-	if c.Chord.Successors < 1 {
-		bad("chord.successors", "%d is less than 1; a node needs at least one successor (use about 2·log2 n under failures)", c.Chord.Successors)
-	}
 	for _, p := range []struct {
 		path string
 		d    sim.Duration
-	}{{"chord.stabilize_every", c.Chord.StabilizeEvery}, {"chord.fix_fingers_every", c.Chord.FixFingersEvery}, {"chord.check_predecessor_every", c.Chord.CheckPredecessorEvery}, {"join_every", c.JoinEvery}, {"settle", c.Settle}} {
+	}{{"join_every", c.JoinEvery}, {"settle", c.Settle}} {
 		if p.d < 0 {
 			bad(p.path, "%v is negative; use a positive duration, or 0s to turn it off", p.d)
 		}
-	}
-	if !(c.Chord.Jitter >= 0 && c.Chord.Jitter <= 1) {
-		bad("chord.jitter", "%v is outside 0..1; it is a fraction of the period", c.Chord.Jitter)
-	}
-	if c.Chord.RPCTimeout <= 0 {
-		bad("chord.rpc_timeout", "%v must be positive", c.Chord.RPCTimeout)
-	}
-	if c.Chord.LookupTimeout <= 0 {
-		bad("chord.lookup_timeout", "%v must be positive", c.Chord.LookupTimeout)
-	}
-	if c.Chord.MaxHops < 1 {
-		bad("chord.max_hops", "%d is less than 1", c.Chord.MaxHops)
 	}
 	if c.Engine == "static" {
 		if why := c.StaticBlocker(); why != "" {
@@ -376,9 +287,6 @@ func (c *Config) Validate() error {
 	if !(c.Workload.LookupRate > 0) || math.IsInf(c.Workload.LookupRate, 0) {
 		bad("workload.lookup_rate", "%v must be a positive number of lookups per second", c.Workload.LookupRate)
 	}
-	if c.Chord.LookupRetries < 0 || c.Chord.LookupRetries > 1000 {
-		bad("chord.lookup_retries", "%d is outside 0..1000; use 0 to fail a lookup at its first timeout", c.Chord.LookupRetries)
-	}
 	if c.Workload.Start < 0 {
 		bad("workload.start", "%v is negative; lookups start at or after the measurement start", c.Workload.Start)
 	}
@@ -404,7 +312,7 @@ func (c *Config) Validate() error {
 	if c.Churn.Session.IsZero() && !c.Churn.Downtime.IsZero() {
 		bad("churn.downtime", "is set but churn.session is empty; down times follow sessions, so give a session distribution such as exp:1h")
 	}
-	c.validateKV(bad)
+	c.validateKV(&errs, bad)
 	if c.Churning() && c.Workload.Lookups == 0 && !c.KVOn() && c.Churn.Duration == 0 {
 		bad("churn.duration", "is 0s (until the last lookup or request) but workload.lookups and kv.requests are 0; give churn a duration")
 	}
@@ -421,33 +329,10 @@ func (c *Config) Validate() error {
 }
 
 // validateKV checks the kv section.
-func (c *Config) validateKV(bad func(path, format string, args ...any)) {
+func (c *Config) validateKV(errs *[]error, bad func(path, format string, args ...any)) {
 	k := c.KV
-	if k.Replicas < 1 || k.Replicas > 127 {
-		bad("kv.replicas", "%d is outside 1..127; it is the number of copies of each pair", k.Replicas)
-	} else if c.Chord.Successors >= 1 && k.Replicas > c.Chord.Successors {
-		bad("kv.replicas", "%d is more than chord.successors = %d: a primary places its copies on its successor list; raise chord.successors or lower kv.replicas", k.Replicas, c.Chord.Successors)
-	}
-	if _, err := kv.ParseConsistency(k.Consistency); err != nil {
-		bad("kv.consistency", "%q is not linearizable or eventual", k.Consistency)
-	}
-	if k.RequestTimeout <= 0 {
-		bad("kv.request_timeout", "%v must be positive", k.RequestTimeout)
-	}
-	if k.Retries < 0 || k.Retries > 1000 {
-		bad("kv.retries", "%d is outside 0..1000", k.Retries)
-	}
-	for _, p := range []struct {
-		path string
-		d    sim.Duration
-	}{{"kv.retry_backoff", k.RetryBackoff}, {"kv.repair_every", k.RepairEvery}, {"kv.replica_ttl", k.ReplicaTTL}, {"kv.propagate_delay", k.PropagateDelay}} {
-		if p.d < 0 {
-			bad(p.path, "%v is negative; use a positive duration or 0s", p.d)
-		}
-	}
-	if k.ReplicaTTL > 0 && k.RepairEvery > 0 && k.ReplicaTTL < 2*k.RepairEvery {
-		bad("kv.replica_ttl", "%v is shorter than two repair periods (2 × kv.repair_every = %v): live copies would be dropped between refreshes; use at least %v or 0s", k.ReplicaTTL, 2*k.RepairEvery, 2*k.RepairEvery)
-	}
+	// The service's own knobs, checked by package kv.
+	section(errs, "kv", k.Config.Validate(c.Chord.Successors))
 	if _, err := workload.ParseMode(k.RequestType); err != nil {
 		bad("kv.request_type", "%q is not insert, query or mix", k.RequestType)
 	}
@@ -486,4 +371,20 @@ func Parse(src []byte, filename string) (Config, []yamlconf.Axis, error) {
 		return Config{}, nil, err
 	}
 	return cfg, axes, nil
+}
+
+// section adds the problems a subsystem found with its own config section
+// (each "key: problem", joined) to errs, each with the section's path in
+// front, so that every line names the field as the config file does.
+func section(errs *[]error, path string, err error) {
+	if err == nil {
+		return
+	}
+	list := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		list = j.Unwrap()
+	}
+	for _, e := range list {
+		*errs = append(*errs, fmt.Errorf("%s.%w", path, e))
+	}
 }

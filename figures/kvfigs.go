@@ -33,7 +33,7 @@ func summarizeWhere(o *experiments.Outcome, keep func(*config.Config) bool, x fu
 func replicationFigures(dir string, o *experiments.Outcome) error {
 	k := func(c *config.Config) float64 { return float64(c.KV.Replicas) }
 	where := func(mode string, read float64) func(*config.Config) bool {
-		return func(c *config.Config) bool { return c.KV.Consistency == mode && c.KV.ReadFraction == read }
+		return func(c *config.Config) bool { return c.KV.Consistency.String() == mode && c.KV.ReadFraction == read }
 	}
 	modes := []string{"linearizable", "eventual"}
 	styles := []plot.SeriesStyle{plot.LinePoints, plot.Dashed}

@@ -243,7 +243,7 @@ func New(cfg *config.Config, seed uint64) (*World, error) {
 	}
 	w := &World{
 		Config: cfg, Seed: seed, Sched: sched, res: res, lookups: lk,
-		Net: sim.NetConfig{Latency: cfg.Network.Latency, Loss: cfg.Network.Loss, Keyed: cfg.Network.Draws == "keyed"},
+		Net: cfg.Net(),
 	}
 	ring, err := chord.New(sched, chord.Options{
 		Config:     cfg.Protocol(),

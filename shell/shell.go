@@ -76,7 +76,7 @@ type Session struct {
 func New(o Options) (*Session, error) {
 	d := config.Defaults()
 	if o.Bits == 0 {
-		o.Bits = d.Chord.M
+		o.Bits = d.Chord.Bits
 	}
 	if o.Successors == 0 {
 		o.Successors = d.Chord.Successors
@@ -92,13 +92,13 @@ func New(o Options) (*Session, error) {
 	}
 	cfg := d
 	cfg.N = 0
-	cfg.Chord.M = o.Bits
+	cfg.Chord.Bits = o.Bits
 	cfg.Chord.Successors = o.Successors
 	cfg.Chord.StabilizeEvery = o.StabilizeEvery
 	cfg.Chord.FixFingersEvery = o.StabilizeEvery
 	cfg.Chord.CheckPredecessorEvery = o.StabilizeEvery
 	cfg.KV.Replicas = o.Replicas
-	cfg.KV.Consistency = o.Consistency.String()
+	cfg.KV.Consistency = o.Consistency
 	cfg.Network.Latency = o.Latency
 	if err := cfg.Protocol().Validate(); err != nil {
 		return nil, fmt.Errorf("shell: %w", err)

@@ -23,7 +23,30 @@ const (
 
 var consistencyNames = [...]string{"linearizable", "eventual"}
 
-func (c Consistency) String() string { return consistencyNames[c] }
+func (c Consistency) String() string {
+	if int(c) >= len(consistencyNames) {
+		return fmt.Sprintf("Consistency(%d)", uint8(c))
+	}
+	return consistencyNames[c]
+}
+
+// MarshalText writes linearizable or eventual.
+func (c Consistency) MarshalText() ([]byte, error) {
+	if int(c) >= len(consistencyNames) {
+		return nil, fmt.Errorf("kv: consistency %d is not known", uint8(c))
+	}
+	return []byte(consistencyNames[c]), nil
+}
+
+// UnmarshalText reads what ParseConsistency reads.
+func (c *Consistency) UnmarshalText(b []byte) error {
+	v, err := ParseConsistency(string(b))
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
+}
 
 // ParseConsistency reads "linearizable" (also "chain") or "eventual".
 func ParseConsistency(s string) (Consistency, error) {
@@ -36,16 +59,18 @@ func ParseConsistency(s string) (Consistency, error) {
 	return 0, fmt.Errorf("consistency %q is not known; use linearizable (chain replication) or eventual", s)
 }
 
-// Config holds the service's knobs.
+// Config holds the service's knobs. Its tags make it part of the kv section
+// of an experiment config (package config embeds it there); yaml is the
+// key, doc the line in --fields and the README.
 type Config struct {
-	Replicas       int          // k: copies of every pair, on the primary and its k−1 successors; 1 ≤ k ≤ r
-	Consistency    Consistency  // how the copies are kept in step
-	RequestTimeout sim.Duration // a client waits this long for an answer from the primary's chain
-	Retries        int          // attempts a client makes after the first (new lookup each time, or a redirect)
-	RetryBackoff   sim.Duration // pause before a retry that needs a new lookup
-	RepairEvery    sim.Duration // period of replica repair at each node; 0 turns it off
-	ReplicaTTL     sim.Duration // a pair a node is not primary for is dropped when no primary refreshed it this long; 0 keeps it forever
-	PropagateDelay sim.Duration // eventual mode: how long a node waits before passing a write down the chain
+	Replicas       int          `yaml:"replicas" doc:"replication factor k: copies on the primary and its k−1 successors (1 ≤ k ≤ chord.successors)" unit:"copies"`
+	Consistency    Consistency  `yaml:"consistency" doc:"linearizable: chain replication, the tail acknowledges writes and serves reads; eventual: the primary acknowledges, propagates lazily, any replica serves reads" enum:"linearizable|eventual"`
+	RequestTimeout sim.Duration `yaml:"request_timeout" doc:"a client waits this long for the primary's chain to answer before it retries" unit:"duration"`
+	Retries        int          `yaml:"retries" doc:"attempts a client makes after the first (a new lookup after a timeout or refusal, or straight to the node a refusal names)" unit:"attempts"`
+	RetryBackoff   sim.Duration `yaml:"retry_backoff" doc:"pause before a retry that needs a new lookup" unit:"duration"`
+	RepairEvery    sim.Duration `yaml:"repair_every" doc:"period of each node's replica repair (push its primary pairs to its k−1 successors; hand on pairs that belong before it); 0s turns it off" unit:"duration"`
+	ReplicaTTL     sim.Duration `yaml:"replica_ttl" doc:"a copy a node is not primary for is dropped when no primary refreshed it this long; 0s keeps copies forever" unit:"duration"`
+	PropagateDelay sim.Duration `yaml:"propagate_delay" doc:"eventual mode: how long each node waits before passing a write down the chain" unit:"duration"`
 }
 
 // DefaultConfig returns the defaults: no replication, linearizable, a 2 s
@@ -64,35 +89,39 @@ func DefaultConfig() Config {
 }
 
 // Validate lists every problem with c, given the ring's successor-list
-// length r.
+// length r (chord.successors; not checked against when below 1, which the
+// ring's own validation reports), one line each, as "key: problem; fix"
+// with the field's yaml key; a caller that holds c in a larger config puts
+// its own path in front (the experiment config writes kv.replicas).
 func (c Config) Validate(successors int) error {
 	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	if c.Replicas < 1 || c.Replicas > successors || c.Replicas > 127 {
-		bad("replicas = %d: the replication factor must be between 1 and the successor-list length r = %d (a primary places copies on its successors); raise chord.successors or lower replicas", c.Replicas, successors)
+	bad := func(key string, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
+	}
+	if c.Replicas < 1 || c.Replicas > 127 {
+		bad("replicas", "%d is outside 1..127; it is the number of copies of each pair", c.Replicas)
+	} else if successors >= 1 && c.Replicas > successors {
+		bad("replicas", "%d is more than chord.successors = %d: a primary places its copies on its successor list; raise chord.successors or lower kv.replicas", c.Replicas, successors)
 	}
 	if c.Consistency > Eventual {
-		bad("consistency %d is not known", c.Consistency)
+		bad("consistency", "%d is not linearizable or eventual", c.Consistency)
 	}
 	if c.RequestTimeout <= 0 {
-		bad("request_timeout = %v must be positive", c.RequestTimeout)
+		bad("request_timeout", "%v must be positive", c.RequestTimeout)
 	}
 	if c.Retries < 0 || c.Retries > 1000 {
-		bad("retries = %d must be between 0 and 1000", c.Retries)
+		bad("retries", "%d is outside 0..1000", c.Retries)
 	}
-	if c.RetryBackoff < 0 {
-		bad("retry_backoff = %v must not be negative", c.RetryBackoff)
+	for _, p := range []struct {
+		key string
+		d   sim.Duration
+	}{{"retry_backoff", c.RetryBackoff}, {"repair_every", c.RepairEvery}, {"replica_ttl", c.ReplicaTTL}, {"propagate_delay", c.PropagateDelay}} {
+		if p.d < 0 {
+			bad(p.key, "%v is negative; use a positive duration or 0s", p.d)
+		}
 	}
-	if c.RepairEvery < 0 {
-		bad("repair_every = %v must not be negative; 0s turns repair off", c.RepairEvery)
-	}
-	if c.ReplicaTTL < 0 {
-		bad("replica_ttl = %v must not be negative; 0s keeps replicas forever", c.ReplicaTTL)
-	} else if c.ReplicaTTL > 0 && c.RepairEvery > 0 && c.ReplicaTTL < 2*c.RepairEvery {
-		bad("replica_ttl = %v is shorter than two repair periods (%v): live replicas would be dropped between refreshes; use at least %v", c.ReplicaTTL, c.RepairEvery, 2*c.RepairEvery)
-	}
-	if c.PropagateDelay < 0 {
-		bad("propagate_delay = %v must not be negative", c.PropagateDelay)
+	if c.ReplicaTTL > 0 && c.RepairEvery > 0 && c.ReplicaTTL < 2*c.RepairEvery {
+		bad("replica_ttl", "%v is shorter than two repair periods (2 × kv.repair_every = %v): live copies would be dropped between refreshes; use at least %v or 0s", c.ReplicaTTL, 2*c.RepairEvery, 2*c.RepairEvery)
 	}
 	return errors.Join(errs...)
 }

@@ -31,7 +31,7 @@ join, depart, the operations and run.
 
 func cmdShell(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("shell", shellUsage, stdout)
-	bits := fs.Int("m", config.Defaults().Chord.M, "identifier bits m")
+	bits := fs.Int("m", config.Defaults().Chord.Bits, "identifier bits m")
 	succ := fs.Int("successors", config.Defaults().Chord.Successors, "successor-list length r")
 	replicas := fs.Int("replicas", 1, "replication factor k (1 ≤ k ≤ r)")
 	consistency := fs.String("consistency", "linearizable", "linearizable (chain replication) or eventual")

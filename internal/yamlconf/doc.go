@@ -23,7 +23,8 @@
 // # Schema convention
 //
 // Every field of a config struct must be exported and carry a yaml tag with
-// its key name (letters, digits, '_' and '-'; no options). A field is either
+// its key name (letters, digits, '_' and '-'; no options, except ",inline"
+// on an embedded struct, below). A field is either
 //
 //   - a section: a nested struct (that does not implement
 //     encoding.TextUnmarshaler), written as a YAML mapping; or
@@ -33,9 +34,12 @@
 //     duration that parses "30s".
 //
 // Leaves must carry a doc tag (one line of documentation), and may carry
-// unit:"..." (shown in comments and tables), enum:"a|b|c" (string kinds
-// only; the value must be one of the choices) and sweep:"no" (a list there
-// is an error instead of a sweep axis). Sections may carry a doc tag, which
+// unit:"..." (shown in comments and tables), enum:"a|b|c" (string kinds and
+// text-parsed enumeration types; the value must be one of the choices) and
+// sweep:"no" (a list there is an error instead of a sweep axis). An
+// embedded struct tagged yaml:",inline" contributes its fields to the
+// mapping it is embedded in, so a subsystem's own config type can make up
+// part of a section. Sections may carry a doc tag, which
 // becomes a comment in [Encode]'s output. Slices, maps, pointers,
 // interfaces, channels, functions, complex numbers and unexported fields
 // are not allowed. Violations are programmer errors: the functions of this

@@ -124,6 +124,19 @@ func (s *schema) build(parent *node, t reflect.Type, index []int, prefix string,
 		if !ok {
 			panic(fmt.Sprintf("config: field %s has no yaml tag; every config field needs yaml:\"name\"", where))
 		}
+		if name == ",inline" {
+			// An embedded struct whose fields belong to this mapping, so
+			// that a subsystem's own config type can be part of a section
+			// without a level of its own.
+			if !sf.Anonymous || sf.Type.Kind() != reflect.Struct || isTextLeaf(sf.Type) {
+				panic(fmt.Sprintf("config: field %s: yaml:\",inline\" is for embedded structs only", where))
+			}
+			if active[sf.Type] {
+				panic(fmt.Sprintf("config: field %s: struct type %s contains itself", where, sf.Type))
+			}
+			s.build(parent, sf.Type, append(append([]int(nil), index...), i), prefix, active)
+			continue
+		}
 		if !validName(name) {
 			panic(fmt.Sprintf("config: field %s: yaml tag %q must be a plain key: a letter or '_', then letters, digits, '_' or '-' (no options, no \"-\")", where, name))
 		}
@@ -131,6 +144,11 @@ func (s *schema) build(parent *node, t reflect.Type, index []int, prefix string,
 			panic(fmt.Sprintf("config: fields %s and %s have the same yaml name %q", other, where, name))
 		}
 		seen[name] = where
+		for _, c := range parent.children {
+			if c.name == name {
+				panic(fmt.Sprintf("config: field %s has the yaml name %q of a field of the same mapping (through an inline struct)", where, name))
+			}
+		}
 		n := &node{
 			name:  name,
 			path:  name,
@@ -210,8 +228,13 @@ func (s *schema) leaf(n *node, sf reflect.StructField, where string) {
 		panic(fmt.Sprintf("config: field %s: sweep tag must be \"no\" or \"yes\", not %q", where, sw))
 	}
 	if e, has := sf.Tag.Lookup("enum"); has {
-		if n.kind != kindString {
-			panic(fmt.Sprintf("config: field %s: enum tag is supported on string fields only, not %s", where, ft))
+		if n.kind != kindString && n.kind != kindText {
+			panic(fmt.Sprintf("config: field %s: enum tag is supported on string and text-parsed fields only, not %s", where, ft))
+		}
+		if n.kind == kindText {
+			// An enumeration type with UnmarshalText: its value is
+			// written as one of the choices, so it reads as a string.
+			n.typeName = "string"
 		}
 		n.enum = strings.Split(e, "|")
 		seen := map[string]bool{}

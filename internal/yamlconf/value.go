@@ -77,6 +77,13 @@ func (n *node) parse(text string) (reflect.Value, string) {
 		}
 		v.SetFloat(f)
 	case kindText:
+		if len(n.enum) > 0 && !contains(n.enum, text) {
+			msg := fmt.Sprintf("%s is not one of %s", quote(text), strings.Join(n.enum, "|"))
+			if s := closest(text, n.enum); len(s) > 0 {
+				msg += "; did you mean " + orList(s) + "?"
+			}
+			return v, msg
+		}
 		if err := unmarshalText(v.Addr().Interface().(encoding.TextUnmarshaler), text); err != nil {
 			return v, fmt.Sprintf("%s is not a valid %s: %s", quote(text), n.typeName, oneLine(err.Error()))
 		}

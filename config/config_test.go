@@ -1,0 +1,63 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chordsim/chordsim/chord"
+	"github.com/chordsim/chordsim/internal/yamlconf"
+)
+
+func TestValidateNamesEveryProblem(t *testing.T) {
+	c := Defaults()
+	c.N, c.Chord.Bits, c.Chord.Successors, c.Chord.StabilizeEvery, c.Network.Loss, c.Replicates = 0, 70, 0, -1, 1.5, 0
+	err := c.Validate()
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	for _, field := range []string{"n:", "chord.m:", "chord.successors:", "chord.stabilize_every:", "network.loss:", "replicates:"} {
+		if !strings.Contains(err.Error(), field) {
+			t.Errorf("error does not name %s:\n%v", field, err)
+		}
+	}
+}
+
+// Every field has a default that survives a round trip through the
+// resolved config, and every enum default is one of its choices.
+func TestDefaultsRoundTrip(t *testing.T) {
+	d := Defaults()
+	if err := d.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	back, axes, err := Parse(yamlconf.Encode(&d, nil), "resolved.yaml")
+	if err != nil || len(axes) != 0 || back != d {
+		t.Fatalf("resolved defaults do not decode to the defaults: %v", err)
+	}
+}
+
+// A ring whose node state would not fit is refused up front with the
+// estimate and the largest n that fits; the scale target's 2^24 nodes at
+// the default m and r fit.
+func TestMemoryEstimateRefusesTooLargeRings(t *testing.T) {
+	c := Defaults()
+	c.N = 1 << 24
+	if err := c.Validate(); err != nil {
+		t.Fatalf("2^24 nodes refused: %v", err)
+	}
+	c.N = 1 << 25
+	err := c.Validate()
+	if err == nil {
+		t.Fatal("2^25 nodes at m = 64, r = 16 (19.25 GiB) accepted")
+	}
+	per := chord.StateBytes(1, 64, 16)
+	for _, want := range []string{"n: 33554432 ring members", "19.2 GiB", fmt.Sprintf("use at most %d members", MaxRingBytes/per)} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	c.Chord.Bits, c.Chord.Successors = 32, 8 // 328 bytes a member: 10.25 GiB
+	if err := c.Validate(); err != nil {
+		t.Fatalf("2^25 nodes at m = 32, r = 8 refused: %v", err)
+	}
+}
