@@ -94,7 +94,7 @@ func ParseDist(s string) (Dist, error) {
 	if q := strconv.Quote(text); q[1:len(q)-1] != text {
 		in = q
 	}
-	kind, params, ok := strings.Cut(text, ":")
+	kind, args, ok := sim.ParseSpec(text)
 	if !ok {
 		return Dist{}, fmt.Errorf("%s: not a distribution; %s", in, distForms)
 	}
@@ -117,13 +117,9 @@ func ParseDist(s string) (Dist, error) {
 	default:
 		return Dist{}, fmt.Errorf("%s: unknown distribution %q; valid kinds are exp, pareto, weibull, const, uniform and none", in, kind)
 	}
-	args := strings.Split(params, ",")
 	if len(args) != len(names) {
 		return Dist{}, fmt.Errorf("%s: %s takes %d parameter(s) (%s), got %d; write e.g. %s",
 			in, kind, len(names), strings.Join(names, ","), len(args), example)
-	}
-	for i := range args {
-		args[i] = strings.TrimSpace(args[i])
 	}
 	dur := func(i int, what string) (sim.Duration, error) {
 		v, err := sim.ParseDuration(args[i])

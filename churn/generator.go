@@ -18,11 +18,13 @@ type Node = int32
 // decides what they mean (this is what keeps churn free of any Chord
 // knowledge).
 type Target interface {
-	// Live is the number of live nodes (members and nodes still joining):
-	// the ones that can fail or leave.
+	// Live is the number of nodes that departures may pick: the target
+	// decides which those are (chordsim's ring counts its members, since a
+	// node still joining cannot be reached yet, though it is Alive).
 	Live() int
-	// LiveNode is the i-th live node, 0 ≤ i < Live(), in an order that is a
-	// deterministic function of the run so far (random picks index into it).
+	// LiveNode is the i-th of those nodes, 0 ≤ i < Live(), in an order that
+	// is a deterministic function of the run so far (random picks index
+	// into it).
 	LiveNode(i int) Node
 	// Alive reports whether n is live.
 	Alive(n Node) bool

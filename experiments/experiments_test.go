@@ -112,14 +112,14 @@ func TestDeterminism(t *testing.T) {
 }
 
 // Outputs must not drift silently: a tiny run's files are compared with
-// golden copies. Update them with `go test ./experiments -run Golden -update`
+// golden copies. Update them with `go test ./experiments -run Golden -rewrite`
 // only after understanding the diff.
 func TestGoldenOutputs(t *testing.T) {
 	p := mustPlan(t, smallSweep, "n=[30]", "chord.lookup=[iterative]", "replicates=2")
 	r, s := outputs(t, p, 0)
 	for name, got := range map[string][]byte{"results.csv": r, "summary.json": s} {
 		path := filepath.Join("testdata", "golden", name)
-		if *update {
+		if *rewrite {
 			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 				t.Fatal(err)
 			}
@@ -130,10 +130,10 @@ func TestGoldenOutputs(t *testing.T) {
 		}
 		want, err := os.ReadFile(path)
 		if err != nil {
-			t.Fatalf("%v (create it with -update)", err)
+			t.Fatalf("%v (create it with -rewrite)", err)
 		}
 		if !bytes.Equal(got, want) {
-			t.Errorf("%s drifted from %s; if the change is intended, rerun with -update and review the diff", name, path)
+			t.Errorf("%s drifted from %s; if the change is intended, rerun with -rewrite and review the diff", name, path)
 		}
 	}
 }

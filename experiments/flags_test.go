@@ -2,4 +2,4 @@ package experiments
 
 import "flag"
 
-var update = flag.Bool("update", false, "rewrite golden files")
+var rewrite = flag.Bool("rewrite", false, "rewrite the golden files of testdata/golden from the current output")

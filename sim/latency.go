@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
-	"strings"
 )
 
 // LatencyKind names a one-way message delay distribution.
@@ -41,13 +40,9 @@ type Latency struct {
 // negative sigma) with a message that says how to write a valid one.
 func ParseLatency(s string) (Latency, error) {
 	const forms = "write const:50ms, uniform:10ms,90ms, exp:50ms or lognormal:50ms,0.5"
-	kind, params, ok := strings.Cut(strings.TrimSpace(s), ":")
+	kind, args, ok := ParseSpec(s)
 	if !ok {
 		return Latency{}, fmt.Errorf("%q is not a latency model; %s", s, forms)
-	}
-	args := strings.Split(params, ",")
-	for i := range args {
-		args[i] = strings.TrimSpace(args[i])
 	}
 	dur := func(i int) (Duration, error) {
 		d, err := ParseDuration(args[i])
