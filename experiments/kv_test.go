@@ -93,4 +93,3 @@ func TestKVConfigErrors(t *testing.T) {
 		}
 	}
 }
-

@@ -34,7 +34,7 @@ type Service struct {
 
 type inlineConfig struct {
 	KV struct {
-		Service `yaml:",inline"`
+		Service  `yaml:",inline"`
 		Requests int `yaml:"requests" doc:"requests"`
 	} `yaml:"kv"`
 }
