@@ -1,0 +1,120 @@
+package layers
+
+import (
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/chordsim/chordsim/"
+
+// allowed lists, for every package of the module, the packages of the
+// module its non-test files may import: the layers of ARCHITECTURE.md,
+// bottom first. A new package must be added here, which is the moment to
+// decide where it sits.
+var allowed = map[string][]string{
+	"internal/prefetch": nil,
+	"internal/hugepage": nil,
+	"internal/yamlconf": nil,
+	"internal/layers":   nil,
+	"metrics":           nil,
+	"metrics/lincheck":  nil,
+	"workload":          nil,
+	"metrics/plot":      {"metrics"},
+	"sim":               {"internal/prefetch"},
+	"chord/invariant":   nil,
+	"churn":             {"sim"},
+	"chord":             {"sim", "chord/invariant", "internal/prefetch", "internal/hugepage"},
+	"chord/kv":          {"sim", "chord"},
+	"config":            {"sim", "chord", "chord/kv", "churn", "workload", "internal/yamlconf"},
+	"run":               {"sim", "chord", "chord/kv", "chord/invariant", "churn", "metrics", "metrics/lincheck", "workload", "config", "internal/yamlconf"},
+	"experiments":       {"sim", "chord", "chord/kv", "churn", "metrics", "workload", "config", "run", "internal/yamlconf", "internal/hugepage"},
+	"shell":             {"sim", "chord", "chord/kv", "config", "run", "internal/yamlconf"},
+	"figures":           {"metrics", "metrics/plot", "config", "experiments", "internal/yamlconf"},
+	"bench":             {"sim", "chord/kv", "config", "run", "experiments", "internal/hugepage"},
+	"cmd/chordsim":      {"sim", "chord/kv", "config", "run", "experiments", "figures", "bench", "shell", "internal/yamlconf"},
+}
+
+// imports returns, for every directory of the module below root that holds
+// non-test Go files, the module packages those files import.
+func imports(t *testing.T, root string) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if name := d.Name(); path != root && (strings.HasPrefix(name, ".") || name == "testdata") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(root, filepath.Dir(path))
+		if err != nil {
+			return err
+		}
+		pkg := filepath.ToSlash(rel)
+		if _, seen := out[pkg]; !seen {
+			out[pkg] = nil
+		}
+		for _, imp := range f.Imports {
+			p, err := strconv.Unquote(imp.Path.Value)
+			if err != nil {
+				return err
+			}
+			if dep, ours := strings.CutPrefix(p, module); ours && !slices.Contains(out[pkg], dep) {
+				out[pkg] = append(out[pkg], dep)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestImportsPointDown fails if a package imports one of the module that
+// its row of allowed does not list (an upward or sideways import, such as
+// metrics importing chord or sim importing anything of ours but the
+// prefetch hint), or if a package has no row.
+func TestImportsPointDown(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
+		t.Fatalf("module root not found: %v", err)
+	}
+	got := imports(t, root)
+	if len(got) < len(allowed)/2 {
+		t.Fatalf("found only %d packages under %s", len(got), root)
+	}
+	for pkg, deps := range got {
+		ok, known := allowed[pkg]
+		if !known {
+			t.Errorf("package %s is not in the layering table; add it to allowed (and to ARCHITECTURE.md) with the packages it may import", pkg)
+			continue
+		}
+		for _, d := range deps {
+			if !slices.Contains(ok, d) {
+				t.Errorf("%s imports %s, which its layer may not import", pkg, d)
+			}
+		}
+	}
+}
