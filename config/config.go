@@ -220,36 +220,57 @@ const (
 // Validate lists every problem with c, one line each, naming the field, the
 // value and how to fix it.
 func (c *Config) Validate() error {
-	var errs []error
-	bad := func(path string, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...)))
+	var bad problems
+	c.validateRing(&bad)
+	c.validateEngineAndNetwork(&bad)
+	c.validateWorkload(&bad)
+	c.validateChurn(&bad)
+	c.validateKV(&bad)
+	if c.Churning() && c.Workload.Lookups == 0 && !c.KVOn() && c.Churn.Duration == 0 {
+		bad.add("churn.duration", "is 0s (until the last lookup or request) but workload.lookups and kv.requests are 0; give churn a duration")
 	}
+	if !(c.Failure.Fraction >= 0 && c.Failure.Fraction < 1) {
+		bad.add("failure.fraction", "%v is outside [0, 1); it is the fraction of members that fail at once", c.Failure.Fraction)
+	}
+	if c.Failure.At < 0 {
+		bad.add("failure.at", "%v is negative; the failure happens at or after the measurement start", c.Failure.At)
+	}
+	if c.Bootstrap == "protocol" && c.Chord.StabilizeEvery == 0 {
+		bad.add("chord.stabilize_every", "0s with bootstrap: protocol: a ring that grows by joins needs stabilization; set a period such as 30s")
+	}
+	return errors.Join(bad...)
+}
+
+// validateRing checks the run's shape and the ring: replicates, n, the
+// chord section (package chord's own checks, then how it fits n: members,
+// identifier space, memory) and the build's timings.
+func (c *Config) validateRing(bad *problems) {
 	if c.Replicates < 1 {
-		bad("replicates", "%d is less than 1; run at least one replicate", c.Replicates)
+		bad.add("replicates", "%d is less than 1; run at least one replicate", c.Replicates)
 	}
 	if c.N < 1 {
-		bad("n", "%d is less than 1; a ring needs at least one node", c.N)
+		bad.add("n", "%d is less than 1; a ring needs at least one node", c.N)
 	} else if c.N > MaxNodes {
-		bad("n", "%d nodes is more than this build simulates; use at most %d (2^25)", c.N, MaxNodes)
+		bad.add("n", "%d nodes is more than this build simulates; use at most %d (2^25)", c.N, MaxNodes)
 	}
 	// The protocol's own knobs, checked by package chord.
-	section(&errs, "chord", c.Chord.Validate())
+	bad.section("chord", c.Chord.Validate())
 	v := max(c.Chord.VirtualNodes, 1)
 	if v > 1 && c.Bootstrap != "ideal" {
-		bad("chord.virtual_nodes", "%d needs bootstrap: ideal; virtual nodes are not yet joined through the protocol", v)
+		bad.add("chord.virtual_nodes", "%d needs bootstrap: ideal; virtual nodes are not yet joined through the protocol", v)
 	}
 	members := c.N * v
 	if c.N >= 1 && c.N <= MaxNodes && members > MaxNodes {
-		bad("chord.virtual_nodes", "n·virtual_nodes = %d ring members is more than this build simulates; lower n or virtual_nodes so that their product is at most %d (2^25)", members, MaxNodes)
+		bad.add("chord.virtual_nodes", "n·virtual_nodes = %d ring members is more than this build simulates; lower n or virtual_nodes so that their product is at most %d (2^25)", members, MaxNodes)
 	}
 	m := c.Chord.Bits
 	if m >= 1 && m < 63 && members > 1<<uint(m) {
-		bad("n", "%d ring members do not fit in a %d-bit identifier space (at most %d); raise chord.m or lower n", members, m, 1<<uint(m))
+		bad.add("n", "%d ring members do not fit in a %d-bit identifier space (at most %d); raise chord.m or lower n", members, m, 1<<uint(m))
 	}
 	if members >= 1 && members <= MaxNodes && m >= 1 && m <= 64 && c.Chord.Successors >= 1 {
 		if need := chord.StateBytes(members, m, c.Chord.Successors); need > MaxRingBytes {
 			per := chord.StateBytes(1, m, c.Chord.Successors)
-			bad("n", "%d ring members with chord.m = %d and chord.successors = %d need about %.1f GiB of node state (%d bytes each), more than the %d GiB limit; use at most %d members at these settings, or lower chord.m or chord.successors",
+			bad.add("n", "%d ring members with chord.m = %d and chord.successors = %d need about %.1f GiB of node state (%d bytes each), more than the %d GiB limit; use at most %d members at these settings, or lower chord.m or chord.successors",
 				members, m, c.Chord.Successors, float64(need)/(1<<30), per, MaxRingBytes>>30, MaxRingBytes/per)
 		}
 	}
@@ -258,107 +279,106 @@ func (c *Config) Validate() error {
 		d    sim.Duration
 	}{{"join_every", c.JoinEvery}, {"settle", c.Settle}} {
 		if p.d < 0 {
-			bad(p.path, "%v is negative; use a positive duration, or 0s to turn it off", p.d)
+			bad.add(p.path, "%v is negative; use a positive duration, or 0s to turn it off", p.d)
 		}
 	}
+}
+
+// validateEngineAndNetwork checks engine static against what it can run,
+// and the network.
+func (c *Config) validateEngineAndNetwork(bad *problems) {
 	if c.Engine == "static" {
 		if why := c.StaticBlocker(); why != "" {
-			bad("engine", "static cannot run this config: %s (or use engine auto or events)", why)
+			bad.add("engine", "static cannot run this config: %s (or use engine auto or events)", why)
 		}
 	}
 	if !(c.Network.Loss >= 0 && c.Network.Loss < 1) {
-		bad("network.loss", "%v is outside [0, 1); it is the probability that a message is lost", c.Network.Loss)
+		bad.add("network.loss", "%v is outside [0, 1); it is the probability that a message is lost", c.Network.Loss)
 	}
+}
+
+// validateWorkload checks the keys and lookups.
+func (c *Config) validateWorkload(bad *problems) {
 	if c.Workload.Keys < 0 {
-		bad("workload.keys", "%d is negative", c.Workload.Keys)
+		bad.add("workload.keys", "%d is negative", c.Workload.Keys)
 	}
 	if !(c.Workload.KeysPerNode >= 0) || math.IsInf(c.Workload.KeysPerNode, 0) {
-		bad("workload.keys_per_node", "%v must be a finite number ≥ 0", c.Workload.KeysPerNode)
+		bad.add("workload.keys_per_node", "%v must be a finite number ≥ 0", c.Workload.KeysPerNode)
 	}
 	if c.Workload.Keys > 0 && c.Workload.KeysPerNode > 0 {
-		bad("workload.keys", "set either keys (%d) or keys_per_node (%v), not both", c.Workload.Keys, c.Workload.KeysPerNode)
+		bad.add("workload.keys", "set either keys (%d) or keys_per_node (%v), not both", c.Workload.Keys, c.Workload.KeysPerNode)
 	}
 	if k := c.PlacedKeys(); k > 1<<26 {
-		bad("workload.keys", "%d keys is more than this build places (%d)", k, 1<<26)
+		bad.add("workload.keys", "%d keys is more than this build places (%d)", k, 1<<26)
 	}
 	if c.Workload.Lookups < 0 {
-		bad("workload.lookups", "%d is negative", c.Workload.Lookups)
+		bad.add("workload.lookups", "%d is negative", c.Workload.Lookups)
 	}
 	if !(c.Workload.LookupRate > 0) || math.IsInf(c.Workload.LookupRate, 0) {
-		bad("workload.lookup_rate", "%v must be a positive number of lookups per second", c.Workload.LookupRate)
+		bad.add("workload.lookup_rate", "%v must be a positive number of lookups per second", c.Workload.LookupRate)
 	}
 	if c.Workload.Start < 0 {
-		bad("workload.start", "%v is negative; lookups start at or after the measurement start", c.Workload.Start)
+		bad.add("workload.start", "%v is negative; lookups start at or after the measurement start", c.Workload.Start)
 	}
+}
+
+// validateChurn checks the churn section.
+func (c *Config) validateChurn(bad *problems) {
 	for _, r := range []struct {
 		path string
 		v    float64
 	}{{"churn.rate", c.Churn.Rate}, {"churn.join_rate", c.Churn.JoinRate}, {"churn.fail_rate", c.Churn.FailRate}, {"churn.leave_rate", c.Churn.LeaveRate}} {
 		if !(r.v >= 0) || math.IsInf(r.v, 0) {
-			bad(r.path, "%v must be a finite rate ≥ 0 in events per second (0 turns it off)", r.v)
+			bad.add(r.path, "%v must be a finite rate ≥ 0 in events per second (0 turns it off)", r.v)
 		} else if r.v > 1e6 {
-			bad(r.path, "%v events per second is more than this simulator accepts (10^6)", r.v)
+			bad.add(r.path, "%v events per second is more than this simulator accepts (10^6)", r.v)
 		}
 	}
 	if c.Churn.Start < 0 {
-		bad("churn.start", "%v is negative; churn starts at or after the measurement start", c.Churn.Start)
+		bad.add("churn.start", "%v is negative; churn starts at or after the measurement start", c.Churn.Start)
 	}
 	if c.Churn.Duration < 0 {
-		bad("churn.duration", "%v is negative; use 0s for \"until the last lookup\"", c.Churn.Duration)
+		bad.add("churn.duration", "%v is negative; use 0s for \"until the last lookup\"", c.Churn.Duration)
 	}
 	if !c.Churn.Session.IsZero() && c.Churn.Downtime.IsZero() && c.Churn.Rejoin != "never" {
-		bad("churn.downtime", "is empty but sessions end and nodes rejoin; give a down time such as exp:10m, or set churn.rejoin: never")
+		bad.add("churn.downtime", "is empty but sessions end and nodes rejoin; give a down time such as exp:10m, or set churn.rejoin: never")
 	}
 	if c.Churn.Session.IsZero() && !c.Churn.Downtime.IsZero() {
-		bad("churn.downtime", "is set but churn.session is empty; down times follow sessions, so give a session distribution such as exp:1h")
+		bad.add("churn.downtime", "is set but churn.session is empty; down times follow sessions, so give a session distribution such as exp:1h")
 	}
-	c.validateKV(&errs, bad)
-	if c.Churning() && c.Workload.Lookups == 0 && !c.KVOn() && c.Churn.Duration == 0 {
-		bad("churn.duration", "is 0s (until the last lookup or request) but workload.lookups and kv.requests are 0; give churn a duration")
-	}
-	if !(c.Failure.Fraction >= 0 && c.Failure.Fraction < 1) {
-		bad("failure.fraction", "%v is outside [0, 1); it is the fraction of members that fail at once", c.Failure.Fraction)
-	}
-	if c.Failure.At < 0 {
-		bad("failure.at", "%v is negative; the failure happens at or after the measurement start", c.Failure.At)
-	}
-	if c.Bootstrap == "protocol" && c.Chord.StabilizeEvery == 0 {
-		bad("chord.stabilize_every", "0s with bootstrap: protocol: a ring that grows by joins needs stabilization; set a period such as 30s")
-	}
-	return errors.Join(errs...)
 }
 
 // validateKV checks the kv section.
-func (c *Config) validateKV(errs *[]error, bad func(path, format string, args ...any)) {
+func (c *Config) validateKV(bad *problems) {
 	k := c.KV
 	// The service's own knobs, checked by package kv.
-	section(errs, "kv", k.Config.Validate(c.Chord.Successors))
+	bad.section("kv", k.Config.Validate(c.Chord.Successors))
 	if _, err := workload.ParseMode(k.RequestType); err != nil {
-		bad("kv.request_type", "%q is not insert, query or mix", k.RequestType)
+		bad.add("kv.request_type", "%q is not insert, query or mix", k.RequestType)
 	}
 	if k.Requests < 0 || k.Requests > 1<<26 {
-		bad("kv.requests", "%d is outside 0..%d", k.Requests, 1<<26)
+		bad.add("kv.requests", "%d is outside 0..%d", k.Requests, 1<<26)
 	}
 	if k.File != "" && k.Requests > 0 {
-		bad("kv.requests", "%d is set together with kv.file %s; the file gives the requests, so set kv.requests to 0", k.Requests, k.File)
+		bad.add("kv.requests", "%d is set together with kv.file %s; the file gives the requests, so set kv.requests to 0", k.Requests, k.File)
 	}
 	if k.Requests > 0 || k.Preload {
 		if _, err := workload.ParseKeyDist(k.KeyDist); err != nil {
-			bad("kv.key_dist", "%q is not uniform or zipf", k.KeyDist)
+			bad.add("kv.key_dist", "%q is not uniform or zipf", k.KeyDist)
 		} else if err := c.KVSpec().Validate(); err != nil {
 			for _, line := range strings.Split(err.Error(), "\n") {
-				bad("kv", "%s", line)
+				bad.add("kv", "%s", line)
 			}
 		}
 	}
 	if k.Clients < 1 || k.Clients > 1<<20 {
-		bad("kv.clients", "%d is outside 1..%d", k.Clients, 1<<20)
+		bad.add("kv.clients", "%d is outside 1..%d", k.Clients, 1<<20)
 	}
 	if !(k.Rate >= 0) || math.IsInf(k.Rate, 0) || k.Rate > 1e7 {
-		bad("kv.rate", "%v must be a finite rate between 0 (closed loop) and 10^7 requests per second", k.Rate)
+		bad.add("kv.rate", "%v must be a finite rate between 0 (closed loop) and 10^7 requests per second", k.Rate)
 	}
 	if c.Chord.VirtualNodes > 1 && c.KVOn() {
-		bad("kv.requests", "the key-value service does not run with virtual nodes yet (chord.virtual_nodes = %d); use 1", c.Chord.VirtualNodes)
+		bad.add("kv.requests", "the key-value service does not run with virtual nodes yet (chord.virtual_nodes = %d); use 1", c.Chord.VirtualNodes)
 	}
 }
 
@@ -373,10 +393,19 @@ func Parse(src []byte, filename string) (Config, []yamlconf.Axis, error) {
 	return cfg, axes, nil
 }
 
+// problems collects a config's problems, one error a line, each naming its
+// field path.
+type problems []error
+
+// add adds the problem of the field at path.
+func (p *problems) add(path string, format string, args ...any) {
+	*p = append(*p, fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...)))
+}
+
 // section adds the problems a subsystem found with its own config section
-// (each "key: problem", joined) to errs, each with the section's path in
-// front, so that every line names the field as the config file does.
-func section(errs *[]error, path string, err error) {
+// (each "key: problem", joined), each with the section's path in front, so
+// that every line names the field as the config file does.
+func (p *problems) section(path string, err error) {
 	if err == nil {
 		return
 	}
@@ -385,6 +414,6 @@ func section(errs *[]error, path string, err error) {
 		list = j.Unwrap()
 	}
 	for _, e := range list {
-		*errs = append(*errs, fmt.Errorf("%s.%w", path, e))
+		*p = append(*p, fmt.Errorf("%s.%w", path, e))
 	}
 }

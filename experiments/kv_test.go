@@ -1,7 +1,6 @@
 package experiments
 
 import (
-	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,28 +8,6 @@ import (
 
 	"github.com/chordsim/chordsim/config"
 )
-
-func readResults(t *testing.T, dir string) []map[string]string {
-	t.Helper()
-	f, err := os.Open(filepath.Join(dir, "results.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []map[string]string
-	for _, r := range rows[1:] {
-		m := map[string]string{}
-		for i, c := range rows[0] {
-			m[c] = r[i]
-		}
-		out = append(out, m)
-	}
-	return out
-}
 
 // TestKVRequestFile runs the reference systems' request files: inserts,
 // then the same file as queries, then a mix; every request is answered.
