@@ -54,7 +54,7 @@ const (
 func MemoryLatencyNs(bytes int) float64 {
 	n := max(bytes/lineBytes, 2)
 	if uint64(n) > 1<<32 {
-		panic("experiments: memory latency buffer of 2^32 lines or more")
+		panic("bench: memory latency buffer of 2^32 lines or more")
 	}
 	debug.FreeOSMemory()
 	next := make([]uint32, n)
@@ -76,7 +76,7 @@ func MemoryLatencyNs(bytes int) float64 {
 		}
 	}
 	if at >= uint64(n) {
-		panic("experiments: pointer chase left its buffer")
+		panic("bench: pointer chase left its buffer")
 	}
 	buf = nil
 	debug.FreeOSMemory()
