@@ -1,3 +1,5 @@
-// Package layers holds no code: its test checks that the packages of this
-// module import each other only downward, as ARCHITECTURE.md draws them.
+// Package layers holds no code: its tests check that the packages of this
+// module import each other only downward, as ARCHITECTURE.md draws them,
+// and that only package run assembles a simulated world (calls chord.New
+// and kv.New).
 package layers

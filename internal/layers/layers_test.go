@@ -1,6 +1,7 @@
 package layers
 
 import (
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"io/fs"
@@ -116,5 +117,90 @@ func TestImportsPointDown(t *testing.T) {
 				t.Errorf("%s imports %s, which its layer may not import", pkg, d)
 			}
 		}
+	}
+}
+
+// builders are the constructors of a simulated world's parts, by package:
+// only package run (and the packages themselves and their tests) may call
+// them, so that a world is assembled one way (DESIGN: run must "not be
+// assembled a second way anywhere else").
+var builders = map[string][]string{
+	"chord":    {"New"},
+	"chord/kv": {"New"},
+}
+
+// mayBuild lists the packages that may call builders: their own packages
+// (ring and service constructors call each other's parts) and run.
+var mayBuild = []string{"chord", "chord/kv", "run"}
+
+// TestOneWorldBuilder fails if a non-test file outside mayBuild calls
+// chord.New or kv.New: the shell and the benchmark get their worlds from
+// package run.
+func TestOneWorldBuilder(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if name := d.Name(); path != root && (strings.HasPrefix(name, ".") || name == "testdata") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		rel, err := filepath.Rel(root, filepath.Dir(path))
+		if err != nil {
+			return err
+		}
+		if slices.Contains(mayBuild, filepath.ToSlash(rel)) {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		// The local name of each builder package this file imports.
+		local := map[string]string{}
+		for _, imp := range f.Imports {
+			p, _ := strconv.Unquote(imp.Path.Value)
+			dep, ours := strings.CutPrefix(p, module)
+			if _, builds := builders[dep]; !ours || !builds {
+				continue
+			}
+			name := dep[strings.LastIndex(dep, "/")+1:]
+			if imp.Name != nil {
+				name = imp.Name.Name
+			}
+			local[name] = dep
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			x, ok := sel.X.(*ast.Ident)
+			if !ok {
+				return true
+			}
+			if dep, ok := local[x.Name]; ok && slices.Contains(builders[dep], sel.Sel.Name) {
+				t.Errorf("%s calls %s.%s: build the world with package run (run.New) instead", fset.Position(call.Pos()), dep, sel.Sel.Name)
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
