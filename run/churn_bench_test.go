@@ -1,4 +1,4 @@
-package experiments
+package run
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 // second and events per wall second (the target is 10^4 simulated
 // seconds per wall second; see the README for what limits it).
 //
-//	go test ./experiments -run '^$' -bench Churn10k -benchtime 3x
+//	go test ./run -run '^$' -bench Churn10k -benchtime 3x
 func BenchmarkChurn10k(b *testing.B) {
 	cfg := config.Defaults()
 	cfg.N = 10_000
@@ -30,7 +30,7 @@ func BenchmarkChurn10k(b *testing.B) {
 	var simSeconds float64
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		res, err := Run(context.Background(), &cfg, uint64(i+1))
+		res, err := Run(context.Background(), &cfg, uint64(i+1), Inputs{})
 		if err != nil {
 			b.Fatal(err)
 		}
