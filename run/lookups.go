@@ -1,0 +1,128 @@
+package run
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+
+	"github.com/chordsim/chordsim/chord"
+	"github.com/chordsim/chordsim/sim"
+)
+
+// lookupDriver issues the run's lookups as a Poisson process and watches them
+// finish. It is the run's only other event owner besides the ring and the
+// network.
+type lookupDriver struct {
+	ring    *chord.Ring
+	sched   *sim.Scheduler
+	owner   sim.OwnerID
+	rng     *rand.Rand
+	keys    []chord.ID
+	rate    float64
+	total   int
+	issued  int
+	done    bool
+	res     *Result
+	nameBuf []byte
+	uniform bool
+	book    *keyBook // which placed keys are lost; nil without failures
+}
+
+func (w *lookupDriver) Fire(ev *sim.Event) {
+	o := w.ring.Oracle()
+	if o.Len() > 0 {
+		origin := o.HandleAt(w.rng.IntN(o.Len()))
+		w.ring.Lookup(origin, w.key(), uint64(w.issued))
+	}
+	w.issued++
+	if w.issued < w.total {
+		w.sched.After(w.gap(), w.owner, 0, 0, 0)
+	} else if w.ring.InFlight() == 0 {
+		w.done = true
+	}
+}
+
+func (w *lookupDriver) gap() sim.Duration {
+	return sim.Duration(w.rng.ExpFloat64() / w.rate * 1e9)
+}
+
+// key picks a placed key at random, or a fresh one if none are placed.
+func (w *lookupDriver) key() chord.ID {
+	if len(w.keys) > 0 {
+		return w.keys[w.rng.IntN(len(w.keys))]
+	}
+	return w.newKey(w.rng)
+}
+
+// newKey names a key "k<random base-36>" and hashes the name, or draws the
+// identifier directly with ids: uniform.
+func (w *lookupDriver) newKey(rng *rand.Rand) chord.ID {
+	sp := w.ring.Space()
+	if w.uniform {
+		return sp.FromUint64(rng.Uint64())
+	}
+	w.nameBuf = strconv.AppendUint(append(w.nameBuf[:0], 'k'), rng.Uint64(), 36)
+	return sp.HashBytes(w.nameBuf)
+}
+
+// LookupDone implements chord.Observer.
+func (w *lookupDriver) LookupDone(r *chord.LookupResult) {
+	res := w.res
+	if w.book != nil && w.book.isLost(r.Key) {
+		// The key went down with a failed node: no route can find it
+		// (S01 Fig. 11 counts these as failed lookups).
+		res.LostKey++
+	} else {
+		res.Outcomes[r.Outcome]++
+	}
+	res.Timeouts.Add(r.Timeouts)
+	res.Messages += uint64(r.Messages)
+	if r.Outcome == chord.Correct || r.Outcome == chord.WrongOwner {
+		res.Hops.Add(r.Hops)
+		res.Latency.Add(r.Latency.Milliseconds())
+	}
+	if w.issued == w.total && w.ring.InFlight() == 0 {
+		w.done = true
+	}
+}
+
+// runStatic issues the run's lookups, first at time first, and computes
+// them on the static engine. It draws exactly what Fire draws, in the same
+// order, so the lookups are those the event path would issue; it sets the
+// result's event count and end time to the event path's.
+func (w *lookupDriver) runStatic(ctx context.Context, first sim.Time) error {
+	if w.sched.Pending() != 0 {
+		return fmt.Errorf("engine static: %d events are scheduled besides the lookups", w.sched.Pending())
+	}
+	at, scheduled := first, w.sched.Now()
+	var stopped error
+	sum, err := w.ring.RunStatic(func() (chord.StaticLookup, bool) {
+		if w.issued == w.total || stopped != nil {
+			return chord.StaticLookup{}, false
+		}
+		if w.issued%checkEvery == 0 {
+			if stopped = ctx.Err(); stopped != nil {
+				return chord.StaticLookup{}, false
+			}
+		}
+		o := w.ring.Oracle()
+		origin := o.HandleAt(w.rng.IntN(o.Len()))
+		l := chord.StaticLookup{Origin: origin, Key: w.key(), At: at, Scheduled: scheduled, Tag: uint64(w.issued)}
+		w.issued++
+		if w.issued < w.total {
+			scheduled, at = at, at.Add(w.gap())
+		}
+		return l, true
+	})
+	if err != nil {
+		return fmt.Errorf("engine static: %v", err)
+	}
+	if stopped != nil {
+		return stopped
+	}
+	w.done = true
+	w.res.Events = w.sched.Fired() + sum.Events()
+	w.res.SimTime = sum.End
+	return nil
+}
