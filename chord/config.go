@@ -165,6 +165,7 @@ func enumParse[T ~uint8](what string, names []string, text []byte, v *T) error {
 	return fmt.Errorf("%s %q is not one of %s", what, text, strings.Join(names, ", "))
 }
 
+// String is the mode as configs write it (MarshalText).
 func (m FixMode) String() string {
 	b, err := m.MarshalText()
 	if err != nil {
@@ -181,6 +182,7 @@ func (m *FixMode) UnmarshalText(b []byte) error {
 	return enumParse("fix mode", fixModeNames[:], b, m)
 }
 
+// String is the mode as configs write it (MarshalText).
 func (m LookupMode) String() string {
 	b, err := m.MarshalText()
 	if err != nil {
@@ -199,6 +201,7 @@ func (m *LookupMode) UnmarshalText(b []byte) error {
 	return enumParse("lookup mode", lookupModeNames[:], b, m)
 }
 
+// String is the rule as configs write it (MarshalText).
 func (r Routing) String() string {
 	b, err := r.MarshalText()
 	if err != nil {

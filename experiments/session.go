@@ -29,7 +29,10 @@ type Session struct {
 // failure while running or writing.
 type InputError struct{ Err error }
 
+// Error is the wrapped error's text, unchanged.
 func (e *InputError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the wrapped error.
 func (e *InputError) Unwrap() error { return e.Err }
 
 // InShard is the number of runs the session makes.

@@ -23,6 +23,7 @@ const (
 
 var consistencyNames = [...]string{"linearizable", "eventual"}
 
+// String is the mode as configs write it.
 func (c Consistency) String() string {
 	if int(c) >= len(consistencyNames) {
 		return fmt.Sprintf("Consistency(%d)", uint8(c))
