@@ -1,9 +1,14 @@
 package experiments
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 
+	"github.com/chordsim/chordsim/config"
 	"github.com/chordsim/chordsim/run"
 )
 
@@ -112,4 +117,40 @@ func (s *Session) save(o *Outcome, figures bool) error {
 		return s.Figures(s.Dir, o)
 	}
 	return nil
+}
+
+// OpenShards reads the sweep that the output folders dirs hold, shards of
+// one run or repro: each must be a chordsim output folder (manifest.json
+// and config.yaml), and all must hold the same resolved config and
+// built-in. It returns the plan of that sweep and the built-in's name ("" for
+// a user's config), for a Session to Merge. Every error is an *InputError.
+func OpenShards(dirs []string) (*Plan, string, error) {
+	var cfgText []byte
+	var first Manifest
+	for i, d := range dirs {
+		m, err := ReadManifest(d)
+		if err != nil {
+			return nil, "", &InputError{err}
+		}
+		b, err := os.ReadFile(filepath.Join(d, "config.yaml"))
+		if err != nil {
+			return nil, "", &InputError{fmt.Errorf("%s has no config.yaml: %v", d, errors.Unwrap(err))}
+		}
+		if i == 0 {
+			cfgText, first = b, m
+			continue
+		}
+		if !bytes.Equal(b, cfgText) || m.Builtin != first.Builtin {
+			return nil, "", &InputError{fmt.Errorf("%s holds a different sweep from %s (config.yaml differs); merge only shards of one config", d, dirs[0])}
+		}
+	}
+	cfg, axes, err := config.Parse(cfgText, filepath.Join(dirs[0], "config.yaml"))
+	if err != nil {
+		return nil, "", &InputError{err}
+	}
+	plan, err := NewPlan(cfg, axes)
+	if err != nil {
+		return nil, "", &InputError{err}
+	}
+	return plan, first.Builtin, nil
 }

@@ -1,14 +1,9 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
-	"github.com/chordsim/chordsim/config"
 	"github.com/chordsim/chordsim/experiments"
 	"github.com/chordsim/chordsim/figures"
 )
@@ -32,40 +27,17 @@ func cmdMerge(args []string, stdout io.Writer) error {
 		return usagef("merge needs --out DIR and at least one shard folder; usage: chordsim merge --out DIR SHARD_DIR...")
 	}
 	dirs := fs.Args()
-	var cfgText []byte
-	var first experiments.Manifest
-	for i, d := range dirs {
-		m, err := experiments.ReadManifest(d)
-		if err != nil {
-			return usageError{err}
-		}
-		b, err := os.ReadFile(filepath.Join(d, "config.yaml"))
-		if err != nil {
-			return usagef("%s has no config.yaml: %v", d, errors.Unwrap(err))
-		}
-		if i == 0 {
-			cfgText, first = b, m
-			continue
-		}
-		if !bytes.Equal(b, cfgText) || m.Builtin != first.Builtin {
-			return usagef("%s holds a different sweep from %s (config.yaml differs); merge only shards of one config", d, dirs[0])
-		}
-	}
-	cfg, axes, err := config.Parse(cfgText, filepath.Join(dirs[0], "config.yaml"))
+	plan, builtin, err := experiments.OpenShards(dirs)
 	if err != nil {
-		return usageError{err}
-	}
-	plan, err := experiments.NewPlan(cfg, axes)
-	if err != nil {
-		return usageError{err}
+		return inputError(err)
 	}
 	var b *figures.Builtin
-	if first.Builtin != "" {
-		if b, err = figures.FindBuiltin(first.Builtin); err != nil {
+	if builtin != "" {
+		if b, err = figures.FindBuiltin(builtin); err != nil {
 			return usageError{err}
 		}
 	}
-	s := &experiments.Session{Plan: plan, Dir: *out, Builtin: first.Builtin}
+	s := &experiments.Session{Plan: plan, Dir: *out, Builtin: builtin}
 	if b != nil {
 		s.Figures = b.Figures
 	}
