@@ -1,4 +1,4 @@
-package experiments
+package figures
 
 import (
 	"fmt"
@@ -6,7 +6,11 @@ import (
 	"os"
 	"testing"
 
-	"github.com/chordsim/chordsim/experiments/config"
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/chordsim/chordsim/config"
+	"github.com/chordsim/chordsim/experiments"
+	"github.com/chordsim/chordsim/internal/yamlconf"
 )
 
 // paperScale reports whether the paper-scale analytic checks should run
@@ -120,7 +124,8 @@ func TestLoadLawPaper(t *testing.T) {
 // node's arc has mean 1/N, so the expected share of keys lost, and of
 // lookups of a uniformly chosen placed key that fail, is exactly p. The
 // failures built-in (lost keys count, the ring re-stabilizes first) must
-// hold p inside its 95% confidence interval over runs, at a reduced scale
+// hold p inside its confidence interval over runs (99 % for all points
+// together), at a reduced scale
 // here (and at the paper's with CHORDSIM_PAPER=1), and its routing-only
 // failures must be 0.
 func TestFailuresMatchLostKeys(t *testing.T) {
@@ -139,15 +144,24 @@ func TestFailuresMatchLostKeys(t *testing.T) {
 	}
 	p := mustPlanFrom(t, cfg, axes, sets...)
 	o := execute(t, p, 0)
-	pts := summarizeBy(o, func(c *Config) float64 { return c.Failure.Fraction }, "failed_fraction", "failed_routing_fraction")
+	pts := summarizeBy(o, func(c *config.Config) float64 { return c.Failure.Fraction }, "failed_fraction", "failed_routing_fraction")
 	if len(pts) == 0 {
 		t.Fatal("no points")
 	}
+	// The check is made at every point at once, so each point's interval
+	// is a Bonferroni one: a family-wise confidence of 99 %, i.e. each
+	// point at 1 − 0.01/k. Six separate 95 % intervals would reject a
+	// correct simulator about one time in four (1 − 0.95^6); the paper
+	// scale did exactly that once (p = 0.025 missed by 0.0001, seed 1),
+	// while seed 2 held every point.
+	conf := 1 - 0.01/float64(len(pts))
 	for _, pt := range pts {
 		m := pt.s["failed_fraction"]
-		t.Logf("p=%.3f: failed fraction %.4f (95%% CI %.4f–%.4f, %d runs); routing failures %.5f", pt.x, m.Mean, m.CILow, m.CIHigh, m.N, pt.s["failed_routing_fraction"].Mean)
-		if !(m.CILow <= pt.x && pt.x <= m.CIHigh) {
-			t.Errorf("p=%.3f: failed fraction %.4f, 95%% CI %.4f–%.4f does not hold the exact expectation p", pt.x, m.Mean, m.CILow, m.CIHigh)
+		tq := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(m.N - 1)}.Quantile(1 - (1-conf)/2)
+		half := tq * m.Stddev / math.Sqrt(float64(m.N))
+		t.Logf("p=%.3f: failed fraction %.4f (%.2f%% CI %.4f–%.4f, %d runs); routing failures %.5f", pt.x, m.Mean, 100*conf, m.Mean-half, m.Mean+half, m.N, pt.s["failed_routing_fraction"].Mean)
+		if math.Abs(m.Mean-pt.x) > half {
+			t.Errorf("p=%.3f: failed fraction %.4f, %.2f%% CI %.4f–%.4f does not hold the exact expectation p", pt.x, m.Mean, 100*conf, m.Mean-half, m.Mean+half)
 		}
 		if r := pt.s["failed_routing_fraction"].Mean; r != 0 {
 			t.Errorf("p=%.3f: routing failures %.5f after re-stabilization, want 0", pt.x, r)
@@ -157,18 +171,18 @@ func TestFailuresMatchLostKeys(t *testing.T) {
 
 // mustPlanFrom is mustPlan for a config already loaded (a built-in at some
 // scale), with further overrides.
-func mustPlanFrom(t *testing.T, cfg Config, axes []config.Axis, sets ...string) *Plan {
+func mustPlanFrom(t *testing.T, cfg config.Config, axes []yamlconf.Axis, sets ...string) *experiments.Plan {
 	t.Helper()
 	for _, s := range sets {
-		path, values, err := config.ParseSet(s)
+		path, values, err := yamlconf.ParseSet(s)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if axes, err = config.Set(&cfg, axes, path, values); err != nil {
+		if axes, err = yamlconf.Set(&cfg, axes, path, values); err != nil {
 			t.Fatal(err)
 		}
 	}
-	p, err := NewPlan(cfg, axes)
+	p, err := experiments.NewPlan(cfg, axes)
 	if err != nil {
 		t.Fatal(err)
 	}
