@@ -33,13 +33,7 @@ type LookupResult struct {
 	Timeouts int    // requests of this lookup that timed out
 	Latency  sim.Duration
 	Outcome  Outcome
-	Tag      uint64 // the caller's tag from Lookup
-}
-
-// Observer receives every finished user lookup. The result is valid only
-// during the call.
-type Observer interface {
-	LookupDone(res *LookupResult)
+	Tag      Tag // the caller's tag from Lookup
 }
 
 const (
@@ -61,7 +55,7 @@ type lookup struct {
 	cur      Handle // the node being asked (iterative)
 	key      ID
 	start    sim.Time
-	tag      uint64
+	tag      Tag
 	hops     int32
 	asks     int32
 	timeouts int32
@@ -102,9 +96,9 @@ func (l *lookup) knownDead(x Handle) bool {
 	return false
 }
 
-// Lookup starts a user lookup of key from member origin. The Observer hears
-// of the result. tag is returned in the result.
-func (r *Ring) Lookup(origin Handle, key ID, tag uint64) {
+// Lookup starts a user lookup of key from member origin. The layer that
+// tag names hears of the result (see Attach); tag is returned in it.
+func (r *Ring) Lookup(origin Handle, key ID, tag Tag) {
 	if r.state[origin] != Member {
 		panic("chord: lookup from a node that is not a member")
 	}
@@ -502,7 +496,7 @@ func (r *Ring) newLookup() int32 {
 // startLookup begins a lookup of key by origin. first is where the search
 // starts: the origin itself (a member decides its first step locally, at no
 // cost) or, for a joining node, its introducer.
-func (r *Ring) startLookup(origin, first Handle, key ID, purpose, finger uint8, tag uint64) {
+func (r *Ring) startLookup(origin, first Handle, key ID, purpose, finger uint8, tag Tag) {
 	i := r.newLookup()
 	l := &r.lookups[i]
 	*l = lookup{origin: origin, key: key, start: r.sched.Now(), tag: tag, purpose: purpose, finger: finger}
@@ -740,7 +734,7 @@ func (r *Ring) finish(i int32, owner Handle, outcome Outcome) {
 		} else if outcome == Correct && !r.oracle.owns(r.space, owner, l.key) {
 			outcome = WrongOwner
 		}
-		if r.obs == nil {
+		if !r.hears(l.tag.Layer) {
 			return
 		}
 		// Iterative: a request and a reply per ask, less the replies that
@@ -757,6 +751,6 @@ func (r *Ring) finish(i int32, owner Handle, outcome Outcome) {
 			Origin: l.origin, Key: l.key, Owner: owner, Hops: int(l.hops), Messages: msgs,
 			Timeouts: int(l.timeouts), Latency: r.sched.Now().Sub(l.start), Outcome: outcome, Tag: l.tag,
 		}
-		r.obs.LookupDone(&r.result)
+		r.lookupDone(l.tag.Layer)
 	}
 }

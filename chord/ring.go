@@ -37,7 +37,6 @@ type Options struct {
 	Net        sim.NetConfig
 	Seed       uint64 // the run's seed; every stream of the ring derives from it
 	UniformIDs bool   // draw identifiers uniformly instead of hashing node addresses with SHA-1
-	Observer   Observer
 
 	reference bool // see Ring.reference; for tests
 }
@@ -50,7 +49,6 @@ type Ring struct {
 	sched   *sim.Scheduler
 	net     *sim.Network[Msg]
 	owner   sim.OwnerID
-	obs     Observer
 	oracle  Oracle
 	uniform bool
 
@@ -94,8 +92,7 @@ type Ring struct {
 	log    []LogEntry // the last len(log) protocol events, a ring buffer; nil when off
 	logPos int        // total entries written
 
-	onMember  func(Handle) // called when a node becomes a member (measurement hook)
-	listeners []Listener   // layers running on the nodes (see Listen)
+	layers []Hooks // the layers above the ring, by LayerID (see Attach)
 }
 
 // Ring event kinds (timers).
@@ -118,7 +115,6 @@ func New(s *sim.Scheduler, o Options) (*Ring, error) {
 		cfg:       o.Config,
 		space:     MustSpace(o.Config.Bits),
 		sched:     s,
-		obs:       o.Observer,
 		uniform:   o.UniformIDs,
 		idRng:     sim.Stream(o.Seed, "ids"),
 		timerRng:  sim.Stream(o.Seed, "timers"),
@@ -547,7 +543,7 @@ func (r *Ring) JoinVia(h, via Handle) error {
 	r.joining[r.ids[h]] = h
 	r.net.SetAlive(h, true)
 	r.record(LogJoinStart, h, via)
-	r.startLookup(h, via, r.ids[h], purposeJoin, 0, 0)
+	r.startLookup(h, via, r.ids[h], purposeJoin, 0, Tag{})
 	return nil
 }
 
@@ -585,16 +581,8 @@ func (r *Ring) becomeMember(h, successor Handle, rest []Handle) {
 	if !r.maintOff {
 		r.startTimers(h)
 	}
-	if r.onMember != nil {
-		r.onMember(h)
-	}
 	r.stateChanged(h, Member)
 }
-
-// OnMembership registers f to be called whenever a node becomes a member
-// (after its state is set): the invariant checker's hook. It is for
-// measurement; the protocol does not depend on it.
-func (r *Ring) OnMembership(f func(Handle)) { r.onMember = f }
 
 // Fail crashes node h: it stops answering, and its state is gone.
 func (r *Ring) Fail(h Handle) error {
@@ -910,7 +898,7 @@ func (r *Ring) advanceFingers(n, known Handle, i int, mayLookup bool) {
 		}
 		r.fixing[n] = true
 		r.nextFinger[n] = uint8(i)
-		r.startLookup(n, n, start, purposeFinger, uint8(i), 0)
+		r.startLookup(n, n, start, purposeFinger, uint8(i), Tag{})
 		return
 	}
 	r.nextFinger[n] = 1

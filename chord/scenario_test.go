@@ -546,7 +546,7 @@ func (sc *scenario) config(args []string) error {
 	}
 	sc.s = sim.NewScheduler()
 	sc.c = &collector{}
-	r, err := New(sc.s, Options{Config: cfg, Net: sim.NetConfig{Latency: sim.Latency{Kind: sim.Constant, A: 10 * sim.Millisecond}}, Seed: 1, Observer: sc.c})
+	r, err := newObserved(sc.s, Options{Config: cfg, Net: sim.NetConfig{Latency: sim.Latency{Kind: sim.Constant, A: 10 * sim.Millisecond}}, Seed: 1}, sc.c)
 	if err != nil {
 		return err
 	}
@@ -611,7 +611,7 @@ func (sc *scenario) idealRing(names []string) error {
 // lookup runs one user lookup to its end.
 func (sc *scenario) lookup(h Handle, k ID) LookupResult {
 	sc.c.res = sc.c.res[:0]
-	sc.r.Lookup(h, k, 0)
+	sc.r.Lookup(h, k, userTag(0))
 	for sc.r.InFlight() > 0 && sc.s.Step() {
 	}
 	if len(sc.c.res) != 1 {

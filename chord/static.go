@@ -30,7 +30,7 @@ type StaticLookup struct {
 	Key       ID
 	At        sim.Time
 	Scheduled sim.Time
-	Tag       uint64
+	Tag       Tag // as Lookup's: names the layer that hears of the result
 }
 
 // StaticSummary is what RunStatic did besides reporting each lookup: the
@@ -62,10 +62,10 @@ func (r *Ring) StaticReady() error {
 		return errors.New("lookups are recursive")
 	case r.cfg.StabilizeEvery > 0 || r.cfg.FixFingersEvery > 0 || r.cfg.CheckPredecessorEvery > 0:
 		return errors.New("maintenance is on")
-	case len(r.listeners) > 0:
-		return errors.New("a layer runs on the ring")
 	case r.log != nil:
 		return errors.New("the protocol log is on")
+	case r.layerFollowsState():
+		return errors.New("a layer that follows node state runs on the ring")
 	case len(r.joining) > 0 || r.inFlight > 0:
 		return errors.New("joins or lookups are in progress")
 	}
@@ -117,9 +117,9 @@ type staticLookup struct {
 }
 
 // RunStatic runs user lookups on the static engine (see StaticReady, which
-// must hold) and reports each to the Observer, as the event path would. next
+// must hold) and reports each to the layer its Tag names, as the event path would. next
 // gives the lookups in issue order and false when there are no more. The
-// results reach the Observer in an order of the engine's own, not by
+// results reach the layers in an order of the engine's own, not by
 // finishing time; everything else (each result, the message counts, the
 // summary) is what the event path would produce.
 func (r *Ring) RunStatic(next func() (StaticLookup, bool)) (StaticSummary, error) {
@@ -306,14 +306,14 @@ func (e *staticEngine) report(l *staticLookup) {
 	if outcome == Correct && !r.oracle.owns(r.space, owner, l.Key) {
 		outcome = WrongOwner
 	}
-	if r.obs == nil {
+	if !r.hears(l.Tag.Layer) {
 		return
 	}
 	r.result = LookupResult{
 		Origin: l.Origin, Key: l.Key, Owner: owner, Hops: int(l.hops), Messages: 2 * int(l.asks),
 		Latency: l.now.Sub(l.At), Outcome: outcome, Tag: l.Tag,
 	}
-	r.obs.LookupDone(&r.result)
+	r.lookupDone(l.Tag.Layer)
 }
 
 // compact counts the timeouts that surely fire (due before the latest

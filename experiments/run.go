@@ -58,6 +58,7 @@ func (r *RunResult) finalize() {
 // network.
 type workload struct {
 	ring    *chord.Ring
+	layer   chord.LayerID // the workload's layer on the ring: its lookups' Tags name it
 	sched   *sim.Scheduler
 	owner   sim.OwnerID
 	rng     *rand.Rand
@@ -76,7 +77,7 @@ func (w *workload) Fire(ev *sim.Event) {
 	o := w.ring.Oracle()
 	if o.Len() > 0 {
 		origin := o.HandleAt(w.rng.IntN(o.Len()))
-		w.ring.Lookup(origin, w.key(), uint64(w.issued))
+		w.ring.Lookup(origin, w.key(), chord.Tag{Layer: w.layer, Op: uint64(w.issued)})
 	}
 	w.issued++
 	if w.issued < w.total {
@@ -109,7 +110,7 @@ func (w *workload) newKey(rng *rand.Rand) chord.ID {
 	return sp.HashBytes(w.nameBuf)
 }
 
-// LookupDone implements chord.Observer.
+// LookupDone is the workload's chord.Hooks.LookupDone.
 func (w *workload) LookupDone(r *chord.LookupResult) {
 	res := w.res
 	if w.book != nil && w.book.isLost(r.Key) {
@@ -151,7 +152,7 @@ func (w *workload) runStatic(ctx context.Context, first sim.Time) error {
 		}
 		o := w.ring.Oracle()
 		origin := o.HandleAt(w.rng.IntN(o.Len()))
-		l := chord.StaticLookup{Origin: origin, Key: w.key(), At: at, Scheduled: scheduled, Tag: uint64(w.issued)}
+		l := chord.StaticLookup{Origin: origin, Key: w.key(), At: at, Scheduled: scheduled, Tag: chord.Tag{Layer: w.layer, Op: uint64(w.issued)}}
 		w.issued++
 		if w.issued < w.total {
 			scheduled, at = at, at.Add(w.gap())
@@ -207,12 +208,12 @@ func run(ctx context.Context, cfg *Config, seed uint64, built func(*sim.Schedule
 		Net:        sim.NetConfig{Latency: cfg.Network.Latency, Loss: cfg.Network.Loss, Keyed: cfg.Network.Draws == "keyed"},
 		Seed:       seed,
 		UniformIDs: cfg.IDs == "uniform",
-		Observer:   w,
 	})
 	if err != nil {
 		return nil, err
 	}
 	w.ring = ring
+	w.layer = ring.Attach(chord.Hooks{LookupDone: w.LookupDone})
 	w.owner = sched.Register(w)
 	var watch *watcher
 	if cfg.CheckInvariants {

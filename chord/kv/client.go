@@ -156,20 +156,14 @@ func (s *Service) attempt(i int32, target chord.Handle) {
 		s.send(i, target)
 		return
 	}
-	s.ring.Lookup(o.origin, o.id, lookupTag|uint64(o.gen)<<32|uint64(uint32(i)))
+	s.ring.Lookup(o.origin, o.id, chord.Tag{Layer: s.layer, Op: lookupRef{slot: i, gen: o.gen}.op()})
 }
 
-// LookupDone implements chord.Observer: the service's own lookups end
-// here; the others go to the observer the ring had before.
-func (s *Service) LookupDone(res *chord.LookupResult) {
-	if res.Tag&lookupTag == 0 {
-		if s.inner != nil {
-			s.inner.LookupDone(res)
-		}
-		return
-	}
-	i := int32(uint32(res.Tag))
-	gen := uint32(res.Tag>>32) & 0xffffff
+// lookupDone is the service's chord.Hooks.LookupDone: the service's own
+// lookups end here.
+func (s *Service) lookupDone(res *chord.LookupResult) {
+	ref := lookupRefOf(res.Tag.Op)
+	i, gen := ref.slot, ref.gen
 	o := &s.ops[i]
 	if !o.live || o.gen != gen {
 		return
