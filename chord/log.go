@@ -48,7 +48,7 @@ func (r *Ring) record(k LogKind, node, other Handle) {
 	if r.log == nil {
 		return
 	}
-	r.log[r.logPos%len(r.log)] = LogEntry{At: r.sched.Now(), Kind: k, Node: node, Other: other}
+	r.log[r.logPos%len(r.log)] = LogEntry{At: r.tr.Now(), Kind: k, Node: node, Other: other}
 	r.logPos++
 }
 

@@ -499,7 +499,7 @@ func (r *Ring) newLookup() int32 {
 func (r *Ring) startLookup(origin, first Handle, key ID, purpose, finger uint8, tag Tag) {
 	i := r.newLookup()
 	l := &r.lookups[i]
-	*l = lookup{origin: origin, key: key, start: r.sched.Now(), tag: tag, purpose: purpose, finger: finger}
+	*l = lookup{origin: origin, key: key, start: r.tr.Now(), tag: tag, purpose: purpose, finger: finger}
 	if first != origin {
 		r.ask(i, first)
 		return
@@ -543,7 +543,7 @@ func (r *Ring) answered(i int32, owner Handle) {
 	l.cur = owner
 	l.asks++
 	slot, _ := r.compose(MsgPing)
-	r.net.Request(slot, l.origin, owner, r.cfg.RPCTimeout, cookie(cookieLookup, i))
+	r.tr.Request(slot, l.origin, owner, r.cfg.RPCTimeout, cookie(cookieLookup, i))
 }
 
 // ask sends lookup i's next step to node x.
@@ -555,12 +555,12 @@ func (r *Ring) ask(i int32, x Handle) {
 		slot, m := r.compose(MsgFindSuccessor)
 		m.Key = l.key
 		m.List = append(m.List, l.silent()...)
-		r.net.Request(slot, l.origin, x, r.cfg.RPCTimeout, cookie(cookieLookup, i))
+		r.tr.Request(slot, l.origin, x, r.cfg.RPCTimeout, cookie(cookieLookup, i))
 		return
 	}
 	slot, m := r.compose(MsgLookupForward)
 	m.Key, m.Hops = l.key, l.hops
-	r.net.Request(slot, l.origin, x, r.cfg.LookupTimeout, cookie(cookieLookup, i))
+	r.tr.Request(slot, l.origin, x, r.cfg.LookupTimeout, cookie(cookieLookup, i))
 }
 
 // forward is a recursive lookup step at node n: answer the initiator if n's
@@ -570,12 +570,12 @@ func (r *Ring) forward(n Handle, key ID, hops int32, req sim.Request) {
 	if done || int(hops) >= r.cfg.MaxHops {
 		slot, a := r.compose(MsgLookupReply)
 		a.Done, a.Node, a.Hops = done, next, hops
-		r.net.Reply(slot, n, req)
+		r.tr.Reply(slot, n, req)
 		return
 	}
 	slot, m := r.compose(MsgLookupForward)
 	m.Key, m.Hops, m.Req = key, hops+1, req
-	r.net.Send(slot, n, next)
+	r.tr.Send(slot, n, next)
 }
 
 func (r *Ring) onLookupReply(i int32, from Handle, m *Msg) {
@@ -720,7 +720,7 @@ func (r *Ring) finish(i int32, owner Handle, outcome Outcome) {
 		// same): a joiner that knew only its successor would be cut off
 		// if that one left or failed before its first stabilize.
 		slot, _ := r.compose(MsgGetPredecessor)
-		r.net.Request(slot, l.origin, owner, r.cfg.RPCTimeout, cookie(cookieJoin, int32(l.origin)))
+		r.tr.Request(slot, l.origin, owner, r.cfg.RPCTimeout, cookie(cookieJoin, int32(l.origin)))
 	case purposeFinger:
 		if alive {
 			r.onFingerFound(l.origin, int(l.finger), owner, outcome == Correct)
@@ -749,7 +749,7 @@ func (r *Ring) finish(i int32, owner Handle, outcome Outcome) {
 		}
 		r.result = LookupResult{
 			Origin: l.origin, Key: l.key, Owner: owner, Hops: int(l.hops), Messages: msgs,
-			Timeouts: int(l.timeouts), Latency: r.sched.Now().Sub(l.start), Outcome: outcome, Tag: l.tag,
+			Timeouts: int(l.timeouts), Latency: r.tr.Now().Sub(l.start), Outcome: outcome, Tag: l.tag,
 		}
 		r.lookupDone(l.tag.Layer)
 	}

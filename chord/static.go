@@ -52,7 +52,7 @@ func (s StaticSummary) Events() uint64 {
 // StaticReady reports whether the ring's user lookups can run on the static
 // engine, and if not, the first reason why.
 func (r *Ring) StaticReady() error {
-	nc := r.net.Config()
+	nc := r.tr.NetConfig()
 	switch {
 	case !nc.Keyed:
 		return errors.New("the network draws delays from a stream (the static engine needs keyed delays)")
@@ -80,7 +80,7 @@ func (r *Ring) StaticReady() error {
 		return errors.New("some nodes are not members")
 	}
 	for h := range r.ids {
-		if r.state[h] != Member || !r.net.Alive(sim.Endpoint(h)) {
+		if r.state[h] != Member || !r.tr.Alive(Handle(h)) {
 			return fmt.Errorf("node %s is not a live member", r.Name(Handle(h)))
 		}
 	}
@@ -226,7 +226,7 @@ func (e *staticEngine) step(l *staticLookup) bool {
 		// The hop answers; the initiator reads the answer on arrival.
 		r.sent[MsgFindSuccessorReply]++
 		l.sent = l.now
-		l.now = l.now.Add(r.net.KeyedDelay(sim.Endpoint(l.cur), sim.Endpoint(l.Origin), l.now, true))
+		l.now = l.now.Add(r.tr.KeyedDelay(sim.Endpoint(l.cur), sim.Endpoint(l.Origin), l.now, true))
 	}
 	if done {
 		e.answered(l, next)
@@ -240,7 +240,7 @@ func (e *staticEngine) step(l *staticLookup) bool {
 	l.asks++
 	r.sent[MsgFindSuccessor]++
 	e.request(l.now)
-	l.now = l.now.Add(r.net.KeyedDelay(sim.Endpoint(l.Origin), sim.Endpoint(next), l.now, false))
+	l.now = l.now.Add(r.tr.KeyedDelay(sim.Endpoint(l.Origin), sim.Endpoint(next), l.now, false))
 	l.cur, l.local, l.stage = next, false, 0
 	l.placed, l.near = e.sorted, near
 	return false
@@ -276,9 +276,9 @@ func (e *staticEngine) answered(l *staticLookup, owner Handle) {
 		r.sent[MsgPing]++
 		r.sent[MsgPong]++
 		e.request(l.now)
-		l.now = l.now.Add(r.net.KeyedDelay(sim.Endpoint(l.Origin), sim.Endpoint(owner), l.now, false))
+		l.now = l.now.Add(r.tr.KeyedDelay(sim.Endpoint(l.Origin), sim.Endpoint(owner), l.now, false))
 		l.sent = l.now
-		l.now = l.now.Add(r.net.KeyedDelay(sim.Endpoint(owner), sim.Endpoint(l.Origin), l.now, true))
+		l.now = l.now.Add(r.tr.KeyedDelay(sim.Endpoint(owner), sim.Endpoint(l.Origin), l.now, true))
 	}
 	l.owner, l.outcome = owner, Correct
 }

@@ -224,13 +224,13 @@ func TestStaticEngineRefusesWhatItCannotRun(t *testing.T) {
 		want   string
 	}{
 		{"stream delays", func(r *Ring) {
-			r.net = sim.NewNetwork[Msg](r.sched, r, sim.NetConfig{Latency: r.net.Config().Latency}, sim.Stream(1, "a"), sim.Stream(1, "b"))
+			r.tr.net = sim.NewNetwork[Msg](r.tr.sched, r, sim.NetConfig{Latency: r.tr.net.Config().Latency}, sim.Stream(1, "a"), sim.Stream(1, "b"))
 		}, "stream"},
 		{"loss", func(r *Ring) {
-			r.net = sim.NewNetwork[Msg](r.sched, r, sim.NetConfig{Latency: r.net.Config().Latency, Loss: 0.1, Keyed: true}, sim.Stream(1, "a"), sim.Stream(1, "b"))
+			r.tr.net = sim.NewNetwork[Msg](r.tr.sched, r, sim.NetConfig{Latency: r.tr.net.Config().Latency, Loss: 0.1, Keyed: true}, sim.Stream(1, "a"), sim.Stream(1, "b"))
 		}, "lost"},
 		{"unbounded latency", func(r *Ring) {
-			r.net = sim.NewNetwork[Msg](r.sched, r, sim.NetConfig{Latency: sim.Latency{Kind: sim.Exponential, A: sim.Millisecond}, Keyed: true}, sim.Stream(1, "a"), sim.Stream(1, "b"))
+			r.tr.net = sim.NewNetwork[Msg](r.tr.sched, r, sim.NetConfig{Latency: sim.Latency{Kind: sim.Exponential, A: sim.Millisecond}, Keyed: true}, sim.Stream(1, "a"), sim.Stream(1, "b"))
 		}, "no upper bound"},
 		{"round trip as long as the timeout", func(r *Ring) { r.cfg.RPCTimeout = 180 * sim.Millisecond }, "not less than the RPC timeout"},
 		{"recursive", func(r *Ring) { r.cfg.Lookup = Recursive }, "recursive"},

@@ -115,6 +115,12 @@ type Network[P any] struct {
 	reqs    []pending
 	reqFree []int32
 	stats   NetStats
+
+	// Held messages (see Hold), in the order Held lists them; nil unless
+	// a test holds messages.
+	hold    bool
+	parked  []parked
+	parkSeq uint64
 }
 
 // NewNetwork creates a network that schedules on s, delivers to h, and draws
@@ -239,6 +245,10 @@ func (n *Network[P]) Outstanding(req Request) bool {
 func (n *Network[P]) transmit(slot int32) {
 	n.stats.Sent++
 	e := n.env(slot)
+	if n.hold {
+		n.park(slot)
+		return
+	}
 	if n.lost(e) {
 		n.stats.DroppedLoss++
 		n.release(slot)
@@ -307,28 +317,7 @@ func (n *Network[P]) Prefetch(ev *Event, stage int) {
 func (n *Network[P]) Fire(ev *Event) {
 	switch ev.Kind {
 	case evDeliver:
-		slot := ev.Ref
-		e := n.env(slot)
-		if !n.Alive(e.to) {
-			n.stats.DroppedDead++
-			n.release(slot)
-			return
-		}
-		if e.response {
-			p := &n.reqs[e.req.slot-1]
-			if p.gen != e.req.gen || !p.open {
-				n.release(slot) // late: the request already timed out
-				return
-			}
-			p.open = false
-			n.reqFree = append(n.reqFree, e.req.slot-1)
-			n.stats.Delivered++
-			n.handler.Response(e.to, e.from, &e.payload, p.cookie)
-		} else {
-			n.stats.Delivered++
-			n.handler.Deliver(e.to, e.from, &e.payload, e.req)
-		}
-		n.release(slot)
+		n.arrive(ev.Ref)
 	case evTimeout:
 		p := &n.reqs[ev.Ref]
 		if p.gen != uint32(ev.Arg) || !p.open {
@@ -339,4 +328,31 @@ func (n *Network[P]) Fire(ev *Event) {
 		n.stats.Timeouts++
 		n.handler.Timeout(p.from, p.to, p.cookie)
 	}
+}
+
+// arrive hands the message in slot to its receiver, now: a message to a
+// dead endpoint, and an answer to a request that is closed already, are
+// dropped.
+func (n *Network[P]) arrive(slot int32) {
+	e := n.env(slot)
+	if !n.Alive(e.to) {
+		n.stats.DroppedDead++
+		n.release(slot)
+		return
+	}
+	if e.response {
+		p := &n.reqs[e.req.slot-1]
+		if p.gen != e.req.gen || !p.open {
+			n.release(slot) // late: the request already timed out
+			return
+		}
+		p.open = false
+		n.reqFree = append(n.reqFree, e.req.slot-1)
+		n.stats.Delivered++
+		n.handler.Response(e.to, e.from, &e.payload, p.cookie)
+	} else {
+		n.stats.Delivered++
+		n.handler.Deliver(e.to, e.from, &e.payload, e.req)
+	}
+	n.release(slot)
 }
