@@ -2,17 +2,17 @@ package chord
 
 import "github.com/chordsim/chordsim/sim"
 
-// Outcome is how a lookup ended, judged against the oracle at the moment it
+// LookupOutcome is how a lookup ended, judged against the oracle at the moment it
 // ended.
-type Outcome uint8
+type LookupOutcome uint8
 
 // Lookup outcomes.
 const (
-	Correct    Outcome = iota // returned the key's current owner
-	WrongOwner                // returned a live or dead node that does not own the key
-	TimedOut                  // a hop (iterative) or the whole lookup (recursive) went unanswered
-	HopLimit                  // needed more than MaxHops hops: a routing loop
-	Abandoned                 // the initiator failed or left before the answer came
+	Correct    LookupOutcome = iota // returned the key's current owner
+	WrongOwner                      // returned a live or dead node that does not own the key
+	TimedOut                        // a hop (iterative) or the whole lookup (recursive) went unanswered
+	HopLimit                        // needed more than MaxHops hops: a routing loop
+	Abandoned                       // the initiator failed or left before the answer came
 	numOutcomes
 )
 
@@ -21,7 +21,7 @@ const NumOutcomes = int(numOutcomes)
 
 var outcomeNames = [...]string{"correct", "wrong_owner", "timeout", "hop_limit", "abandoned"}
 
-func (o Outcome) String() string { return outcomeNames[o] }
+func (o LookupOutcome) String() string { return outcomeNames[o] }
 
 // LookupResult describes one finished user lookup.
 type LookupResult struct {
@@ -32,7 +32,7 @@ type LookupResult struct {
 	Messages int    // messages the lookup itself sent
 	Timeouts int    // requests of this lookup that timed out
 	Latency  sim.Duration
-	Outcome  Outcome
+	Outcome  LookupOutcome
 	Tag      Tag // the caller's tag from Lookup
 }
 
@@ -702,7 +702,7 @@ func (r *Ring) restart(i int32) {
 
 // finish ends lookup i. For user lookups, an answer is judged against the
 // oracle now: correct only if it names the key's current owner.
-func (r *Ring) finish(i int32, owner Handle, outcome Outcome) {
+func (r *Ring) finish(i int32, owner Handle, outcome LookupOutcome) {
 	l := r.lookups[i]
 	r.freeLookups = append(r.freeLookups, i)
 	alive := r.state[l.origin] == Member || (l.purpose == purposeJoin && r.state[l.origin] == Joining)

@@ -112,7 +112,7 @@ type staticLookup struct {
 	seq    int // 1 for the first lookup issued, and so on
 	// stage 3: the lookup has finished with this answer, to be reported
 	owner   Handle
-	outcome Outcome
+	outcome LookupOutcome
 	sent    sim.Time // when the last message of the lookup was sent
 }
 

@@ -136,7 +136,7 @@ func kvf(f func(k *kvStats) float64) func(r *RunResult) float64 {
 	}
 }
 
-func kvOutcome(k *kvStats, o kv.Outcome) int {
+func kvOutcome(k *kvStats, o kv.OpOutcome) int {
 	n := 0
 	for kind := range k.Ops {
 		n += k.Ops[kind][o]
@@ -147,7 +147,7 @@ func kvOutcome(k *kvStats, o kv.Outcome) int {
 func kvDone(k *kvStats) int {
 	n := 0
 	for o := 0; o < kv.NumOutcomes; o++ {
-		n += kvOutcome(k, kv.Outcome(o))
+		n += kvOutcome(k, kv.OpOutcome(o))
 	}
 	return n
 }

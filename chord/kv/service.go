@@ -685,8 +685,8 @@ func (s *Service) Preload(key, value string) error {
 	return nil
 }
 
-// Pairs returns the live (not deleted) pairs node h holds, in identifier
-// order. Primary says whether h is primary for each by h's own view.
+// Pairs returns the live (not deleted) pairs node h holds, as primary or
+// as replica, in identifier order.
 func (s *Service) Pairs(h chord.Handle) []Entry {
 	if int(h) >= len(s.stores) {
 		return nil
@@ -694,8 +694,8 @@ func (s *Service) Pairs(h chord.Handle) []Entry {
 	return s.stores[h].sorted(func(e *Entry) bool { return !e.Deleted })
 }
 
-// Lookup returns node h's copy of key (including a tombstone).
-func (s *Service) Lookup(h chord.Handle, key string) (Entry, bool) {
+// Stored returns node h's copy of key (including a tombstone).
+func (s *Service) Stored(h chord.Handle, key string) (Entry, bool) {
 	if int(h) >= len(s.stores) || s.stores[h] == nil {
 		return Entry{}, false
 	}
