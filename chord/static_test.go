@@ -235,6 +235,7 @@ func TestStaticEngineRefusesWhatItCannotRun(t *testing.T) {
 		{"round trip as long as the timeout", func(r *Ring) { r.cfg.RPCTimeout = 180 * sim.Millisecond }, "not less than the RPC timeout"},
 		{"recursive", func(r *Ring) { r.cfg.Lookup = Recursive }, "recursive"},
 		{"maintenance", func(r *Ring) { r.cfg.StabilizeEvery = sim.Second }, "maintenance"},
+		{"a layer that follows node state", func(r *Ring) { r.Attach(Hooks{StateChanged: func(Handle, State) {}}) }, "follows node state"},
 		{"a failed node", func(r *Ring) {
 			if err := r.Fail(7); err != nil {
 				t.Fatal(err)
