@@ -317,7 +317,28 @@ func (n *Network[P]) Prefetch(ev *Event, stage int) {
 func (n *Network[P]) Fire(ev *Event) {
 	switch ev.Kind {
 	case evDeliver:
-		n.arrive(ev.Ref)
+		slot := ev.Ref
+		e := n.env(slot)
+		if !n.Alive(e.to) {
+			n.stats.DroppedDead++
+			n.release(slot)
+			return
+		}
+		if e.response {
+			p := &n.reqs[e.req.slot-1]
+			if p.gen != e.req.gen || !p.open {
+				n.release(slot) // late: the request already timed out
+				return
+			}
+			p.open = false
+			n.reqFree = append(n.reqFree, e.req.slot-1)
+			n.stats.Delivered++
+			n.handler.Response(e.to, e.from, &e.payload, p.cookie)
+		} else {
+			n.stats.Delivered++
+			n.handler.Deliver(e.to, e.from, &e.payload, e.req)
+		}
+		n.release(slot)
 	case evTimeout:
 		p := &n.reqs[ev.Ref]
 		if p.gen != uint32(ev.Arg) || !p.open {
@@ -328,31 +349,4 @@ func (n *Network[P]) Fire(ev *Event) {
 		n.stats.Timeouts++
 		n.handler.Timeout(p.from, p.to, p.cookie)
 	}
-}
-
-// arrive hands the message in slot to its receiver, now: a message to a
-// dead endpoint, and an answer to a request that is closed already, are
-// dropped.
-func (n *Network[P]) arrive(slot int32) {
-	e := n.env(slot)
-	if !n.Alive(e.to) {
-		n.stats.DroppedDead++
-		n.release(slot)
-		return
-	}
-	if e.response {
-		p := &n.reqs[e.req.slot-1]
-		if p.gen != e.req.gen || !p.open {
-			n.release(slot) // late: the request already timed out
-			return
-		}
-		p.open = false
-		n.reqFree = append(n.reqFree, e.req.slot-1)
-		n.stats.Delivered++
-		n.handler.Response(e.to, e.from, &e.payload, p.cookie)
-	} else {
-		n.stats.Delivered++
-		n.handler.Deliver(e.to, e.from, &e.payload, e.req)
-	}
-	n.release(slot)
 }
