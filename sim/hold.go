@@ -6,9 +6,8 @@ import "fmt"
 // the wire by hand: it delivers, drops, duplicates, delays and reorders
 // single messages while time stands still. A held message has been sent
 // (counted in Sent, its request's deadline running) and has not arrived;
-// neither loss nor a delay is drawn for it. Nothing of this is used by a
-// run: while no message is held the network's only extra cost is the test
-// of one flag per message sent.
+// neither loss nor a delay is drawn for it. A run never holds messages:
+// what this costs it is one flag test per message sent.
 
 type parked struct {
 	id   uint64
@@ -37,8 +36,8 @@ func (n *Network[P]) park(slot int32) {
 	n.parked = append(n.parked, parked{id: n.parkSeq, slot: slot})
 }
 
-// Held lists the held messages, in the order they were sent
-// them, unless ReorderHeld moved them.
+// Held lists the held messages in the order they were sent, unless
+// ReorderHeld moved them.
 func (n *Network[P]) Held() []HeldMessage[P] {
 	out := make([]HeldMessage[P], len(n.parked))
 	for i, p := range n.parked {
