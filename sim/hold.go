@@ -31,6 +31,10 @@ func (n *Network[P]) Hold(on bool) { n.hold = on }
 // Holding reports whether Hold is on.
 func (n *Network[P]) Holding() bool { return n.hold }
 
+// park holds the message in slot. It is kept out of line so that
+// transmit, on every message's path, stays as small as it was.
+//
+//go:noinline
 func (n *Network[P]) park(slot int32) {
 	n.parkSeq++
 	n.parked = append(n.parked, parked{id: n.parkSeq, slot: slot})
