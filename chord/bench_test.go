@@ -13,8 +13,8 @@ func BenchmarkLookup(b *testing.B) {
 	cfg := staticConfig(64)
 	s := sim.NewScheduler()
 	c := &countingObserver{}
-	r, err := New(s, Options{Config: cfg, Seed: 1, UniformIDs: true, Observer: c,
-		Net: sim.NetConfig{Latency: sim.Latency{Kind: sim.Uniform, A: 10 * sim.Millisecond, B: 90 * sim.Millisecond}}})
+	r, err := newObserved(s, Options{Config: cfg, Seed: 1, UniformIDs: true,
+		Net: sim.NetConfig{Latency: sim.Latency{Kind: sim.Uniform, A: 10 * sim.Millisecond, B: 90 * sim.Millisecond}}}, c)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -25,7 +25,7 @@ func BenchmarkLookup(b *testing.B) {
 	o := r.Oracle()
 	start := func() {
 		_, h := o.At(rng.IntN(o.Len()))
-		r.Lookup(h, r.Space().FromUint64(rng.Uint64()), 0)
+		r.Lookup(h, r.Space().FromUint64(rng.Uint64()), userTag(0))
 	}
 	for i := 0; i < 100; i++ {
 		start()

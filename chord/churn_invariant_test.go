@@ -201,7 +201,7 @@ func runChurn(o churnOpts, seed uint64, st *churnStats, trace func(string, ...an
 	cfg.Successors = R
 	s := sim.NewScheduler()
 	c := &collector{}
-	r, err := New(s, Options{Config: cfg, Net: sim.NetConfig{Latency: sim.Latency{Kind: sim.Constant, A: 10 * sim.Millisecond}}, Seed: seed, Observer: c})
+	r, err := newObserved(s, Options{Config: cfg, Net: sim.NetConfig{Latency: sim.Latency{Kind: sim.Constant, A: 10 * sim.Millisecond}}, Seed: seed}, c)
 	if err != nil {
 		return err
 	}
@@ -379,7 +379,7 @@ func runChurn(o churnOpts, seed uint64, st *churnStats, trace func(string, ...an
 	c.res = c.res[:0]
 	for _, h := range members(r) {
 		for _, k := range keys {
-			r.Lookup(h, k, 0)
+			r.Lookup(h, k, userTag(0))
 		}
 	}
 	if err := drain(s); err != nil {

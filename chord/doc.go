@@ -8,4 +8,10 @@
 // decisions use only its own state and the messages it receives; the Oracle
 // (the sorted set of live members) is used only to judge lookups, to measure,
 // and to build an ideal ring on request.
+//
+// The layers above the ring (the key-value service, the measurement of
+// lookups, the invariant watcher) attach Hooks with Ring.Attach; a lookup's
+// Tag names the layer that hears of its result. The protocol reaches the
+// network and the clock only through one seam (transport.go), and package
+// chordtest drives it by hand, message by message.
 package chord

@@ -62,8 +62,8 @@ func fastPathTrace(t *testing.T, m int, routing Routing, retries int, reference 
 	cfg.StabilizeEvery, cfg.FixFingersEvery, cfg.CheckPredecessorEvery = 2*sim.Second, 2*sim.Second, 2*sim.Second
 	s := sim.NewScheduler()
 	c := &collector{}
-	r, err := New(s, Options{Config: cfg, Seed: 5, UniformIDs: true, Observer: c, reference: reference,
-		Net: sim.NetConfig{Latency: sim.Latency{Kind: sim.Exponential, A: 50 * sim.Millisecond}}})
+	r, err := newObserved(s, Options{Config: cfg, Seed: 5, UniformIDs: true, reference: reference,
+		Net: sim.NetConfig{Latency: sim.Latency{Kind: sim.Exponential, A: 50 * sim.Millisecond}}}, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func fastPathTrace(t *testing.T, m int, routing Routing, retries int, reference 
 		o := r.Oracle()
 		for i := 0; i < count; i++ {
 			_, h := o.At(rng.IntN(o.Len()))
-			r.Lookup(h, keys[rng.IntN(len(keys))], uint64(i))
+			r.Lookup(h, keys[rng.IntN(len(keys))], userTag(uint64(i)))
 		}
 	}
 	// Phase 1: the bootstrapped ring, untouched.

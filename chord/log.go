@@ -48,8 +48,26 @@ func (r *Ring) record(k LogKind, node, other Handle) {
 	if r.log == nil {
 		return
 	}
-	r.log[r.logPos%len(r.log)] = LogEntry{At: r.sched.Now(), Kind: k, Node: node, Other: other}
+	r.log[r.logPos%len(r.log)] = LogEntry{At: r.tr.Now(), Kind: k, Node: node, Other: other}
 	r.logPos++
+}
+
+// Logged is the number of events logged since EnableLog, those the log no
+// longer holds included: a position for EventsSince.
+func (r *Ring) Logged() int { return r.logPos }
+
+// EventsSince returns the events logged from position pos on (see Logged),
+// oldest first, as far as the log still holds them.
+func (r *Ring) EventsSince(pos int) []LogEntry {
+	if r.log == nil {
+		return nil
+	}
+	pos = max(pos, r.logPos-len(r.log), 0)
+	out := make([]LogEntry, 0, r.logPos-pos)
+	for i := pos; i < r.logPos; i++ {
+		out = append(out, r.log[i%len(r.log)])
+	}
+	return out
 }
 
 // RecentEvents returns the logged events, oldest first.

@@ -2,17 +2,17 @@ package chord
 
 import "github.com/chordsim/chordsim/sim"
 
-// Outcome is how a lookup ended, judged against the oracle at the moment it
+// LookupOutcome is how a lookup ended, judged against the oracle at the moment it
 // ended.
-type Outcome uint8
+type LookupOutcome uint8
 
 // Lookup outcomes.
 const (
-	Correct    Outcome = iota // returned the key's current owner
-	WrongOwner                // returned a live or dead node that does not own the key
-	TimedOut                  // a hop (iterative) or the whole lookup (recursive) went unanswered
-	HopLimit                  // needed more than MaxHops hops: a routing loop
-	Abandoned                 // the initiator failed or left before the answer came
+	Correct    LookupOutcome = iota // returned the key's current owner
+	WrongOwner                      // returned a live or dead node that does not own the key
+	TimedOut                        // a hop (iterative) or the whole lookup (recursive) went unanswered
+	HopLimit                        // needed more than MaxHops hops: a routing loop
+	Abandoned                       // the initiator failed or left before the answer came
 	numOutcomes
 )
 
@@ -21,7 +21,7 @@ const NumOutcomes = int(numOutcomes)
 
 var outcomeNames = [...]string{"correct", "wrong_owner", "timeout", "hop_limit", "abandoned"}
 
-func (o Outcome) String() string { return outcomeNames[o] }
+func (o LookupOutcome) String() string { return outcomeNames[o] }
 
 // LookupResult describes one finished user lookup.
 type LookupResult struct {
@@ -32,14 +32,8 @@ type LookupResult struct {
 	Messages int    // messages the lookup itself sent
 	Timeouts int    // requests of this lookup that timed out
 	Latency  sim.Duration
-	Outcome  Outcome
-	Tag      uint64 // the caller's tag from Lookup
-}
-
-// Observer receives every finished user lookup. The result is valid only
-// during the call.
-type Observer interface {
-	LookupDone(res *LookupResult)
+	Outcome  LookupOutcome
+	Tag      Tag // the caller's tag from Lookup
 }
 
 const (
@@ -61,7 +55,7 @@ type lookup struct {
 	cur      Handle // the node being asked (iterative)
 	key      ID
 	start    sim.Time
-	tag      uint64
+	tag      Tag
 	hops     int32
 	asks     int32
 	timeouts int32
@@ -102,9 +96,9 @@ func (l *lookup) knownDead(x Handle) bool {
 	return false
 }
 
-// Lookup starts a user lookup of key from member origin. The Observer hears
-// of the result. tag is returned in the result.
-func (r *Ring) Lookup(origin Handle, key ID, tag uint64) {
+// Lookup starts a user lookup of key from member origin. The layer that
+// tag names hears of the result (see Attach); tag is returned in it.
+func (r *Ring) Lookup(origin Handle, key ID, tag Tag) {
 	if r.state[origin] != Member {
 		panic("chord: lookup from a node that is not a member")
 	}
@@ -502,10 +496,10 @@ func (r *Ring) newLookup() int32 {
 // startLookup begins a lookup of key by origin. first is where the search
 // starts: the origin itself (a member decides its first step locally, at no
 // cost) or, for a joining node, its introducer.
-func (r *Ring) startLookup(origin, first Handle, key ID, purpose, finger uint8, tag uint64) {
+func (r *Ring) startLookup(origin, first Handle, key ID, purpose, finger uint8, tag Tag) {
 	i := r.newLookup()
 	l := &r.lookups[i]
-	*l = lookup{origin: origin, key: key, start: r.sched.Now(), tag: tag, purpose: purpose, finger: finger}
+	*l = lookup{origin: origin, key: key, start: r.tr.Now(), tag: tag, purpose: purpose, finger: finger}
 	if first != origin {
 		r.ask(i, first)
 		return
@@ -549,7 +543,7 @@ func (r *Ring) answered(i int32, owner Handle) {
 	l.cur = owner
 	l.asks++
 	slot, _ := r.compose(MsgPing)
-	r.net.Request(slot, l.origin, owner, r.cfg.RPCTimeout, cookie(cookieLookup, i))
+	r.tr.Request(slot, l.origin, owner, r.cfg.RPCTimeout, cookie(cookieLookup, i))
 }
 
 // ask sends lookup i's next step to node x.
@@ -561,12 +555,12 @@ func (r *Ring) ask(i int32, x Handle) {
 		slot, m := r.compose(MsgFindSuccessor)
 		m.Key = l.key
 		m.List = append(m.List, l.silent()...)
-		r.net.Request(slot, l.origin, x, r.cfg.RPCTimeout, cookie(cookieLookup, i))
+		r.tr.Request(slot, l.origin, x, r.cfg.RPCTimeout, cookie(cookieLookup, i))
 		return
 	}
 	slot, m := r.compose(MsgLookupForward)
 	m.Key, m.Hops = l.key, l.hops
-	r.net.Request(slot, l.origin, x, r.cfg.LookupTimeout, cookie(cookieLookup, i))
+	r.tr.Request(slot, l.origin, x, r.cfg.LookupTimeout, cookie(cookieLookup, i))
 }
 
 // forward is a recursive lookup step at node n: answer the initiator if n's
@@ -576,12 +570,12 @@ func (r *Ring) forward(n Handle, key ID, hops int32, req sim.Request) {
 	if done || int(hops) >= r.cfg.MaxHops {
 		slot, a := r.compose(MsgLookupReply)
 		a.Done, a.Node, a.Hops = done, next, hops
-		r.net.Reply(slot, n, req)
+		r.tr.Reply(slot, n, req)
 		return
 	}
 	slot, m := r.compose(MsgLookupForward)
 	m.Key, m.Hops, m.Req = key, hops+1, req
-	r.net.Send(slot, n, next)
+	r.tr.Send(slot, n, next)
 }
 
 func (r *Ring) onLookupReply(i int32, from Handle, m *Msg) {
@@ -708,7 +702,7 @@ func (r *Ring) restart(i int32) {
 
 // finish ends lookup i. For user lookups, an answer is judged against the
 // oracle now: correct only if it names the key's current owner.
-func (r *Ring) finish(i int32, owner Handle, outcome Outcome) {
+func (r *Ring) finish(i int32, owner Handle, outcome LookupOutcome) {
 	l := r.lookups[i]
 	r.freeLookups = append(r.freeLookups, i)
 	alive := r.state[l.origin] == Member || (l.purpose == purposeJoin && r.state[l.origin] == Joining)
@@ -726,7 +720,7 @@ func (r *Ring) finish(i int32, owner Handle, outcome Outcome) {
 		// same): a joiner that knew only its successor would be cut off
 		// if that one left or failed before its first stabilize.
 		slot, _ := r.compose(MsgGetPredecessor)
-		r.net.Request(slot, l.origin, owner, r.cfg.RPCTimeout, cookie(cookieJoin, int32(l.origin)))
+		r.tr.Request(slot, l.origin, owner, r.cfg.RPCTimeout, cookie(cookieJoin, int32(l.origin)))
 	case purposeFinger:
 		if alive {
 			r.onFingerFound(l.origin, int(l.finger), owner, outcome == Correct)
@@ -740,7 +734,7 @@ func (r *Ring) finish(i int32, owner Handle, outcome Outcome) {
 		} else if outcome == Correct && !r.oracle.owns(r.space, owner, l.key) {
 			outcome = WrongOwner
 		}
-		if r.obs == nil {
+		if !r.hears(l.tag.Layer) {
 			return
 		}
 		// Iterative: a request and a reply per ask, less the replies that
@@ -755,8 +749,8 @@ func (r *Ring) finish(i int32, owner Handle, outcome Outcome) {
 		}
 		r.result = LookupResult{
 			Origin: l.origin, Key: l.key, Owner: owner, Hops: int(l.hops), Messages: msgs,
-			Timeouts: int(l.timeouts), Latency: r.sched.Now().Sub(l.start), Outcome: outcome, Tag: l.tag,
+			Timeouts: int(l.timeouts), Latency: r.tr.Now().Sub(l.start), Outcome: outcome, Tag: l.tag,
 		}
-		r.obs.LookupDone(&r.result)
+		r.lookupDone(l.tag.Layer)
 	}
 }

@@ -55,21 +55,11 @@ type Msg struct {
 
 // compose takes a message slot from the network's pool and resets it.
 func (r *Ring) compose(kind MsgKind) (int32, *Msg) {
-	slot, m := r.net.NewMessage()
+	slot, m := r.tr.newMessage()
 	*m = Msg{Kind: kind, Node: None, List: m.List[:0]}
 	r.sent[kind]++
 	return slot, m
 }
-
-// What a request was for, in the top byte of its cookie.
-const (
-	cookieLookup uint64 = iota
-	cookieStabilize
-	cookieCheckPredecessor
-	cookieJoin // a joiner asks its new successor for its successor list
-)
-
-func cookie(kind uint64, ref int32) uint64 { return kind<<56 | uint64(uint32(ref)) }
 
 // Deliver implements sim.Handler: a message reaches a live node.
 func (r *Ring) Deliver(to, from Handle, m *Msg, req sim.Request) {
@@ -85,7 +75,7 @@ func (r *Ring) Deliver(to, from Handle, m *Msg, req sim.Request) {
 			a.List = append(a.List, buf[:k]...)
 			a.Owners = owners
 		}
-		r.net.Reply(slot, to, req)
+		r.tr.Reply(slot, to, req)
 	case MsgLookupForward:
 		if !req.Valid() {
 			req = m.Req
@@ -95,12 +85,12 @@ func (r *Ring) Deliver(to, from Handle, m *Msg, req sim.Request) {
 		slot, a := r.compose(MsgGetPredecessorReply)
 		a.Node = r.pred[to]
 		a.List = append(a.List, r.Successors(to)...)
-		r.net.Reply(slot, to, req)
+		r.tr.Reply(slot, to, req)
 	case MsgNotify:
 		r.onNotify(to, from)
 	case MsgPing:
 		slot, _ := r.compose(MsgPong)
-		r.net.Reply(slot, to, req)
+		r.tr.Reply(slot, to, req)
 	case MsgLeaveToSuccessor:
 		r.onLeaveToSuccessor(to, from, m)
 	case MsgLeaveToPredecessor:
@@ -168,9 +158,9 @@ func (r *Ring) hintSortedHop(n Handle, key ID, near ID) {
 
 // Response implements sim.Handler: an answer reaches its requester.
 func (r *Ring) Response(to, from Handle, m *Msg, c uint64) {
-	switch c >> 56 {
+	switch id := unpackReq(c); id.kind {
 	case cookieLookup:
-		r.onLookupReply(int32(uint32(c)), from, m)
+		r.onLookupReply(id.ref, from, m)
 	case cookieStabilize:
 		r.onStabilizeReply(to, from, m)
 	case cookieCheckPredecessor:
@@ -184,9 +174,9 @@ func (r *Ring) Response(to, from Handle, m *Msg, c uint64) {
 
 // Timeout implements sim.Handler: a request went unanswered.
 func (r *Ring) Timeout(requester, peer Handle, c uint64) {
-	switch c >> 56 {
+	switch id := unpackReq(c); id.kind {
 	case cookieLookup:
-		r.onLookupTimeout(int32(uint32(c)), peer)
+		r.onLookupTimeout(id.ref, peer)
 	case cookieStabilize, cookieCheckPredecessor:
 		r.forget(requester, peer)
 	case cookieJoin:

@@ -59,7 +59,7 @@ func TestLookupSurvivesHopKilledMidLookup(t *testing.T) {
 			}
 			c.res = c.res[:0]
 			start := s.Now()
-			r.Lookup(origin, key, 0)
+			r.Lookup(origin, key, userTag(0))
 			for r.MessagesSent()[kind] < 2 {
 				if !s.Step() {
 					t.Fatal("the lookup ended before reaching its second hop")
@@ -127,7 +127,7 @@ func TestLookupSurvivesHopKilledMidLookup(t *testing.T) {
 				t.Fatalf("not ideal after quiescence: %+v", d)
 			}
 			c.res = c.res[:0]
-			r.Lookup(origin, key, 0)
+			r.Lookup(origin, key, userTag(0))
 			for r.InFlight() > 0 && s.Step() {
 			}
 			if y := c.res[0]; y.Outcome != Correct || y.Owner != owner || y.Timeouts != 0 {

@@ -14,31 +14,7 @@ import (
 // handBuildIdeal creates the idle nodes hs as members and gives every
 // member the state of the ideal ring: predecessors, successor lists and
 // fingers (what BootstrapIdeal does, for nodes whose IDs the test chose).
-func handBuildIdeal(r *Ring, hs []Handle) error {
-	for _, h := range hs {
-		if err := r.Create(h); err != nil {
-			return err
-		}
-	}
-	o := r.Oracle()
-	n := o.Len()
-	for p := 0; p < n; p++ {
-		id, h := o.At(p)
-		var rest []Handle
-		for j := 1; j < r.cfg.Successors && j < n-1; j++ {
-			_, x := o.At((p + 1 + j) % n)
-			rest = append(rest, x)
-		}
-		_, s := o.At((p + 1) % n)
-		r.setSuccessors(h, s, rest)
-		_, r.pred[h] = o.At((p + n - 1) % n)
-		f := r.fingerTable(h)
-		for i := 1; i < len(f); i++ {
-			f[i] = r.fingerTo(o.Successor(r.space.FingerStart(id, i)))
-		}
-	}
-	return nil
-}
+func handBuildIdeal(r *Ring, hs []Handle) error { return r.BuildIdeal(hs) }
 
 // drainLimit bounds the virtual time one hand-driven action may take. With
 // maintenance off only messages, their timeouts (rpc_timeout 500 ms) and

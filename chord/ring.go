@@ -37,7 +37,6 @@ type Options struct {
 	Net        sim.NetConfig
 	Seed       uint64 // the run's seed; every stream of the ring derives from it
 	UniformIDs bool   // draw identifiers uniformly instead of hashing node addresses with SHA-1
-	Observer   Observer
 
 	reference bool // see Ring.reference; for tests
 }
@@ -47,10 +46,7 @@ type Options struct {
 type Ring struct {
 	cfg     Config
 	space   Space
-	sched   *sim.Scheduler
-	net     *sim.Network[Msg]
-	owner   sim.OwnerID
-	obs     Observer
+	tr      transport // the only way to the network and the clock
 	oracle  Oracle
 	uniform bool
 
@@ -94,8 +90,7 @@ type Ring struct {
 	log    []LogEntry // the last len(log) protocol events, a ring buffer; nil when off
 	logPos int        // total entries written
 
-	onMember  func(Handle) // called when a node becomes a member (measurement hook)
-	listeners []Listener   // layers running on the nodes (see Listen)
+	layers []Hooks // the layers above the ring, by LayerID (see Attach)
 }
 
 // Ring event kinds (timers).
@@ -117,8 +112,6 @@ func New(s *sim.Scheduler, o Options) (*Ring, error) {
 	r := &Ring{
 		cfg:       o.Config,
 		space:     MustSpace(o.Config.Bits),
-		sched:     s,
-		obs:       o.Observer,
 		uniform:   o.UniformIDs,
 		idRng:     sim.Stream(o.Seed, "ids"),
 		timerRng:  sim.Stream(o.Seed, "timers"),
@@ -128,8 +121,9 @@ func New(s *sim.Scheduler, o Options) (*Ring, error) {
 		reference: o.reference,
 	}
 	r.oracle.reference = o.reference
-	r.owner = s.Register(r)
-	r.net = sim.NewNetwork[Msg](s, r, o.Net, sim.Stream(o.Seed, "latency"), sim.Stream(o.Seed, "loss"))
+	r.tr.sched = s
+	r.tr.owner = s.Register(r)
+	r.tr.net = sim.NewNetwork[Msg](s, r, o.Net, sim.Stream(o.Seed, "latency"), sim.Stream(o.Seed, "loss"))
 	return r, nil
 }
 
@@ -407,7 +401,7 @@ func (r *Ring) BootstrapIdeal(realNodes int) error {
 	for p := 0; p < n; p++ {
 		h := Handle(p)
 		r.state[h] = Member
-		r.net.SetAlive(h, true)
+		r.tr.SetAlive(h, true)
 		if n > 1 {
 			r.pred[h] = Handle((p + n - 1) % n)
 		}
@@ -519,7 +513,7 @@ func (r *Ring) Create(h Handle) error {
 	if r.taken(r.ids[h]) {
 		return fmt.Errorf("node %s: identifier %d is in use", r.Name(h), r.ids[h])
 	}
-	r.net.SetAlive(h, true)
+	r.tr.SetAlive(h, true)
 	r.becomeMember(h, h, nil)
 	return nil
 }
@@ -545,9 +539,9 @@ func (r *Ring) JoinVia(h, via Handle) error {
 	}
 	r.state[h] = Joining
 	r.joining[r.ids[h]] = h
-	r.net.SetAlive(h, true)
+	r.tr.SetAlive(h, true)
 	r.record(LogJoinStart, h, via)
-	r.startLookup(h, via, r.ids[h], purposeJoin, 0, 0)
+	r.startLookup(h, via, r.ids[h], purposeJoin, 0, Tag{})
 	return nil
 }
 
@@ -556,13 +550,13 @@ func (r *Ring) JoinVia(h, via Handle) error {
 func (r *Ring) retryJoin(h Handle) {
 	delete(r.joining, r.ids[h])
 	r.state[h] = Idle
-	r.net.SetAlive(h, false)
-	r.ScheduleJoin(r.sched.Now().Add(r.cfg.RPCTimeout), h)
+	r.tr.SetAlive(h, false)
+	r.ScheduleJoin(r.tr.Now().Add(r.cfg.RPCTimeout), h)
 }
 
 // ScheduleJoin makes node h join (through a random member) at time at.
 func (r *Ring) ScheduleJoin(at sim.Time, h Handle) {
-	r.sched.At(at, r.owner, evJoin, int32(h), 0)
+	r.tr.At(at, evJoin, int32(h), 0)
 }
 
 // becomeMember makes h a member with the given successor, followed in its
@@ -585,16 +579,8 @@ func (r *Ring) becomeMember(h, successor Handle, rest []Handle) {
 	if !r.maintOff {
 		r.startTimers(h)
 	}
-	if r.onMember != nil {
-		r.onMember(h)
-	}
 	r.stateChanged(h, Member)
 }
-
-// OnMembership registers f to be called whenever a node becomes a member
-// (after its state is set): the invariant checker's hook. It is for
-// measurement; the protocol does not depend on it.
-func (r *Ring) OnMembership(f func(Handle)) { r.onMember = f }
 
 // Fail crashes node h: it stops answering, and its state is gone.
 func (r *Ring) Fail(h Handle) error {
@@ -608,7 +594,7 @@ func (r *Ring) Fail(h Handle) error {
 	}
 	was := r.state[h]
 	r.state[h] = Failed
-	r.net.SetAlive(h, false)
+	r.tr.SetAlive(h, false)
 	r.record(LogFail, h, None)
 	if was == Member {
 		r.stateChanged(h, Failed)
@@ -633,16 +619,16 @@ func (r *Ring) Leave(h Handle) error {
 	if s != None && s != h {
 		slot, m := r.compose(MsgLeaveToSuccessor)
 		m.Node = p
-		r.net.Send(slot, h, s)
+		r.tr.Send(slot, h, s)
 	}
 	if p != None && p != h {
 		slot, m := r.compose(MsgLeaveToPredecessor)
 		m.List = append(m.List, r.Successors(h)...)
-		r.net.Send(slot, h, p)
+		r.tr.Send(slot, h, p)
 	}
 	r.oracle.remove(r.ids[h])
 	r.state[h] = Left
-	r.net.SetAlive(h, false)
+	r.tr.SetAlive(h, false)
 	r.record(LogLeave, h, None)
 	r.stateChanged(h, Left)
 	return nil
@@ -653,13 +639,13 @@ func (r *Ring) Leave(h Handle) error {
 func (r *Ring) startTimers(h Handle) {
 	e := r.maintEpoch
 	if p := r.cfg.StabilizeEvery; p > 0 {
-		r.sched.After(r.phase(p), r.owner, evStabilize, int32(h), e)
+		r.tr.After(r.phase(p), evStabilize, int32(h), e)
 	}
 	if p := r.cfg.FixFingersEvery; p > 0 {
-		r.sched.After(r.phase(p), r.owner, evFixFingers, int32(h), e)
+		r.tr.After(r.phase(p), evFixFingers, int32(h), e)
 	}
 	if p := r.cfg.CheckPredecessorEvery; p > 0 {
-		r.sched.After(r.phase(p), r.owner, evCheckPredecessor, int32(h), e)
+		r.tr.After(r.phase(p), evCheckPredecessor, int32(h), e)
 	}
 }
 
@@ -724,13 +710,13 @@ func (r *Ring) Fire(ev *sim.Event) {
 	switch ev.Kind {
 	case evStabilize:
 		r.stabilize(h)
-		r.sched.After(r.period(r.cfg.StabilizeEvery), r.owner, evStabilize, int32(h), e)
+		r.tr.After(r.period(r.cfg.StabilizeEvery), evStabilize, int32(h), e)
 	case evFixFingers:
 		r.fixFingers(h)
-		r.sched.After(r.period(r.cfg.FixFingersEvery), r.owner, evFixFingers, int32(h), e)
+		r.tr.After(r.period(r.cfg.FixFingersEvery), evFixFingers, int32(h), e)
 	case evCheckPredecessor:
 		r.checkPredecessor(h)
-		r.sched.After(r.period(r.cfg.CheckPredecessorEvery), r.owner, evCheckPredecessor, int32(h), e)
+		r.tr.After(r.period(r.cfg.CheckPredecessorEvery), evCheckPredecessor, int32(h), e)
 	}
 }
 
@@ -746,12 +732,12 @@ func (r *Ring) stabilize(n Handle) {
 		// (trace C1 of the correctness reference; Zave's fix S).
 		if p := r.pred[n]; p != None && p != n {
 			slot, _ := r.compose(MsgGetPredecessor)
-			r.net.Request(slot, n, p, r.cfg.RPCTimeout, cookie(cookieStabilize, int32(n)))
+			r.tr.Request(slot, n, p, r.cfg.RPCTimeout, cookie(cookieStabilize, int32(n)))
 		}
 		return
 	}
 	slot, _ := r.compose(MsgGetPredecessor)
-	r.net.Request(slot, n, s, r.cfg.RPCTimeout, cookie(cookieStabilize, int32(n)))
+	r.tr.Request(slot, n, s, r.cfg.RPCTimeout, cookie(cookieStabilize, int32(n)))
 }
 
 // onStabilizeReply handles the successor's answer: adopt its predecessor if
@@ -807,7 +793,7 @@ func (r *Ring) setSuccessors(n, first Handle, rest []Handle) {
 
 func (r *Ring) notify(n, target Handle) {
 	slot, _ := r.compose(MsgNotify)
-	r.net.Send(slot, n, target)
+	r.tr.Send(slot, n, target)
 }
 
 // onNotify: n thinks it might be our predecessor (ToN Fig. 6 notify()).
@@ -828,7 +814,7 @@ func (r *Ring) checkPredecessor(n Handle) {
 		return
 	}
 	slot, _ := r.compose(MsgPing)
-	r.net.Request(slot, n, p, r.cfg.RPCTimeout, cookie(cookieCheckPredecessor, int32(n)))
+	r.tr.Request(slot, n, p, r.cfg.RPCTimeout, cookie(cookieCheckPredecessor, int32(n)))
 }
 
 // forget removes a peer that failed to answer from everything n knows:
@@ -910,7 +896,7 @@ func (r *Ring) advanceFingers(n, known Handle, i int, mayLookup bool) {
 		}
 		r.fixing[n] = true
 		r.nextFinger[n] = uint8(i)
-		r.startLookup(n, n, start, purposeFinger, uint8(i), 0)
+		r.startLookup(n, n, start, purposeFinger, uint8(i), Tag{})
 		return
 	}
 	r.nextFinger[n] = 1

@@ -11,13 +11,39 @@ type collector struct{ res []LookupResult }
 
 func (c *collector) LookupDone(r *LookupResult) { c.res = append(c.res, *r) }
 
+// observer is what the tests' collectors implement.
+type observer interface{ LookupDone(*LookupResult) }
+
+// testLayer is the LayerID of the observer newObserved attaches: the
+// first layer, so the tests' lookups name it without carrying it around.
+const testLayer LayerID = 1
+
+// userTag tags a test's lookup for the observer newObserved attached.
+func userTag(op uint64) Tag { return Tag{Layer: testLayer, Op: op} }
+
+// newObserved is New with obs (unless nil) attached as the ring's first
+// layer.
+func newObserved(s *sim.Scheduler, o Options, obs observer) (*Ring, error) {
+	r, err := New(s, o)
+	if err != nil {
+		return nil, err
+	}
+	if obs == nil {
+		return r, nil
+	}
+	if l := r.Attach(Hooks{LookupDone: obs.LookupDone}); l != testLayer {
+		panic(fmt.Sprintf("the observer is layer %d, not %d", l, testLayer))
+	}
+	return r, nil
+}
+
 // testRing builds a ring with constant 10 ms latency and no maintenance
 // unless cfg says otherwise.
 func testRing(t testing.TB, cfg Config, seed uint64) (*Ring, *sim.Scheduler, *collector) {
 	t.Helper()
 	s := sim.NewScheduler()
 	c := &collector{}
-	r, err := New(s, Options{Config: cfg, Net: sim.NetConfig{Latency: sim.Latency{Kind: sim.Constant, A: 10 * sim.Millisecond}}, Seed: seed, Observer: c})
+	r, err := newObserved(s, Options{Config: cfg, Net: sim.NetConfig{Latency: sim.Latency{Kind: sim.Constant, A: 10 * sim.Millisecond}}, Seed: seed}, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +88,7 @@ func lookupAll(t testing.TB, r *Ring, s *sim.Scheduler, c *collector, keys []ID)
 	for i := 0; i < o.Len(); i++ {
 		_, h := o.At(i)
 		for _, k := range keys {
-			r.Lookup(h, k, tag)
+			r.Lookup(h, k, userTag(tag))
 			tag++
 		}
 	}
@@ -73,7 +99,7 @@ func lookupAll(t testing.TB, r *Ring, s *sim.Scheduler, c *collector, keys []ID)
 	}
 	out := make([]LookupResult, tag)
 	for _, res := range c.res {
-		out[res.Tag] = res
+		out[res.Tag.Op] = res
 	}
 	return out
 }

@@ -1,11 +1,13 @@
-package chord
+package chord_test
 
 import (
-	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/chordsim/chordsim/chord"
+	"github.com/chordsim/chordsim/chord/chordtest"
 )
 
 // rotationSkip lists the scripts that cannot be rotated, with the reason.
@@ -35,19 +37,19 @@ func TestScenarioRotations(t *testing.T) {
 			if why, ok := rotationSkip[name]; ok {
 				t.Skip(why)
 			}
-			lines := readScript(t, f)
+			lines := chordtest.ReadScript(t, f)
 			m := scriptBits(t, f, lines)
-			base, _ := playScript(t, f, lines, 0)
+			base, _ := chordtest.Play(t, f, lines, 0)
 			for _, c := range rotations(m) {
-				got, blocks := playScript(t, f, lines, c)
+				got, blocks := chordtest.Play(t, f, lines, c)
 				total++
 				if got == base {
 					continue
 				}
-				_, ref := playScript(t, f, lines, 0)
+				_, ref := chordtest.Play(t, f, lines, 0)
 				for i, bl := range blocks {
-					if bl.got != ref[i].got {
-						t.Fatalf("%s rotated by %d (m = %d): %s:%d: %s: output differs from the unrotated run\n%s", name, c, m, f, bl.line, bl.cmd, lineDiff(ref[i].got, bl.got))
+					if bl.Got != ref[i].Got {
+						t.Fatalf("%s rotated by %d (m = %d): %s:%d: %s: output differs from the unrotated run\n%s", name, c, m, f, bl.Line, bl.Cmd, chordtest.LineDiff(ref[i].Got, bl.Got))
 					}
 				}
 				t.Fatalf("%s rotated by %d: transcripts differ outside the outputs", name, c)
@@ -87,26 +89,8 @@ func scriptBits(t *testing.T, path string, lines []string) int {
 				return m
 			}
 		}
-		return DefaultConfig().Bits
+		return chord.DefaultConfig().Bits
 	}
 	t.Fatalf("%s: no config line", path)
 	return 0
-}
-
-// The rotation harness itself: a shift by 2^m is no shift, and shifting
-// then unshifting is the identity at the ends of the space.
-func TestScenarioShift(t *testing.T) {
-	for _, m := range []int{1, 4, 64} {
-		sc := &scenario{t: t, rot: 1<<uint(min(m, 63)) + 3}
-		if err := sc.config([]string{fmt.Sprintf("m=%d", m)}); err != nil {
-			t.Fatal(err)
-		}
-		max := sc.r.Space().Max()
-		for _, x := range []ID{0, 1, max, max - 1} {
-			x &= max
-			if got := sc.unshift(sc.shift(x)); got != x {
-				t.Fatalf("m=%d: unshift(shift(%d)) = %d", m, x, got)
-			}
-		}
-	}
 }

@@ -30,7 +30,7 @@ type StaticLookup struct {
 	Key       ID
 	At        sim.Time
 	Scheduled sim.Time
-	Tag       uint64
+	Tag       Tag // as Lookup's: names the layer that hears of the result
 }
 
 // StaticSummary is what RunStatic did besides reporting each lookup: the
@@ -97,7 +97,7 @@ func BrokenStaticRule(c Config, net sim.NetConfig) (StaticRule, bool) {
 // StaticReady reports whether the ring's user lookups can run on the static
 // engine, and if not, the first reason why.
 func (r *Ring) StaticReady() error {
-	nc := r.net.Config()
+	nc := r.tr.NetConfig()
 	if rule, broken := BrokenStaticRule(r.cfg, nc); broken {
 		switch rule {
 		case KeyedDraws:
@@ -116,10 +116,10 @@ func (r *Ring) StaticReady() error {
 		}
 	}
 	switch {
-	case len(r.listeners) > 0:
-		return errors.New("a layer runs on the ring")
 	case r.log != nil:
 		return errors.New("the protocol log is on")
+	case r.layerFollowsState():
+		return errors.New("a layer that follows node state runs on the ring")
 	case len(r.joining) > 0 || r.inFlight > 0:
 		return errors.New("joins or lookups are in progress")
 	}
@@ -127,7 +127,7 @@ func (r *Ring) StaticReady() error {
 		return errors.New("some nodes are not members")
 	}
 	for h := range r.ids {
-		if r.state[h] != Member || !r.net.Alive(sim.Endpoint(h)) {
+		if r.state[h] != Member || !r.tr.Alive(Handle(h)) {
 			return fmt.Errorf("node %s is not a live member", r.Name(Handle(h)))
 		}
 	}
@@ -159,14 +159,14 @@ type staticLookup struct {
 	seq    int // 1 for the first lookup issued, and so on
 	// stage 3: the lookup has finished with this answer, to be reported
 	owner   Handle
-	outcome Outcome
+	outcome LookupOutcome
 	sent    sim.Time // when the last message of the lookup was sent
 }
 
 // RunStatic runs user lookups on the static engine (see StaticReady, which
-// must hold) and reports each to the Observer, as the event path would. next
+// must hold) and reports each to the layer its Tag names, as the event path would. next
 // gives the lookups in issue order and false when there are no more. The
-// results reach the Observer in an order of the engine's own, not by
+// results reach the layers in an order of the engine's own, not by
 // finishing time; everything else (each result, the message counts, the
 // summary) is what the event path would produce.
 func (r *Ring) RunStatic(next func() (StaticLookup, bool)) (StaticSummary, error) {
@@ -273,7 +273,7 @@ func (e *staticEngine) step(l *staticLookup) bool {
 		// The hop answers; the initiator reads the answer on arrival.
 		r.sent[MsgFindSuccessorReply]++
 		l.sent = l.now
-		l.now = l.now.Add(r.net.KeyedDelay(sim.Endpoint(l.cur), sim.Endpoint(l.Origin), l.now, true))
+		l.now = l.now.Add(r.tr.KeyedDelay(sim.Endpoint(l.cur), sim.Endpoint(l.Origin), l.now, true))
 	}
 	if done {
 		e.answered(l, next)
@@ -287,7 +287,7 @@ func (e *staticEngine) step(l *staticLookup) bool {
 	l.asks++
 	r.sent[MsgFindSuccessor]++
 	e.request(l.now)
-	l.now = l.now.Add(r.net.KeyedDelay(sim.Endpoint(l.Origin), sim.Endpoint(next), l.now, false))
+	l.now = l.now.Add(r.tr.KeyedDelay(sim.Endpoint(l.Origin), sim.Endpoint(next), l.now, false))
 	l.cur, l.local, l.stage = next, false, 0
 	l.placed, l.near = e.sorted, near
 	return false
@@ -323,9 +323,9 @@ func (e *staticEngine) answered(l *staticLookup, owner Handle) {
 		r.sent[MsgPing]++
 		r.sent[MsgPong]++
 		e.request(l.now)
-		l.now = l.now.Add(r.net.KeyedDelay(sim.Endpoint(l.Origin), sim.Endpoint(owner), l.now, false))
+		l.now = l.now.Add(r.tr.KeyedDelay(sim.Endpoint(l.Origin), sim.Endpoint(owner), l.now, false))
 		l.sent = l.now
-		l.now = l.now.Add(r.net.KeyedDelay(sim.Endpoint(owner), sim.Endpoint(l.Origin), l.now, true))
+		l.now = l.now.Add(r.tr.KeyedDelay(sim.Endpoint(owner), sim.Endpoint(l.Origin), l.now, true))
 	}
 	l.owner, l.outcome = owner, Correct
 }
@@ -353,14 +353,14 @@ func (e *staticEngine) report(l *staticLookup) {
 	if outcome == Correct && !r.oracle.owns(r.space, owner, l.Key) {
 		outcome = WrongOwner
 	}
-	if r.obs == nil {
+	if !r.hears(l.Tag.Layer) {
 		return
 	}
 	r.result = LookupResult{
 		Origin: l.Origin, Key: l.Key, Owner: owner, Hops: int(l.hops), Messages: 2 * int(l.asks),
 		Latency: l.now.Sub(l.At), Outcome: outcome, Tag: l.Tag,
 	}
-	r.obs.LookupDone(&r.result)
+	r.lookupDone(l.Tag.Layer)
 }
 
 // compact counts the timeouts that surely fire (due before the latest

@@ -69,7 +69,7 @@ type eventIssuer struct {
 
 func (w *eventIssuer) Fire(*sim.Event) {
 	origin, key := w.draw()
-	w.ring.Lookup(origin, key, uint64(w.issued))
+	w.ring.Lookup(origin, key, userTag(uint64(w.issued)))
 	w.issued++
 	if w.issued < w.total {
 		w.sched.After(w.gap(), w.owner, 0, 0, 0)
@@ -89,7 +89,7 @@ type staticCollector struct{ res []LookupResult }
 
 func (c *staticCollector) LookupDone(r *LookupResult) { c.res = append(c.res, *r) }
 
-func staticRing(t *testing.T, c staticCase, obs Observer) (*Ring, *sim.Scheduler) {
+func staticRing(t *testing.T, c staticCase, obs observer) (*Ring, *sim.Scheduler) {
 	t.Helper()
 	cfg := DefaultConfig()
 	cfg.Bits, cfg.VirtualNodes, cfg.LookupRetries, cfg.Routing = c.m, c.virtual, c.retries, c.routing
@@ -105,8 +105,8 @@ func staticRing(t *testing.T, c staticCase, obs Observer) (*Ring, *sim.Scheduler
 		t.Fatal(err)
 	}
 	s := sim.NewScheduler()
-	r, err := New(s, Options{Config: cfg, Seed: 11, UniformIDs: true, Observer: obs,
-		Net: sim.NetConfig{Latency: lat, Keyed: true}})
+	r, err := newObserved(s, Options{Config: cfg, Seed: 11, UniformIDs: true,
+		Net: sim.NetConfig{Latency: lat, Keyed: true}}, obs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func runStaticEngine(t *testing.T, c staticCase) staticOutcome {
 			return StaticLookup{}, false
 		}
 		origin, key := w.draw()
-		l := StaticLookup{Origin: origin, Key: key, At: at, Scheduled: scheduled, Tag: uint64(issued)}
+		l := StaticLookup{Origin: origin, Key: key, At: at, Scheduled: scheduled, Tag: userTag(uint64(issued))}
 		issued++
 		if issued < w.total {
 			scheduled, at = at, at.Add(w.gap())
@@ -166,7 +166,7 @@ func runStaticEngine(t *testing.T, c staticCase) staticOutcome {
 
 func byTag(rs []LookupResult) []LookupResult {
 	out := slices.Clone(rs)
-	slices.SortFunc(out, func(a, b LookupResult) int { return int(a.Tag) - int(b.Tag) })
+	slices.SortFunc(out, func(a, b LookupResult) int { return int(a.Tag.Op) - int(b.Tag.Op) })
 	return out
 }
 
@@ -224,17 +224,18 @@ func TestStaticEngineRefusesWhatItCannotRun(t *testing.T) {
 		want   string
 	}{
 		{"stream delays", func(r *Ring) {
-			r.net = sim.NewNetwork[Msg](r.sched, r, sim.NetConfig{Latency: r.net.Config().Latency}, sim.Stream(1, "a"), sim.Stream(1, "b"))
+			r.tr.net = sim.NewNetwork[Msg](r.tr.sched, r, sim.NetConfig{Latency: r.tr.net.Config().Latency}, sim.Stream(1, "a"), sim.Stream(1, "b"))
 		}, "stream"},
 		{"loss", func(r *Ring) {
-			r.net = sim.NewNetwork[Msg](r.sched, r, sim.NetConfig{Latency: r.net.Config().Latency, Loss: 0.1, Keyed: true}, sim.Stream(1, "a"), sim.Stream(1, "b"))
+			r.tr.net = sim.NewNetwork[Msg](r.tr.sched, r, sim.NetConfig{Latency: r.tr.net.Config().Latency, Loss: 0.1, Keyed: true}, sim.Stream(1, "a"), sim.Stream(1, "b"))
 		}, "lost"},
 		{"unbounded latency", func(r *Ring) {
-			r.net = sim.NewNetwork[Msg](r.sched, r, sim.NetConfig{Latency: sim.Latency{Kind: sim.Exponential, A: sim.Millisecond}, Keyed: true}, sim.Stream(1, "a"), sim.Stream(1, "b"))
+			r.tr.net = sim.NewNetwork[Msg](r.tr.sched, r, sim.NetConfig{Latency: sim.Latency{Kind: sim.Exponential, A: sim.Millisecond}, Keyed: true}, sim.Stream(1, "a"), sim.Stream(1, "b"))
 		}, "no upper bound"},
 		{"round trip as long as the timeout", func(r *Ring) { r.cfg.RPCTimeout = 180 * sim.Millisecond }, "not less than the RPC timeout"},
 		{"recursive", func(r *Ring) { r.cfg.Lookup = Recursive }, "recursive"},
 		{"maintenance", func(r *Ring) { r.cfg.StabilizeEvery = sim.Second }, "maintenance"},
+		{"a layer that follows node state", func(r *Ring) { r.Attach(Hooks{StateChanged: func(Handle, State) {}}) }, "follows node state"},
 		{"a failed node", func(r *Ring) {
 			if err := r.Fail(7); err != nil {
 				t.Fatal(err)

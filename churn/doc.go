@@ -7,7 +7,7 @@
 //
 // A Generator is a plain configuration value. Start registers it on a
 // sim.Scheduler and schedules its events in a window [from, until) of virtual
-// time (until = NoEnd leaves it open); the returned Handle's Counts say what
+// time (until = NoEnd leaves it open); the returned Running's Counts say what
 // it actually did. Each generator draws from its own random stream (see
 // Stream), so that switching one on never changes another's choices, and the
 // same seed gives the same calls in the same order. Events carry everything

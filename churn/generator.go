@@ -60,7 +60,7 @@ type Generator interface {
 	// generator must not share (see Stream). from must not be before
 	// s.Now(). Start panics if Validate fails: running an invalid workload
 	// is a programming error, because configs are validated when loaded.
-	Start(s *sim.Scheduler, t Target, rng *rand.Rand, from, until sim.Time) *Handle
+	Start(s *sim.Scheduler, t Target, rng *rand.Rand, from, until sim.Time) *Running
 }
 
 // NoEnd as the until argument of Start leaves the churn window open: events
@@ -83,14 +83,14 @@ type Counts struct {
 	Skipped int
 }
 
-// Handle is a started generator. It is how the caller reads the counts after
+// Running is a started generator. It is how the caller reads the counts after
 // (or during) the run.
-type Handle struct {
+type Running struct {
 	counts Counts
 }
 
 // Counts returns what the generator has done so far.
-func (h *Handle) Counts() Counts { return h.counts }
+func (h *Running) Counts() Counts { return h.counts }
 
 // Stream returns the random stream of the i-th generator of g's kind in a
 // run (i = 0 for the first; use 1, 2, … when a workload has several

@@ -34,14 +34,14 @@ func (m MassFailure) Validate() error {
 }
 
 type massRun struct {
-	Handle
+	Running
 	m   MassFailure
 	t   Target
 	rng *rand.Rand
 }
 
 // Start schedules the failure at from+At if that is before until.
-func (m MassFailure) Start(s *sim.Scheduler, t Target, rng *rand.Rand, from, until sim.Time) *Handle {
+func (m MassFailure) Start(s *sim.Scheduler, t Target, rng *rand.Rand, from, until sim.Time) *Running {
 	mustValidate(m)
 	end := window(s, m.Name(), from, until)
 	r := &massRun{m: m, t: t, rng: rng}
@@ -49,7 +49,7 @@ func (m MassFailure) Start(s *sim.Scheduler, t Target, rng *rand.Rand, from, unt
 	if at := later(from, m.At); m.Fraction > 0 && at < end {
 		s.At(at, id, 0, 0, 0)
 	}
-	return &r.Handle
+	return &r.Running
 }
 
 // Fire picks the victims by a partial Fisher–Yates shuffle of the live

@@ -67,7 +67,7 @@ const (
 
 // poissonRun is a started Poisson: the owner of its events.
 type poissonRun struct {
-	Handle
+	Running
 	rates [3]float64
 	s     *sim.Scheduler
 	t     Target
@@ -81,14 +81,14 @@ type poissonRun struct {
 // queue holds at most three of this generator's events. A fail or leave acts
 // on a uniformly random live node (t.LiveNode(rng.IntN(t.Live()))), or is
 // counted as skipped when none is live. A join calls t.Join(-1).
-func (p Poisson) Start(s *sim.Scheduler, t Target, rng *rand.Rand, from, until sim.Time) *Handle {
+func (p Poisson) Start(s *sim.Scheduler, t Target, rng *rand.Rand, from, until sim.Time) *Running {
 	mustValidate(p)
 	r := &poissonRun{rates: [3]float64{p.JoinRate, p.FailRate, p.LeaveRate}, s: s, t: t, rng: rng, until: window(s, p.Name(), from, until)}
 	r.id = s.Register(r)
 	for kind := range r.rates {
 		r.next(from, uint16(kind))
 	}
-	return &r.Handle
+	return &r.Running
 }
 
 // next schedules the arrival after now of process kind, if inside the window.

@@ -172,7 +172,7 @@ const (
 )
 
 type sessionsRun struct {
-	Handle
+	Running
 	g     Sessions
 	s     *sim.Scheduler
 	t     Target
@@ -184,14 +184,14 @@ type sessionsRun struct {
 // Start schedules, at from, a session for every node live at that moment, in
 // LiveNode order; the cycles then run themselves, one pending event per
 // driven node.
-func (g Sessions) Start(s *sim.Scheduler, t Target, rng *rand.Rand, from, until sim.Time) *Handle {
+func (g Sessions) Start(s *sim.Scheduler, t Target, rng *rand.Rand, from, until sim.Time) *Running {
 	mustValidate(g)
 	r := &sessionsRun{g: g, s: s, t: t, rng: rng, until: window(s, g.Name(), from, until)}
 	r.id = s.Register(r)
 	if !g.Session.IsZero() && from < r.until {
 		s.At(from, r.id, sessionsBegin, 0, 0)
 	}
-	return &r.Handle
+	return &r.Running
 }
 
 // after schedules kind for node n at now+d if that is inside the window.

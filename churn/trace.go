@@ -336,7 +336,7 @@ func (tr *Trace) Validate() error {
 }
 
 type traceRun struct {
-	Handle
+	Running
 	tr    *Trace
 	s     *sim.Scheduler
 	t     Target
@@ -351,7 +351,7 @@ type traceRun struct {
 // with equal times keep file order. rng is not used (a trace has no
 // randomness) and may be nil; it is in the signature so that a Trace is a
 // Generator like the others.
-func (tr *Trace) Start(s *sim.Scheduler, t Target, rng *rand.Rand, from, until sim.Time) *Handle {
+func (tr *Trace) Start(s *sim.Scheduler, t Target, rng *rand.Rand, from, until sim.Time) *Running {
 	mustValidate(tr)
 	r := &traceRun{tr: tr, s: s, t: t, from: from, until: window(s, tr.Name(), from, until), nodes: make([]Node, tr.names)}
 	for i := range r.nodes {
@@ -359,7 +359,7 @@ func (tr *Trace) Start(s *sim.Scheduler, t Target, rng *rand.Rand, from, until s
 	}
 	r.id = s.Register(r)
 	r.schedule(0)
-	return &r.Handle
+	return &r.Running
 }
 
 // schedule schedules event i if it exists and falls inside the window.

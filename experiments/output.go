@@ -146,7 +146,7 @@ func kvf(f func(k *run.KVStats) float64) func(r *RunResult) float64 {
 	}
 }
 
-func kvOutcome(k *run.KVStats, o kv.Outcome) int { return k.Outcome(o) }
+func kvOutcome(k *run.KVStats, o kv.OpOutcome) int { return k.Outcome(o) }
 
 func kvDone(k *run.KVStats) int { return k.Done() }
 

@@ -45,11 +45,12 @@ func (c churnCase) run(t *testing.T, seed uint64) {
 	cfg.RPCTimeout = 200 * sim.Millisecond
 	cfg.LookupRetries = c.retries
 	col := &lookupCollector{}
-	ring, err := chord.New(sched, chord.Options{Config: cfg, Seed: seed, UniformIDs: true, Observer: col,
+	ring, err := chord.New(sched, chord.Options{Config: cfg, Seed: seed, UniformIDs: true,
 		Net: sim.NetConfig{Latency: sim.Latency{Kind: sim.Uniform, A: 5 * sim.Millisecond, B: 40 * sim.Millisecond}}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	layer := ring.Attach(chord.Hooks{LookupDone: col.LookupDone})
 	watch := newWatcher(ring, sched, c.period, seed)
 	if err := ring.BootstrapIdeal(c.n); err != nil {
 		t.Fatal(err)
@@ -95,7 +96,7 @@ func (c churnCase) run(t *testing.T, seed uint64) {
 	for i := 0; i < o.Len(); i++ {
 		_, h := o.At(i)
 		for k := 0; k < c.lookupsPerMember; k++ {
-			ring.Lookup(h, ring.Space().FromUint64(rng.Uint64()), uint64(issued))
+			ring.Lookup(h, ring.Space().FromUint64(rng.Uint64()), chord.Tag{Layer: layer, Op: uint64(issued)})
 			issued++
 		}
 	}

@@ -71,7 +71,11 @@ func newWatcher(ring *chord.Ring, sched *sim.Scheduler, period sim.Duration, see
 	w := &watcher{ring: ring, sched: sched, period: period, seed: seed}
 	w.owner = sched.Register(w)
 	ring.EnableLog(logDepth)
-	ring.OnMembership(func(h chord.Handle) { w.check("node " + ring.Name(h) + " became a member") })
+	ring.Attach(chord.Hooks{StateChanged: func(h chord.Handle, s chord.State) {
+		if s == chord.Member {
+			w.check("node " + ring.Name(h) + " became a member")
+		}
+	}})
 	return w
 }
 

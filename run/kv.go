@@ -33,7 +33,7 @@ type KVStats struct {
 }
 
 // Outcome counts the requests of every kind that ended with outcome o.
-func (k *KVStats) Outcome(o kv.Outcome) int {
+func (k *KVStats) Outcome(o kv.OpOutcome) int {
 	n := 0
 	for kind := range k.Ops {
 		n += k.Ops[kind][o]
@@ -45,7 +45,7 @@ func (k *KVStats) Outcome(o kv.Outcome) int {
 func (k *KVStats) Done() int {
 	n := 0
 	for o := 0; o < kv.NumOutcomes; o++ {
-		n += k.Outcome(kv.Outcome(o))
+		n += k.Outcome(kv.OpOutcome(o))
 	}
 	return n
 }

@@ -15,6 +15,7 @@ import (
 // network.
 type lookupDriver struct {
 	ring    *chord.Ring
+	layer   chord.LayerID // the driver's layer on the ring: its lookups' Tags name it
 	sched   *sim.Scheduler
 	owner   sim.OwnerID
 	rng     *rand.Rand
@@ -33,7 +34,7 @@ func (w *lookupDriver) Fire(ev *sim.Event) {
 	o := w.ring.Oracle()
 	if o.Len() > 0 {
 		origin := o.HandleAt(w.rng.IntN(o.Len()))
-		w.ring.Lookup(origin, w.key(), uint64(w.issued))
+		w.ring.Lookup(origin, w.key(), chord.Tag{Layer: w.layer, Op: uint64(w.issued)})
 	}
 	w.issued++
 	if w.issued < w.total {
@@ -66,7 +67,7 @@ func (w *lookupDriver) newKey(rng *rand.Rand) chord.ID {
 	return sp.HashBytes(w.nameBuf)
 }
 
-// LookupDone implements chord.Observer.
+// LookupDone is the driver's chord.Hooks.LookupDone.
 func (w *lookupDriver) LookupDone(r *chord.LookupResult) {
 	res := w.res
 	if w.book != nil && w.book.isLost(r.Key) {
@@ -108,7 +109,7 @@ func (w *lookupDriver) runStatic(ctx context.Context, first sim.Time) error {
 		}
 		o := w.ring.Oracle()
 		origin := o.HandleAt(w.rng.IntN(o.Len()))
-		l := chord.StaticLookup{Origin: origin, Key: w.key(), At: at, Scheduled: scheduled, Tag: uint64(w.issued)}
+		l := chord.StaticLookup{Origin: origin, Key: w.key(), At: at, Scheduled: scheduled, Tag: chord.Tag{Layer: w.layer, Op: uint64(w.issued)}}
 		w.issued++
 		if w.issued < w.total {
 			scheduled, at = at, at.Add(w.gap())

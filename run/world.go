@@ -58,13 +58,13 @@ func New(cfg *config.Config, seed uint64) (*World, error) {
 		Net:        w.Net,
 		Seed:       seed,
 		UniformIDs: cfg.IDs == "uniform",
-		Observer:   lk,
 	})
 	if err != nil {
 		return nil, err
 	}
 	w.Ring = ring
 	lk.ring = ring
+	lk.layer = ring.Attach(chord.Hooks{LookupDone: lk.LookupDone})
 	lk.owner = sched.Register(lk)
 	if cfg.CheckInvariants {
 		period := cfg.Chord.StabilizeEvery

@@ -115,6 +115,12 @@ type Network[P any] struct {
 	reqs    []pending
 	reqFree []int32
 	stats   NetStats
+
+	// Held messages (see Hold), in the order Held lists them; nil unless
+	// a test holds messages.
+	hold    bool
+	parked  []parked
+	parkSeq uint64
 }
 
 // NewNetwork creates a network that schedules on s, delivers to h, and draws
@@ -239,6 +245,10 @@ func (n *Network[P]) Outstanding(req Request) bool {
 func (n *Network[P]) transmit(slot int32) {
 	n.stats.Sent++
 	e := n.env(slot)
+	if n.hold {
+		n.park(slot)
+		return
+	}
 	if n.lost(e) {
 		n.stats.DroppedLoss++
 		n.release(slot)

@@ -25,14 +25,14 @@ var kindNames = [...]string{"insert", "query", "delete", "find", "query_all"}
 
 func (k Kind) String() string { return kindNames[k] }
 
-// Outcome is how an operation ended.
-type Outcome uint8
+// OpOutcome is how an operation ended.
+type OpOutcome uint8
 
 // Outcomes.
 const (
-	OK          Outcome = iota // answered
-	Unavailable                // every attempt failed (see Cause)
-	Abandoned                  // the client's node failed or left first
+	OK          OpOutcome = iota // answered
+	Unavailable                  // every attempt failed (see Cause)
+	Abandoned                    // the client's node failed or left first
 	numOutcomes
 )
 
@@ -41,7 +41,7 @@ const NumOutcomes = int(numOutcomes)
 
 var outcomeNames = [...]string{"ok", "unavailable", "abandoned"}
 
-func (o Outcome) String() string { return outcomeNames[o] }
+func (o OpOutcome) String() string { return outcomeNames[o] }
 
 // Cause is why the last attempt of an operation failed.
 type Cause uint8
@@ -78,9 +78,9 @@ type Result struct {
 	Value    string       // insert: the value written; query: the value read (if Found)
 	Found    bool         // query: a value was found; insert/delete: true if the pair exists afterwards
 	Version  uint64       // the version written or read
-	Primary  chord.Handle // the node that acted as primary in the last attempt (None if none was reached)
+	Primary  chord.Handle // the node the last attempt took for the key's primary and sent its request to (a lookup's answer or a redirect's target); None if no attempt got that far
 	Server   chord.Handle // the node that answered: the tail, a replica, or the primary
-	Outcome  Outcome
+	Outcome  OpOutcome
 	Cause    Cause // why the last failed attempt failed (NoCause if none failed)
 	Attempts int
 	Hops     int // lookup hops, summed over attempts
@@ -156,20 +156,14 @@ func (s *Service) attempt(i int32, target chord.Handle) {
 		s.send(i, target)
 		return
 	}
-	s.ring.Lookup(o.origin, o.id, lookupTag|uint64(o.gen)<<32|uint64(uint32(i)))
+	s.ring.Lookup(o.origin, o.id, chord.Tag{Layer: s.layer, Op: lookupRef{slot: i, gen: o.gen}.op()})
 }
 
-// LookupDone implements chord.Observer: the service's own lookups end
-// here; the others go to the observer the ring had before.
-func (s *Service) LookupDone(res *chord.LookupResult) {
-	if res.Tag&lookupTag == 0 {
-		if s.inner != nil {
-			s.inner.LookupDone(res)
-		}
-		return
-	}
-	i := int32(uint32(res.Tag))
-	gen := uint32(res.Tag>>32) & 0xffffff
+// lookupDone is the service's chord.Hooks.LookupDone: the service's own
+// lookups end here.
+func (s *Service) lookupDone(res *chord.LookupResult) {
+	ref := lookupRefOf(res.Tag.Op)
+	i, gen := ref.slot, ref.gen
 	o := &s.ops[i]
 	if !o.live || o.gen != gen {
 		return
@@ -269,7 +263,7 @@ var noEntry Entry
 
 // finish ends op i and tells the client. The slot is freed before the
 // call, so a client may start its next operation from inside OpDone.
-func (s *Service) finish(i int32, outcome Outcome, e *Entry, server chord.Handle) {
+func (s *Service) finish(i int32, outcome OpOutcome, e *Entry, server chord.Handle) {
 	o := &s.ops[i]
 	if e == nil {
 		e = &noEntry

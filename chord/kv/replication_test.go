@@ -29,7 +29,7 @@ func holders(w *world, key, value string) []chord.Handle {
 	o := w.ring.Oracle()
 	for i := 0; i < o.Len(); i++ {
 		_, h := o.At(i)
-		if e, ok := w.svc.Lookup(h, key); ok && !e.Deleted && e.Value == value {
+		if e, ok := w.svc.Stored(h, key); ok && !e.Deleted && e.Value == value {
 			out = append(out, h)
 		}
 	}

@@ -28,7 +28,7 @@ type Service struct {
 	owner sim.OwnerID
 	rng   *rand.Rand // replica choice for eventual reads, repair phases
 
-	inner  chord.Observer // the ring's observer before the service installed itself
+	layer  chord.LayerID // the service's layer on the ring: its lookups' Tags name it
 	client Client
 
 	// Per node, indexed by handle.
@@ -69,8 +69,19 @@ func mkCookie(kind uint64, ref int32, gen uint32) uint64 {
 	return kind<<56 | uint64(gen&0xffffff)<<32 | uint64(uint32(ref))
 }
 
-// lookupTag marks the service's own lookups in the ring's observer stream.
-const lookupTag = uint64(1) << 63
+// lookupRef identifies one attempt of an operation in its lookup's
+// chord.Tag.Op: the operation's slot and the attempt's generation, so that
+// the answer to an attempt given up is recognised and ignored.
+type lookupRef struct {
+	slot int32
+	gen  uint32
+}
+
+func (l lookupRef) op() uint64 { return uint64(l.gen)<<32 | uint64(uint32(l.slot)) }
+
+func lookupRefOf(op uint64) lookupRef {
+	return lookupRef{slot: int32(uint32(op)), gen: uint32(op>>32) & 0xffffff}
+}
 
 // New starts the service on ring r, whose nodes run on scheduler s with
 // network model net. Members the ring has already (an ideal bootstrap) start
@@ -85,12 +96,10 @@ func New(s *sim.Scheduler, r *chord.Ring, net sim.NetConfig, seed uint64, cfg Co
 		cfg:   cfg,
 		space: r.Space(),
 		rng:   sim.Stream(seed, "kv"),
-		inner: r.Observer(),
 	}
 	svc.owner = s.Register(svc)
 	svc.net = sim.NewNetwork[Msg](s, svc, net, sim.Stream(seed, "kv-latency"), sim.Stream(seed, "kv-loss"))
-	r.SetObserver(svc)
-	r.Listen(svc)
+	svc.layer = r.Attach(chord.Hooks{LookupDone: svc.lookupDone, StateChanged: svc.stateChanged, PredecessorChanged: svc.predecessorChanged})
 	for h := chord.Handle(0); int(h) < r.Nodes(); h++ {
 		if r.State(h) == chord.Member {
 			svc.grow(h)
@@ -146,8 +155,8 @@ func (s *Service) successor(h chord.Handle) chord.Handle {
 	return l[0]
 }
 
-// StateChanged implements chord.Listener.
-func (s *Service) StateChanged(h chord.Handle, st chord.State) {
+// stateChanged is the service's chord.Hooks.StateChanged.
+func (s *Service) stateChanged(h chord.Handle, st chord.State) {
 	s.grow(h)
 	switch st {
 	case chord.Member:
@@ -178,14 +187,14 @@ func (s *Service) StateChanged(h chord.Handle, st chord.State) {
 	}
 }
 
-// PredecessorChanged implements chord.Listener. A node that accepts a
+// predecessorChanged is the service's chord.Hooks.PredecessorChanged. A node that accepts a
 // predecessor closer than the one it had (a joiner that notified it) hands
 // it the pairs outside its new range, (now, h]: this is the hand-off of a
 // join whose joiner first picked a wrong successor (a concurrent join), and
 // a second chance for one whose fetch was lost. Once the predecessor is
 // the joiner this node redirects to (or a node after it), the redirect is
 // no longer needed.
-func (s *Service) PredecessorChanged(h, old, now chord.Handle) {
+func (s *Service) predecessorChanged(h, old, now chord.Handle) {
 	s.grow(h)
 	if now == chord.None || now == h {
 		return
@@ -676,8 +685,8 @@ func (s *Service) Preload(key, value string) error {
 	return nil
 }
 
-// Pairs returns the live (not deleted) pairs node h holds, in identifier
-// order. Primary says whether h is primary for each by h's own view.
+// Pairs returns the live (not deleted) pairs node h holds, as primary or
+// as replica, in identifier order.
 func (s *Service) Pairs(h chord.Handle) []Entry {
 	if int(h) >= len(s.stores) {
 		return nil
@@ -685,8 +694,8 @@ func (s *Service) Pairs(h chord.Handle) []Entry {
 	return s.stores[h].sorted(func(e *Entry) bool { return !e.Deleted })
 }
 
-// Lookup returns node h's copy of key (including a tombstone).
-func (s *Service) Lookup(h chord.Handle, key string) (Entry, bool) {
+// Stored returns node h's copy of key (including a tombstone).
+func (s *Service) Stored(h chord.Handle, key string) (Entry, bool) {
 	if int(h) >= len(s.stores) || s.stores[h] == nil {
 		return Entry{}, false
 	}
