@@ -257,7 +257,7 @@ func (sc *scenario) exec(b *strings.Builder, cmd string, args []string) error {
 		sc.advance()
 	case "stabilize", "check-pred", "fix-fingers":
 		if len(args) == 0 {
-			return fmt.Errorf("usage: %s NAME...", cmd)
+			return fmt.Errorf("usage: %s NAME [NAME ...]", cmd)
 		}
 		for _, n := range args {
 			h, err := sc.member(n)
@@ -307,7 +307,7 @@ func (sc *scenario) exec(b *strings.Builder, cmd string, args []string) error {
 		sc.s.RunUntil(sc.s.Now().Add(d))
 	case "lookup":
 		if len(args) < 2 {
-			return fmt.Errorf("usage: lookup FROM KEY...")
+			return fmt.Errorf("usage: lookup FROM KEY [KEY ...]")
 		}
 		if sc.net.Holding() {
 			return fmt.Errorf("lookup runs the lookup to its end, which a held network prevents; use start-lookup")

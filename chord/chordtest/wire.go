@@ -82,7 +82,7 @@ func (sc *scenario) wire(b *strings.Builder, cmd string, args []string) error {
 		return sc.net.DelayHeld(id, d)
 	case "reorder":
 		if len(args) == 0 {
-			return fmt.Errorf("usage: reorder MSG...")
+			return fmt.Errorf("usage: reorder MSG [MSG ...]")
 		}
 		var ids []uint64
 		for _, a := range args {
