@@ -246,17 +246,15 @@ func (e *staticEngine) run() {
 
 // refill starts the next lookup in slot l; false when there is none.
 func (e *staticEngine) refill(l *staticLookup) bool {
-	for e.more {
-		sl, ok := e.next()
-		if !ok {
-			e.more = false
-			break
+	if e.more {
+		if sl, ok := e.next(); ok {
+			e.sum.Lookups++
+			e.lastIssue, e.lastSched, e.lastLocal = sl.At, sl.Scheduled, false
+			e.compact()
+			*l = staticLookup{StaticLookup: sl, cur: sl.Origin, now: sl.At, local: true, live: true, seq: e.sum.Lookups}
+			return true
 		}
-		e.sum.Lookups++
-		e.lastIssue, e.lastSched, e.lastLocal = sl.At, sl.Scheduled, false
-		e.compact()
-		*l = staticLookup{StaticLookup: sl, cur: sl.Origin, now: sl.At, local: true, live: true, seq: e.sum.Lookups}
-		return true
+		e.more = false
 	}
 	l.live = false
 	return false
