@@ -83,6 +83,10 @@ type lookup struct {
 	// again only after a new timeout, so that a hop whose other candidates
 	// are all known silent cannot make the lookup spin.
 	reasked int32
+	// replacing: the node being asked is asked again, and the hop it names
+	// replaces the one that failed, which was counted already. Hops are
+	// never taken back: a count that went down could go below zero.
+	replacing bool
 }
 
 // maxDead is how many silent nodes a lookup remembers.
@@ -599,6 +603,8 @@ func (r *Ring) onLookupReply(i int32, from Handle, m *Msg) {
 		r.finish(i, m.Node, Correct)
 		return
 	}
+	replacing := l.replacing
+	l.replacing = false
 	if r.retrying() {
 		l.nalts, l.owners = uint8(copy(l.alts[:], m.List)), m.Owners
 		l.from = from
@@ -618,7 +624,9 @@ func (r *Ring) onLookupReply(i int32, from Handle, m *Msg) {
 		r.finish(i, None, HopLimit)
 		return
 	}
-	l.hops++
+	if !replacing {
+		l.hops++
+	}
 	r.ask(i, m.Node)
 }
 
@@ -631,6 +639,7 @@ func (r *Ring) onLookupReply(i int32, from Handle, m *Msg) {
 func (r *Ring) onLookupTimeout(i int32, peer Handle) {
 	l := &r.lookups[i]
 	l.timeouts++
+	l.replacing = false
 	if r.cfg.Lookup == Iterative {
 		r.forget(l.origin, peer)
 	}
@@ -683,7 +692,7 @@ func (r *Ring) fallback(i int32, peer Handle) {
 		// The failed hop is replaced by whatever h names now, so it is not
 		// counted twice.
 		l.reasked = l.timeouts
-		l.hops--
+		l.replacing = true
 		r.ask(i, h)
 		return
 	}
