@@ -240,9 +240,21 @@ func runChurn(o churnOpts, seed uint64, st *churnStats, trace func(string, ...an
 		}
 		return nil
 	}
+	// used reports whether any node ever had id: without identifier reuse,
+	// a fresh node must not take a failed node's ID either (lists may
+	// still name the failed one, and the invariants, like Zave's model,
+	// identify a node with its ID).
+	used := func(id ID) bool {
+		for d := Handle(0); d < Handle(r.Nodes()); d++ {
+			if r.ID(d) == id {
+				return true
+			}
+		}
+		return false
+	}
 	free := func() ID {
 		for {
-			if id := ID(rng.IntN(1 << churnBits)); !r.taken(id) {
+			if id := ID(rng.IntN(1 << churnBits)); !r.taken(id) && !(o.noReuse && used(id)) {
 				return id
 			}
 		}

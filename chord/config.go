@@ -43,6 +43,39 @@ const (
 	FingersOnly
 )
 
+// Variant chooses between the protocol with the corrections for its known
+// flaws and the protocol as published (correctness reference §2.3, §3).
+type Variant uint8
+
+const (
+	// Zave never adopts a pointer to a node that has not
+	// answered (Zave's fixes J and S; Verdi states it as a rule): stabilize
+	// asks its successor's predecessor before making it its successor, and
+	// a notified node whose predecessor is not displaced by the notifier
+	// pings that predecessor and takes the notifier if it is silent (Zave's
+	// rectify), instead of waiting for check_predecessor.
+	Zave Variant = iota
+	// Original (the default) is ToN Fig. 6 as published: stabilize adopts the
+	// successor's predecessor as soon as it hears of it, and notify keeps
+	// a dead predecessor until check_predecessor clears it (for
+	// reproducing the papers' figures and the counterexamples of §2).
+	Original
+)
+
+var variantNames = [...]string{Zave: "zave", Original: "original"}
+
+func (v Variant) String() string { return variantNames[v] }
+
+// ParseVariant parses a variant name ("zave" or "original").
+func ParseVariant(s string) (Variant, error) {
+	for v, name := range variantNames {
+		if s == name {
+			return Variant(v), nil
+		}
+	}
+	return 0, fmt.Errorf("variant %q: use zave or original", s)
+}
+
 // Config holds the knobs of the protocol (not of the simulated network).
 type Config struct {
 	Bits                  int          // m, identifier bits, 1..64
@@ -59,6 +92,10 @@ type Config struct {
 	MaxHops               int          // a lookup that needs more hops fails (routing loop guard)
 	LookupRetries         int          // timeouts a lookup survives by trying the next best node; 0 fails at the first (S01 §6.5 "no retries")
 	VirtualNodes          int          // ring members per real node (S01 §4.2), ≥ 1
+
+	// Fault handling (issue 17): how the protocol treats nodes that do not
+	// answer. See Variant.
+	Variant Variant
 }
 
 // DefaultConfig returns the defaults: m = 64, r = 16 (about 2·log2 of
@@ -80,6 +117,7 @@ func DefaultConfig() Config {
 		MaxHops:               128,
 		LookupRetries:         3,
 		VirtualNodes:          1,
+		Variant:               Original,
 	}
 }
 
@@ -116,6 +154,9 @@ func (c Config) Validate() error {
 	}
 	if c.LookupRetries < 0 || c.LookupRetries > 1000 {
 		bad("lookup_retries = %d must be between 0 (fail at the first timeout) and 1000", c.LookupRetries)
+	}
+	if c.Variant > Original {
+		bad("variant = %d: use zave or original", c.Variant)
 	}
 	if c.MaxHops < 1 {
 		bad("max_hops = %d must be at least 1", c.MaxHops)

@@ -67,6 +67,13 @@ type lookup struct {
 	timeouts int32
 	purpose  uint8
 	finger   uint8
+	// via is a joiner's introducer (None for a member's lookup): a joiner
+	// has no tables of its own, so it starts over from via.
+	via Handle
+	// restarted, restartAt: a joiner's lookup started over from via, when
+	// the timeout count was restartAt.
+	restarted bool
+	restartAt int32
 	// verifying: the answer is known and the initiator is checking that the
 	// owner is alive before it reports it (only with retries on).
 	verifying bool
@@ -509,8 +516,9 @@ func (r *Ring) newLookup() int32 {
 func (r *Ring) startLookup(origin, first Handle, key ID, purpose, finger uint8, tag uint64) {
 	i := r.newLookup()
 	l := &r.lookups[i]
-	*l = lookup{origin: origin, key: key, start: r.sched.Now(), tag: tag, purpose: purpose, finger: finger}
+	*l = lookup{origin: origin, key: key, start: r.sched.Now(), tag: tag, purpose: purpose, finger: finger, via: None}
 	if first != origin {
+		l.via = first
 		r.ask(i, first)
 		return
 	}
@@ -643,7 +651,7 @@ func (r *Ring) onLookupTimeout(i int32, peer Handle) {
 	if r.cfg.Lookup == Iterative {
 		r.forget(l.origin, peer)
 	}
-	if int(l.timeouts) > r.cfg.LookupRetries || r.state[l.origin] != Member {
+	if int(l.timeouts) > r.cfg.LookupRetries || !r.originAlive(l) {
 		r.finish(i, None, TimedOut)
 		return
 	}
@@ -699,9 +707,36 @@ func (r *Ring) fallback(i int32, peer Handle) {
 	r.restart(i)
 }
 
-// restart takes lookup i again from its origin's tables.
+// originAlive reports whether lookup l's origin can still use an answer:
+// a member, or a joiner for its join lookup. A joiner's lookup honours
+// LookupRetries as a member's does (issue 17, symptom 5: it used to give
+// up at its first timeout and start the join over, forever if one dead
+// node stood in the way).
+func (r *Ring) originAlive(l *lookup) bool {
+	st := r.state[l.origin]
+	return st == Member || (l.purpose == purposeJoin && st == Joining)
+}
+
+// restart takes lookup i again from its origin's tables, or for a joiner
+// from its introducer (told which nodes are silent).
 func (r *Ring) restart(i int32) {
 	l := &r.lookups[i]
+	if l.via != None {
+		// Starting over teaches the introducer nothing unless a node was
+		// found silent since the last start; otherwise the join fails, and
+		// the joiner tries again later (retryJoin).
+		if l.knownDead(l.via) || (l.restarted && l.timeouts == l.restartAt) {
+			r.finish(i, None, TimedOut)
+			return
+		}
+		l.restarted, l.restartAt = true, l.timeouts
+		l.hops++
+		if r.cfg.Lookup == Recursive {
+			l.hops = 0
+		}
+		r.ask(i, l.via)
+		return
+	}
 	if r.cfg.Lookup == Recursive {
 		done, next := r.decide(l.origin, l.key)
 		if done {

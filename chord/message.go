@@ -67,6 +67,12 @@ const (
 	cookieStabilize
 	cookieCheckPredecessor
 	cookieJoin // a joiner asks its new successor for its successor list
+	// stabilize (variant Zave) asks its successor's predecessor, the ref,
+	// before adopting it as its successor
+	cookieStabilizePred
+	// rectify (variant Zave): a notified node pings its predecessor; the
+	// ref is the notifier, adopted if the predecessor is silent
+	cookieRectify
 )
 
 func cookie(kind uint64, ref int32) uint64 { return kind<<56 | uint64(uint32(ref)) }
@@ -173,8 +179,10 @@ func (r *Ring) Response(to, from Handle, m *Msg, c uint64) {
 		r.onLookupReply(int32(uint32(c)), from, m)
 	case cookieStabilize:
 		r.onStabilizeReply(to, from, m)
-	case cookieCheckPredecessor:
+	case cookieCheckPredecessor, cookieRectify:
 		// The predecessor is alive; nothing to do.
+	case cookieStabilizePred:
+		r.onStabilizePredReply(to, from, m)
 	case cookieJoin:
 		if r.state[to] == Joining {
 			r.becomeMember(to, from, m.List)
@@ -189,6 +197,16 @@ func (r *Ring) Timeout(requester, peer Handle, c uint64) {
 		r.onLookupTimeout(int32(uint32(c)), peer)
 	case cookieStabilize, cookieCheckPredecessor:
 		r.forget(requester, peer)
+	case cookieStabilizePred:
+		// The successor's predecessor is silent: keep the successor
+		// (Zave's StabilizeFromPredecessor) and notify it.
+		if r.state[requester] == Member {
+			if s := r.succList(requester)[0]; s != requester {
+				r.notify(requester, s)
+			}
+		}
+	case cookieRectify:
+		r.onRectifyTimeout(requester, peer, Handle(int32(uint32(c))))
 	case cookieJoin:
 		if r.state[requester] == Joining {
 			r.retryJoin(requester)

@@ -770,7 +770,14 @@ func (r *Ring) onStabilizeReply(n, s Handle, m *Msg) {
 		return // the successor changed while the question was out
 	}
 	target := s
-	if p := m.Node; p != None && p != n && r.space.Between(r.ids[n], r.ids[p], r.ids[s]) {
+	if p := m.Node; p != None && p != n && r.space.Between(r.ids[n], r.ids[p], r.ids[s]) && r.cfg.Variant == Zave {
+		// Never adopt a successor that has not answered (Zave's fix S):
+		// take s's list now, and p in front of it only when p answers.
+		r.setSuccessors(n, s, m.List)
+		slot, _ := r.compose(MsgGetPredecessor)
+		r.net.Request(slot, n, p, r.cfg.RPCTimeout, cookie(cookieStabilizePred, int32(p)))
+		return
+	} else if p != None && p != n && r.space.Between(r.ids[n], r.ids[p], r.ids[s]) {
 		target = p
 		r.scratch = append(append(r.scratch[:0], s), m.List...)
 		r.setSuccessors(n, p, r.scratch)
@@ -778,6 +785,24 @@ func (r *Ring) onStabilizeReply(n, s Handle, m *Msg) {
 		r.setSuccessors(n, s, m.List)
 	}
 	r.notify(n, target)
+}
+
+// onStabilizePredReply: p, the predecessor n's successor named, answered
+// with its own successor list. If p still lies between n and n's
+// successor, it becomes n's successor, followed by its list (Zave's
+// StabilizeFromPredecessor), and is notified; otherwise n's successor
+// changed meanwhile, and is notified.
+func (r *Ring) onStabilizePredReply(n, p Handle, m *Msg) {
+	if r.state[n] != Member {
+		return
+	}
+	s := r.succList(n)[0]
+	if s == n || !r.space.Between(r.ids[n], r.ids[p], r.ids[s]) {
+		r.notify(n, s)
+		return
+	}
+	r.setSuccessors(n, p, m.List)
+	r.notify(n, p)
 }
 
 // setSuccessors sets n's list to first followed by rest, truncated to r
@@ -816,6 +841,26 @@ func (r *Ring) onNotify(s, n Handle) {
 		return
 	}
 	if p := r.pred[s]; p == None || r.space.Between(r.ids[p], r.ids[n], r.ids[s]) {
+		r.setPred(s, n)
+		r.record(LogPredecessor, s, n)
+	} else if r.cfg.Variant == Zave && p != n {
+		// Zave's rectify: the notifier does not displace the predecessor,
+		// but if the predecessor is dead the notifier is the best known;
+		// ask rather than wait for check_predecessor.
+		slot, _ := r.compose(MsgPing)
+		r.net.Request(slot, s, p, r.cfg.RPCTimeout, cookie(cookieRectify, int32(n)))
+	}
+}
+
+// onRectifyTimeout: s's predecessor p did not answer the ping that a
+// notify from n prompted. If p is still s's predecessor, n takes its
+// place (n answered: it sent the notify).
+func (r *Ring) onRectifyTimeout(s, p, n Handle) {
+	if r.state[s] != Member || r.pred[s] != p {
+		return
+	}
+	r.forget(s, p)
+	if r.pred[s] == None {
 		r.setPred(s, n)
 		r.record(LogPredecessor, s, n)
 	}

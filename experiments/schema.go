@@ -101,6 +101,9 @@ type ChordConfig struct {
 	LookupRetries         int          `yaml:"lookup_retries" doc:"timeouts a lookup survives: iterative lookups try the next best node of the step (ToN §IV-E.3) and check that the owner is alive; recursive lookups start over; 0 fails at the first timeout (S01 Fig. 12)" unit:"timeouts"`
 	MaxHops               int          `yaml:"max_hops" doc:"a lookup needing more hops fails (guards against routing loops)" unit:"hops"`
 	VirtualNodes          int          `yaml:"virtual_nodes" doc:"ring members per real node (S01 §4.2); n counts real nodes and load is counted per real node; bootstrap ideal only" unit:"members/node"`
+
+	// Fault handling (issue 17); mirrors the block of chord.Config.
+	Variant string `yaml:"variant" doc:"original: ToN Fig. 6 as published (stabilize adopts its successor's predecessor unasked; notify waits for check_predecessor to clear a dead predecessor); zave: never adopt a pointer to a node that has not answered (stabilize asks the successor's predecessor first; a notified node pings its predecessor and takes the notifier if it is silent: Zave's rectify)" enum:"original|zave"`
 }
 
 // NetworkConfig holds the network model.
@@ -148,6 +151,7 @@ func Defaults() Config {
 			LookupRetries:         c.LookupRetries,
 			MaxHops:               c.MaxHops,
 			VirtualNodes:          c.VirtualNodes,
+			Variant:               c.Variant.String(),
 		},
 		Network: NetworkConfig{
 			Latency: sim.Latency{Kind: sim.Exponential, A: 50 * sim.Millisecond},
@@ -225,6 +229,7 @@ func (c *Config) chordConfig() chord.Config {
 	if c.Chord.Routing == "fingers" {
 		cc.Routing = chord.FingersOnly
 	}
+	cc.Variant, _ = chord.ParseVariant(c.Chord.Variant)
 	return cc
 }
 
