@@ -69,6 +69,10 @@ type Ring struct {
 	nextFinger []uint8
 	fixing     []bool // a fix_fingers lookup of this node is in flight
 	joining    map[ID]Handle
+	// created holds the members that created their ring (Create) and whose
+	// list has never held another node; for the invariant checker, which
+	// allows such a member to list itself alone (see invariant.Node).
+	created map[Handle]bool
 
 	// hiShift turns an identifier into the 32-bit prefix that finger
 	// entries carry (fingerEntry.hi): max(m − 32, 0).
@@ -520,6 +524,10 @@ func (r *Ring) Create(h Handle) error {
 		return fmt.Errorf("node %s: identifier %d is in use", r.Name(h), r.ids[h])
 	}
 	r.net.SetAlive(h, true)
+	if r.created == nil {
+		r.created = make(map[Handle]bool)
+	}
+	r.created[h] = true
 	r.becomeMember(h, h, nil)
 	return nil
 }
@@ -811,6 +819,9 @@ func (r *Ring) setSuccessors(n, first Handle, rest []Handle) {
 	l := r.succList(n)
 	if l[0] != first {
 		r.record(LogSuccessor, n, first)
+	}
+	if first != n && len(r.created) > 0 {
+		delete(r.created, n)
 	}
 	l[0] = first
 	k := 1

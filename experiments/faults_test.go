@@ -32,3 +32,20 @@ func TestFailuresNoStabShortListsHopCount(t *testing.T) {
 		}
 	}
 }
+
+// Issue 17, symptom 7: `chordsim run examples/protocol-growth.yaml
+// --check-invariants` stopped at t ≈ 1 s with NoDuplicates: the creator of
+// a protocol-built ring lists itself alone until its first stabilize after
+// the first join, which is a ring of one, not a duplicate. The example at
+// a tenth of its size must run through with every check passing.
+func TestProtocolBootstrapChecksInvariants(t *testing.T) {
+	yaml, err := os.ReadFile("../examples/protocol-growth.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := mustPlan(t, string(yaml), "replicates=1", "n=50", "workload.lookups=500", "check_invariants=true")
+	o := execute(t, p, 1)
+	if r := o.Results[0]; r.Checks < 50 || r.Members != 50 {
+		t.Fatalf("%d invariant checks, %d members; want at least one check per join and 50 members", r.Checks, r.Members)
+	}
+}
