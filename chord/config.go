@@ -96,6 +96,13 @@ type Config struct {
 	// Fault handling (issue 17): how the protocol treats nodes that do not
 	// answer. See Variant.
 	Variant Variant
+	// SuspectConfirm is how many more pings, each with RPCTimeout, a node
+	// sends a peer that missed an answer before it acts on the suspicion
+	// (drops the peer from its tables, replaces its predecessor); a lookup
+	// re-checks an owner candidate as many times before it moves to the
+	// next one. 0 acts at the first timeout (ToN's protocol and
+	// simulator). See detector.go.
+	SuspectConfirm int
 }
 
 // DefaultConfig returns the defaults: m = 64, r = 16 (about 2·log2 of
@@ -117,7 +124,8 @@ func DefaultConfig() Config {
 		MaxHops:               128,
 		LookupRetries:         3,
 		VirtualNodes:          1,
-		Variant:               Original,
+		Variant:               Zave,
+		SuspectConfirm:        3,
 	}
 }
 
@@ -154,6 +162,9 @@ func (c Config) Validate() error {
 	}
 	if c.LookupRetries < 0 || c.LookupRetries > 1000 {
 		bad("lookup_retries = %d must be between 0 (fail at the first timeout) and 1000", c.LookupRetries)
+	}
+	if c.SuspectConfirm < 0 || c.SuspectConfirm > 20 {
+		bad("suspect_confirm = %d must be between 0 (act at the first timeout) and 20", c.SuspectConfirm)
 	}
 	if c.Variant > Original {
 		bad("variant = %d: use zave or original", c.Variant)

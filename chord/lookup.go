@@ -46,6 +46,7 @@ const (
 	purposeUser uint8 = iota
 	purposeJoin
 	purposeFinger
+	purposeRepair // a member that lost every successor looks for one (detector.go)
 )
 
 // maxAlts is how many fallback candidates a lookup step carries: the nodes
@@ -94,6 +95,11 @@ type lookup struct {
 	// replaces the one that failed, which was counted already. Hops are
 	// never taken back: a count that went down could go below zero.
 	replacing bool
+	// confirms: pings of the current owner candidate that timed out and
+	// were repeated (Config.SuspectConfirm); confirmTimeouts counts them
+	// all, reported with the timeouts but not charged to LookupRetries.
+	confirms        int32
+	confirmTimeouts int32
 }
 
 // maxDead is how many silent nodes a lookup remembers.
@@ -558,6 +564,7 @@ func (r *Ring) answered(i int32, owner Handle) {
 		return
 	}
 	l.verifying = true
+	l.confirms = 0
 	l.cur = owner
 	l.asks++
 	slot, _ := r.compose(MsgPing)
@@ -649,7 +656,19 @@ func (r *Ring) onLookupTimeout(i int32, peer Handle) {
 	l.timeouts++
 	l.replacing = false
 	if r.cfg.Lookup == Iterative {
-		r.forget(l.origin, peer)
+		r.suspect(l.origin, peer, actForget, None)
+	}
+	if l.verifying && int(l.confirms) < r.cfg.SuspectConfirm && r.originAlive(l) {
+		// The owner candidate may be alive and only slow, or its answer
+		// lost: check it again before passing to the next candidate (a
+		// wrong owner otherwise). Confirmations do not use up retries.
+		l.confirms++
+		l.timeouts--
+		l.confirmTimeouts++
+		l.asks++
+		slot, _ := r.compose(MsgPing)
+		r.net.Request(slot, l.origin, l.cur, r.cfg.RPCTimeout, cookie(cookieLookup, i))
+		return
 	}
 	if int(l.timeouts) > r.cfg.LookupRetries || !r.originAlive(l) {
 		r.finish(i, None, TimedOut)
@@ -771,6 +790,8 @@ func (r *Ring) finish(i int32, owner Handle, outcome Outcome) {
 		// if that one left or failed before its first stabilize.
 		slot, _ := r.compose(MsgGetPredecessor)
 		r.net.Request(slot, l.origin, owner, r.cfg.RPCTimeout, cookie(cookieJoin, int32(l.origin)))
+	case purposeRepair:
+		r.onRepairFound(l.origin, owner, alive && outcome == Correct)
 	case purposeFinger:
 		if alive {
 			r.onFingerFound(l.origin, int(l.finger), owner, outcome == Correct)
@@ -790,7 +811,8 @@ func (r *Ring) finish(i int32, owner Handle, outcome Outcome) {
 		// Iterative: a request and a reply per ask, less the replies that
 		// never came. Recursive: the forwards and the final reply when
 		// answered (hops + 1); otherwise only what the initiator sent is known.
-		msgs := 2*int(l.asks) - int(l.timeouts)
+		timeouts := int(l.timeouts) + int(l.confirmTimeouts)
+		msgs := 2*int(l.asks) - timeouts
 		if r.cfg.Lookup == Recursive {
 			msgs = int(l.asks)
 			if outcome != TimedOut && l.asks > 0 {
@@ -799,7 +821,7 @@ func (r *Ring) finish(i int32, owner Handle, outcome Outcome) {
 		}
 		r.result = LookupResult{
 			Origin: l.origin, Key: l.key, Owner: owner, Hops: int(l.hops), Messages: msgs,
-			Timeouts: int(l.timeouts), Latency: r.sched.Now().Sub(l.start), Outcome: outcome, Tag: l.tag,
+			Timeouts: timeouts, Latency: r.sched.Now().Sub(l.start), Outcome: outcome, Tag: l.tag,
 		}
 		r.obs.LookupDone(&r.result)
 	}

@@ -73,6 +73,12 @@ const (
 	// rectify (variant Zave): a notified node pings its predecessor; the
 	// ref is the notifier, adopted if the predecessor is silent
 	cookieRectify
+	// a suspected peer is pinged again (detector.go); the ref is the
+	// suspicion
+	cookieConfirm
+	// a node repairing its successor list fetches its new successor's
+	// list; the ref is the node
+	cookieRepair
 )
 
 func cookie(kind uint64, ref int32) uint64 { return kind<<56 | uint64(uint32(ref)) }
@@ -183,6 +189,10 @@ func (r *Ring) Response(to, from Handle, m *Msg, c uint64) {
 		// The predecessor is alive; nothing to do.
 	case cookieStabilizePred:
 		r.onStabilizePredReply(to, from, m)
+	case cookieConfirm:
+		r.onConfirmAnswer(int32(uint32(c)))
+	case cookieRepair:
+		r.onRepairReply(to, from, m)
 	case cookieJoin:
 		if r.state[to] == Joining {
 			r.becomeMember(to, from, m.List)
@@ -196,7 +206,7 @@ func (r *Ring) Timeout(requester, peer Handle, c uint64) {
 	case cookieLookup:
 		r.onLookupTimeout(int32(uint32(c)), peer)
 	case cookieStabilize, cookieCheckPredecessor:
-		r.forget(requester, peer)
+		r.suspect(requester, peer, actForget, None)
 	case cookieStabilizePred:
 		// The successor's predecessor is silent: keep the successor
 		// (Zave's StabilizeFromPredecessor) and notify it.
@@ -206,7 +216,11 @@ func (r *Ring) Timeout(requester, peer Handle, c uint64) {
 			}
 		}
 	case cookieRectify:
-		r.onRectifyTimeout(requester, peer, Handle(int32(uint32(c))))
+		r.suspect(requester, peer, actRectify, Handle(int32(uint32(c))))
+	case cookieConfirm:
+		r.onConfirmTimeout(int32(uint32(c)))
+	case cookieRepair:
+		r.repairing[requester] = false
 	case cookieJoin:
 		if r.state[requester] == Joining {
 			r.retryJoin(requester)

@@ -74,6 +74,13 @@ type Ring struct {
 	// allows such a member to list itself alone (see invariant.Node).
 	created map[Handle]bool
 
+	// Failure detection (detector.go): confirmations in progress, and the
+	// members looking for a new successor after losing all of theirs.
+	suspicions     []suspicion
+	freeSuspicions []int32
+	suspected      map[suspectKey]int32 // the suspicion in progress per (node, peer, action)
+	repairing      map[Handle]bool
+
 	// hiShift turns an identifier into the 32-bit prefix that finger
 	// entries carry (fingerEntry.hi): max(m − 32, 0).
 	hiShift uint
@@ -128,6 +135,7 @@ func New(s *sim.Scheduler, o Options) (*Ring, error) {
 		timerRng:  sim.Stream(o.Seed, "timers"),
 		joinRng:   sim.Stream(o.Seed, "join"),
 		joining:   make(map[ID]Handle),
+		repairing: make(map[Handle]bool),
 		hiShift:   uint(max(o.Config.Bits-32, 0)),
 		reference: o.reference,
 	}
@@ -919,6 +927,13 @@ func (r *Ring) forget(n, dead Handle) {
 	for j := k; j < len(l); j++ {
 		l[j] = None
 	}
+	if l[0] == None && r.cfg.Variant == Zave && r.repairSuccessor(n, dead) {
+		// Every successor is gone. Variant zave does not make n a ring of
+		// one while it knows another node: it keeps the last successor
+		// and looks for a new one through that node (detector.go).
+		l[0] = dead
+		return
+	}
 	if l[0] == None {
 		// Every successor is gone: n is cut off and becomes a ring of one.
 		l[0] = n
@@ -1009,7 +1024,14 @@ func (r *Ring) onLeaveToPredecessor(p, leaver Handle, m *Msg) {
 		return
 	}
 	if len(m.List) == 0 || m.List[0] == p {
-		r.forget(p, leaver)
+		if r.cfg.Variant == Original {
+			r.forget(p, leaver)
+			return
+		}
+		// The leaver had no successor but p: p is alone now, and becomes
+		// a ring of one (it was told so; nothing is suspected).
+		r.setSuccessors(p, p, nil)
+		r.scrub(p, leaver)
 		return
 	}
 	r.setSuccessors(p, m.List[0], m.List[1:])

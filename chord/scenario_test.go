@@ -20,7 +20,7 @@ package chord
 // for a fixed step afterwards, 2s unless config says step=D; latency is a
 // constant 10 ms, rpc_timeout 500 ms):
 //
-//	config m=4 r=2 [retries=N] [lookup=iterative|recursive] [variant=zave|original] [step=D]
+//	config m=4 r=2 [retries=N] [lookup=iterative|recursive] [variant=zave|original] [confirm=N] [step=D]
 //	node NAME ID             create NAME | join NAME via OTHER | rejoin NAME via OTHER
 //	fail NAME...             leave NAME
 //	stabilize NAME...        check-pred NAME...    fix-fingers NAME...
@@ -539,6 +539,8 @@ func (sc *scenario) config(args []string) error {
 			sc.step, err = sim.ParseDuration(v)
 		case "variant":
 			cfg.Variant, err = ParseVariant(v)
+		case "confirm":
+			cfg.SuspectConfirm, err = strconv.Atoi(v)
 		default:
 			err = fmt.Errorf("unknown key %q", k)
 		}

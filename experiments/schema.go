@@ -103,7 +103,8 @@ type ChordConfig struct {
 	VirtualNodes          int          `yaml:"virtual_nodes" doc:"ring members per real node (S01 §4.2); n counts real nodes and load is counted per real node; bootstrap ideal only" unit:"members/node"`
 
 	// Fault handling (issue 17); mirrors the block of chord.Config.
-	Variant string `yaml:"variant" doc:"original: ToN Fig. 6 as published (stabilize adopts its successor's predecessor unasked; notify waits for check_predecessor to clear a dead predecessor); zave: never adopt a pointer to a node that has not answered (stabilize asks the successor's predecessor first; a notified node pings its predecessor and takes the notifier if it is silent: Zave's rectify)" enum:"original|zave"`
+	Variant        string `yaml:"variant" doc:"original: ToN Fig. 6 as published (stabilize adopts its successor's predecessor unasked; notify waits for check_predecessor to clear a dead predecessor); zave: never adopt a pointer to a node that has not answered (stabilize asks the successor's predecessor first; a notified node pings its predecessor and takes the notifier if it is silent: Zave's rectify)" enum:"original|zave"`
+	SuspectConfirm int    `yaml:"suspect_confirm" doc:"failure detector: pings a node sends a peer that missed an answer before it drops the peer or replaces its predecessor (a lookup re-checks an owner candidate as often); 0 acts at the first timeout (ToN)" unit:"pings"`
 }
 
 // NetworkConfig holds the network model.
@@ -152,6 +153,7 @@ func Defaults() Config {
 			MaxHops:               c.MaxHops,
 			VirtualNodes:          c.VirtualNodes,
 			Variant:               c.Variant.String(),
+			SuspectConfirm:        c.SuspectConfirm,
 		},
 		Network: NetworkConfig{
 			Latency: sim.Latency{Kind: sim.Exponential, A: 50 * sim.Millisecond},
@@ -230,6 +232,7 @@ func (c *Config) chordConfig() chord.Config {
 		cc.Routing = chord.FingersOnly
 	}
 	cc.Variant, _ = chord.ParseVariant(c.Chord.Variant)
+	cc.SuspectConfirm = c.Chord.SuspectConfirm
 	return cc
 }
 
@@ -379,6 +382,9 @@ func (c *Config) Validate() error {
 	}
 	if !(c.Workload.LookupRate > 0) || math.IsInf(c.Workload.LookupRate, 0) {
 		bad("workload.lookup_rate", "%v must be a positive number of lookups per second", c.Workload.LookupRate)
+	}
+	if c.Chord.SuspectConfirm < 0 || c.Chord.SuspectConfirm > 20 {
+		bad("chord.suspect_confirm", "%d is outside 0..20; use 0 to act at the first timeout (ToN), or a few pings", c.Chord.SuspectConfirm)
 	}
 	if c.Chord.LookupRetries < 0 || c.Chord.LookupRetries > 1000 {
 		bad("chord.lookup_retries", "%d is outside 0..1000; use 0 to fail a lookup at its first timeout", c.Chord.LookupRetries)
