@@ -108,8 +108,8 @@ func (r *Ring) act(node, peer Handle, action uint8, arg Handle) {
 // successor of its own identifier through another node it knows to be
 // alive, best first its predecessor, then its fingers; the answer and that
 // node's list become its new list (as a join does). It reports false when
-// n knows no other node: n is then cut off, and a ring of one is all it
-// can be.
+// n knows no other node: n is then cut off until a stabilize or a notify
+// from another node reaches it.
 func (r *Ring) repairSuccessor(n, dead Handle) bool {
 	if r.repairing[n] {
 		return true

@@ -80,21 +80,27 @@ type lookup struct {
 	verifying bool
 	nalts     uint8
 	owners    uint8           // bit j: alts[j] is an owner candidate (check it) rather than a hop (ask it)
-	alts      [maxAlts]Handle // fallbacks for cur, best first
-	ndead     uint8
-	dead      [maxDead]Handle // nodes that timed out in this lookup, so that other hops naming them are not asked again
-	// from is the node whose answer supplied alts (the last hop that
-	// answered); when every fallback is silent the initiator asks it again,
-	// telling it which nodes are silent, so that it names others.
-	from Handle
-	// reasked is the timeout count at the last such repeat: a node is asked
-	// again only after a new timeout, so that a hop whose other candidates
-	// are all known silent cannot make the lookup spin.
-	reasked int32
-	// replacing: the node being asked is asked again, and the hop it names
-	// replaces the one that failed, which was counted already. Hops are
-	// never taken back: a count that went down could go below zero.
-	replacing bool
+	alts      [maxAlts]Handle // fallbacks named by the top of path, best first
+	// With retries on, an iterative lookup is a depth-first search over the
+	// nodes that move toward the key (issue 17, symptom 3). path is the
+	// stack of nodes that answered, from the origin (or a joiner's
+	// introducer) to the last one; alts are the top's other candidates.
+	// avoid is every node found silent in this lookup, and every node
+	// whose candidates were all tried: it travels with each question, so
+	// that the asked node names only others, and it never shrinks, so the
+	// search ends. topAvoid is len(avoid) when the top last answered: if
+	// the top's candidates run out with nothing learned since, the top is
+	// a dead end and is popped.
+	path     []Handle
+	avoid    []Handle
+	topAvoid int
+	fwd      int32 // forward steps taken, bounded by MaxHops
+	// Recursive lookups (recursive.go): active while in progress, serial
+	// tells this lookup from earlier ones in the same slot, leg numbers
+	// its attempts.
+	active bool
+	serial uint64
+	leg    uint8
 	// confirms: pings of the current owner candidate that timed out and
 	// were repeated (Config.SuspectConfirm); confirmTimeouts counts them
 	// all, reported with the timeouts but not charged to LookupRetries.
@@ -102,22 +108,8 @@ type lookup struct {
 	confirmTimeouts int32
 }
 
-// maxDead is how many silent nodes a lookup remembers.
-const maxDead = 16
-
-// silent returns the nodes that timed out in lookup l (the most recent
-// maxDead of them).
-func (l *lookup) silent() []Handle { return l.dead[:min(int(l.ndead), maxDead)] }
-
-// knownDead reports whether x timed out earlier in lookup l.
-func (l *lookup) knownDead(x Handle) bool {
-	for _, d := range l.dead[:min(int(l.ndead), maxDead)] {
-		if d == x {
-			return true
-		}
-	}
-	return false
-}
+// avoided reports whether lookup l found x silent or a dead end.
+func (l *lookup) avoided(x Handle) bool { return holds(l.avoid, x) }
 
 // Lookup starts a user lookup of key from member origin. The Observer hears
 // of the result. tag is returned in the result.
@@ -522,7 +514,17 @@ func (r *Ring) newLookup() int32 {
 func (r *Ring) startLookup(origin, first Handle, key ID, purpose, finger uint8, tag uint64) {
 	i := r.newLookup()
 	l := &r.lookups[i]
-	*l = lookup{origin: origin, key: key, start: r.sched.Now(), tag: tag, purpose: purpose, finger: finger, via: None}
+	path, avoid := l.path[:0], l.avoid[:0]
+	*l = lookup{origin: origin, key: key, start: r.sched.Now(), tag: tag, purpose: purpose, finger: finger, via: None, path: path, avoid: avoid}
+	r.lookupSerial++
+	l.active, l.serial = true, r.lookupSerial
+	if r.recRetrying() {
+		if first != origin {
+			l.via = first
+		}
+		r.startLeg(i)
+		return
+	}
 	if first != origin {
 		l.via = first
 		r.ask(i, first)
@@ -535,17 +537,50 @@ func (r *Ring) startLookup(origin, first Handle, key ID, purpose, finger uint8, 
 // origin's own tables.
 func (r *Ring) stepLocally(i int32) {
 	l := &r.lookups[i]
-	done, next := r.decide(l.origin, l.key)
-	if r.retrying() {
-		k, owners := r.alternates(l.origin, l.key, done, next, l.alts[:], nil)
-		l.nalts, l.owners = uint8(k), owners
-		l.from = l.origin
+	if !r.retrying() {
+		done, next := r.decide(l.origin, l.key)
+		if done {
+			r.answered(i, next)
+			return
+		}
+		l.hops++
+		r.ask(i, next)
+		return
+	}
+	done, next := r.decideAvoiding(l.origin, l.key, l.avoid)
+	k, owners := r.alternates(l.origin, l.key, done, next, l.alts[:], l.avoid)
+	r.heard(i, l.origin, k, owners)
+	r.proceed(i, done, next)
+}
+
+// heard records that node x answered lookup i (x is the origin when it
+// decided locally), naming k fallbacks, now in l.alts.
+func (r *Ring) heard(i int32, x Handle, k int, owners uint8) {
+	l := &r.lookups[i]
+	l.nalts, l.owners = uint8(k), owners
+	if n := len(l.path); n == 0 || l.path[n-1] != x {
+		l.path = append(l.path, x)
+	}
+	l.topAvoid = len(l.avoid)
+}
+
+// proceed takes the step the top of lookup i's path named: check the
+// owner, or ask the next hop; a node already avoided is passed over.
+func (r *Ring) proceed(i int32, done bool, next Handle) {
+	l := &r.lookups[i]
+	if l.avoided(next) || next == l.origin && !done {
+		r.fallback(i, next)
+		return
 	}
 	if done {
 		r.answered(i, next)
 		return
 	}
-	l.hops++
+	if int(l.fwd) >= r.cfg.MaxHops {
+		r.finish(i, None, HopLimit)
+		return
+	}
+	l.fwd++
 	r.ask(i, next)
 }
 
@@ -579,7 +614,7 @@ func (r *Ring) ask(i int32, x Handle) {
 	if r.cfg.Lookup == Iterative {
 		slot, m := r.compose(MsgFindSuccessor)
 		m.Key = l.key
-		m.List = append(m.List, l.silent()...)
+		m.List = append(m.List, l.avoid...)
 		r.net.Request(slot, l.origin, x, r.cfg.RPCTimeout, cookie(cookieLookup, i))
 		return
 	}
@@ -618,18 +653,10 @@ func (r *Ring) onLookupReply(i int32, from Handle, m *Msg) {
 		r.finish(i, m.Node, Correct)
 		return
 	}
-	replacing := l.replacing
-	l.replacing = false
 	if r.retrying() {
-		l.nalts, l.owners = uint8(copy(l.alts[:], m.List)), m.Owners
-		l.from = from
-		if l.knownDead(m.Node) {
-			// The hop names a node this lookup already found silent: go
-			// straight to the fallbacks instead of waiting for another
-			// timeout.
-			r.fallback(i, m.Node)
-			return
-		}
+		r.heard(i, from, copy(l.alts[:], m.List), m.Owners)
+		r.proceed(i, m.Done, m.Node)
+		return
 	}
 	if m.Done {
 		r.answered(i, m.Node)
@@ -639,22 +666,17 @@ func (r *Ring) onLookupReply(i int32, from Handle, m *Msg) {
 		r.finish(i, None, HopLimit)
 		return
 	}
-	if !replacing {
-		l.hops++
-	}
+	l.hops++
 	r.ask(i, m.Node)
 }
 
 // onLookupTimeout: the node lookup i asked did not answer. Without retries
 // (or once they are used up) the lookup fails. With them, the initiator
-// forgets the silent node and tries the next fallback of the step; when none
-// is left it starts over from its own tables, which no longer hold the
-// silent node. A fallback replaces the failed hop, so it adds no hop; a
-// fresh start counts its own hops on top of those already made.
+// suspects the silent node (detector.go), avoids it from now on and goes
+// on with the search (fallback). Recursive lookups start over.
 func (r *Ring) onLookupTimeout(i int32, peer Handle) {
 	l := &r.lookups[i]
 	l.timeouts++
-	l.replacing = false
 	if r.cfg.Lookup == Iterative {
 		r.suspect(l.origin, peer, actForget, None)
 	}
@@ -679,51 +701,64 @@ func (r *Ring) onLookupTimeout(i int32, peer Handle) {
 		r.restart(i)
 		return
 	}
-	l.dead[l.ndead%maxDead] = peer
-	l.ndead++
+	if !l.avoided(peer) {
+		l.avoid = append(l.avoid, peer)
+	}
 	r.fallback(i, peer)
 }
 
-// fallback tries lookup i's next fallback after node peer turned out
-// silent, skipping nodes known to be silent. With none left, it asks the
-// hop that named them again, now told which nodes are silent (ToN §IV-E.3:
-// the lookup proceeds "by trying the next best predecessor"), or, when that
-// hop was the origin or has nothing new to say, starts over from the
-// origin's tables. MaxHops bounds the whole search.
+// fallback continues lookup i's search after node peer turned out silent
+// or avoided (ToN §IV-E.3: the lookup proceeds "by trying the next best
+// predecessor"): the next fallback the top of the path named; with none
+// left, the top is asked again, told every node avoided so far, so that it
+// names others; if nothing was learned since it last answered, it is a
+// dead end: it is avoided from now on and popped, and the node before it
+// is asked again. The search fails when the path is empty: no route is
+// left. Every node is pushed at most once and avoid only grows, so it
+// ends; MaxHops bounds the forward steps as well.
 func (r *Ring) fallback(i int32, peer Handle) {
 	l := &r.lookups[i]
-	if int(l.hops) >= r.cfg.MaxHops {
-		r.finish(i, None, HopLimit)
-		return
-	}
 	for l.nalts > 0 {
 		x, owner := l.alts[0], l.owners&1 != 0
 		copy(l.alts[:], l.alts[1:l.nalts])
 		l.nalts--
 		l.owners >>= 1
-		if x == peer || l.knownDead(x) {
+		if x == peer || l.avoided(x) || x == l.origin && !owner {
 			continue
 		}
 		l.verifying = false
 		if owner {
 			r.answered(i, x)
-		} else if x == l.origin {
-			r.stepLocally(i)
-		} else {
-			r.ask(i, x)
+			return
 		}
+		if int(l.fwd) >= r.cfg.MaxHops {
+			r.finish(i, None, HopLimit)
+			return
+		}
+		r.ask(i, x)
 		return
 	}
 	l.verifying = false
-	if h := l.from; h != None && h != l.origin && !l.knownDead(h) && l.timeouts > l.reasked {
-		// The failed hop is replaced by whatever h names now, so it is not
-		// counted twice.
-		l.reasked = l.timeouts
-		l.replacing = true
-		r.ask(i, h)
-		return
+	for n := len(l.path); n > 0; n = len(l.path) {
+		top := l.path[n-1]
+		if !l.avoided(top) && len(l.avoid) > l.topAvoid {
+			// Something was learned since top answered: ask it again.
+			if top == l.origin {
+				r.stepLocally(i)
+			} else {
+				r.ask(i, top)
+			}
+			return
+		}
+		// top is a dead end (or silent): avoid it and back off.
+		if !l.avoided(top) {
+			l.avoid = append(l.avoid, top)
+		}
+		l.path = l.path[:n-1]
+		l.nalts = 0
+		l.topAvoid = -1 // the new top is asked again at once
 	}
-	r.restart(i)
+	r.finish(i, None, TimedOut)
 }
 
 // originAlive reports whether lookup l's origin can still use an answer:
@@ -744,7 +779,7 @@ func (r *Ring) restart(i int32) {
 		// Starting over teaches the introducer nothing unless a node was
 		// found silent since the last start; otherwise the join fails, and
 		// the joiner tries again later (retryJoin).
-		if l.knownDead(l.via) || (l.restarted && l.timeouts == l.restartAt) {
+		if l.restarted && l.timeouts == l.restartAt {
 			r.finish(i, None, TimedOut)
 			return
 		}
@@ -772,6 +807,7 @@ func (r *Ring) restart(i int32) {
 // finish ends lookup i. For user lookups, an answer is judged against the
 // oracle now: correct only if it names the key's current owner.
 func (r *Ring) finish(i int32, owner Handle, outcome Outcome) {
+	r.lookups[i].active = false
 	l := r.lookups[i]
 	r.freeLookups = append(r.freeLookups, i)
 	alive := r.state[l.origin] == Member || (l.purpose == purposeJoin && r.state[l.origin] == Joining)
@@ -813,14 +849,24 @@ func (r *Ring) finish(i int32, owner Handle, outcome Outcome) {
 		// answered (hops + 1); otherwise only what the initiator sent is known.
 		timeouts := int(l.timeouts) + int(l.confirmTimeouts)
 		msgs := 2*int(l.asks) - timeouts
-		if r.cfg.Lookup == Recursive {
+		if r.recRetrying() {
+			// Each leg: its forwards and their acknowledgements, and the
+			// reply (recursive.go); owner checks are not counted.
+			msgs = int(l.asks)
+		} else if r.cfg.Lookup == Recursive {
 			msgs = int(l.asks)
 			if outcome != TimedOut && l.asks > 0 {
 				msgs = int(l.hops) + 1
 			}
 		}
+		hops := int(l.hops)
+		if r.retrying() {
+			// The depth-first search's path: the nodes from the origin to
+			// the one that named the owner (or the last one reached).
+			hops = max(len(l.path)-1, 0)
+		}
 		r.result = LookupResult{
-			Origin: l.origin, Key: l.key, Owner: owner, Hops: int(l.hops), Messages: msgs,
+			Origin: l.origin, Key: l.key, Owner: owner, Hops: hops, Messages: msgs,
 			Timeouts: timeouts, Latency: r.sched.Now().Sub(l.start), Outcome: outcome, Tag: l.tag,
 		}
 		r.obs.LookupDone(&r.result)

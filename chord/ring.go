@@ -81,6 +81,11 @@ type Ring struct {
 	suspected      map[suspectKey]int32 // the suspicion in progress per (node, peer, action)
 	repairing      map[Handle]bool
 
+	// Recursive lookups that route around silent nodes (recursive.go).
+	recs         []recStep
+	freeRec      []int32
+	lookupSerial uint64
+
 	// hiShift turns an identifier into the 32-bit prefix that finger
 	// entries carry (fingerEntry.hi): max(m − 32, 0).
 	hiShift uint
@@ -115,6 +120,7 @@ const (
 	evFixFingers
 	evCheckPredecessor
 	evJoin
+	evLegTimeout // recursive.go: a leg of a recursive lookup went unanswered
 )
 
 // New creates an empty ring on scheduler s.
@@ -724,6 +730,10 @@ func (r *Ring) period(p sim.Duration) sim.Duration {
 // no longer members lapse here: that is their lazy cancellation.
 func (r *Ring) Fire(ev *sim.Event) {
 	h := Handle(ev.Ref)
+	if ev.Kind == evLegTimeout {
+		r.onLegTimeout(ev.Ref, ev.Arg)
+		return
+	}
 	if ev.Kind == evJoin {
 		if r.state[h] == Idle {
 			if err := r.Join(h); err != nil {
@@ -927,11 +937,14 @@ func (r *Ring) forget(n, dead Handle) {
 	for j := k; j < len(l); j++ {
 		l[j] = None
 	}
-	if l[0] == None && r.cfg.Variant == Zave && r.repairSuccessor(n, dead) {
-		// Every successor is gone. Variant zave does not make n a ring of
-		// one while it knows another node: it keeps the last successor
-		// and looks for a new one through that node (detector.go).
+	if l[0] == None && r.cfg.Variant == Zave {
+		// Every successor is gone. Variant zave never makes n a ring of
+		// one: it keeps the last successor and looks for a new one
+		// through another node it knows (detector.go). A node that knows
+		// no other stays so: a ring of one would name itself the owner of
+		// every key, while its suspicion may be false or others alive.
 		l[0] = dead
+		r.repairSuccessor(n, dead)
 		return
 	}
 	if l[0] == None {
