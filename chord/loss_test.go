@@ -106,3 +106,36 @@ func TestLossAlone(t *testing.T) {
 		}
 	})
 }
+
+// Variant zave cuts a list copied from a successor where it stops running
+// clockwise from its owner (seen in TestRandomizedChurn seed 9864 before:
+// a joiner into a ring of r members copied a list that wrapped past it,
+// [7.6 11.5 13.1 13.8 7.48] ×10^18 for a joiner at 4.0 ×10^18, and broke
+// OrderedSuccessorLists); the original variant keeps ToN's copy, cut only
+// where the list reaches its owner.
+func TestZaveListsRunClockwise(t *testing.T) {
+	for _, v := range []Variant{Zave, Original} {
+		cfg := staticConfig(6)
+		cfg.Successors = 5
+		cfg.Variant = v
+		r, _, _ := testRing(t, cfg, 1)
+		var hs []Handle
+		for _, id := range []ID{4, 8, 12, 16, 20, 6} {
+			h, err := r.AddNodeWithID(id, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			hs = append(hs, h)
+		}
+		// Node 4 takes successor 8, whose list wraps round to 6.
+		r.setSuccessors(hs[0], hs[1], []Handle{hs[2], hs[3], hs[4], hs[5]})
+		got := r.Successors(hs[0])
+		want := 4
+		if v == Original {
+			want = 5
+		}
+		if len(got) != want {
+			t.Fatalf("%v: list %v, want its first %d entries", v, got, want)
+		}
+	}
+}

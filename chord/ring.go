@@ -843,12 +843,27 @@ func (r *Ring) setSuccessors(n, first Handle, rest []Handle) {
 	}
 	l[0] = first
 	k := 1
+	// Variant zave also cuts the list where it stops running clockwise
+	// from n: a successor's list that wraps past n (a ring of r+1 or
+	// fewer members, or a stale entry) would otherwise give n an
+	// out-of-order list, which seeds loopy rings (correctness reference
+	// §2.3, root cause 3).
+	zave := r.cfg.Variant == Zave
+	nid := r.ids[n]
+	last := r.space.Dist(nid, r.ids[first])
 	for _, x := range rest {
 		if k == len(l) || x == n || x == None {
 			break
 		}
 		if x == first {
 			continue
+		}
+		if zave {
+			d := r.space.Dist(nid, r.ids[x])
+			if d <= last {
+				break
+			}
+			last = d
 		}
 		l[k] = x
 		k++
