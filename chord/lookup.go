@@ -69,12 +69,8 @@ type lookup struct {
 	purpose  uint8
 	finger   uint8
 	// via is a joiner's introducer (None for a member's lookup): a joiner
-	// has no tables of its own, so it starts over from via.
+	// has no tables of its own, so its search starts at via.
 	via Handle
-	// restarted, restartAt: a joiner's lookup started over from via, when
-	// the timeout count was restartAt.
-	restarted bool
-	restartAt int32
 	// verifying: the answer is known and the initiator is checking that the
 	// owner is alive before it reports it (only with retries on).
 	verifying bool
@@ -673,7 +669,8 @@ func (r *Ring) onLookupReply(i int32, from Handle, m *Msg) {
 // onLookupTimeout: the node lookup i asked did not answer. Without retries
 // (or once they are used up) the lookup fails. With them, the initiator
 // suspects the silent node (detector.go), avoids it from now on and goes
-// on with the search (fallback). Recursive lookups start over.
+// on with the search (fallback). (Recursive lookups with retries use
+// recursive.go; without retries they end here.)
 func (r *Ring) onLookupTimeout(i int32, peer Handle) {
 	l := &r.lookups[i]
 	l.timeouts++
@@ -694,11 +691,6 @@ func (r *Ring) onLookupTimeout(i int32, peer Handle) {
 	}
 	if int(l.timeouts) > r.cfg.LookupRetries || !r.originAlive(l) {
 		r.finish(i, None, TimedOut)
-		return
-	}
-	if r.cfg.Lookup == Recursive {
-		l.hops = 0
-		r.restart(i)
 		return
 	}
 	if !l.avoided(peer) {
@@ -769,39 +761,6 @@ func (r *Ring) fallback(i int32, peer Handle) {
 func (r *Ring) originAlive(l *lookup) bool {
 	st := r.state[l.origin]
 	return st == Member || (l.purpose == purposeJoin && st == Joining)
-}
-
-// restart takes lookup i again from its origin's tables, or for a joiner
-// from its introducer (told which nodes are silent).
-func (r *Ring) restart(i int32) {
-	l := &r.lookups[i]
-	if l.via != None {
-		// Starting over teaches the introducer nothing unless a node was
-		// found silent since the last start; otherwise the join fails, and
-		// the joiner tries again later (retryJoin).
-		if l.restarted && l.timeouts == l.restartAt {
-			r.finish(i, None, TimedOut)
-			return
-		}
-		l.restarted, l.restartAt = true, l.timeouts
-		l.hops++
-		if r.cfg.Lookup == Recursive {
-			l.hops = 0
-		}
-		r.ask(i, l.via)
-		return
-	}
-	if r.cfg.Lookup == Recursive {
-		done, next := r.decide(l.origin, l.key)
-		if done {
-			r.finish(i, next, Correct)
-			return
-		}
-		l.hops = 1
-		r.ask(i, next)
-		return
-	}
-	r.stepLocally(i)
 }
 
 // finish ends lookup i. For user lookups, an answer is judged against the
