@@ -20,10 +20,12 @@ var (
 
 // Correctness reference §4, scenario 10, adapted: the reference asks for
 // Zave's corrected protocol ("correct mode") under random churn with the
-// failure assumption enforced; chordsim implements ToN Chord (a stabilize
-// rebuilds the whole list from the successor's answer, notify and
-// check_predecessor instead of rectify), so this runs chordsim's own
-// operations under that assumption:
+// failure assumption enforced. This runs chordsim's variant zave (issue
+// 17: stabilize adopts its successor's predecessor only after it answers,
+// rectify on notify, lists cut where they stop running clockwise, the
+// confirming failure detector) under that assumption; it differs from
+// Zave's model in that a stabilize rebuilds the whole list from one
+// answer and check_predecessor still runs:
 //
 //   - start: an ideal ring of r+1 members, m = 8, r ∈ {2, 3};
 //   - a seeded random mix of joins (a quarter of them reuse the ID of a
@@ -199,6 +201,7 @@ func runChurn(o churnOpts, seed uint64, st *churnStats, trace func(string, ...an
 	R, events := o.r, o.events
 	cfg := staticConfig(churnBits)
 	cfg.Successors = R
+	cfg.Variant = Zave
 	s := sim.NewScheduler()
 	c := &collector{}
 	r, err := newObserved(s, Options{Config: cfg, Net: sim.NetConfig{Latency: sim.Latency{Kind: sim.Constant, A: 10 * sim.Millisecond}}, Seed: seed}, c)
@@ -240,9 +243,21 @@ func runChurn(o churnOpts, seed uint64, st *churnStats, trace func(string, ...an
 		}
 		return nil
 	}
+	// used reports whether any node ever had id: without identifier reuse,
+	// a fresh node must not take a failed node's ID either (lists may
+	// still name the failed one, and the invariants, like Zave's model,
+	// identify a node with its ID).
+	used := func(id ID) bool {
+		for d := Handle(0); d < Handle(r.Nodes()); d++ {
+			if r.ID(d) == id {
+				return true
+			}
+		}
+		return false
+	}
 	free := func() ID {
 		for {
-			if id := ID(rng.IntN(1 << churnBits)); !r.taken(id) {
+			if id := ID(rng.IntN(1 << churnBits)); !r.taken(id) && !(o.noReuse && used(id)) {
 				return id
 			}
 		}

@@ -44,6 +44,51 @@ const (
 	FingersOnly
 )
 
+// Variant chooses between the protocol with the corrections for its known
+// flaws and the protocol as published (correctness reference §2.3, §3).
+type Variant uint8
+
+const (
+	// Zave never adopts a pointer to a node that has not
+	// answered (Zave's fixes J and S; Verdi states it as a rule): stabilize
+	// asks its successor's predecessor before making it its successor, and
+	// a notified node whose predecessor is not displaced by the notifier
+	// pings that predecessor and takes the notifier if it is silent (Zave's
+	// rectify), instead of waiting for check_predecessor.
+	Zave Variant = iota
+	// Original is ToN Fig. 6 as published: stabilize adopts the
+	// successor's predecessor as soon as it hears of it, and notify keeps
+	// a dead predecessor until check_predecessor clears it (for
+	// reproducing the papers' figures and the counterexamples of §2).
+	Original
+)
+
+var variantNames = [...]string{Zave: "zave", Original: "original"}
+
+// ParseVariant parses a variant name ("zave" or "original").
+func ParseVariant(s string) (Variant, error) {
+	var v Variant
+	err := v.UnmarshalText([]byte(s))
+	return v, err
+}
+
+// String is the variant as configs write it (MarshalText).
+func (v Variant) String() string {
+	b, err := v.MarshalText()
+	if err != nil {
+		return err.Error()
+	}
+	return string(b)
+}
+
+// MarshalText writes zave or original.
+func (v Variant) MarshalText() ([]byte, error) { return enumText("variant", variantNames[:], v) }
+
+// UnmarshalText reads zave or original.
+func (v *Variant) UnmarshalText(b []byte) error {
+	return enumParse("variant", variantNames[:], b, v)
+}
+
 // Config holds the knobs of the protocol (not of the simulated network).
 // Its tags make it the chord section of an experiment config (package
 // config, decoded by internal/yamlconf): yaml is the key, doc the line in
@@ -63,6 +108,11 @@ type Config struct {
 	LookupRetries         int          `yaml:"lookup_retries" doc:"timeouts a lookup survives: iterative lookups try the next best node of the step (ToN §IV-E.3) and check that the owner is alive; recursive lookups start over; 0 fails at the first timeout (S01 Fig. 12)" unit:"timeouts"`
 	MaxHops               int          `yaml:"max_hops" doc:"a lookup needing more hops fails (guards against routing loops)" unit:"hops"`
 	VirtualNodes          int          `yaml:"virtual_nodes" doc:"ring members per real node (S01 §4.2); n counts real nodes and load is counted per real node; bootstrap ideal only" unit:"members/node"`
+
+	// Fault handling (issue 17): how the protocol treats nodes that do not
+	// answer. See Variant and detector.go.
+	Variant        Variant `yaml:"variant" doc:"zave: never adopt a pointer to a node that has not answered (stabilize asks the successor's predecessor first; a notified node pings its predecessor and takes the notifier if it is silent: Zave's rectify); original: ToN Fig. 6 as published (stabilize adopts its successor's predecessor unasked; notify waits for check_predecessor to clear a dead predecessor)" enum:"zave|original"`
+	SuspectConfirm int     `yaml:"suspect_confirm" doc:"failure detector: pings a node sends a peer that missed an answer before it drops the peer or replaces its predecessor (a lookup re-checks an owner candidate as often); 0 acts at the first timeout (ToN)" unit:"pings"`
 }
 
 // DefaultConfig returns the defaults: m = 64, r = 16 (about 2·log2 of
@@ -84,6 +134,8 @@ func DefaultConfig() Config {
 		MaxHops:               128,
 		LookupRetries:         3,
 		VirtualNodes:          1,
+		Variant:               Zave,
+		SuspectConfirm:        3,
 	}
 }
 
@@ -129,6 +181,12 @@ func (c Config) Validate() error {
 	}
 	if c.LookupTimeout <= 0 {
 		bad("lookup_timeout", "%v must be positive", c.LookupTimeout)
+	}
+	if c.SuspectConfirm < 0 || c.SuspectConfirm > 20 {
+		bad("suspect_confirm", "%d is outside 0..20; use 0 to act at the first timeout (ToN), or a few pings", c.SuspectConfirm)
+	}
+	if c.Variant > Original {
+		bad("variant", "%d is not zave or original", c.Variant)
 	}
 	if c.MaxHops < 1 {
 		bad("max_hops", "%d is less than 1", c.MaxHops)

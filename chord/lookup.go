@@ -40,6 +40,7 @@ const (
 	purposeUser uint8 = iota
 	purposeJoin
 	purposeFinger
+	purposeRepair // a member that lost every successor looks for one (detector.go)
 )
 
 // maxAlts is how many fallback candidates a lookup step carries: the nodes
@@ -61,40 +62,44 @@ type lookup struct {
 	timeouts int32
 	purpose  uint8
 	finger   uint8
+	// via is a joiner's introducer (None for a member's lookup): a joiner
+	// has no tables of its own, so its search starts at via.
+	via Handle
 	// verifying: the answer is known and the initiator is checking that the
 	// owner is alive before it reports it (only with retries on).
 	verifying bool
 	nalts     uint8
 	owners    uint8           // bit j: alts[j] is an owner candidate (check it) rather than a hop (ask it)
-	alts      [maxAlts]Handle // fallbacks for cur, best first
-	ndead     uint8
-	dead      [maxDead]Handle // nodes that timed out in this lookup, so that other hops naming them are not asked again
-	// from is the node whose answer supplied alts (the last hop that
-	// answered); when every fallback is silent the initiator asks it again,
-	// telling it which nodes are silent, so that it names others.
-	from Handle
-	// reasked is the timeout count at the last such repeat: a node is asked
-	// again only after a new timeout, so that a hop whose other candidates
-	// are all known silent cannot make the lookup spin.
-	reasked int32
+	alts      [maxAlts]Handle // fallbacks named by the top of path, best first
+	// With retries on, an iterative lookup is a depth-first search over the
+	// nodes that move toward the key (issue 17, symptom 3). path is the
+	// stack of nodes that answered, from the origin (or a joiner's
+	// introducer) to the last one; alts are the top's other candidates.
+	// avoid is every node found silent in this lookup, and every node
+	// whose candidates were all tried: it travels with each question, so
+	// that the asked node names only others, and it never shrinks, so the
+	// search ends. topAvoid is len(avoid) when the top last answered: if
+	// the top's candidates run out with nothing learned since, the top is
+	// a dead end and is popped.
+	path     []Handle
+	avoid    []Handle
+	topAvoid int
+	fwd      int32 // forward steps taken, bounded by MaxHops
+	// Recursive lookups (recursive.go): active while in progress, serial
+	// tells this lookup from earlier ones in the same slot, leg numbers
+	// its attempts.
+	active bool
+	serial uint64
+	leg    uint8
+	// confirms: pings of the current owner candidate that timed out and
+	// were repeated (Config.SuspectConfirm); confirmTimeouts counts them
+	// all, reported with the timeouts but not charged to LookupRetries.
+	confirms        int32
+	confirmTimeouts int32
 }
 
-// maxDead is how many silent nodes a lookup remembers.
-const maxDead = 16
-
-// silent returns the nodes that timed out in lookup l (the most recent
-// maxDead of them).
-func (l *lookup) silent() []Handle { return l.dead[:min(int(l.ndead), maxDead)] }
-
-// knownDead reports whether x timed out earlier in lookup l.
-func (l *lookup) knownDead(x Handle) bool {
-	for _, d := range l.dead[:min(int(l.ndead), maxDead)] {
-		if d == x {
-			return true
-		}
-	}
-	return false
-}
+// avoided reports whether lookup l found x silent or a dead end.
+func (l *lookup) avoided(x Handle) bool { return holds(l.avoid, x) }
 
 // Lookup starts a user lookup of key from member origin. The layer that
 // tag names hears of the result (see Attach); tag is returned in it.
@@ -499,8 +504,19 @@ func (r *Ring) newLookup() int32 {
 func (r *Ring) startLookup(origin, first Handle, key ID, purpose, finger uint8, tag Tag) {
 	i := r.newLookup()
 	l := &r.lookups[i]
-	*l = lookup{origin: origin, key: key, start: r.tr.Now(), tag: tag, purpose: purpose, finger: finger}
+	path, avoid := l.path[:0], l.avoid[:0]
+	*l = lookup{origin: origin, key: key, start: r.tr.Now(), tag: tag, purpose: purpose, finger: finger, via: None, path: path, avoid: avoid}
+	r.lookupSerial++
+	l.active, l.serial = true, r.lookupSerial
+	if r.recRetrying() {
+		if first != origin {
+			l.via = first
+		}
+		r.startLeg(i)
+		return
+	}
 	if first != origin {
+		l.via = first
 		r.ask(i, first)
 		return
 	}
@@ -511,17 +527,50 @@ func (r *Ring) startLookup(origin, first Handle, key ID, purpose, finger uint8, 
 // origin's own tables.
 func (r *Ring) stepLocally(i int32) {
 	l := &r.lookups[i]
-	done, next := r.decide(l.origin, l.key)
-	if r.retrying() {
-		k, owners := r.alternates(l.origin, l.key, done, next, l.alts[:], nil)
-		l.nalts, l.owners = uint8(k), owners
-		l.from = l.origin
+	if !r.retrying() {
+		done, next := r.decide(l.origin, l.key)
+		if done {
+			r.answered(i, next)
+			return
+		}
+		l.hops++
+		r.ask(i, next)
+		return
+	}
+	done, next := r.decideAvoiding(l.origin, l.key, l.avoid)
+	k, owners := r.alternates(l.origin, l.key, done, next, l.alts[:], l.avoid)
+	r.heard(i, l.origin, k, owners)
+	r.proceed(i, done, next)
+}
+
+// heard records that node x answered lookup i (x is the origin when it
+// decided locally), naming k fallbacks, now in l.alts.
+func (r *Ring) heard(i int32, x Handle, k int, owners uint8) {
+	l := &r.lookups[i]
+	l.nalts, l.owners = uint8(k), owners
+	if n := len(l.path); n == 0 || l.path[n-1] != x {
+		l.path = append(l.path, x)
+	}
+	l.topAvoid = len(l.avoid)
+}
+
+// proceed takes the step the top of lookup i's path named: check the
+// owner, or ask the next hop; a node already avoided is passed over.
+func (r *Ring) proceed(i int32, done bool, next Handle) {
+	l := &r.lookups[i]
+	if l.avoided(next) || next == l.origin && !done {
+		r.fallback(i, next)
+		return
 	}
 	if done {
 		r.answered(i, next)
 		return
 	}
-	l.hops++
+	if int(l.fwd) >= r.cfg.MaxHops {
+		r.finish(i, None, HopLimit)
+		return
+	}
+	l.fwd++
 	r.ask(i, next)
 }
 
@@ -540,6 +589,7 @@ func (r *Ring) answered(i int32, owner Handle) {
 		return
 	}
 	l.verifying = true
+	l.confirms = 0
 	l.cur = owner
 	l.asks++
 	slot, _ := r.compose(MsgPing)
@@ -554,7 +604,7 @@ func (r *Ring) ask(i int32, x Handle) {
 	if r.cfg.Lookup == Iterative {
 		slot, m := r.compose(MsgFindSuccessor)
 		m.Key = l.key
-		m.List = append(m.List, l.silent()...)
+		m.List = append(m.List, l.avoid...)
 		r.tr.Request(slot, l.origin, x, r.cfg.RPCTimeout, cookie(cookieLookup, i))
 		return
 	}
@@ -594,15 +644,9 @@ func (r *Ring) onLookupReply(i int32, from Handle, m *Msg) {
 		return
 	}
 	if r.retrying() {
-		l.nalts, l.owners = uint8(copy(l.alts[:], m.List)), m.Owners
-		l.from = from
-		if l.knownDead(m.Node) {
-			// The hop names a node this lookup already found silent: go
-			// straight to the fallbacks instead of waiting for another
-			// timeout.
-			r.fallback(i, m.Node)
-			return
-		}
+		r.heard(i, from, copy(l.alts[:], m.List), m.Owners)
+		r.proceed(i, m.Done, m.Node)
+		return
 	}
 	if m.Done {
 		r.answered(i, m.Node)
@@ -618,91 +662,105 @@ func (r *Ring) onLookupReply(i int32, from Handle, m *Msg) {
 
 // onLookupTimeout: the node lookup i asked did not answer. Without retries
 // (or once they are used up) the lookup fails. With them, the initiator
-// forgets the silent node and tries the next fallback of the step; when none
-// is left it starts over from its own tables, which no longer hold the
-// silent node. A fallback replaces the failed hop, so it adds no hop; a
-// fresh start counts its own hops on top of those already made.
+// suspects the silent node (detector.go), avoids it from now on and goes
+// on with the search (fallback). (Recursive lookups with retries use
+// recursive.go; without retries they end here.)
 func (r *Ring) onLookupTimeout(i int32, peer Handle) {
 	l := &r.lookups[i]
 	l.timeouts++
 	if r.cfg.Lookup == Iterative {
-		r.forget(l.origin, peer)
+		r.suspect(l.origin, peer, actForget, None)
 	}
-	if int(l.timeouts) > r.cfg.LookupRetries || r.state[l.origin] != Member {
+	if l.verifying && int(l.confirms) < r.cfg.SuspectConfirm && r.originAlive(l) {
+		// The owner candidate may be alive and only slow, or its answer
+		// lost: check it again before passing to the next candidate (a
+		// wrong owner otherwise). Confirmations do not use up retries.
+		l.confirms++
+		l.timeouts--
+		l.confirmTimeouts++
+		l.asks++
+		slot, _ := r.compose(MsgPing)
+		r.tr.Request(slot, l.origin, l.cur, r.cfg.RPCTimeout, cookie(cookieLookup, i))
+		return
+	}
+	if int(l.timeouts) > r.cfg.LookupRetries || !r.originAlive(l) {
 		r.finish(i, None, TimedOut)
 		return
 	}
-	if r.cfg.Lookup == Recursive {
-		l.hops = 0
-		r.restart(i)
-		return
+	if !l.avoided(peer) {
+		l.avoid = append(l.avoid, peer)
 	}
-	l.dead[l.ndead%maxDead] = peer
-	l.ndead++
 	r.fallback(i, peer)
 }
 
-// fallback tries lookup i's next fallback after node peer turned out
-// silent, skipping nodes known to be silent. With none left, it asks the
-// hop that named them again, now told which nodes are silent (ToN §IV-E.3:
-// the lookup proceeds "by trying the next best predecessor"), or, when that
-// hop was the origin or has nothing new to say, starts over from the
-// origin's tables. MaxHops bounds the whole search.
+// fallback continues lookup i's search after node peer turned out silent
+// or avoided (ToN §IV-E.3: the lookup proceeds "by trying the next best
+// predecessor"): the next fallback the top of the path named; with none
+// left, the top is asked again, told every node avoided so far, so that it
+// names others; if nothing was learned since it last answered, it is a
+// dead end: it is avoided from now on and popped, and the node before it
+// is asked again. The search fails when the path is empty: no route is
+// left. Every node is pushed at most once and avoid only grows, so it
+// ends; MaxHops bounds the forward steps as well.
 func (r *Ring) fallback(i int32, peer Handle) {
 	l := &r.lookups[i]
-	if int(l.hops) >= r.cfg.MaxHops {
-		r.finish(i, None, HopLimit)
-		return
-	}
 	for l.nalts > 0 {
 		x, owner := l.alts[0], l.owners&1 != 0
 		copy(l.alts[:], l.alts[1:l.nalts])
 		l.nalts--
 		l.owners >>= 1
-		if x == peer || l.knownDead(x) {
+		if x == peer || l.avoided(x) || x == l.origin && !owner {
 			continue
 		}
 		l.verifying = false
 		if owner {
 			r.answered(i, x)
-		} else if x == l.origin {
-			r.stepLocally(i)
-		} else {
-			r.ask(i, x)
+			return
 		}
+		if int(l.fwd) >= r.cfg.MaxHops {
+			r.finish(i, None, HopLimit)
+			return
+		}
+		r.ask(i, x)
 		return
 	}
 	l.verifying = false
-	if h := l.from; h != None && h != l.origin && !l.knownDead(h) && l.timeouts > l.reasked {
-		// The failed hop is replaced by whatever h names now, so it is not
-		// counted twice.
-		l.reasked = l.timeouts
-		l.hops--
-		r.ask(i, h)
-		return
-	}
-	r.restart(i)
-}
-
-// restart takes lookup i again from its origin's tables.
-func (r *Ring) restart(i int32) {
-	l := &r.lookups[i]
-	if r.cfg.Lookup == Recursive {
-		done, next := r.decide(l.origin, l.key)
-		if done {
-			r.finish(i, next, Correct)
+	for n := len(l.path); n > 0; n = len(l.path) {
+		top := l.path[n-1]
+		if !l.avoided(top) && len(l.avoid) > l.topAvoid {
+			// Something was learned since top answered: ask it again.
+			if top == l.origin {
+				r.stepLocally(i)
+			} else {
+				r.ask(i, top)
+			}
 			return
 		}
-		l.hops = 1
-		r.ask(i, next)
-		return
+		// top is a dead end (or silent): avoid it and back off.
+		if !l.avoided(top) {
+			l.avoid = append(l.avoid, top)
+		}
+		l.path = l.path[:n-1]
+		l.nalts = 0
+		l.topAvoid = -1 // the new top is asked again at once
 	}
-	r.stepLocally(i)
+	r.finish(i, None, TimedOut)
+}
+
+// originAlive reports whether lookup l's origin can still use an answer:
+// a member, or a joiner for its join lookup. A joiner's lookup honours
+// LookupRetries as a member's does (issue 17, symptom 5: it used to give
+// up at its first timeout and start the join over, forever if one dead
+// node stood in the way).
+func (r *Ring) originAlive(l *lookup) bool {
+	st := r.state[l.origin]
+	return st == Member || (l.purpose == purposeJoin && st == Joining)
 }
 
 // finish ends lookup i. For user lookups, an answer is judged against the
 // oracle now: correct only if it names the key's current owner.
 func (r *Ring) finish(i int32, owner Handle, outcome LookupOutcome) {
+	r.lookups[i].active = false
 	l := r.lookups[i]
 	r.freeLookups = append(r.freeLookups, i)
 	alive := r.state[l.origin] == Member || (l.purpose == purposeJoin && r.state[l.origin] == Joining)
@@ -721,6 +779,8 @@ func (r *Ring) finish(i int32, owner Handle, outcome LookupOutcome) {
 		// if that one left or failed before its first stabilize.
 		slot, _ := r.compose(MsgGetPredecessor)
 		r.tr.Request(slot, l.origin, owner, r.cfg.RPCTimeout, cookie(cookieJoin, int32(l.origin)))
+	case purposeRepair:
+		r.onRepairFound(l.origin, owner, alive && outcome == Correct)
 	case purposeFinger:
 		if alive {
 			r.onFingerFound(l.origin, int(l.finger), owner, outcome == Correct)
@@ -740,16 +800,27 @@ func (r *Ring) finish(i int32, owner Handle, outcome LookupOutcome) {
 		// Iterative: a request and a reply per ask, less the replies that
 		// never came. Recursive: the forwards and the final reply when
 		// answered (hops + 1); otherwise only what the initiator sent is known.
-		msgs := 2*int(l.asks) - int(l.timeouts)
-		if r.cfg.Lookup == Recursive {
+		timeouts := int(l.timeouts) + int(l.confirmTimeouts)
+		msgs := 2*int(l.asks) - timeouts
+		if r.recRetrying() {
+			// Each leg: its forwards and their acknowledgements, and the
+			// reply (recursive.go); owner checks are not counted.
+			msgs = int(l.asks)
+		} else if r.cfg.Lookup == Recursive {
 			msgs = int(l.asks)
 			if outcome != TimedOut && l.asks > 0 {
 				msgs = int(l.hops) + 1
 			}
 		}
+		hops := int(l.hops)
+		if r.retrying() {
+			// The depth-first search's path: the nodes from the origin to
+			// the one that named the owner (or the last one reached).
+			hops = max(len(l.path)-1, 0)
+		}
 		r.result = LookupResult{
-			Origin: l.origin, Key: l.key, Owner: owner, Hops: int(l.hops), Messages: msgs,
-			Timeouts: int(l.timeouts), Latency: r.tr.Now().Sub(l.start), Outcome: outcome, Tag: l.tag,
+			Origin: l.origin, Key: l.key, Owner: owner, Hops: hops, Messages: msgs,
+			Timeouts: timeouts, Latency: r.tr.Now().Sub(l.start), Outcome: outcome, Tag: l.tag,
 		}
 		r.lookupDone(l.tag.Layer)
 	}

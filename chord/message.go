@@ -46,11 +46,16 @@ type Msg struct {
 	// Owners: find_successor_reply: bit j set means List[j] is a fallback
 	// owner (to be checked), not a fallback hop (to be asked).
 	Owners uint8
-	Hops   int32       // recursive lookups: hops so far
-	Key    ID          // the identifier looked up
-	Node   Handle      // owner, next hop, predecessor, or new predecessor
-	Req    sim.Request // recursive lookups: the initiator's request, answered by the last hop
-	List   []Handle    // a successor list
+	Hops   int32  // recursive lookups: hops so far
+	Key    ID     // the identifier looked up
+	Node   Handle // owner, next hop, predecessor, or new predecessor; a recursive forward: the initiator
+	// Ref and Tries: a recursive lookup that routes around silent nodes
+	// (recursive.go): its index at the initiator, and the timeouts of the
+	// current leg (Owners then holds the leg's number).
+	Ref   int32
+	Tries int32
+	Req   sim.Request // recursive lookups: the initiator's request, answered by the last hop
+	List  []Handle    // a successor list
 }
 
 // compose takes a message slot from the network's pool and resets it.
@@ -77,10 +82,17 @@ func (r *Ring) Deliver(to, from Handle, m *Msg, req sim.Request) {
 		}
 		r.tr.Reply(slot, to, req)
 	case MsgLookupForward:
+		if r.recRetrying() && req.Valid() && !m.Req.Valid() {
+			r.onRecForward(to, m, req)
+			return
+		}
 		if !req.Valid() {
 			req = m.Req
 		}
 		r.forward(to, m.Key, m.Hops, req)
+	case MsgLookupReply:
+		// recursive.go: a leg's one-way answer to the initiator.
+		r.onRecReply(to, m.Done, m.Node, m.Ref, m.Owners, m.Key, m.Hops, m.Tries, m.List, true)
 	case MsgGetPredecessor:
 		slot, a := r.compose(MsgGetPredecessorReply)
 		a.Node = r.pred[to]
@@ -163,8 +175,19 @@ func (r *Ring) Response(to, from Handle, m *Msg, c uint64) {
 		r.onLookupReply(id.ref, from, m)
 	case cookieStabilize:
 		r.onStabilizeReply(to, from, m)
-	case cookieCheckPredecessor:
+	case cookieCheckPredecessor, cookieRectify:
 		// The predecessor is alive; nothing to do.
+	case cookieStabilizePred:
+		r.onStabilizePredReply(to, from, m)
+	case cookieConfirm:
+		r.onConfirmAnswer(int32(uint32(c)))
+	case cookieRepair:
+		r.onRepairReply(to, from, m)
+	case cookieForward:
+		r.freeRecStep(int32(uint32(c)))
+	case cookieRecOwner:
+		k := int32(uint32(c))
+		r.recReply(k, true, r.recs[k].next)
 	case cookieJoin:
 		if r.state[to] == Joining {
 			r.becomeMember(to, from, m.List)
@@ -178,7 +201,25 @@ func (r *Ring) Timeout(requester, peer Handle, c uint64) {
 	case cookieLookup:
 		r.onLookupTimeout(id.ref, peer)
 	case cookieStabilize, cookieCheckPredecessor:
-		r.forget(requester, peer)
+		r.suspect(requester, peer, actForget, None)
+	case cookieStabilizePred:
+		// The successor's predecessor is silent: keep the successor
+		// (Zave's StabilizeFromPredecessor) and notify it.
+		if r.state[requester] == Member {
+			if s := r.succList(requester)[0]; s != requester {
+				r.notify(requester, s)
+			}
+		}
+	case cookieRectify:
+		r.suspect(requester, peer, actRectify, Handle(int32(uint32(c))))
+	case cookieConfirm:
+		r.onConfirmTimeout(int32(uint32(c)))
+	case cookieRepair:
+		r.repairing[requester] = false
+	case cookieForward:
+		r.onRecSilent(int32(uint32(c)), false)
+	case cookieRecOwner:
+		r.onRecSilent(int32(uint32(c)), true)
 	case cookieJoin:
 		if r.state[requester] == Joining {
 			r.retryJoin(requester)

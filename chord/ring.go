@@ -65,6 +65,22 @@ type Ring struct {
 	nextFinger []uint8
 	fixing     []bool // a fix_fingers lookup of this node is in flight
 	joining    map[ID]Handle
+	// created holds the members that created their ring (Create) and whose
+	// list has never held another node; for the invariant checker, which
+	// allows such a member to list itself alone (see invariant.Node).
+	created map[Handle]bool
+
+	// Failure detection (detector.go): confirmations in progress, and the
+	// members looking for a new successor after losing all of theirs.
+	suspicions     []suspicion
+	freeSuspicions []int32
+	suspected      map[suspectKey]int32 // the suspicion in progress per (node, peer, action)
+	repairing      map[Handle]bool
+
+	// Recursive lookups that route around silent nodes (recursive.go).
+	recs         []recStep
+	freeRec      []int32
+	lookupSerial uint64
 
 	// hiShift turns an identifier into the 32-bit prefix that finger
 	// entries carry (fingerEntry.hi): max(m − 32, 0).
@@ -99,6 +115,7 @@ const (
 	evFixFingers
 	evCheckPredecessor
 	evJoin
+	evLegTimeout // recursive.go: a leg of a recursive lookup went unanswered
 )
 
 // New creates an empty ring on scheduler s.
@@ -117,6 +134,7 @@ func New(s *sim.Scheduler, o Options) (*Ring, error) {
 		timerRng:  sim.Stream(o.Seed, "timers"),
 		joinRng:   sim.Stream(o.Seed, "join"),
 		joining:   make(map[ID]Handle),
+		repairing: make(map[Handle]bool),
 		hiShift:   uint(max(o.Config.Bits-32, 0)),
 		reference: o.reference,
 	}
@@ -514,6 +532,10 @@ func (r *Ring) Create(h Handle) error {
 		return fmt.Errorf("node %s: identifier %d is in use", r.Name(h), r.ids[h])
 	}
 	r.tr.SetAlive(h, true)
+	if r.created == nil {
+		r.created = make(map[Handle]bool)
+	}
+	r.created[h] = true
 	r.becomeMember(h, h, nil)
 	return nil
 }
@@ -694,6 +716,10 @@ func (r *Ring) period(p sim.Duration) sim.Duration {
 // no longer members lapse here: that is their lazy cancellation.
 func (r *Ring) Fire(ev *sim.Event) {
 	h := Handle(ev.Ref)
+	if ev.Kind == evLegTimeout {
+		r.onLegTimeout(ev.Ref, ev.Arg)
+		return
+	}
 	if ev.Kind == evJoin {
 		if r.state[h] == Idle {
 			if err := r.Join(h); err != nil {
@@ -756,7 +782,14 @@ func (r *Ring) onStabilizeReply(n, s Handle, m *Msg) {
 		return // the successor changed while the question was out
 	}
 	target := s
-	if p := m.Node; p != None && p != n && r.space.Between(r.ids[n], r.ids[p], r.ids[s]) {
+	if p := m.Node; p != None && p != n && r.space.Between(r.ids[n], r.ids[p], r.ids[s]) && r.cfg.Variant == Zave {
+		// Never adopt a successor that has not answered (Zave's fix S):
+		// take s's list now, and p in front of it only when p answers.
+		r.setSuccessors(n, s, m.List)
+		slot, _ := r.compose(MsgGetPredecessor)
+		r.tr.Request(slot, n, p, r.cfg.RPCTimeout, cookie(cookieStabilizePred, int32(p)))
+		return
+	} else if p != None && p != n && r.space.Between(r.ids[n], r.ids[p], r.ids[s]) {
 		target = p
 		r.scratch = append(append(r.scratch[:0], s), m.List...)
 		r.setSuccessors(n, p, r.scratch)
@@ -766,6 +799,24 @@ func (r *Ring) onStabilizeReply(n, s Handle, m *Msg) {
 	r.notify(n, target)
 }
 
+// onStabilizePredReply: p, the predecessor n's successor named, answered
+// with its own successor list. If p still lies between n and n's
+// successor, it becomes n's successor, followed by its list (Zave's
+// StabilizeFromPredecessor), and is notified; otherwise n's successor
+// changed meanwhile, and is notified.
+func (r *Ring) onStabilizePredReply(n, p Handle, m *Msg) {
+	if r.state[n] != Member {
+		return
+	}
+	s := r.succList(n)[0]
+	if s == n || !r.space.Between(r.ids[n], r.ids[p], r.ids[s]) {
+		r.notify(n, s)
+		return
+	}
+	r.setSuccessors(n, p, m.List)
+	r.notify(n, p)
+}
+
 // setSuccessors sets n's list to first followed by rest, truncated to r
 // entries and cut where it wraps back to n (a list never holds its owner).
 func (r *Ring) setSuccessors(n, first Handle, rest []Handle) {
@@ -773,14 +824,32 @@ func (r *Ring) setSuccessors(n, first Handle, rest []Handle) {
 	if l[0] != first {
 		r.record(LogSuccessor, n, first)
 	}
+	if first != n && len(r.created) > 0 {
+		delete(r.created, n)
+	}
 	l[0] = first
 	k := 1
+	// Variant zave also cuts the list where it stops running clockwise
+	// from n: a successor's list that wraps past n (a ring of r+1 or
+	// fewer members, or a stale entry) would otherwise give n an
+	// out-of-order list, which seeds loopy rings (correctness reference
+	// §2.3, root cause 3).
+	zave := r.cfg.Variant == Zave
+	nid := r.ids[n]
+	last := r.space.Dist(nid, r.ids[first])
 	for _, x := range rest {
 		if k == len(l) || x == n || x == None {
 			break
 		}
 		if x == first {
 			continue
+		}
+		if zave {
+			d := r.space.Dist(nid, r.ids[x])
+			if d <= last {
+				break
+			}
+			last = d
 		}
 		l[k] = x
 		k++
@@ -802,6 +871,26 @@ func (r *Ring) onNotify(s, n Handle) {
 		return
 	}
 	if p := r.pred[s]; p == None || r.space.Between(r.ids[p], r.ids[n], r.ids[s]) {
+		r.setPred(s, n)
+		r.record(LogPredecessor, s, n)
+	} else if r.cfg.Variant == Zave && p != n {
+		// Zave's rectify: the notifier does not displace the predecessor,
+		// but if the predecessor is dead the notifier is the best known;
+		// ask rather than wait for check_predecessor.
+		slot, _ := r.compose(MsgPing)
+		r.tr.Request(slot, s, p, r.cfg.RPCTimeout, cookie(cookieRectify, int32(n)))
+	}
+}
+
+// onRectifyTimeout: s's predecessor p did not answer the ping that a
+// notify from n prompted. If p is still s's predecessor, n takes its
+// place (n answered: it sent the notify).
+func (r *Ring) onRectifyTimeout(s, p, n Handle) {
+	if r.state[s] != Member || r.pred[s] != p {
+		return
+	}
+	r.forget(s, p)
+	if r.pred[s] == None {
 		r.setPred(s, n)
 		r.record(LogPredecessor, s, n)
 	}
@@ -848,6 +937,16 @@ func (r *Ring) forget(n, dead Handle) {
 	}
 	for j := k; j < len(l); j++ {
 		l[j] = None
+	}
+	if l[0] == None && r.cfg.Variant == Zave {
+		// Every successor is gone. Variant zave never makes n a ring of
+		// one: it keeps the last successor and looks for a new one
+		// through another node it knows (detector.go). A node that knows
+		// no other stays so: a ring of one would name itself the owner of
+		// every key, while its suspicion may be false or others alive.
+		l[0] = dead
+		r.repairSuccessor(n, dead)
+		return
 	}
 	if l[0] == None {
 		// Every successor is gone: n is cut off and becomes a ring of one.
@@ -939,7 +1038,14 @@ func (r *Ring) onLeaveToPredecessor(p, leaver Handle, m *Msg) {
 		return
 	}
 	if len(m.List) == 0 || m.List[0] == p {
-		r.forget(p, leaver)
+		if r.cfg.Variant == Original {
+			r.forget(p, leaver)
+			return
+		}
+		// The leaver had no successor but p: p is alone now, and becomes
+		// a ring of one (it was told so; nothing is suspected).
+		r.setSuccessors(p, p, nil)
+		r.scrub(p, leaver)
 		return
 	}
 	r.setSuccessors(p, m.List[0], m.List[1:])

@@ -20,6 +20,7 @@ func (r *Ring) Snapshot(s *invariant.Snapshot) {
 		x.Member = r.state[h] == Member
 		x.Pred = int32(r.pred[h])
 		x.Succ = x.Succ[:0]
+		x.Created = r.created[Handle(h)]
 		if x.Member {
 			for _, y := range r.Successors(Handle(h)) {
 				x.Succ = append(x.Succ, int32(y))

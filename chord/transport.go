@@ -27,6 +27,22 @@ const (
 	cookieStabilize
 	cookieCheckPredecessor
 	cookieJoin // a joiner asks its new successor for its successor list
+	// stabilize (variant Zave) asks its successor's predecessor, the ref,
+	// before adopting it as its successor
+	cookieStabilizePred
+	// rectify (variant Zave): a notified node pings its predecessor; the
+	// ref is the notifier, adopted if the predecessor is silent
+	cookieRectify
+	// a suspected peer is pinged again (detector.go); the ref is the
+	// suspicion
+	cookieConfirm
+	// a node repairing its successor list fetches its new successor's
+	// list; the ref is the node
+	cookieRepair
+	// recursive.go: a forward waits for its acknowledgement, and the node
+	// that names the owner checks it; the ref is the recStep
+	cookieForward
+	cookieRecOwner
 )
 
 // reqID identifies a request to the node that sent it: what it was for,

@@ -26,7 +26,7 @@
 //
 // # Building a ring
 //
-//	config m=4 r=2 [retries=N] [lookup=iterative|recursive] [step=D]
+//	config m=4 r=2 [retries=N] [lookup=iterative|recursive] [variant=zave|original] [confirm=N] [step=D]
 //	        identifier bits, successor-list length, lookup retries (3),
 //	        lookup mode (iterative), and the step of an action (2s)
 //	node NAME ID    add an idle node with identifier ID, named NAME

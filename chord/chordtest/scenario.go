@@ -420,6 +420,10 @@ func (sc *scenario) config(args []string) error {
 			default:
 				err = fmt.Errorf("lookup=%s: want iterative or recursive", v)
 			}
+		case "variant":
+			cfg.Variant, err = chord.ParseVariant(v)
+		case "confirm":
+			cfg.SuspectConfirm, err = strconv.Atoi(v)
 		case "step":
 			sc.step, err = sim.ParseDuration(v)
 		default:

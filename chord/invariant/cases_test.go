@@ -92,6 +92,26 @@ func caseRows() []caseRow {
 		counts:     map[Invariant]int{AtMostOneRing: 2, NoDuplicates: 2},
 		principals: 0, ring: 2, cycles: 2})
 
+	// Issue 17, symptom 7: a protocol-built ring at its first join. n0
+	// created the ring and still lists itself alone; n1 joined with
+	// successor n0 and has not stabilized. Valid: one ring ({n0}), n1 an
+	// appendage that reaches it; n0's list [n0] is its ring of one, not a
+	// duplicate. The same lists in a node that was not the creator (one
+	// that fell back on itself after losing its successors: the split of
+	// symptom 4) are a duplicate.
+	first := build(4, 2, odd[:2]...)
+	first.Nodes[0].Succ, first.Nodes[0].Pred, first.Nodes[0].Created = L(0), -1, true
+	first.Nodes[1].Succ, first.Nodes[1].Pred = L(0), -1
+	rows = append(rows, caseRow{name: "creator alone with its first joiner", s: first,
+		want: SetOf(Principals), nodes: map[Invariant][]int32{Principals: {0}},
+		principals: 1, ring: 1, cycles: 1})
+	fell := build(4, 2, odd[:2]...)
+	fell.Nodes[0].Succ, fell.Nodes[0].Pred = L(0), -1
+	fell.Nodes[1].Succ, fell.Nodes[1].Pred = L(0), -1
+	rows = append(rows, caseRow{name: "member fallen back on itself", s: fell,
+		want: SetOf(NoDuplicates, Principals), nodes: map[Invariant][]int32{NoDuplicates: {0, 0}, Principals: {0}},
+		counts: map[Invariant]int{NoDuplicates: 1}, principals: 1, ring: 1, cycles: 1})
+
 	// Scenario 9 (LBK02): the loopy ring n0→n2→n4→n1→n3→n5→n0, r = 2
 	// lists following that order and predecessors consistent with it. Each
 	// list is ordered from its owner (it just goes far), so OrderedRing is

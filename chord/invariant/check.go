@@ -320,7 +320,7 @@ func (c *Checker) scan(order, dups, princ bool) {
 			c.checkOrder(owner, succ)
 		}
 		if dups {
-			c.checkDups(owner, succ, lone)
+			c.checkDups(owner, succ, lone || (s.Nodes[i].Created && len(succ) == 1))
 		}
 		if princ {
 			c.skipArcs(owner, succ)
@@ -350,7 +350,10 @@ func (c *Checker) checkOrder(owner int32, succ []int32) {
 }
 
 // checkDups looks for the owner or a repeated entry in the list. A lone
-// member may list itself: that is the one-node ring of ToN's create().
+// member may list itself: that is the one-node ring of ToN's create(); so
+// may a Created member whose list is itself alone, among others that have
+// joined it but not yet been heard of (issue 17, symptom 7: a
+// protocol-built ring stopped at its first join).
 // Entries are stamped with the owner's index, O(r) per list; stamps were
 // reset by load, so a stamp equal to the owner is from this list.
 func (c *Checker) checkDups(owner int32, succ []int32, lone bool) {

@@ -34,7 +34,8 @@ const (
 	// is out of order skips live nodes and seeds loopy rings.
 	OrderedSuccessorLists
 	// NoDuplicates: no member's list contains the member itself or any node
-	// twice, except that a lone member may list itself (ToN create()). Self
+	// twice, except that a lone member may list itself (ToN create()), and
+	// so may the ring's creator alone until it hears of another node. Self
 	// and duplicate entries are what turn later failures into self-rings
 	// (C4, N1).
 	NoDuplicates

@@ -160,7 +160,7 @@ func newBrute(s *Snapshot) *brute {
 					b.firstDup = int32(m)
 				}
 			}
-			if int(succ[j]) == m && members > 1 && b.firstDup < 0 {
+			if int(succ[j]) == m && members > 1 && !(b.s.Nodes[m].Created && len(succ) == 1) && b.firstDup < 0 {
 				b.firstDup = int32(m)
 			}
 		}
@@ -510,7 +510,7 @@ func (b *brute) witness(v Violation) string {
 		succ := b.s.Nodes[m].Succ
 		k := 0
 		for ; k < len(succ); k++ {
-			if (succ[k] == m && b.stats.Members > 1) || slices.Contains(succ[:k], succ[k]) {
+			if (succ[k] == m && b.stats.Members > 1 && !(b.s.Nodes[m].Created && len(succ) == 1)) || slices.Contains(succ[:k], succ[k]) {
 				break
 			}
 		}

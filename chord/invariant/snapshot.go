@@ -23,6 +23,12 @@ type Node struct {
 	// without padding. Entries may name non-members (dead nodes), because
 	// that is the state protocols really are in between repairs.
 	Succ []int32
+	// Created: the member created its ring (ToN create()) and its list has
+	// never held another node, so a list that is the member alone is that
+	// one-node ring, not a duplicate, even once others have joined (until
+	// its first stabilize after a join). A member that fell back to
+	// listing itself after losing its successors is not Created.
+	Created bool
 }
 
 // Snapshot is the state of every node the network has ever had, dead ones

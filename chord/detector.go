@@ -1,0 +1,156 @@
+package chord
+
+// Failure detection (issue 17): a node that misses an answer suspects the
+// peer, and with Config.SuspectConfirm > 0 it pings the peer that many
+// more times, each with rpc_timeout, before it acts on the suspicion. One
+// lost message or one slow reply (network loss, a latency tail beyond
+// rpc_timeout) then no longer drops a live peer from the node's tables.
+// With SuspectConfirm = 0 a node acts at the first timeout, as ToN's
+// protocol and simulator do.
+
+// What a confirmed suspicion does.
+const (
+	actForget  uint8 = iota // node forgets peer (Ring.forget)
+	actRectify              // node's predecessor peer is replaced by arg (rectify)
+)
+
+// suspicion is a confirmation in progress: node pings peer until it
+// answers (the suspicion is dropped) or has missed left more pings.
+type suspicion struct {
+	node, peer Handle
+	arg        Handle // actRectify: the notifier to adopt
+	left       int32
+	action     uint8
+}
+
+// suspect reacts to a timeout of node's request to peer: at once without
+// confirmation, otherwise by starting (or joining) a confirmation.
+func (r *Ring) suspect(node, peer Handle, action uint8, arg Handle) {
+	if r.cfg.SuspectConfirm == 0 {
+		r.act(node, peer, action, arg)
+		return
+	}
+	// One confirmation per (node, peer, action) is enough.
+	k := suspectKey{node, peer, action}
+	if j, ok := r.suspected[k]; ok {
+		r.suspicions[j].arg = arg
+		return
+	}
+	if r.suspected == nil {
+		r.suspected = make(map[suspectKey]int32)
+	}
+	var i int32
+	if n := len(r.freeSuspicions); n > 0 {
+		i = r.freeSuspicions[n-1]
+		r.freeSuspicions = r.freeSuspicions[:n-1]
+	} else {
+		r.suspicions = append(r.suspicions, suspicion{})
+		i = int32(len(r.suspicions) - 1)
+	}
+	r.suspicions[i] = suspicion{node: node, peer: peer, arg: arg, left: int32(r.cfg.SuspectConfirm), action: action}
+	r.suspected[k] = i
+	r.confirmPing(i)
+}
+
+// confirmPing sends suspicion i's next ping.
+func (r *Ring) confirmPing(i int32) {
+	s := &r.suspicions[i]
+	s.left--
+	slot, _ := r.compose(MsgPing)
+	r.tr.Request(slot, s.node, s.peer, r.cfg.RPCTimeout, cookie(cookieConfirm, i))
+}
+
+// suspectKey identifies a suspicion: who suspects whom, to do what.
+type suspectKey struct {
+	node, peer Handle
+	action     uint8
+}
+
+// endSuspicion frees suspicion i.
+func (r *Ring) endSuspicion(i int32) {
+	s := &r.suspicions[i]
+	delete(r.suspected, suspectKey{s.node, s.peer, s.action})
+	r.freeSuspicions = append(r.freeSuspicions, i)
+}
+
+// onConfirmAnswer: the suspected peer answered; the suspicion is dropped.
+func (r *Ring) onConfirmAnswer(i int32) {
+	r.endSuspicion(i)
+}
+
+// onConfirmTimeout: another ping went unanswered; with none left, the
+// suspicion is confirmed and acted on.
+func (r *Ring) onConfirmTimeout(i int32) {
+	s := &r.suspicions[i]
+	if s.left > 0 && r.state[s.node] == Member {
+		r.confirmPing(i)
+		return
+	}
+	node, peer, action, arg := s.node, s.peer, s.action, s.arg
+	r.endSuspicion(i)
+	r.act(node, peer, action, arg)
+}
+
+// act carries out a confirmed suspicion.
+func (r *Ring) act(node, peer Handle, action uint8, arg Handle) {
+	switch action {
+	case actForget:
+		r.forget(node, peer)
+	case actRectify:
+		r.onRectifyTimeout(node, peer, arg)
+	}
+}
+
+// repairSuccessor is variant Zave's answer to a node that has found every
+// entry of its successor list dead: instead of becoming a ring of one
+// (ToN's fallback, which splits the ring when the suspicion was false or
+// others are still alive), it keeps its last successor and looks up the
+// successor of its own identifier through another node it knows to be
+// alive, best first its predecessor, then its fingers; the answer and that
+// node's list become its new list (as a join does). It reports false when
+// n knows no other node: n is then cut off until a stabilize or a notify
+// from another node reaches it.
+func (r *Ring) repairSuccessor(n, dead Handle) bool {
+	if r.repairing[n] {
+		return true
+	}
+	via := None
+	if p := r.pred[n]; p != None && p != n && p != dead {
+		via = p
+	} else {
+		for _, e := range r.fingerTable(n) {
+			if e.h != None && e.h != n && e.h != dead {
+				via = e.h
+				break
+			}
+		}
+	}
+	if via == None {
+		return false
+	}
+	r.repairing[n] = true
+	r.startLookup(n, via, r.space.Add(r.ids[n], 1), purposeRepair, 0, Tag{})
+	return true
+}
+
+// onRepairFound: the repair lookup of node n named owner (ok) or failed.
+// n fetches owner's list before it adopts it (never adopt a successor
+// that has not answered).
+func (r *Ring) onRepairFound(n, owner Handle, ok bool) {
+	if !ok || owner == n || r.state[n] != Member {
+		r.repairing[n] = false
+		return
+	}
+	slot, _ := r.compose(MsgGetPredecessor)
+	r.tr.Request(slot, n, owner, r.cfg.RPCTimeout, cookie(cookieRepair, int32(n)))
+}
+
+// onRepairReply: the new successor answered with its list.
+func (r *Ring) onRepairReply(n, owner Handle, m *Msg) {
+	r.repairing[n] = false
+	if r.state[n] != Member {
+		return
+	}
+	r.setSuccessors(n, owner, m.List)
+	r.stabilize(n)
+}
