@@ -1,9 +1,6 @@
 package chord
 
 import (
-	"unsafe"
-
-	"github.com/chordsim/chordsim/internal/prefetch"
 	"github.com/chordsim/chordsim/sim"
 )
 
@@ -108,64 +105,6 @@ func (r *Ring) Deliver(to, from Handle, m *Msg, req sim.Request) {
 	case MsgLeaveToPredecessor:
 		r.onLeaveToPredecessor(to, from, m)
 	}
-}
-
-// Touch implements sim.Toucher: it hints the parts of node to's state that
-// answering a lookup step m will read, in two stages. Stage 0 hints the
-// node's identifier and successor row; stage 1, some events later, reads
-// the identifier (in cache by then) to find the finger the key needs, as
-// closestPreceding will, and hints that finger's line and its next lower
-// finger's (where the search goes on if that finger is unusable; usually
-// the same line). It changes no state.
-func (r *Ring) Touch(to Handle, m *Msg, stage int) {
-	if r.reference || (m.Kind != MsgFindSuccessor && m.Kind != MsgLookupForward) {
-		return
-	}
-	switch stage {
-	case 0:
-		r.hintRow(to)
-	case 1:
-		r.hintFinger(to, m.Key)
-	}
-}
-
-// hintRow hints node n's identifier and successor row.
-func (r *Ring) hintRow(n Handle) {
-	R := r.cfg.Successors
-	prefetch.Lines3(unsafe.Pointer(&r.ids[n]), unsafe.Pointer(&r.succ[int(n)*R]), unsafe.Pointer(&r.succ[int(n)*R+R-1]))
-}
-
-// hintFinger reads node n's identifier (hinted earlier by hintRow) to find
-// the finger a lookup of key needs, as closestPreceding will, and hints that
-// finger's line and its next lower finger's (where the search goes on if
-// that finger is unusable; usually the same line). Hinting the successors'
-// identifiers as well measured no faster: after an ideal bootstrap they sit
-// beside n's own.
-func (r *Ring) hintFinger(n Handle, key ID) {
-	M := r.cfg.Bits
-	top := max(r.topLevel(r.space.Dist(r.ids[n], key)), 0)
-	f := r.fingers[int(n)*M : int(n)*M+M]
-	prefetch.Lines2(unsafe.Pointer(&f[top]), unsafe.Pointer(&f[max(top-1, 0)]))
-}
-
-// hintSortedHop hints, for the static engine on a ring whose successor
-// lists run clockwise, everything node n reads to decide a lookup of key,
-// all at once: its identifier and successor row (as hintRow), the
-// identifier of node n+r, which after an ideal bootstrap (handles in
-// identifier order) is the last entry of n's list, the one
-// closestPrecedingSorted reads first, and the finger the key needs (as
-// hintFinger), found from near, n's identifier or a point at most
-// 2^(m−32) − 1 before it. A wrong guess only wastes a hint.
-func (r *Ring) hintSortedHop(n Handle, key ID, near ID) {
-	M, R := r.cfg.Bits, r.cfg.Successors
-	last := int(n) + R
-	if last >= len(r.ids) {
-		last %= len(r.ids)
-	}
-	top := max(r.topLevel(r.space.Dist(near, key)), 0)
-	f := r.fingers[int(n)*M : int(n)*M+M]
-	prefetch.Lines3(unsafe.Pointer(&r.ids[n]), unsafe.Pointer(&r.ids[last]), unsafe.Pointer(&f[top]))
-	prefetch.Lines3(unsafe.Pointer(&r.succ[int(n)*R]), unsafe.Pointer(&r.succ[int(n)*R+R-1]), unsafe.Pointer(&f[max(top-1, 0)]))
 }
 
 // Response implements sim.Handler: an answer reaches its requester.

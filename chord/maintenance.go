@@ -1,0 +1,371 @@
+// Maintenance: the periodic procedures of ToN Fig. 6 (stabilize, notify,
+// fix_fingers, check_predecessor) with their timers, Zave's rectify for
+// variant zave, and forget, which drops a peer found dead.
+
+package chord
+
+import (
+	"github.com/chordsim/chordsim/sim"
+)
+
+// startTimers schedules a new member's periodic tasks at random phases, so
+// that nodes do not act in lockstep.
+func (r *Ring) startTimers(h Handle) {
+	e := r.maintEpoch
+	if p := r.cfg.StabilizeEvery; p > 0 {
+		r.tr.After(r.phase(p), evStabilize, int32(h), e)
+	}
+	if p := r.cfg.FixFingersEvery; p > 0 {
+		r.tr.After(r.phase(p), evFixFingers, int32(h), e)
+	}
+	if p := r.cfg.CheckPredecessorEvery; p > 0 {
+		r.tr.After(r.phase(p), evCheckPredecessor, int32(h), e)
+	}
+}
+
+// StopMaintenance stops every member's stabilize, fix_fingers and
+// check_predecessor from now on (T03 §V: "stabilization stopped" before a
+// mass failure, to measure lookups over the damaged tables). Requests
+// already in flight still complete; a node that joins later has no timers
+// either.
+func (r *Ring) StopMaintenance() {
+	r.maintOff = true
+	r.maintEpoch++
+}
+
+// ResumeMaintenance restarts every member's periodic tasks at random phases.
+func (r *Ring) ResumeMaintenance() {
+	if !r.maintOff {
+		return
+	}
+	r.maintOff = false
+	r.maintEpoch++
+	for _, h := range r.oracle.handles {
+		r.startTimers(h)
+	}
+}
+
+// MaintenanceStopped reports whether StopMaintenance is in force.
+func (r *Ring) MaintenanceStopped() bool { return r.maintOff }
+
+func (r *Ring) phase(p sim.Duration) sim.Duration {
+	return sim.Duration(r.timerRng.Int64N(int64(p)))
+}
+
+// period draws the next interval of a periodic task: p·(1 + j·U(−1,1)).
+func (r *Ring) period(p sim.Duration) sim.Duration {
+	if r.cfg.Jitter == 0 {
+		return p
+	}
+	d := sim.Duration(float64(p) * (1 + r.cfg.Jitter*(2*r.timerRng.Float64()-1)))
+	if d < 1 {
+		d = 1
+	}
+	return d
+}
+
+// Fire implements sim.Owner for the ring's timers. Timers of nodes that are
+// no longer members lapse here: that is their lazy cancellation.
+func (r *Ring) Fire(ev *sim.Event) {
+	h := Handle(ev.Ref)
+	if ev.Kind == evLegTimeout {
+		r.onLegTimeout(ev.Ref, ev.Arg)
+		return
+	}
+	if ev.Kind == evJoin {
+		if r.state[h] == Idle {
+			if err := r.Join(h); err != nil {
+				// No member to join through (all failed): become a ring of one.
+				r.Create(h)
+			}
+		}
+		return
+	}
+	if r.state[h] != Member || ev.Arg != r.maintEpoch {
+		return
+	}
+	e := r.maintEpoch
+	switch ev.Kind {
+	case evStabilize:
+		r.stabilize(h)
+		r.tr.After(r.period(r.cfg.StabilizeEvery), evStabilize, int32(h), e)
+	case evFixFingers:
+		r.fixFingers(h)
+		r.tr.After(r.period(r.cfg.FixFingersEvery), evFixFingers, int32(h), e)
+	case evCheckPredecessor:
+		r.checkPredecessor(h)
+		r.tr.After(r.period(r.cfg.CheckPredecessorEvery), evCheckPredecessor, int32(h), e)
+	}
+}
+
+// stabilize asks the successor for its predecessor and successor list (ToN
+// Fig. 6 stabilize(), with the successor-list reconciliation of §IV-E.3).
+func (r *Ring) stabilize(n Handle) {
+	s := r.succList(n)[0]
+	if s == n {
+		// A ring of one: its own predecessor, if any, is the first node to
+		// have joined it, and (n, n) holds every other identifier. Ask it
+		// first and adopt it only when it answers: adopting a predecessor
+		// that has died meanwhile leaves n with no live successor at all
+		// (trace C1 of the correctness reference; Zave's fix S).
+		if p := r.pred[n]; p != None && p != n {
+			slot, _ := r.compose(MsgGetPredecessor)
+			r.tr.Request(slot, n, p, r.cfg.RPCTimeout, cookie(cookieStabilize, int32(n)))
+		}
+		return
+	}
+	slot, _ := r.compose(MsgGetPredecessor)
+	r.tr.Request(slot, n, s, r.cfg.RPCTimeout, cookie(cookieStabilize, int32(n)))
+}
+
+// onStabilizeReply handles the successor's answer: adopt its predecessor if
+// that node sits between us, rebuild the successor list from the
+// successor's, and notify the (possibly new) successor.
+func (r *Ring) onStabilizeReply(n, s Handle, m *Msg) {
+	if r.state[n] != Member {
+		return
+	}
+	if cur := r.succList(n)[0]; cur == n && s == r.pred[n] {
+		// A ring of one hears from its predecessor: adopt it.
+		r.setSuccessors(n, s, m.List)
+		r.notify(n, s)
+		return
+	} else if cur != s {
+		return // the successor changed while the question was out
+	}
+	target := s
+	if p := m.Node; p != None && p != n && r.space.Between(r.ids[n], r.ids[p], r.ids[s]) && r.cfg.Variant == Zave {
+		// Never adopt a successor that has not answered (Zave's fix S):
+		// take s's list now, and p in front of it only when p answers.
+		r.setSuccessors(n, s, m.List)
+		slot, _ := r.compose(MsgGetPredecessor)
+		r.tr.Request(slot, n, p, r.cfg.RPCTimeout, cookie(cookieStabilizePred, int32(p)))
+		return
+	} else if p != None && p != n && r.space.Between(r.ids[n], r.ids[p], r.ids[s]) {
+		target = p
+		r.scratch = append(append(r.scratch[:0], s), m.List...)
+		r.setSuccessors(n, p, r.scratch)
+	} else {
+		r.setSuccessors(n, s, m.List)
+	}
+	r.notify(n, target)
+}
+
+// onStabilizePredReply: p, the predecessor n's successor named, answered
+// with its own successor list. If p still lies between n and n's
+// successor, it becomes n's successor, followed by its list (Zave's
+// StabilizeFromPredecessor), and is notified; otherwise n's successor
+// changed meanwhile, and is notified.
+func (r *Ring) onStabilizePredReply(n, p Handle, m *Msg) {
+	if r.state[n] != Member {
+		return
+	}
+	s := r.succList(n)[0]
+	if s == n || !r.space.Between(r.ids[n], r.ids[p], r.ids[s]) {
+		r.notify(n, s)
+		return
+	}
+	r.setSuccessors(n, p, m.List)
+	r.notify(n, p)
+}
+
+// setSuccessors sets n's list to first followed by rest, truncated to r
+// entries and cut where it wraps back to n (a list never holds its owner).
+func (r *Ring) setSuccessors(n, first Handle, rest []Handle) {
+	l := r.succList(n)
+	if l[0] != first {
+		r.record(LogSuccessor, n, first)
+	}
+	if first != n && len(r.created) > 0 {
+		delete(r.created, n)
+	}
+	l[0] = first
+	k := 1
+	// Variant zave also cuts the list where it stops running clockwise
+	// from n: a successor's list that wraps past n (a ring of r+1 or
+	// fewer members, or a stale entry) would otherwise give n an
+	// out-of-order list, which seeds loopy rings (correctness reference
+	// §2.3, root cause 3).
+	zave := r.cfg.Variant == Zave
+	nid := r.ids[n]
+	last := r.space.Dist(nid, r.ids[first])
+	for _, x := range rest {
+		if k == len(l) || x == n || x == None {
+			break
+		}
+		if x == first {
+			continue
+		}
+		if zave {
+			d := r.space.Dist(nid, r.ids[x])
+			if d <= last {
+				break
+			}
+			last = d
+		}
+		l[k] = x
+		k++
+	}
+	for ; k < len(l); k++ {
+		l[k] = None
+	}
+	r.fingerTable(n)[0] = r.fingerTo(first)
+}
+
+func (r *Ring) notify(n, target Handle) {
+	slot, _ := r.compose(MsgNotify)
+	r.tr.Send(slot, n, target)
+}
+
+// onNotify: n thinks it might be our predecessor (ToN Fig. 6 notify()).
+func (r *Ring) onNotify(s, n Handle) {
+	if r.state[s] != Member || n == s {
+		return
+	}
+	if p := r.pred[s]; p == None || r.space.Between(r.ids[p], r.ids[n], r.ids[s]) {
+		r.setPred(s, n)
+		r.record(LogPredecessor, s, n)
+	} else if r.cfg.Variant == Zave && p != n {
+		// Zave's rectify: the notifier does not displace the predecessor,
+		// but if the predecessor is dead the notifier is the best known;
+		// ask rather than wait for check_predecessor.
+		slot, _ := r.compose(MsgPing)
+		r.tr.Request(slot, s, p, r.cfg.RPCTimeout, cookie(cookieRectify, int32(n)))
+	}
+}
+
+// onRectifyTimeout: s's predecessor p did not answer the ping that a
+// notify from n prompted. If p is still s's predecessor, n takes its
+// place (n answered: it sent the notify).
+func (r *Ring) onRectifyTimeout(s, p, n Handle) {
+	if r.state[s] != Member || r.pred[s] != p {
+		return
+	}
+	r.forget(s, p)
+	if r.pred[s] == None {
+		r.setPred(s, n)
+		r.record(LogPredecessor, s, n)
+	}
+}
+
+// checkPredecessor pings the predecessor; a timeout clears it.
+func (r *Ring) checkPredecessor(n Handle) {
+	p := r.pred[n]
+	if p == None {
+		return
+	}
+	slot, _ := r.compose(MsgPing)
+	r.tr.Request(slot, n, p, r.cfg.RPCTimeout, cookie(cookieCheckPredecessor, int32(n)))
+}
+
+// forget removes a peer that failed to answer from everything n knows:
+// predecessor, successor list (the next entry moves up) and fingers. If the
+// successor changed, n stabilizes with the new one at once.
+func (r *Ring) forget(n, dead Handle) {
+	if r.state[n] != Member || dead == n {
+		return
+	}
+	r.record(LogForget, n, dead)
+	if r.pred[n] == dead {
+		r.setPred(n, None)
+	}
+	f := r.fingerTable(n)
+	for i := range f {
+		if f[i].h == dead {
+			f[i] = noFinger
+		}
+	}
+	l := r.succList(n)
+	first := l[0]
+	k := 0
+	for _, x := range l {
+		if x != dead {
+			l[k] = x
+			k++
+		}
+	}
+	if k == len(l) {
+		return
+	}
+	for j := k; j < len(l); j++ {
+		l[j] = None
+	}
+	if l[0] == None && r.cfg.Variant == Zave {
+		// Every successor is gone. Variant zave never makes n a ring of
+		// one: it keeps the last successor and looks for a new one
+		// through another node it knows (detector.go). A node that knows
+		// no other stays so: a ring of one would name itself the owner of
+		// every key, while its suspicion may be false or others alive.
+		l[0] = dead
+		r.repairSuccessor(n, dead)
+		return
+	}
+	if l[0] == None {
+		// Every successor is gone: n is cut off and becomes a ring of one.
+		l[0] = n
+	}
+	if l[0] != first {
+		r.record(LogSuccessor, n, l[0])
+	}
+	f[0] = r.fingerTo(l[0])
+	if l[0] != n {
+		r.stabilize(n)
+	}
+}
+
+// fixFingers refreshes fingers (ToN Fig. 6 fix_fingers()).
+func (r *Ring) fixFingers(n Handle) {
+	if r.fixing[n] {
+		return
+	}
+	i := int(r.nextFinger[n])
+	if r.cfg.FixFingers == FixAll {
+		i = 1
+	}
+	r.advanceFingers(n, r.succList(n)[0], i, true)
+}
+
+// advanceFingers walks the finger table from level i. A finger whose start
+// lies in (n, known], where known is the successor or the node a finger
+// lookup just returned for a lower start, is known without asking anyone:
+// known is the first node at or after every start in that range. The first
+// start beyond it needs a lookup, which is started if mayLookup (or always
+// in FixAll mode) and resumes the walk when it returns.
+func (r *Ring) advanceFingers(n, known Handle, i int, mayLookup bool) {
+	M := r.cfg.Bits
+	f := r.fingerTable(n)
+	nid := r.ids[n]
+	for ; i < M; i++ {
+		start := r.space.FingerStart(nid, i)
+		if known != None && r.space.BetweenIncl(nid, start, r.ids[known]) {
+			f[i] = r.fingerTo(known)
+			continue
+		}
+		if !mayLookup && r.cfg.FixFingers == FixOne {
+			r.nextFinger[n] = uint8(i)
+			return
+		}
+		r.fixing[n] = true
+		r.nextFinger[n] = uint8(i)
+		r.startLookup(n, n, start, purposeFinger, uint8(i), Tag{})
+		return
+	}
+	r.nextFinger[n] = 1
+}
+
+// onFingerFound stores a finger lookup's answer and continues the walk.
+func (r *Ring) onFingerFound(n Handle, i int, owner Handle, ok bool) {
+	r.fixing[n] = false
+	if r.state[n] != Member {
+		return
+	}
+	if !ok {
+		r.nextFinger[n] = uint8((i + 1) % r.cfg.Bits)
+		if r.nextFinger[n] == 0 {
+			r.nextFinger[n] = 1
+		}
+		return
+	}
+	r.fingerTable(n)[i] = r.fingerTo(owner)
+	r.advanceFingers(n, owner, i+1, false)
+}
