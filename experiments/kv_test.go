@@ -1,6 +1,9 @@
 package experiments
 
 import (
+	"context"
+	"time"
+
 	"encoding/csv"
 	"os"
 	"path/filepath"
@@ -170,6 +173,32 @@ func TestReplicationRepro(t *testing.T) {
 	for _, png := range []string{"write_throughput.png", "read_throughput.png", "stale_reads.png"} {
 		if _, err := os.Stat(filepath.Join(dir, "plots", png)); err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+// TestKVWithLookupsEnds: a run with both key-value requests and the
+// default lookup workload ends (issue 17, symptom 8: the ring's in-flight
+// count also holds the service's lookups, so a workload that waited for it
+// to reach zero after its own last lookup could wait forever). The bound is
+// a wall-clock deadline far above the run's tens of milliseconds.
+func TestKVWithLookupsEnds(t *testing.T) {
+	for _, seed := range []uint64{1, 2, 3} {
+		cfg, _, err := Parse([]byte("n: 50\nkv: {replicas: 3, requests: 1000, clients: 4}\n"), "t.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		res, err := Run(ctx, &cfg, seed)
+		cancel()
+		if err != nil {
+			t.Fatalf("seed %d: %v (the run did not end)", seed, err)
+		}
+		if got := res.Values[metricIndex("kv_requests")]; got != 1000 {
+			t.Errorf("seed %d: %v kv requests, want 1000", seed, got)
+		}
+		if got := res.Values[metricIndex("lookups")]; got != float64(cfg.Workload.Lookups) {
+			t.Errorf("seed %d: %v lookups, want %d", seed, got, cfg.Workload.Lookups)
 		}
 	}
 }

@@ -65,6 +65,7 @@ type workload struct {
 	rate    float64
 	total   int
 	issued  int
+	pending int // this workload's lookups not yet answered (the ring's InFlight also counts the kv service's)
 	done    bool
 	res     *RunResult
 	nameBuf []byte
@@ -76,12 +77,13 @@ func (w *workload) Fire(ev *sim.Event) {
 	o := w.ring.Oracle()
 	if o.Len() > 0 {
 		origin := o.HandleAt(w.rng.IntN(o.Len()))
+		w.pending++ // before the call: a lookup may finish inside it
 		w.ring.Lookup(origin, w.key(), uint64(w.issued))
 	}
 	w.issued++
 	if w.issued < w.total {
 		w.sched.After(w.gap(), w.owner, 0, 0, 0)
-	} else if w.ring.InFlight() == 0 {
+	} else if w.pending == 0 {
 		w.done = true
 	}
 }
@@ -125,7 +127,8 @@ func (w *workload) LookupDone(r *chord.LookupResult) {
 		res.Hops.Add(r.Hops)
 		res.Latency.Add(r.Latency.Milliseconds())
 	}
-	if w.issued == w.total && w.ring.InFlight() == 0 {
+	w.pending--
+	if w.issued == w.total && w.pending == 0 {
 		w.done = true
 	}
 }
