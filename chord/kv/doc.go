@@ -48,10 +48,17 @@
 // Versions order the writes of a key: the primary gives each write the
 // next version; a node keeps the highest version it has seen (ties broken
 // by the writer's operation number). Deletes leave a tombstone so that a
-// late copy cannot bring a deleted pair back. Each write carries the
-// client's operation number, and a node that has applied an operation does
-// not apply it again when the client retries it (it still passes it down
-// the chain).
+// late copy cannot bring a deleted pair back.
+//
+// Client retries are exactly-once: each write carries its client session
+// and the session's sequence number, and every copy of a key keeps, per
+// session, the highest sequence number applied and the reply it got (not a
+// window of recent operations, which a late enough retry outlives). A
+// primary answers a retry of an applied write from that record, passing
+// the current entry down the chain so that the tail still answers only
+// once every member has it, and ignores an older one. The table travels
+// with the entry down the chain and in every hand-off, repair and fetch,
+// so a node that becomes primary knows what its predecessor applied.
 //
 // The service has its own simulated network, with the ring's latency and
 // loss model and its own random streams, so turning the service on does not

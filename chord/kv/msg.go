@@ -55,6 +55,8 @@ type Msg struct {
 	Found   bool         // reply to a read: E holds a live value
 	Server  chord.Handle // reply: the node whose copy answered or that acknowledged
 	Req     sim.Request  // chain messages: the client's request, answered by the last node
+	Client  int32        // chain writes: the client session whose write this is (E may be a later entry when it is a retry)
+	Seq     uint64       // and its sequence number
 	Entries []Entry      // fetch reply, transfer, collect reply
 	Node    chord.Handle // collect reply: the answering node's successor
 	Leaving bool         // transfer: the sender is leaving

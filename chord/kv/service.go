@@ -380,26 +380,35 @@ func (s *Service) onWrite(x chord.Handle, m *Msg, req sim.Request) {
 			return
 		}
 		e := m.E
-		if it := st[e.Key]; it != nil && it.applied(e.Op) {
-			// A retry of a write applied here: pass the current entry on
-			// without applying it again.
-			e = it.Entry
-		} else {
-			if it != nil {
-				e.Version = it.Version + 1
+		if it := st[e.Key]; it != nil {
+			if ss, ok := it.session(e.Client); ok && ss.seq >= e.Seq {
+				if ss.seq > e.Seq {
+					return // a stale copy of a write the client has seen answered: it waits for nothing
+				}
+				// A retry of a write applied here: pass the current entry
+				// on without applying it again, so that the tail answers
+				// once every chain member has it.
+				e = it.Entry
 			} else {
-				e.Version = 1
+				e.Version = it.Version + 1
+				e.sessions = it.sessions
+				st.put(&e, now)
+				e = st[e.Key].Entry
 			}
+		} else {
+			e.Version = 1
 			st.put(&e, now)
+			e = st[e.Key].Entry
 		}
 		next := s.chainNext(x, 0, x)
 		if next == chord.None || s.cfg.Consistency == Eventual {
-			s.reply(x, req, &e, !e.Deleted)
+			s.ack(x, req, &e, m.E.Client, m.E.Seq)
 			s.propagate(x, e, 1, x)
 			return
 		}
 		slot, f := s.compose(MsgWrite)
 		f.Pos, f.Primary, f.E, f.Req = 1, x, e, req
+		f.Client, f.Seq = m.E.Client, m.E.Seq
 		s.net.Send(slot, x, next)
 		return
 	}
@@ -407,12 +416,27 @@ func (s *Service) onWrite(x chord.Handle, m *Msg, req sim.Request) {
 	st.put(&m.E, now)
 	next := s.chainNext(x, int(m.Pos), m.Primary)
 	if next == chord.None {
-		s.reply(x, m.Req, &m.E, !m.E.Deleted)
+		s.ack(x, m.Req, &m.E, m.Client, m.Seq)
 		return
 	}
 	slot, f := s.compose(MsgWrite)
 	f.Pos, f.Primary, f.E, f.Req = m.Pos+1, m.Primary, m.E, m.Req
+	f.Client, f.Seq = m.Client, m.Seq
 	s.net.Send(slot, x, next)
+}
+
+// ack answers write (client, seq) from node x, which has applied it: with
+// the reply cached in the key's session table, so that a retry answered
+// after later writes reports what its own write did; e is what x passed
+// down the chain.
+func (s *Service) ack(x chord.Handle, req sim.Request, e *Entry, client int32, seq uint64) {
+	r := *e
+	if it := s.stores[x][e.Key]; it != nil {
+		if ss, ok := it.session(client); ok && ss.seq == seq {
+			r.Version, r.Deleted = ss.version, ss.deleted
+		}
+	}
+	s.reply(x, req, &r, !r.Deleted)
 }
 
 func (s *Service) onRead(x chord.Handle, m *Msg, req sim.Request) {
