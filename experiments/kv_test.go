@@ -202,3 +202,30 @@ func TestKVWithLookupsEnds(t *testing.T) {
 		}
 	}
 }
+
+// TestKVCheckBudget: a linearizability check that runs out of its budget
+// reports the third verdict, unknown, in its own column (never a guess),
+// and the default budgets decide an ordinary run.
+func TestKVCheckBudget(t *testing.T) {
+	const yaml = "n: 10\nworkload:\n  lookups: 0\nkv:\n  replicas: 3\n  requests: 300\n  keys: 5\n  clients: 4\n  check_linearizability: true\n"
+	for _, tc := range []struct {
+		set                      []string
+		linear, unknown, undecid string
+	}{
+		{nil, "1", "0", "0"},
+		{[]string{"kv.check_key_timeout=1ns"}, "", "1", "5"},
+		{[]string{"kv.check_timeout=1ns"}, "", "1", "5"},
+	} {
+		p := mustPlan(t, yaml, tc.set...)
+		o := execute(t, p, 1)
+		dir := t.TempDir()
+		if err := WriteOutputs(dir, o); err != nil {
+			t.Fatal(err)
+		}
+		r := readResults(t, dir)[0]
+		if r["kv_linearizable"] != tc.linear || r["kv_linearizability_unknown"] != tc.unknown || r["kv_undecided_keys"] != tc.undecid {
+			t.Errorf("%v: kv_linearizable %q, kv_linearizability_unknown %q, kv_undecided_keys %q; want %q, %q, %q", tc.set,
+				r["kv_linearizable"], r["kv_linearizability_unknown"], r["kv_undecided_keys"], tc.linear, tc.unknown, tc.undecid)
+		}
+	}
+}

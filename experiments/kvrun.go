@@ -1,10 +1,12 @@
 package experiments
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"sort"
+	"time"
 
 	"github.com/chordsim/chordsim/chord"
 	"github.com/chordsim/chordsim/chord/kv"
@@ -23,8 +25,10 @@ type kvStats struct {
 	Attempts  int                // over answered and failed requests
 	Reads     int                // answered queries checked for freshness
 	Stale     int                // of those, reads that missed the latest written value
-	Linear    float64            // 1 linearizable, 0 not, NaN not checked or inconclusive
+	Linear    float64            // 1 linearizable, 0 not, NaN not checked or unknown
+	Unknown   float64            // 1 the check ran out of its budget undecided, 0 it decided, NaN not checked
 	BadKeys   int                // keys whose history is not linearizable
+	Undecided int                // keys the check could not decide within its budget
 	Messages  uint64             // service messages
 	Refused   uint64             // requests a node refused
 	Copies    metrics.IntHist    // pairs (with replicas) held per member at the end
@@ -214,8 +218,9 @@ func (d *kvDriver) checkDone() {
 	}
 }
 
-// finish computes the run's key-value figures at its end.
-func (d *kvDriver) finish(check bool) error {
+// finish computes the run's key-value figures at its end. The
+// linearizability check honours ctx (Ctrl-C) and the config's budgets.
+func (d *kvDriver) finish(ctx context.Context, cfg *Config) error {
 	st := d.st
 	s := d.svc.Stats()
 	for _, n := range s.Sent {
@@ -228,18 +233,30 @@ func (d *kvDriver) finish(check bool) error {
 		st.Copies.Add(d.svc.Held(h))
 	}
 	st.Reads, st.Stale = freshness(d.history)
-	st.Linear = math.NaN()
-	if check {
-		res, err := lincheck.Check(d.history, 0)
+	st.Linear, st.Unknown = math.NaN(), math.NaN()
+	if cfg.KV.CheckLinearizability {
+		k := &cfg.KV
+		res, err := lincheck.CheckContext(ctx, d.history, lincheck.Budget{
+			KeyTime:   time.Duration(k.CheckKeyTimeout),
+			Time:      time.Duration(k.CheckTimeout),
+			KeyMemory: int64(k.CheckKeyMemoryMB) << 20,
+			Memory:    int64(k.CheckMemoryMB) << 20,
+		})
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if err != nil {
 			return fmt.Errorf("linearizability check: %v", err)
 		}
+		st.Unknown = 0
+		st.BadKeys, st.Undecided = len(res.BadKeys), len(res.Undecided)
 		switch res.Verdict {
 		case lincheck.Linearizable:
 			st.Linear = 1
 		case lincheck.NotLinearizable:
 			st.Linear = 0
-			st.BadKeys = len(res.BadKeys)
+		case lincheck.Inconclusive:
+			st.Unknown = 1
 		}
 	}
 	return nil

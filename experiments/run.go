@@ -385,7 +385,7 @@ func run(ctx context.Context, cfg *Config, seed uint64, built func(*sim.Schedule
 		res.Checks = watch.checks
 	}
 	if kvd != nil {
-		if err := kvd.finish(cfg.KV.CheckLinearizability); err != nil {
+		if err := kvd.finish(ctx, cfg); err != nil {
 			return nil, err
 		}
 	}
