@@ -29,6 +29,7 @@ type kvStats struct {
 	Unknown   float64            // 1 the check ran out of its budget undecided, 0 it decided, NaN not checked
 	BadKeys   int                // keys whose history is not linearizable
 	Undecided int                // keys the check could not decide within its budget
+	LostAcked int                // acknowledged writes no live copy holds at the end (nor a write that followed them)
 	Messages  uint64             // service messages
 	Refused   uint64             // requests a node refused
 	Copies    metrics.IntHist    // pairs (with replicas) held per member at the end
@@ -233,6 +234,17 @@ func (d *kvDriver) finish(ctx context.Context, cfg *Config) error {
 		st.Copies.Add(d.svc.Held(h))
 	}
 	st.Reads, st.Stale = freshness(d.history)
+	st.LostAcked = lostAcked(d.history, func(key string) (kv.Entry, bool) {
+		var best kv.Entry
+		found := false
+		for i := 0; i < o.Len(); i++ {
+			_, h := o.At(i)
+			if e, ok := d.svc.Lookup(h, key); ok && (!found || e.Version > best.Version || (e.Version == best.Version && e.Op > best.Op)) {
+				best, found = e, true
+			}
+		}
+		return best, found
+	})
 	st.Linear, st.Unknown = math.NaN(), math.NaN()
 	if cfg.KV.CheckLinearizability {
 		k := &cfg.KV
@@ -338,4 +350,58 @@ func matches(w, r *lincheck.Op) bool {
 		return !r.Found
 	}
 	return r.Found && r.Value == w.Value
+}
+
+// lostAcked counts the acknowledged writes (puts and deletes) that are
+// lost at the end of the run: the key's final state, as final gives it
+// (the newest copy any live member holds), is explained by no write that
+// could follow them. The final state is explained by the put of its value,
+// or, if the key is absent or deleted, by a delete or by the key's initial
+// absence; a write W survives if one of those is W itself or a write that
+// was not acknowledged before W was called (a concurrent or later write,
+// or one whose outcome is unknown and may have landed late). The newest
+// copy is the best any read could still return, so a write lost by this
+// count is never readable again.
+func lostAcked(history []lincheck.Op, final func(key string) (kv.Entry, bool)) int {
+	byKey := map[string][]int{}
+	var keys []string
+	for i, op := range history {
+		if op.Kind == lincheck.Get {
+			continue
+		}
+		if _, ok := byKey[op.Key]; !ok {
+			keys = append(keys, op.Key)
+		}
+		byKey[op.Key] = append(byKey[op.Key], i)
+	}
+	sort.Strings(keys)
+	lost := 0
+	for _, key := range keys {
+		e, ok := final(key)
+		present := ok && !e.Deleted
+		var explain []*lincheck.Op
+		for _, i := range byKey[key] {
+			w := &history[i]
+			if (w.Kind == lincheck.Put && present && w.Value == e.Value) || (w.Kind == lincheck.Delete && !present) {
+				explain = append(explain, w)
+			}
+		}
+		for _, i := range byKey[key] {
+			w := &history[i]
+			if w.Unknown {
+				continue
+			}
+			survives := false
+			for _, x := range explain {
+				if x == w || x.Unknown || x.Return >= w.Call {
+					survives = true
+					break
+				}
+			}
+			if !survives { // the initial absence precedes every write: it explains nothing that W followed
+				lost++
+			}
+		}
+	}
+	return lost
 }

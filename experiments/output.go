@@ -126,6 +126,7 @@ var kvMetrics = []metric{
 		}
 		return float64(k.Undecided)
 	})},
+	{"kv_lost_acked_writes", false, kvf(func(k *kvStats) float64 { return float64(k.LostAcked) })},
 	{"kv_messages", false, kvf(func(k *kvStats) float64 { return float64(k.Messages) })},
 	{"kv_refused", false, kvf(func(k *kvStats) float64 { return float64(k.Refused) })},
 	{"kv_handed_off", false, kvf(func(k *kvStats) float64 { return float64(k.HandedOff) })},
