@@ -20,8 +20,23 @@
 // 2004): a write goes to the primary, which applies it and passes it down
 // the chain of its successors; the last node of the chain (the tail)
 // acknowledges to the client. A read goes to the primary and down the chain
-// and is answered by the tail, which holds only writes every chain member
-// has.
+// and is answered by the tail. Both carry the newest entry of the members
+// they have passed, and every member stores it before passing it on, so
+// the tail answers with nothing older than the primary holds and only once
+// every member holds what it returns. This is also how the chain is
+// reconfigured without losing its order: a node that enters the chain (its
+// predecessor in the chain crashed or left, or it joined between two
+// members) receives the state from the members before it with the first
+// message it serves.
+//
+// A node whose range grows (its new predecessor is farther away than the
+// last one) does not serve the former predecessor's keys until it has
+// confirmed the death itself (three pings unanswered; a graceful leave is
+// confirmed by the leaver's hand-off) and brought its copies of the range
+// up to date from the rest of its chain; until then it refuses them. A
+// node left without successors after having had some (the ring layer
+// suspected them all) refuses every request. Both keep a live node that
+// the ring took for dead (a lost message) from making a second primary.
 //
 // Eventual mode acknowledges a write as soon as the primary has applied it
 // and propagates it down the chain afterwards (after Config.PropagateDelay).

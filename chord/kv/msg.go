@@ -22,6 +22,8 @@ const (
 	MsgPong                        // its answer
 	MsgCollect                     // query *: "your pairs and your successor, please"
 	MsgCollectReply                // the answer
+	MsgSync                        // a node taking over a failed predecessor's range asks its chain for their copies of (Node, E.ID]
+	MsgSyncReply                   // the answer
 	numMsgKinds
 )
 
@@ -31,6 +33,7 @@ const NumMsgKinds = int(numMsgKinds)
 var msgNames = [...]string{
 	"kv_write", "kv_read", "kv_reply", "kv_propagate", "kv_fetch", "kv_fetch_reply",
 	"kv_transfer", "kv_transfer_ack", "kv_ping", "kv_pong", "kv_collect", "kv_collect_reply",
+	"kv_sync", "kv_sync_reply",
 }
 
 func (k MsgKind) String() string { return msgNames[k] }
