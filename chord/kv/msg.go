@@ -61,7 +61,7 @@ type Msg struct {
 	Client  int32        // chain writes: the client session whose write this is (E may be a later entry when it is a retry)
 	Seq     uint64       // and its sequence number
 	Entries []Entry      // fetch reply, transfer, collect reply
-	Node    chord.Handle // collect reply: the answering node's successor
+	Node    chord.Handle // collect reply: the answering node's successor; fetch reply: where the joiner's range starts; sync: the start of the range asked for
 	Leaving bool         // transfer: the sender is leaving
 	Handoff bool         // transfer: a hand-off (join or leave), not a repair
 }

@@ -32,12 +32,13 @@ type Service struct {
 	client Client
 
 	// Per node, indexed by handle.
-	stores   []store
-	ready    []bool         // a joiner has its pairs from its successor
-	handedTo []chord.Handle // the joiner this node gave keys to, until it becomes the predecessor
-	lastPred []chord.Handle // the last predecessor this node knew (kept when the ring layer clears it)
-	peered   []bool         // the node has had a successor other than itself (so being alone is a failure, not a new ring)
-	takeover [][]absorbed   // former predecessors whose ranges the node does not serve yet (see PredecessorChanged)
+	stores       []store
+	ready        []bool         // a joiner has its pairs from its successor
+	handedTo     []chord.Handle // the joiner this node gave keys to, until it becomes the predecessor
+	lastPred     []chord.Handle // the last predecessor this node knew (kept when the ring layer clears it)
+	peered       []bool         // the node has had a successor other than itself (so being alone is a failure, not a new ring)
+	handedMisses []uint8        // pings to handedTo left unanswered since its last answer
+	takeover     [][]absorbed   // former predecessors whose ranges the node does not serve yet (see PredecessorChanged)
 
 	ops     []op
 	freeOps []int32
@@ -129,6 +130,7 @@ func (s *Service) grow(h chord.Handle) {
 		s.handedTo = append(s.handedTo, chord.None)
 		s.lastPred = append(s.lastPred, chord.None)
 		s.peered = append(s.peered, false)
+		s.handedMisses = append(s.handedMisses, 0)
 		s.takeover = append(s.takeover, nil)
 	}
 	if s.stores[h] == nil {
@@ -613,6 +615,7 @@ func (s *Service) onFetch(x, j chord.Handle, req sim.Request) {
 	jid, xid := s.ring.ID(j), s.ring.ID(x)
 	slot, a := s.compose(MsgFetchReply)
 	a.Entries = append(a.Entries, s.stores[x].sorted(func(e *Entry) bool { return !s.space.BetweenIncl(jid, e.ID, xid) })...)
+	a.Node = s.lowEnd(x) // where the joiner's range starts as x sees it
 	s.stats.HandedOff += uint64(len(a.Entries))
 	if s.cfg.Replicas == 1 {
 		for i := range a.Entries {
@@ -622,6 +625,7 @@ func (s *Service) onFetch(x, j chord.Handle, req sim.Request) {
 	if p := s.ring.Predecessor(x); p == chord.None || s.space.Between(s.ring.ID(p), jid, xid) {
 		if t := s.handedTo[x]; t == chord.None || s.space.Between(s.ring.ID(t), jid, xid) {
 			s.handedTo[x] = j
+			s.handedMisses[x] = 0
 		}
 	}
 	s.net.Reply(slot, x, req)
@@ -641,9 +645,13 @@ func (s *Service) Response(to, from chord.Handle, m *Msg, c uint64) {
 				s.stores[to].put(&m.Entries[i], now)
 			}
 			s.ready[to] = true
+			s.joinerRange(to, m.Node)
 		}
 	case cookiePing:
 		// The joiner is alive: the redirect stays.
+		if s.member(to) && s.handedTo[to] == from {
+			s.handedMisses[to] = 0
+		}
 	case cookieCollect:
 		s.onCollectReply(ref, gen, from, m)
 	case cookieHandoff:
@@ -669,8 +677,14 @@ func (s *Service) Timeout(requester, peer chord.Handle, c uint64) {
 			s.sched.After(s.cfg.RetryBackoff, s.owner, evFetch, int32(requester), 0)
 		}
 	case cookiePing:
+		// Only confirmPings unanswered in a row end the redirect: after
+		// one lost ping, the node would serve the joiner's keys again
+		// while the joiner serves them too.
 		if s.member(requester) && s.handedTo[requester] == peer {
-			s.handedTo[requester] = chord.None
+			if s.handedMisses[requester]++; s.handedMisses[requester] >= confirmPings {
+				s.handedTo[requester] = chord.None
+				s.handedMisses[requester] = 0
+			}
 		}
 	case cookieCollect:
 		s.onCollectTimeout(ref, gen)
@@ -730,8 +744,10 @@ func (s *Service) startRepair(h chord.Handle) {
 // successors, and drop the copies no primary has refreshed for the TTL.
 func (s *Service) repair(x chord.Handle) {
 	if t := s.handedTo[x]; t != chord.None {
-		slot, _ := s.compose(MsgPing)
-		s.net.Request(slot, x, t, s.ring.Config().RPCTimeout, mkCookie(cookiePing, int32(x), 0))
+		for range confirmPings {
+			slot, _ := s.compose(MsgPing)
+			s.net.Request(slot, x, t, s.ring.Config().RPCTimeout, mkCookie(cookiePing, int32(x), 0))
+		}
 	}
 	p := s.ring.Predecessor(x)
 	if p == chord.None || !s.ready[x] {
@@ -816,6 +832,29 @@ func (s *Service) Held(h chord.Handle) int {
 		return 0
 	}
 	return len(s.stores[h])
+}
+
+// joinerRange: joiner j's successor saw its own range start at p when it
+// answered j's fetch, so j's range starts there too. If the predecessor j
+// has been given since lies farther back, the nodes in between (p first)
+// may be alive and serving: j treats p as a former predecessor whose range
+// it may not serve before confirming its death, as in PredecessorChanged.
+func (s *Service) joinerRange(j, p chord.Handle) {
+	if p == chord.None || p == j || !s.member(j) {
+		return
+	}
+	cur := s.ring.Predecessor(j)
+	if cur == chord.None {
+		cur = s.lastPred[j]
+	}
+	if cur == chord.None {
+		s.lastPred[j] = p
+		return
+	}
+	if cur != p && s.space.Between(s.ring.ID(cur), s.ring.ID(p), s.ring.ID(j)) && s.findTakeover(j, p) < 0 {
+		s.takeover[j] = append(s.takeover[j], absorbed{node: p})
+		s.confirm(j, p)
+	}
 }
 
 // confirmPings is how many pings in a row a former predecessor must leave
