@@ -38,6 +38,7 @@ type Service struct {
 	lastPred     []chord.Handle // the last predecessor this node knew (kept when the ring layer clears it)
 	peered       []bool         // the node has had a successor other than itself (so being alone is a failure, not a new ring)
 	handedMisses []uint8        // pings to handedTo left unanswered since its last answer
+	leaver       []chord.Handle // the last node that handed everything to this one as it left
 	takeover     [][]absorbed   // former predecessors whose ranges the node does not serve yet (see PredecessorChanged)
 
 	ops     []op
@@ -131,6 +132,7 @@ func (s *Service) grow(h chord.Handle) {
 		s.lastPred = append(s.lastPred, chord.None)
 		s.peered = append(s.peered, false)
 		s.handedMisses = append(s.handedMisses, 0)
+		s.leaver = append(s.leaver, chord.None)
 		s.takeover = append(s.takeover, nil)
 	}
 	if s.stores[h] == nil {
@@ -218,7 +220,7 @@ func (s *Service) PredecessorChanged(h, old, now chord.Handle) {
 	s.peered[h] = true
 	s.trimTakeover(h)
 	if prev != chord.None && prev != now && s.member(h) && s.space.Between(s.ring.ID(now), s.ring.ID(prev), s.ring.ID(h)) {
-		if s.findTakeover(h, prev) < 0 {
+		if s.findTakeover(h, prev) < 0 && s.leaver[h] != prev { // a leaver's hand-off came first: nothing to confirm
 			s.takeover[h] = append(s.takeover[h], absorbed{node: prev})
 			s.confirm(h, prev)
 		}
@@ -363,6 +365,7 @@ func (s *Service) Deliver(to, from chord.Handle, m *Msg, req sim.Request) {
 			s.handedTo[to] = chord.None
 		}
 		if m.Leaving {
+			s.leaver[to] = from
 			s.confirmed(to, from, false) // it has left, and handed over what it had
 		}
 		if req.Valid() {
