@@ -48,7 +48,9 @@
 //   - A joining node fetches from its successor every pair the successor
 //     holds outside (joiner, successor], and refuses requests until that
 //     answer has come; the successor from then on redirects requests for the
-//     keys it gave away to the joiner. With k = 1 the successor deletes what
+//     keys it gave away to the joiner. The answer says where the
+//     successor's range starts: if that is after the joiner, the joiner's
+//     lookup skipped the node that held its keys, and it asks that node. With k = 1 the successor deletes what
 //     it gave; with k > 1 it keeps them as replicas.
 //   - A node that leaves gracefully sends everything it holds to its
 //     successor.

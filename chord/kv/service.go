@@ -276,8 +276,13 @@ func (s *Service) fetch(h chord.Handle) {
 		s.ready[h] = true
 		return
 	}
+	s.fetchFrom(h, succ)
+}
+
+// fetchFrom asks node x for the pairs joiner h now holds.
+func (s *Service) fetchFrom(h, x chord.Handle) {
 	slot, _ := s.compose(MsgFetch)
-	s.net.Request(slot, h, succ, s.ring.Config().RPCTimeout, mkCookie(cookieFetch, int32(h), 0))
+	s.net.Request(slot, h, x, s.ring.Config().RPCTimeout, mkCookie(cookieFetch, int32(h), 0))
 }
 
 // lowEnd is the start of node x's range as x sees it: its predecessor, or
@@ -646,6 +651,14 @@ func (s *Service) Response(to, from chord.Handle, m *Msg, c uint64) {
 			now := s.sched.Now()
 			for i := range m.Entries {
 				s.stores[to].put(&m.Entries[i], now)
+			}
+			if p := m.Node; p != chord.None && p != to && s.member(to) && s.space.Between(s.ring.ID(to), s.ring.ID(p), s.ring.ID(from)) {
+				// The node asked holds a range that starts after the
+				// joiner: the joiner's successor (the node that held its
+				// keys) is p or before it, and the copies just received
+				// may be older than p's. Ask p.
+				s.fetchFrom(to, p)
+				return
 			}
 			s.ready[to] = true
 			s.joinerRange(to, m.Node)
