@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"encoding/csv"
@@ -314,6 +315,48 @@ kv: {replicas: 1, read_fraction: 0.5, requests: 2000, keys: 10, preload: true, c
 			}
 			if v := r.Values[metricIndex("kv_lost_acked_writes")]; v != 0 {
 				t.Errorf("k = %s, replicate %d: %v acknowledged writes lost", k, i, v)
+			}
+		}
+	}
+}
+
+// TestChainSurvivesCrashesLeavesJoins is issue 17's reproduction of
+// symptom 9 at a fifth of its size: 30 nodes, r = 6, 1 s maintenance,
+// k = 3, 3,000 requests on 20 keys, a trace that fails, makes leave, or
+// joins one node every 20 s. On the starting commit 19, 17 and 3 of 20
+// runs (crashes, leaves, joins) were not linearizable; every run must be,
+// and lose no acknowledged write.
+func TestChainSurvivesCrashesLeavesJoins(t *testing.T) {
+	dir := t.TempDir()
+	for _, verb := range []string{"fail", "leave", "join"} {
+		var lines []string
+		for i := range 6 {
+			node := fmt.Sprintf("#%d", (i*7)%30)
+			if verb == "join" {
+				node = fmt.Sprintf("j%d", i)
+			}
+			lines = append(lines, fmt.Sprintf("%ds %s %s", 20*(i+1), verb, node))
+		}
+		trace := filepath.Join(dir, verb+".trace")
+		if err := os.WriteFile(trace, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		yaml := `seed: 1
+replicates: 4
+n: 30
+chord: {successors: 6, stabilize_every: 1s, fix_fingers_every: 1s, check_predecessor_every: 1s}
+network: {latency: "uniform:5ms,40ms"}
+workload: {lookups: 0}
+churn: {trace: ` + trace + `}
+kv: {replicas: 3, requests: 3000, keys: 20, clients: 10, read_fraction: 0.5, check_linearizability: true}
+`
+		o := execute(t, mustPlan(t, yaml), 0)
+		for i, r := range o.Results {
+			if v := r.Values[metricIndex("kv_linearizable")]; v != 1 {
+				t.Errorf("%s trace, replicate %d: kv_linearizable = %v", verb, i, v)
+			}
+			if v := r.Values[metricIndex("kv_lost_acked_writes")]; v != 0 {
+				t.Errorf("%s trace, replicate %d: %v acknowledged writes lost", verb, i, v)
 			}
 		}
 	}
