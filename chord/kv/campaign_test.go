@@ -139,9 +139,10 @@ func (c campaignRun) String() string {
 
 // runCampaign runs seed: a ring of n members with r successors and k
 // copies; clients read and write a few keys for 200 s while, every 5–25 s,
-// a burst of 1…k−1 consecutive members crashes, or 1–2 nodes join, or one
-// member leaves gracefully, over a network that loses a fraction ≤ 1 % of
-// the messages; then the faults stop, the ring settles and every key is
+// a burst of 1…k−1 consecutive members crashes (once the ring is stable
+// and the replicas repaired after the previous burst), or 1–2 nodes join,
+// or one member leaves gracefully, over a network that loses a fraction
+// ≤ 1 % of the messages; then the faults stop, the ring settles and every key is
 // read once more. The history (final reads included) is checked with
 // porcupine, and the final reads for lost acknowledged writes.
 func runCampaign(t *testing.T, seed uint64, slow bool) campaignRun {
@@ -170,11 +171,26 @@ func runCampaign(t *testing.T, seed uint64, slow bool) campaignRun {
 	for i := range 1 + rng.IntN(8) {
 		cl.next(i)
 	}
+	crashed := false
 	for w.sched.Now() < cl.stop {
 		w.run(sim.Duration(5+rng.IntN(20)) * sim.Second)
 		o := w.ring.Oracle()
 		switch x := rng.IntN(3); {
 		case x == 0: // a burst of fewer than k consecutive crashes
+			// Only once the ring and the replicas have recovered from the
+			// previous burst: two bursts of k − 1 inside one repair window
+			// are 2k − 2 consecutive failures of some chain, which k
+			// copies cannot survive (seed 923: 4 + 4 crashes 11 s apart
+			// at k = 5, before the ring had given the survivor a
+			// predecessor).
+			for i := 0; crashed && !stable(w) && i < 120; i++ {
+				w.run(sim.Second)
+			}
+			if crashed {
+				w.run(2*kc.RepairEvery + sim.Second)
+			}
+			crashed = true
+			o = w.ring.Oracle()
 			burst := 1 + rng.IntN(c.k-1)
 			if o.Len()-burst < c.k+1 {
 				continue
@@ -208,7 +224,7 @@ func runCampaign(t *testing.T, seed uint64, slow bool) campaignRun {
 	for i := 0; !stable(w); i++ {
 		if i > 3600 {
 			if !slow {
-				t.Fatalf("%v: the ring did not stabilize within an hour", c)
+				t.Errorf("%v: the ring did not stabilize within an hour (the ring layer, not the key-value service; rerun: go test ./chord/kv -run 'TestLinearizableCampaign$' -kv.campaign.seed %d)", c, seed)
 			}
 			c.unsettled = true
 			break
