@@ -69,18 +69,22 @@ type KVConfig struct {
 	// declared and validated by package kv.
 	kv.Config `yaml:",inline"`
 	// The requests the service answers in a run.
-	File                 string  `yaml:"file" doc:"requests from a file in the reference systems' format (see kv.request_type), relative to the working directory; replaces the generated requests" unit:"path"`
-	RequestType          string  `yaml:"request_type" doc:"how to read kv.file: insert (KEY,VALUE lines), query (KEY lines) or mix (insert,KEY,VALUE / query,KEY / delete,KEY lines)" enum:"insert|query|mix"`
-	Requests             int     `yaml:"requests" doc:"generated requests per run (0 with no kv.file: the service is off)" unit:"requests"`
-	Keys                 int     `yaml:"keys" doc:"generated requests: key population key0…key{keys−1}" unit:"keys"`
-	KeyDist              string  `yaml:"key_dist" doc:"generated requests: how keys are picked" enum:"uniform|zipf"`
-	ZipfExponent         float64 `yaml:"zipf_exponent" doc:"key_dist zipf: P(key i) ∝ 1/(i+1)^s" unit:"s"`
-	ReadFraction         float64 `yaml:"read_fraction" doc:"generated requests: fraction that are queries" unit:"fraction"`
-	DeleteFraction       float64 `yaml:"delete_fraction" doc:"generated requests: fraction that are deletes (the rest are inserts and updates)" unit:"fraction"`
-	Preload              bool    `yaml:"preload" doc:"before the first request, store every key of the population (value v0) at its k owners, as a completed earlier run would have (the oracle places them)"`
-	Clients              int     `yaml:"clients" doc:"closed loop: this many clients each issue a request as soon as their previous one is answered (the reference's file / fileparallel); ignored when kv.rate > 0" unit:"clients"`
-	Rate                 float64 `yaml:"rate" doc:"open loop: requests arrive as a Poisson process at this rate, each from a random member (0: closed loop)" unit:"1/s"`
-	CheckLinearizability bool    `yaml:"check_linearizability" doc:"check the run's history with porcupine (per key) and report kv_linearizable; costly on long contended histories"`
+	File                 string       `yaml:"file" doc:"requests from a file in the reference systems' format (see kv.request_type), relative to the working directory; replaces the generated requests" unit:"path"`
+	RequestType          string       `yaml:"request_type" doc:"how to read kv.file: insert (KEY,VALUE lines), query (KEY lines) or mix (insert,KEY,VALUE / query,KEY / delete,KEY lines)" enum:"insert|query|mix"`
+	Requests             int          `yaml:"requests" doc:"generated requests per run (0 with no kv.file: the service is off)" unit:"requests"`
+	Keys                 int          `yaml:"keys" doc:"generated requests: key population key0…key{keys−1}" unit:"keys"`
+	KeyDist              string       `yaml:"key_dist" doc:"generated requests: how keys are picked" enum:"uniform|zipf"`
+	ZipfExponent         float64      `yaml:"zipf_exponent" doc:"key_dist zipf: P(key i) ∝ 1/(i+1)^s" unit:"s"`
+	ReadFraction         float64      `yaml:"read_fraction" doc:"generated requests: fraction that are queries" unit:"fraction"`
+	DeleteFraction       float64      `yaml:"delete_fraction" doc:"generated requests: fraction that are deletes (the rest are inserts and updates)" unit:"fraction"`
+	Preload              bool         `yaml:"preload" doc:"before the first request, store every key of the population (value v0) at its k owners, as a completed earlier run would have (the oracle places them)"`
+	Clients              int          `yaml:"clients" doc:"closed loop: this many clients each issue a request as soon as their previous one is answered (the reference's file / fileparallel); ignored when kv.rate > 0" unit:"clients"`
+	Rate                 float64      `yaml:"rate" doc:"open loop: requests arrive as a Poisson process at this rate, each from a random member (0: closed loop)" unit:"1/s"`
+	CheckLinearizability bool         `yaml:"check_linearizability" doc:"check the run's history with porcupine (per key) and report kv_linearizable; costly on long contended histories, hence the budgets below"`
+	CheckKeyTimeout      sim.Duration `yaml:"check_key_timeout" doc:"wall-clock budget of the linearizability check of one key; a key not decided in time makes the verdict unknown (kv_linearizability_unknown), never a guess; 0s: no limit" unit:"duration"`
+	CheckTimeout         sim.Duration `yaml:"check_timeout" doc:"wall-clock budget of one run's whole linearizability check; 0s: no limit" unit:"duration"`
+	CheckKeyMemoryMB     int          `yaml:"check_key_memory_mb" doc:"memory budget of the check of one key, estimated from the search states porcupine stores (deterministic: the same history and budget give the same verdict); 0: no limit" unit:"MiB"`
+	CheckMemoryMB        int          `yaml:"check_memory_mb" doc:"memory budget of one run's check: keys are checked at most check_memory_mb / check_key_memory_mb at a time (runs in parallel each have their own); 0: no limit" unit:"MiB"`
 }
 
 // NetworkConfig holds the network model.
@@ -129,6 +133,12 @@ func Defaults() Config {
 			ZipfExponent: 1,
 			ReadFraction: 0.5,
 			Clients:      1,
+			// A contended key decides in milliseconds; these budgets only
+			// stop a pathological search (issue 17: one grew past 8 GB).
+			CheckKeyTimeout:  10 * sim.Second,
+			CheckTimeout:     60 * sim.Second,
+			CheckKeyMemoryMB: 512,
+			CheckMemoryMB:    2048,
 		},
 	}
 }
@@ -370,6 +380,25 @@ func (c *Config) validateKV(bad *problems) {
 				bad.add("kv", "%s", line)
 			}
 		}
+	}
+	for _, p := range []struct {
+		path string
+		d    sim.Duration
+	}{{"kv.check_key_timeout", k.CheckKeyTimeout}, {"kv.check_timeout", k.CheckTimeout}} {
+		if p.d < 0 {
+			bad.add(p.path, "%v is negative; use a positive duration or 0s", p.d)
+		}
+	}
+	for _, p := range []struct {
+		path string
+		mb   int
+	}{{"kv.check_key_memory_mb", k.CheckKeyMemoryMB}, {"kv.check_memory_mb", k.CheckMemoryMB}} {
+		if p.mb < 0 || p.mb > 1<<24 {
+			bad.add(p.path, "%d is outside 0..%d MiB; 0 means no limit", p.mb, 1<<24)
+		}
+	}
+	if k.CheckKeyMemoryMB > 0 && k.CheckMemoryMB > 0 && k.CheckKeyMemoryMB > k.CheckMemoryMB {
+		bad.add("kv.check_key_memory_mb", "%d is more than kv.check_memory_mb = %d, the whole check's budget; lower it or raise kv.check_memory_mb", k.CheckKeyMemoryMB, k.CheckMemoryMB)
 	}
 	if k.Clients < 1 || k.Clients > 1<<20 {
 		bad.add("kv.clients", "%d is outside 1..%d", k.Clients, 1<<20)

@@ -124,11 +124,19 @@ var kvMetrics = []metric{
 	{"kv_stale_fraction", false, kvf(func(k *run.KVStats) float64 { return ratio(float64(k.Stale), float64(k.Reads)) })},
 	{"kv_linearizable", false, kvf(func(k *run.KVStats) float64 { return k.Linear })},
 	{"kv_nonlinearizable_keys", false, kvf(func(k *run.KVStats) float64 {
-		if math.IsNaN(k.Linear) {
+		if math.IsNaN(k.Unknown) {
 			return math.NaN()
 		}
 		return float64(k.BadKeys)
 	})},
+	{"kv_linearizability_unknown", false, kvf(func(k *run.KVStats) float64 { return k.Unknown })},
+	{"kv_undecided_keys", false, kvf(func(k *run.KVStats) float64 {
+		if math.IsNaN(k.Unknown) {
+			return math.NaN()
+		}
+		return float64(k.Undecided)
+	})},
+	{"kv_lost_acked_writes", false, kvf(func(k *run.KVStats) float64 { return float64(k.LostAcked) })},
 	{"kv_messages", false, kvf(func(k *run.KVStats) float64 { return float64(k.Messages) })},
 	{"kv_refused", false, kvf(func(k *run.KVStats) float64 { return float64(k.Refused) })},
 	{"kv_handed_off", false, kvf(func(k *run.KVStats) float64 { return float64(k.HandedOff) })},

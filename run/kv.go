@@ -1,10 +1,12 @@
 package run
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"sort"
+	"time"
 
 	"github.com/chordsim/chordsim/chord"
 	"github.com/chordsim/chordsim/chord/kv"
@@ -24,8 +26,11 @@ type KVStats struct {
 	Attempts  int                // over answered and failed requests
 	Reads     int                // answered queries checked for freshness
 	Stale     int                // of those, reads that missed the latest written value
-	Linear    float64            // 1 linearizable, 0 not, NaN not checked or inconclusive
+	Linear    float64            // 1 linearizable, 0 not, NaN not checked or unknown
+	Unknown   float64            // 1 the check ran out of its budget undecided, 0 it decided, NaN not checked
 	BadKeys   int                // keys whose history is not linearizable
+	Undecided int                // keys the check could not decide within its budget
+	LostAcked int                // acknowledged writes no live copy holds at the end (nor a write that followed them)
 	Messages  uint64             // service messages
 	Refused   uint64             // requests a node refused
 	Copies    metrics.IntHist    // pairs (with replicas) held per member at the end
@@ -232,8 +237,9 @@ func (d *kvDriver) checkDone() {
 	}
 }
 
-// finish computes the run's key-value figures at its end.
-func (d *kvDriver) finish(check bool) error {
+// finish computes the run's key-value figures at its end. The
+// linearizability check honours ctx (Ctrl-C) and the config's budgets.
+func (d *kvDriver) finish(ctx context.Context, cfg *config.Config) error {
 	st := d.st
 	s := d.svc.Stats()
 	for _, n := range s.Sent {
@@ -246,18 +252,41 @@ func (d *kvDriver) finish(check bool) error {
 		st.Copies.Add(d.svc.Held(h))
 	}
 	st.Reads, st.Stale = freshness(d.history)
-	st.Linear = math.NaN()
-	if check {
-		res, err := lincheck.Check(d.history, 0)
+	st.LostAcked = lostAcked(d.history, func(key string) (kv.Entry, bool) {
+		var best kv.Entry
+		found := false
+		for i := 0; i < o.Len(); i++ {
+			_, h := o.At(i)
+			if e, ok := d.svc.Stored(h, key); ok && (!found || e.Version > best.Version || (e.Version == best.Version && e.Op > best.Op)) {
+				best, found = e, true
+			}
+		}
+		return best, found
+	})
+	st.Linear, st.Unknown = math.NaN(), math.NaN()
+	if cfg.KV.CheckLinearizability {
+		k := &cfg.KV
+		res, err := lincheck.CheckContext(ctx, d.history, lincheck.Budget{
+			KeyTime:   time.Duration(k.CheckKeyTimeout),
+			Time:      time.Duration(k.CheckTimeout),
+			KeyMemory: int64(k.CheckKeyMemoryMB) << 20,
+			Memory:    int64(k.CheckMemoryMB) << 20,
+		})
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if err != nil {
 			return fmt.Errorf("linearizability check: %v", err)
 		}
+		st.Unknown = 0
+		st.BadKeys, st.Undecided = len(res.BadKeys), len(res.Undecided)
 		switch res.Verdict {
 		case lincheck.Linearizable:
 			st.Linear = 1
 		case lincheck.NotLinearizable:
 			st.Linear = 0
-			st.BadKeys = len(res.BadKeys)
+		case lincheck.Inconclusive:
+			st.Unknown = 1
 		}
 	}
 	return nil
@@ -339,4 +368,58 @@ func matches(w, r *lincheck.Op) bool {
 		return !r.Found
 	}
 	return r.Found && r.Value == w.Value
+}
+
+// lostAcked counts the acknowledged writes (puts and deletes) that are
+// lost at the end of the run: the key's final state, as final gives it
+// (the newest copy any live member holds), is explained by no write that
+// could follow them. The final state is explained by the put of its value,
+// or, if the key is absent or deleted, by a delete or by the key's initial
+// absence; a write W survives if one of those is W itself or a write that
+// was not acknowledged before W was called (a concurrent or later write,
+// or one whose outcome is unknown and may have landed late). The newest
+// copy is the best any read could still return, so a write lost by this
+// count is never readable again.
+func lostAcked(history []lincheck.Op, final func(key string) (kv.Entry, bool)) int {
+	byKey := map[string][]int{}
+	var keys []string
+	for i, op := range history {
+		if op.Kind == lincheck.Get {
+			continue
+		}
+		if _, ok := byKey[op.Key]; !ok {
+			keys = append(keys, op.Key)
+		}
+		byKey[op.Key] = append(byKey[op.Key], i)
+	}
+	sort.Strings(keys)
+	lost := 0
+	for _, key := range keys {
+		e, ok := final(key)
+		present := ok && !e.Deleted
+		var explain []*lincheck.Op
+		for _, i := range byKey[key] {
+			w := &history[i]
+			if (w.Kind == lincheck.Put && present && w.Value == e.Value) || (w.Kind == lincheck.Delete && !present) {
+				explain = append(explain, w)
+			}
+		}
+		for _, i := range byKey[key] {
+			w := &history[i]
+			if w.Unknown {
+				continue
+			}
+			survives := false
+			for _, x := range explain {
+				if x == w || x.Unknown || x.Return >= w.Call {
+					survives = true
+					break
+				}
+			}
+			if !survives { // the initial absence precedes every write: it explains nothing that W followed
+				lost++
+			}
+		}
+	}
+	return lost
 }

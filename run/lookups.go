@@ -23,6 +23,7 @@ type lookupDriver struct {
 	rate    float64
 	total   int
 	issued  int
+	pending int // this driver's lookups not yet answered (the ring's InFlight also counts the kv service's)
 	done    bool
 	res     *Result
 	nameBuf []byte
@@ -34,12 +35,13 @@ func (w *lookupDriver) Fire(ev *sim.Event) {
 	o := w.ring.Oracle()
 	if o.Len() > 0 {
 		origin := o.HandleAt(w.rng.IntN(o.Len()))
+		w.pending++ // before the call: a lookup may finish inside it
 		w.ring.Lookup(origin, w.key(), chord.Tag{Layer: w.layer, Op: uint64(w.issued)})
 	}
 	w.issued++
 	if w.issued < w.total {
 		w.sched.After(w.gap(), w.owner, 0, 0, 0)
-	} else if w.ring.InFlight() == 0 {
+	} else if w.pending == 0 {
 		w.done = true
 	}
 }
@@ -83,7 +85,8 @@ func (w *lookupDriver) LookupDone(r *chord.LookupResult) {
 		res.Hops.Add(r.Hops)
 		res.Latency.Add(r.Latency.Milliseconds())
 	}
-	if w.issued == w.total && w.ring.InFlight() == 0 {
+	w.pending--
+	if w.issued == w.total && w.pending == 0 {
 		w.done = true
 	}
 }

@@ -80,7 +80,7 @@ func (w *World) Finish(ctx context.Context, in Inputs) (*Result, error) {
 	if err := w.Drive(ctx); err != nil {
 		return nil, err
 	}
-	return w.Collect()
+	return w.Collect(ctx)
 }
 
 // runUntil advances the simulation to t, looking at ctx now and then.

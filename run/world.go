@@ -259,8 +259,10 @@ func (w *World) Drive(ctx context.Context) error {
 	return w.stopped()
 }
 
-// Collect gathers what the run measured once Drive has returned.
-func (w *World) Collect() (*Result, error) {
+// Collect gathers what the run measured once Drive has returned. With
+// kv.check_linearizability it checks the history, within the config's
+// budgets, and honours ctx (Ctrl-C) while it does.
+func (w *World) Collect(ctx context.Context) (*Result, error) {
 	res := w.res
 	if w.static {
 		res.Static = true
@@ -276,7 +278,7 @@ func (w *World) Collect() (*Result, error) {
 		res.Checks = w.watch.checks
 	}
 	if w.kvd != nil {
-		if err := w.kvd.finish(w.Config.KV.CheckLinearizability); err != nil {
+		if err := w.kvd.finish(ctx, w.Config); err != nil {
 			return nil, err
 		}
 	}

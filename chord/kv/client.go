@@ -106,6 +106,7 @@ type op struct {
 	value    string
 	tag      uint64
 	opID     uint64
+	seq      uint64 // the op's sequence number in its client session (the slot): one more than the slot's last op
 	call     sim.Time
 	gen      uint32
 	attempts int32
@@ -119,6 +120,11 @@ type op struct {
 // Start begins an operation from member origin: insert key = value, query
 // or delete key, find key's primary, or (QueryAll, key ignored) collect
 // every pair. The Client hears of the result.
+//
+// Each operation runs in a client session for exactly-once writes: the
+// slot of the operation table it occupies, which holds one operation at a
+// time and numbers its operations 1, 2, ... (so the sessions are as many as
+// the most operations ever in progress at once, not one per operation).
 func (s *Service) Start(origin chord.Handle, kind Kind, key, value string, tag uint64) {
 	if !s.member(origin) {
 		panic("kv: operation from a node that is not a member")
@@ -132,10 +138,10 @@ func (s *Service) Start(origin chord.Handle, kind Kind, key, value string, tag u
 		i = int32(len(s.ops) - 1)
 	}
 	s.opSeq++
-	gen := s.ops[i].gen
+	gen, seq := s.ops[i].gen, s.ops[i].seq+1
 	s.ops[i] = op{
 		kind: kind, origin: origin, key: key, id: s.space.Hash(key), value: value, tag: tag,
-		opID: s.opSeq, call: s.sched.Now(), gen: gen, primary: chord.None, live: true,
+		opID: s.opSeq, seq: seq, call: s.sched.Now(), gen: gen, primary: chord.None, live: true,
 	}
 	s.active++
 	s.attempt(i, chord.None)
@@ -194,7 +200,7 @@ func (s *Service) send(i int32, to chord.Handle) {
 		kind = MsgRead
 	}
 	slot, m := s.compose(kind)
-	m.E = Entry{Key: o.key, ID: o.id, Op: o.opID}
+	m.E = Entry{Key: o.key, ID: o.id, Op: o.opID, Client: i, Seq: o.seq}
 	switch o.kind {
 	case Insert:
 		m.E.Value = o.value

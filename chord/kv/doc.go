@@ -20,8 +20,23 @@
 // 2004): a write goes to the primary, which applies it and passes it down
 // the chain of its successors; the last node of the chain (the tail)
 // acknowledges to the client. A read goes to the primary and down the chain
-// and is answered by the tail, which holds only writes every chain member
-// has.
+// and is answered by the tail. Both carry the newest entry of the members
+// they have passed, and every member stores it before passing it on, so
+// the tail answers with nothing older than the primary holds and only once
+// every member holds what it returns. This is also how the chain is
+// reconfigured without losing its order: a node that enters the chain (its
+// predecessor in the chain crashed or left, or it joined between two
+// members) receives the state from the members before it with the first
+// message it serves.
+//
+// A node whose range grows (its new predecessor is farther away than the
+// last one) does not serve the former predecessor's keys until it has
+// confirmed the death itself (three pings unanswered; a graceful leave is
+// confirmed by the leaver's hand-off) and brought its copies of the range
+// up to date from the rest of its chain; until then it refuses them. A
+// node left without successors after having had some (the ring layer
+// suspected them all) refuses every request. Both keep a live node that
+// the ring took for dead (a lost message) from making a second primary.
 //
 // Eventual mode acknowledges a write as soon as the primary has applied it
 // and propagates it down the chain afterwards (after Config.PropagateDelay).
@@ -33,7 +48,9 @@
 //   - A joining node fetches from its successor every pair the successor
 //     holds outside (joiner, successor], and refuses requests until that
 //     answer has come; the successor from then on redirects requests for the
-//     keys it gave away to the joiner. With k = 1 the successor deletes what
+//     keys it gave away to the joiner. The answer says where the
+//     successor's range starts: if that is after the joiner, the joiner's
+//     lookup skipped the node that held its keys, and it asks that node. With k = 1 the successor deletes what
 //     it gave; with k > 1 it keeps them as replicas.
 //   - A node that leaves gracefully sends everything it holds to its
 //     successor.
@@ -48,10 +65,17 @@
 // Versions order the writes of a key: the primary gives each write the
 // next version; a node keeps the highest version it has seen (ties broken
 // by the writer's operation number). Deletes leave a tombstone so that a
-// late copy cannot bring a deleted pair back. Each write carries the
-// client's operation number, and a node that has applied an operation does
-// not apply it again when the client retries it (it still passes it down
-// the chain).
+// late copy cannot bring a deleted pair back.
+//
+// Client retries are exactly-once: each write carries its client session
+// and the session's sequence number, and every copy of a key keeps, per
+// session, the highest sequence number applied and the reply it got (not a
+// window of recent operations, which a late enough retry outlives). A
+// primary answers a retry of an applied write from that record, passing
+// the current entry down the chain so that the tail still answers only
+// once every member has it, and ignores an older one. The table travels
+// with the entry down the chain and in every hand-off, repair and fetch,
+// so a node that becomes primary knows what its predecessor applied.
 //
 // The service has its own simulated network, with the ring's latency and
 // loss model and its own random streams, so turning the service on does not

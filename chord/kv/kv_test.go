@@ -31,8 +31,13 @@ type world struct {
 // is empty, else the named nodes joined one by one through the first.
 func newWorld(t testing.TB, seed uint64, ccfg chord.Config, kcfg Config, n int, names ...string) *world {
 	t.Helper()
+	return newWorldNet(t, seed, ccfg, kcfg, sim.NetConfig{Latency: sim.Latency{Kind: sim.Exponential, A: 50 * sim.Millisecond}}, n, names...)
+}
+
+// newWorldNet is newWorld with the given network model.
+func newWorldNet(t testing.TB, seed uint64, ccfg chord.Config, kcfg Config, net sim.NetConfig, n int, names ...string) *world {
+	t.Helper()
 	s := sim.NewScheduler()
-	net := sim.NetConfig{Latency: sim.Latency{Kind: sim.Exponential, A: 50 * sim.Millisecond}}
 	r, err := chord.New(s, chord.Options{Config: ccfg, Net: net, Seed: seed, UniformIDs: len(names) == 0})
 	if err != nil {
 		t.Fatal(err)

@@ -22,6 +22,8 @@ const (
 	MsgPong                        // its answer
 	MsgCollect                     // query *: "your pairs and your successor, please"
 	MsgCollectReply                // the answer
+	MsgSync                        // a node taking over a failed predecessor's range asks its chain for their copies of (Node, E.ID]
+	MsgSyncReply                   // the answer
 	numMsgKinds
 )
 
@@ -31,6 +33,7 @@ const NumMsgKinds = int(numMsgKinds)
 var msgNames = [...]string{
 	"kv_write", "kv_read", "kv_reply", "kv_propagate", "kv_fetch", "kv_fetch_reply",
 	"kv_transfer", "kv_transfer_ack", "kv_ping", "kv_pong", "kv_collect", "kv_collect_reply",
+	"kv_sync", "kv_sync_reply",
 }
 
 func (k MsgKind) String() string { return msgNames[k] }
@@ -55,8 +58,10 @@ type Msg struct {
 	Found   bool         // reply to a read: E holds a live value
 	Server  chord.Handle // reply: the node whose copy answered or that acknowledged
 	Req     sim.Request  // chain messages: the client's request, answered by the last node
+	Client  int32        // chain writes: the client session whose write this is (E may be a later entry when it is a retry)
+	Seq     uint64       // and its sequence number
 	Entries []Entry      // fetch reply, transfer, collect reply
-	Node    chord.Handle // collect reply: the answering node's successor
+	Node    chord.Handle // collect reply: the answering node's successor; fetch reply: where the joiner's range starts; sync: the start of the range asked for
 	Leaving bool         // transfer: the sender is leaving
 	Handoff bool         // transfer: a hand-off (join or leave), not a repair
 }

@@ -32,10 +32,14 @@ type Service struct {
 	client Client
 
 	// Per node, indexed by handle.
-	stores   []store
-	ready    []bool         // a joiner has its pairs from its successor
-	handedTo []chord.Handle // the joiner this node gave keys to, until it becomes the predecessor
-	lastPred []chord.Handle // the last predecessor this node knew (kept when the ring layer clears it)
+	stores       []store
+	ready        []bool         // a joiner has its pairs from its successor
+	handedTo     []chord.Handle // the joiner this node gave keys to, until it becomes the predecessor
+	lastPred     []chord.Handle // the last predecessor this node knew (kept when the ring layer clears it)
+	peered       []bool         // the node has had a successor other than itself (so being alone is a failure, not a new ring)
+	handedMisses []uint8        // pings to handedTo left unanswered since its last answer
+	leaver       []chord.Handle // the last node that handed everything to this one as it left
+	takeover     [][]absorbed   // former predecessors whose ranges the node does not serve yet (see PredecessorChanged)
 
 	ops     []op
 	freeOps []int32
@@ -54,6 +58,7 @@ const (
 	evRepair
 	evPropagate
 	evFetch
+	evConfirm
 )
 
 // cookies: what a request was for, in the top byte.
@@ -63,6 +68,8 @@ const (
 	cookiePing
 	cookieCollect
 	cookieHandoff
+	cookieConfirm
+	cookieSync
 )
 
 func mkCookie(kind uint64, ref int32, gen uint32) uint64 {
@@ -105,6 +112,7 @@ func New(s *sim.Scheduler, r *chord.Ring, net sim.NetConfig, seed uint64, cfg Co
 			svc.grow(h)
 			svc.ready[h] = true
 			svc.lastPred[h] = r.Predecessor(h)
+			svc.peered[h] = svc.successor(h) != chord.None
 			svc.net.SetAlive(h, true)
 			svc.startRepair(h)
 		}
@@ -131,6 +139,10 @@ func (s *Service) grow(h chord.Handle) {
 		s.ready = append(s.ready, false)
 		s.handedTo = append(s.handedTo, chord.None)
 		s.lastPred = append(s.lastPred, chord.None)
+		s.peered = append(s.peered, false)
+		s.handedMisses = append(s.handedMisses, 0)
+		s.leaver = append(s.leaver, chord.None)
+		s.takeover = append(s.takeover, nil)
 	}
 	if s.stores[h] == nil {
 		s.stores[h] = make(store)
@@ -163,6 +175,8 @@ func (s *Service) stateChanged(h chord.Handle, st chord.State) {
 		s.net.SetAlive(h, true)
 		s.handedTo[h] = chord.None
 		s.lastPred[h] = chord.None
+		s.takeover[h] = nil
+		s.peered[h] = s.successor(h) != chord.None
 		if s.successor(h) == chord.None {
 			s.ready[h] = true // a ring of its own: nobody to fetch from
 		} else {
@@ -194,12 +208,32 @@ func (s *Service) stateChanged(h chord.Handle, st chord.State) {
 // a second chance for one whose fetch was lost. Once the predecessor is
 // the joiner this node redirects to (or a node after it), the redirect is
 // no longer needed.
+//
+// A predecessor farther away than the last one known means the node's
+// range has grown over the range of that former predecessor, which the
+// ring layer takes for dead. The node does not serve that range yet: the
+// ring may have suspected a live but silent node (a lost message), and two
+// primaries for one key break linearizability. It first confirms the
+// death itself (confirmPings unanswered pings), then brings its copies of
+// the range up to date from the rest of its chain (a member skipped by a
+// false suspicion may have missed writes), and only then serves it; until
+// then it redirects to the former predecessor. A graceful leave is
+// confirmed by the leaver's hand-off.
 func (s *Service) predecessorChanged(h, old, now chord.Handle) {
 	s.grow(h)
 	if now == chord.None || now == h {
 		return
 	}
+	prev := s.lastPred[h]
 	s.lastPred[h] = now
+	s.peered[h] = true
+	s.trimTakeover(h)
+	if prev != chord.None && prev != now && s.member(h) && s.space.Between(s.ring.ID(now), s.ring.ID(prev), s.ring.ID(h)) {
+		if s.findTakeover(h, prev) < 0 && s.leaver[h] != prev { // a leaver's hand-off came first: nothing to confirm
+			s.takeover[h] = append(s.takeover[h], absorbed{node: prev})
+			s.confirm(h, prev)
+		}
+	}
 	if old == chord.None || s.space.Between(s.ring.ID(old), s.ring.ID(now), s.ring.ID(h)) {
 		s.handOver(h, now)
 	}
@@ -251,8 +285,13 @@ func (s *Service) fetch(h chord.Handle) {
 		s.ready[h] = true
 		return
 	}
+	s.fetchFrom(h, succ)
+}
+
+// fetchFrom asks node x for the pairs joiner h now holds.
+func (s *Service) fetchFrom(h, x chord.Handle) {
 	slot, _ := s.compose(MsgFetch)
-	s.net.Request(slot, h, succ, s.ring.Config().RPCTimeout, mkCookie(cookieFetch, int32(h), 0))
+	s.net.Request(slot, h, x, s.ring.Config().RPCTimeout, mkCookie(cookieFetch, int32(h), 0))
 }
 
 // lowEnd is the start of node x's range as x sees it: its predecessor, or
@@ -282,7 +321,16 @@ func (s *Service) responsible(x chord.Handle, id chord.ID) (ok bool, hint chord.
 	if !s.ready[x] {
 		return false, chord.None
 	}
+	if s.successor(x) == chord.None && s.peered[x] {
+		// Alone after having had successors: the ring layer suspected them
+		// all, which a crash of fewer than k nodes cannot explain. Serving
+		// every key now would make a second primary for each.
+		return false, chord.None
+	}
 	lo := s.lowEnd(x)
+	if a, ok := s.pendingFor(x, id); ok {
+		return false, a
+	}
 	if lo == chord.None || lo == x || s.successor(x) == chord.None || s.space.BetweenIncl(s.ring.ID(lo), id, s.ring.ID(x)) {
 		return true, chord.None // a lone node holds every key
 	}
@@ -330,6 +378,10 @@ func (s *Service) Deliver(to, from chord.Handle, m *Msg, req sim.Request) {
 		if m.Leaving && s.handedTo[to] == from {
 			s.handedTo[to] = chord.None
 		}
+		if m.Leaving {
+			s.leaver[to] = from
+			s.confirmed(to, from, false) // it has left, and handed over what it had
+		}
 		if req.Valid() {
 			slot, a := s.compose(MsgTransferAck)
 			a.Entries = append(a.Entries, m.Entries...)
@@ -337,6 +389,11 @@ func (s *Service) Deliver(to, from chord.Handle, m *Msg, req sim.Request) {
 		}
 	case MsgPing:
 		slot, _ := s.compose(MsgPong)
+		s.net.Reply(slot, to, req)
+	case MsgSync:
+		slot, a := s.compose(MsgSyncReply)
+		lo, hi := s.ring.ID(m.Node), m.E.ID
+		a.Entries = append(a.Entries, s.stores[to].sorted(func(e *Entry) bool { return s.space.BetweenIncl(lo, e.ID, hi) })...)
 		s.net.Reply(slot, to, req)
 	case MsgCollect:
 		slot, a := s.compose(MsgCollectReply)
@@ -389,39 +446,65 @@ func (s *Service) onWrite(x chord.Handle, m *Msg, req sim.Request) {
 			return
 		}
 		e := m.E
-		if it := st[e.Key]; it != nil && it.applied(e.Op) {
-			// A retry of a write applied here: pass the current entry on
-			// without applying it again.
-			e = it.Entry
-		} else {
-			if it != nil {
-				e.Version = it.Version + 1
+		if it := st[e.Key]; it != nil {
+			if ss, ok := it.session(e.Client); ok && ss.seq >= e.Seq {
+				if ss.seq > e.Seq {
+					return // a stale copy of a write the client has seen answered: it waits for nothing
+				}
+				// A retry of a write applied here: pass the current entry
+				// on without applying it again, so that the tail answers
+				// once every chain member has it.
+				e = it.Entry
 			} else {
-				e.Version = 1
+				e.Version = it.Version + 1
+				e.sessions = it.sessions
+				st.put(&e, now)
+				e = st[e.Key].Entry
 			}
+		} else {
+			e.Version = 1
 			st.put(&e, now)
+			e = st[e.Key].Entry
 		}
 		next := s.chainNext(x, 0, x)
 		if next == chord.None || s.cfg.Consistency == Eventual {
-			s.reply(x, req, &e, !e.Deleted)
+			s.ack(x, req, &e, m.E.Client, m.E.Seq)
 			s.propagate(x, e, 1, x)
 			return
 		}
 		slot, f := s.compose(MsgWrite)
 		f.Pos, f.Primary, f.E, f.Req = 1, x, e, req
+		f.Client, f.Seq = m.E.Client, m.E.Seq
 		s.net.Send(slot, x, next)
 		return
 	}
-	// A chain member.
+	// A chain member: store the write and pass on the newest entry it
+	// holds (the write, unless this member already had a newer one).
 	st.put(&m.E, now)
+	e := st[m.E.Key].Entry
 	next := s.chainNext(x, int(m.Pos), m.Primary)
 	if next == chord.None {
-		s.reply(x, m.Req, &m.E, !m.E.Deleted)
+		s.ack(x, m.Req, &e, m.Client, m.Seq)
 		return
 	}
 	slot, f := s.compose(MsgWrite)
-	f.Pos, f.Primary, f.E, f.Req = m.Pos+1, m.Primary, m.E, m.Req
+	f.Pos, f.Primary, f.E, f.Req = m.Pos+1, m.Primary, e, m.Req
+	f.Client, f.Seq = m.Client, m.Seq
 	s.net.Send(slot, x, next)
+}
+
+// ack answers write (client, seq) from node x, which has applied it: with
+// the reply cached in the key's session table, so that a retry answered
+// after later writes reports what its own write did; e is what x passed
+// down the chain.
+func (s *Service) ack(x chord.Handle, req sim.Request, e *Entry, client int32, seq uint64) {
+	r := *e
+	if it := s.stores[x][e.Key]; it != nil {
+		if ss, ok := it.session(client); ok && ss.seq == seq {
+			r.Version, r.Deleted = ss.version, ss.deleted
+		}
+	}
+	s.reply(x, req, &r, !r.Deleted)
 }
 
 func (s *Service) onRead(x chord.Handle, m *Msg, req sim.Request) {
@@ -456,7 +539,7 @@ func (s *Service) onRead(x chord.Handle, m *Msg, req sim.Request) {
 			return
 		}
 		slot, f := s.compose(MsgRead)
-		f.Pos, f.Primary, f.E, f.Req = 1, x, m.E, req
+		f.Pos, f.Primary, f.E, f.Req = 1, x, s.carried(x, &m.E), req
 		s.net.Send(slot, x, next)
 		return
 	}
@@ -464,14 +547,34 @@ func (s *Service) onRead(x chord.Handle, m *Msg, req sim.Request) {
 		s.serveRead(x, m.Req, m.E.Key)
 		return
 	}
+	// A chain member: the read carries the newest entry of the members
+	// before it (all written by the primary), and every member stores it
+	// before passing it on. So the tail answers with nothing older than
+	// what the primary has applied, and by the time it answers every
+	// member holds what it returns. This is also the state transfer to a
+	// node that has just entered the chain (after a crash or a join): it
+	// has what the members before it have before it answers a read.
+	if m.E.Version > 0 {
+		s.stores[x].put(&m.E, s.sched.Now())
+	}
 	next := s.chainNext(x, int(m.Pos), m.Primary)
 	if next == chord.None {
 		s.serveRead(x, m.Req, m.E.Key)
 		return
 	}
 	slot, f := s.compose(MsgRead)
-	f.Pos, f.Primary, f.E, f.Req = m.Pos+1, m.Primary, m.E, m.Req
+	f.Pos, f.Primary, f.E, f.Req = m.Pos+1, m.Primary, s.carried(x, &m.E), m.Req
 	s.net.Send(slot, x, next)
+}
+
+// carried is what a chain read passes on from node x: x's entry for the
+// key (newest of its own and what it received), or the bare key (version
+// 0: nothing to store) if it holds none.
+func (s *Service) carried(x chord.Handle, e *Entry) Entry {
+	if it := s.stores[x][e.Key]; it != nil {
+		return it.Entry
+	}
+	return Entry{Key: e.Key, ID: e.ID}
 }
 
 func (s *Service) serveRead(x chord.Handle, req sim.Request, key string) {
@@ -529,6 +632,7 @@ func (s *Service) onFetch(x, j chord.Handle, req sim.Request) {
 	jid, xid := s.ring.ID(j), s.ring.ID(x)
 	slot, a := s.compose(MsgFetchReply)
 	a.Entries = append(a.Entries, s.stores[x].sorted(func(e *Entry) bool { return !s.space.BetweenIncl(jid, e.ID, xid) })...)
+	a.Node = s.lowEnd(x) // where the joiner's range starts as x sees it
 	s.stats.HandedOff += uint64(len(a.Entries))
 	if s.cfg.Replicas == 1 {
 		for i := range a.Entries {
@@ -538,6 +642,7 @@ func (s *Service) onFetch(x, j chord.Handle, req sim.Request) {
 	if p := s.ring.Predecessor(x); p == chord.None || s.space.Between(s.ring.ID(p), jid, xid) {
 		if t := s.handedTo[x]; t == chord.None || s.space.Between(s.ring.ID(t), jid, xid) {
 			s.handedTo[x] = j
+			s.handedMisses[x] = 0
 		}
 	}
 	s.net.Reply(slot, x, req)
@@ -556,14 +661,30 @@ func (s *Service) Response(to, from chord.Handle, m *Msg, c uint64) {
 			for i := range m.Entries {
 				s.stores[to].put(&m.Entries[i], now)
 			}
+			if p := m.Node; p != chord.None && p != to && s.member(to) && s.space.Between(s.ring.ID(to), s.ring.ID(p), s.ring.ID(from)) {
+				// The node asked holds a range that starts after the
+				// joiner: the joiner's successor (the node that held its
+				// keys) is p or before it, and the copies just received
+				// may be older than p's. Ask p.
+				s.fetchFrom(to, p)
+				return
+			}
 			s.ready[to] = true
+			s.joinerRange(to, m.Node)
 		}
 	case cookiePing:
 		// The joiner is alive: the redirect stays.
+		if s.member(to) && s.handedTo[to] == from {
+			s.handedMisses[to] = 0
+		}
 	case cookieCollect:
 		s.onCollectReply(ref, gen, from, m)
 	case cookieHandoff:
 		s.onHandOverAck(to, m)
+	case cookieConfirm:
+		s.onConfirm(to, from, true)
+	case cookieSync:
+		s.onSync(to, chord.Handle(gen), m)
 	}
 }
 
@@ -581,11 +702,21 @@ func (s *Service) Timeout(requester, peer chord.Handle, c uint64) {
 			s.sched.After(s.cfg.RetryBackoff, s.owner, evFetch, int32(requester), 0)
 		}
 	case cookiePing:
+		// Only confirmPings unanswered in a row end the redirect: after
+		// one lost ping, the node would serve the joiner's keys again
+		// while the joiner serves them too.
 		if s.member(requester) && s.handedTo[requester] == peer {
-			s.handedTo[requester] = chord.None
+			if s.handedMisses[requester]++; s.handedMisses[requester] >= confirmPings {
+				s.handedTo[requester] = chord.None
+				s.handedMisses[requester] = 0
+			}
 		}
 	case cookieCollect:
 		s.onCollectTimeout(ref, gen)
+	case cookieConfirm:
+		s.onConfirm(requester, peer, false)
+	case cookieSync:
+		s.onSync(requester, chord.Handle(gen), nil)
 	}
 }
 
@@ -616,6 +747,14 @@ func (s *Service) Fire(ev *sim.Event) {
 		if s.member(h) && !s.ready[h] {
 			s.fetch(h)
 		}
+	case evConfirm:
+		h, p := chord.Handle(ev.Ref), chord.Handle(ev.Arg)
+		if s.member(h) {
+			if i := s.findTakeover(h, p); i >= 0 && s.takeover[h][i].syncing == 0 {
+				s.takeover[h][i].alive, s.takeover[h][i].misses = false, 0
+				s.confirm(h, p)
+			}
+		}
 	}
 }
 
@@ -630,8 +769,10 @@ func (s *Service) startRepair(h chord.Handle) {
 // successors, and drop the copies no primary has refreshed for the TTL.
 func (s *Service) repair(x chord.Handle) {
 	if t := s.handedTo[x]; t != chord.None {
-		slot, _ := s.compose(MsgPing)
-		s.net.Request(slot, x, t, s.ring.Config().RPCTimeout, mkCookie(cookiePing, int32(x), 0))
+		for range confirmPings {
+			slot, _ := s.compose(MsgPing)
+			s.net.Request(slot, x, t, s.ring.Config().RPCTimeout, mkCookie(cookiePing, int32(x), 0))
+		}
 	}
 	p := s.ring.Predecessor(x)
 	if p == chord.None || !s.ready[x] {
@@ -716,4 +857,176 @@ func (s *Service) Held(h chord.Handle) int {
 		return 0
 	}
 	return len(s.stores[h])
+}
+
+// joinerRange: joiner j's successor saw its own range start at p when it
+// answered j's fetch, so j's range starts there too. If the predecessor j
+// has been given since lies farther back, the nodes in between (p first)
+// may be alive and serving: j treats p as a former predecessor whose range
+// it may not serve before confirming its death, as in PredecessorChanged.
+func (s *Service) joinerRange(j, p chord.Handle) {
+	if p == chord.None || p == j || !s.member(j) {
+		return
+	}
+	cur := s.ring.Predecessor(j)
+	if cur == chord.None {
+		cur = s.lastPred[j]
+	}
+	if cur == chord.None {
+		s.lastPred[j] = p
+		return
+	}
+	if cur != p && s.space.Between(s.ring.ID(cur), s.ring.ID(p), s.ring.ID(j)) && s.findTakeover(j, p) < 0 {
+		s.takeover[j] = append(s.takeover[j], absorbed{node: p})
+		s.confirm(j, p)
+	}
+}
+
+// confirmPings is how many pings in a row a former predecessor must leave
+// unanswered before a node takes its range over: with a loss rate l, a
+// live node is taken for dead with probability about (2l)^3 (8·10⁻⁶ at
+// l = 1 %). A node slower than the timeout is still taken for dead: see
+// the README on false suspicion.
+const confirmPings = 3
+
+// absorbed is a former predecessor whose range a node does not serve yet.
+type absorbed struct {
+	node    chord.Handle
+	misses  uint8 // pings of the current round left unanswered
+	alive   bool  // a ping of the current round was answered: requests go to it
+	syncing int8  // sync requests out (0: confirming, not syncing yet)
+}
+
+func (s *Service) findTakeover(x, p chord.Handle) int {
+	for i, a := range s.takeover[x] {
+		if a.node == p {
+			return i
+		}
+	}
+	return -1
+}
+
+// trimTakeover forgets the former predecessors that are no longer inside
+// x's range (x's predecessor is one of them again, or a node after them).
+func (s *Service) trimTakeover(x chord.Handle) {
+	l := s.takeover[x][:0]
+	lo := s.lowEnd(x)
+	for _, a := range s.takeover[x] {
+		if lo != chord.None && a.node != lo && s.space.Between(s.ring.ID(lo), s.ring.ID(a.node), s.ring.ID(x)) {
+			l = append(l, a)
+		}
+	}
+	s.takeover[x] = l
+}
+
+// pendingFor reports whether id lies in the range of a former predecessor
+// of x that x has not taken over yet (the nearest one at or after id), and
+// names it if it answered a ping (the client is sent there).
+func (s *Service) pendingFor(x chord.Handle, id chord.ID) (chord.Handle, bool) {
+	if len(s.takeover[x]) == 0 {
+		return chord.None, false
+	}
+	s.trimTakeover(x)
+	lo := s.lowEnd(x)
+	best := -1
+	for i, a := range s.takeover[x] {
+		if lo == chord.None || !s.space.BetweenIncl(s.ring.ID(lo), id, s.ring.ID(a.node)) {
+			continue
+		}
+		if best < 0 || s.space.Between(id, s.ring.ID(a.node), s.ring.ID(s.takeover[x][best].node)) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return chord.None, false
+	}
+	if a := s.takeover[x][best]; a.alive {
+		return a.node, true
+	}
+	return chord.None, true // not known to be alive: look the key up again after the backoff
+}
+
+// confirm pings former predecessor p on behalf of x: confirmPings pings
+// at once, so that a death is confirmed after one timeout, not several.
+func (s *Service) confirm(x, p chord.Handle) {
+	for range confirmPings {
+		slot, _ := s.compose(MsgPing)
+		s.net.Request(slot, x, p, s.ring.Config().RPCTimeout, mkCookie(cookieConfirm, int32(x), 0))
+	}
+}
+
+// onConfirm: former predecessor p answered x's ping (alive) or did not.
+func (s *Service) onConfirm(x, p chord.Handle, alive bool) {
+	if !s.member(x) {
+		return
+	}
+	i := s.findTakeover(x, p)
+	if i < 0 || s.takeover[x][i].syncing > 0 {
+		return
+	}
+	a := &s.takeover[x][i]
+	if alive {
+		// Alive: redirect to it, and look again later (it may be back as
+		// the predecessor by then, or really fail). The round's other
+		// answers are not counted.
+		if !a.alive {
+			a.alive = true
+			s.sched.After(s.ring.Config().RPCTimeout, s.owner, evConfirm, int32(x), uint64(p))
+		}
+		return
+	}
+	if a.alive {
+		return // a round that had an answer
+	}
+	if a.misses++; a.misses >= confirmPings {
+		s.confirmed(x, p, true)
+	}
+}
+
+// confirmed: former predecessor p of x is gone. With sync, x first asks
+// the rest of its chain for their copies of p's range and serves the range
+// once all have answered (or timed out); without, at once.
+func (s *Service) confirmed(x, p chord.Handle, sync bool) {
+	i := s.findTakeover(x, p)
+	if i < 0 {
+		return
+	}
+	if !sync {
+		s.takeover[x] = append(s.takeover[x][:i], s.takeover[x][i+1:]...)
+		return
+	}
+	a := &s.takeover[x][i]
+	l := s.ring.Successors(x)
+	lo := s.lowEnd(x)
+	for j := 0; j < s.cfg.Replicas-1 && j < len(l) && l[j] != x && lo != chord.None; j++ {
+		slot, m := s.compose(MsgSync)
+		m.Node, m.E.ID = lo, s.ring.ID(p)
+		s.net.Request(slot, x, l[j], s.ring.Config().RPCTimeout, mkCookie(cookieSync, int32(x), uint32(p)))
+		a.syncing++
+	}
+	if a.syncing <= 0 {
+		s.takeover[x] = append(s.takeover[x][:i], s.takeover[x][i+1:]...)
+	}
+}
+
+// onSync: a chain member answered x's sync request for former
+// predecessor p's range (m nil: it did not). x stores the newer copies;
+// when the last answer is in, x serves the range.
+func (s *Service) onSync(x, p chord.Handle, m *Msg) {
+	if !s.member(x) {
+		return
+	}
+	if m != nil {
+		now := s.sched.Now()
+		for i := range m.Entries {
+			s.stores[x].put(&m.Entries[i], now)
+		}
+	}
+	i := s.findTakeover(x, p)
+	if i < 0 || s.takeover[x][i].syncing <= 0 {
+		return
+	}
+	if s.takeover[x][i].syncing--; s.takeover[x][i].syncing == 0 {
+		s.takeover[x] = append(s.takeover[x][:i], s.takeover[x][i+1:]...)
+	}
 }

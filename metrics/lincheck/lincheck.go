@@ -1,6 +1,7 @@
 package lincheck
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"runtime"
@@ -100,31 +101,100 @@ type Result struct {
 	// It is nil unless Verdict is NotLinearizable. Without a timeout it is
 	// complete; with one it may miss keys whose check was cut short.
 	BadKeys []string
+	// Undecided are the keys, sorted, whose check ran out of its budget
+	// (or was cancelled) before deciding; nil if every key was decided.
+	Undecided []string
 }
 
 // Check decides whether ops is a linearizable history of a key-value store
 // in which every key is an independent register that starts absent.
 //
-// Each key's sub-history is checked on its own, with porcupine and no
-// partition function, by a pool of GOMAXPROCS workers; results are stored
-// per key and collected in sorted key order, so BadKeys does not depend on
-// scheduling. The cost of knowing every bad key is that all keys are checked
-// to the end even after a violation has been found (porcupine's own
-// partitioned check stops at the first one), plus a goroutine and a context
-// per key inside porcupine; a failing history therefore costs about as much
-// to check as a passing one.
-//
 // timeout ≤ 0 means no limit, and the verdict is then a deterministic
 // function of ops. A positive timeout is a single wall-clock budget for the
-// whole call. If any key is found not linearizable within it the verdict is
-// NotLinearizable (porcupine only reports a violation it has proved), with
-// BadKeys listing the keys proved bad so far; otherwise, if some key was not
-// decided in time, the verdict is Inconclusive.
+// whole call (Budget.Time of [CheckContext], which Check calls with a
+// background context and no other limit). If any key is found not
+// linearizable within it the verdict is NotLinearizable (porcupine only
+// reports a violation it has proved), with BadKeys listing the keys proved
+// bad so far; otherwise, if some key was not decided in time, the verdict
+// is Inconclusive.
 //
 // The only error is for malformed input: Return < Call on a completed
 // operation, an Unknown Get, or an unknown Kind. The error names the index
 // of the first offending op in ops.
 func Check(ops []Op, timeout time.Duration) (Result, error) {
+	return CheckContext(context.Background(), ops, Budget{Time: timeout})
+}
+
+// Budget bounds a check, per key and for the whole call. A zero field is no
+// limit. A key whose search runs out of its budget is undecided (listed in
+// Result.Undecided), never guessed: the verdict is then Inconclusive unless
+// another key was proved bad.
+//
+// The memory budgets are deterministic: the search's memory is estimated
+// from the states it has stored (porcupine keeps every distinct pair of
+// "operations linearized so far" and register state it reaches, a bitset of
+// one bit per operation of the key plus bookkeeping: 8·⌈n/64⌉ + 96 bytes
+// each, see stateBytes), so the same history and budget always give the
+// same verdict. The time budgets depend on the machine and its load.
+type Budget struct {
+	KeyTime   time.Duration // wall-clock time for one key's search
+	Time      time.Duration // wall-clock time for the whole call
+	KeyMemory int64         // estimated bytes of search state for one key
+	// Memory bounds the search state of the keys checked at once: the
+	// check runs at most Memory / KeyMemory keys in parallel (at least
+	// one), each held to min(KeyMemory, Memory), so the peak stays under
+	// Memory and the verdict does not depend on the number of CPUs.
+	Memory int64
+}
+
+// stateBytes estimates the memory one stored search state costs on a key
+// with n operations: porcupine's bitset of n bits (in 64-bit words), its
+// slice header and cache entry, the map bucket share and the call-stack
+// entry that goes with it (measured order of magnitude, not exact).
+func stateBytes(n int) int64 { return 8*int64((n+63)/64) + 96 }
+
+// checkEvery is how many model steps a key's search takes between looks at
+// the clock and the context: a step costs well under a microsecond, so a
+// cancelled check stops within milliseconds.
+const checkEvery = 1024
+
+// guard is one key's budget, consulted by the model at every step. When
+// it runs out, every further step fails, which makes porcupine's search
+// unwind quickly; the verdict it then returns is discarded (undecided).
+type guard struct {
+	ctx      context.Context
+	deadline time.Time // zero: none
+	states   int64     // states the search may still store
+	steps    int
+	out      bool // the budget ran out (or ctx was cancelled)
+}
+
+func (g *guard) spent() bool {
+	if g.out {
+		return true
+	}
+	g.steps++
+	if g.steps%checkEvery == 0 {
+		if g.ctx.Err() != nil || (!g.deadline.IsZero() && time.Now().After(g.deadline)) {
+			g.out = true
+		}
+	}
+	return g.out
+}
+
+// CheckContext is [Check] with a [Budget] and a context: when ctx is
+// cancelled the check stops within milliseconds and returns ctx's error
+// (with the result so far, Inconclusive unless a key was proved bad).
+//
+// Each key's sub-history is checked on its own, with porcupine and no
+// partition function, by a pool of workers (GOMAXPROCS, fewer under a
+// memory budget); results are stored per key and collected in sorted key
+// order, so BadKeys and Undecided do not depend on scheduling. The cost of
+// knowing every bad key is that all keys are checked to the end even after
+// a violation has been found (porcupine's own partitioned check stops at
+// the first one); a failing history therefore costs about as much to check
+// as a passing one.
+func CheckContext(ctx context.Context, ops []Op, b Budget) (Result, error) {
 	h, err := build(ops)
 	if err != nil {
 		return Result{}, err
@@ -132,25 +202,39 @@ func Check(ops []Op, timeout time.Duration) (Result, error) {
 	res := Result{Ops: len(ops), Keys: len(h.keys)}
 
 	var deadline time.Time
-	if timeout > 0 {
-		deadline = time.Now().Add(timeout)
+	if b.Time > 0 {
+		deadline = time.Now().Add(b.Time)
 	}
-	model := newModel(false)
+	keyMem := b.KeyMemory
+	workers := min(runtime.GOMAXPROCS(0), len(h.keys))
+	if b.Memory > 0 {
+		if keyMem <= 0 || keyMem > b.Memory {
+			keyMem = b.Memory
+		}
+		workers = max(1, min(workers, int(b.Memory/keyMem)))
+	}
 	results := make([]porcupine.CheckResult, len(h.keys))
 	check := func(i int) {
-		if timeout <= 0 {
-			results[i] = porcupine.CheckOperationsTimeout(model, h.parts[i], 0)
-			return
+		g := &guard{ctx: ctx, deadline: deadline, states: -1}
+		if b.KeyTime > 0 {
+			if d := time.Now().Add(b.KeyTime); g.deadline.IsZero() || d.Before(g.deadline) {
+				g.deadline = d
+			}
 		}
-		left := time.Until(deadline)
-		if left <= 0 {
+		if keyMem > 0 {
+			g.states = keyMem / stateBytes(len(h.parts[i]))
+		}
+		if ctx.Err() != nil || (!g.deadline.IsZero() && !time.Now().Before(g.deadline)) {
 			results[i] = porcupine.Unknown
 			return
 		}
-		results[i] = porcupine.CheckOperationsTimeout(model, h.parts[i], left)
+		r := porcupine.CheckOperationsTimeout(boundedModel(g), h.parts[i], 0)
+		if g.out && r == porcupine.Illegal {
+			r = porcupine.Unknown // the search was cut short: "no order found" means nothing (an order found is still a proof)
+		}
+		results[i] = r
 	}
 
-	workers := min(runtime.GOMAXPROCS(0), len(h.keys))
 	if workers <= 1 {
 		for i := range h.keys {
 			check(i)
@@ -172,24 +256,48 @@ func Check(ops []Op, timeout time.Duration) (Result, error) {
 		wg.Wait()
 	}
 
-	undecided := false
 	for i, r := range results {
 		switch r {
 		case porcupine.Illegal:
 			res.BadKeys = append(res.BadKeys, h.keys[i])
 		case porcupine.Unknown:
-			undecided = true
+			res.Undecided = append(res.Undecided, h.keys[i])
 		}
 	}
 	switch {
 	case len(res.BadKeys) > 0:
 		res.Verdict = NotLinearizable
-	case undecided:
+	case len(res.Undecided) > 0:
 		res.Verdict = Inconclusive
 	default:
 		res.Verdict = Linearizable
 	}
-	return res, nil
+	return res, ctx.Err()
+}
+
+// boundedModel is the register model with g's budget enforced at every
+// step: a step that would store a state beyond the budget, or comes after
+// the deadline or a cancellation, fails.
+func boundedModel(g *guard) porcupine.Model {
+	m := newModel(false)
+	m.Step = func(s, in, out any) (bool, any) {
+		if g.spent() {
+			return false, s
+		}
+		ok, next := step(s, in, out)
+		if ok && g.states >= 0 {
+			// Every successful step may store one state; counting them all
+			// over-estimates (repeats are cached) and so stays on the safe
+			// side.
+			if g.states == 0 {
+				g.out = true
+				return false, s
+			}
+			g.states--
+		}
+		return ok, next
+	}
+	return m
 }
 
 // history is ops validated and converted to porcupine operations, one

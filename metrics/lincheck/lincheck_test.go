@@ -2,6 +2,8 @@ package lincheck
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -531,5 +533,92 @@ func TestVisualize(t *testing.T) {
 	buf.Reset()
 	if err := Visualize(&buf, nil); err != nil || buf.Len() == 0 {
 		t.Errorf("empty history: %v, %d bytes", err, buf.Len())
+	}
+}
+
+// A memory budget decides deterministically: the hard key runs out of it
+// and is undecided (never guessed), a key proved bad stays bad, easy keys
+// are decided, and the same call gives the same result whatever the
+// number of workers the run budget allows.
+func TestMemoryBudget(t *testing.T) {
+	good := []Op{put(0, "good", "v", 0, 10), get(1, "good", "v", 20, 30)}
+	bad := []Op{put(0, "a-bad", "v", 0, 10), miss(1, "a-bad", 20, 30)}
+	ops := append(append(slices.Clone(good), bad...), hardKey("z-hard", 40)...)
+	for _, b := range []Budget{
+		{KeyMemory: 1 << 20},
+		{KeyMemory: 1 << 20, Memory: 1 << 20},   // one key at a time
+		{KeyMemory: 1 << 20, Memory: 64 << 20},  // several at once
+		{Memory: 1 << 20},                       // the run's budget alone also bounds each key
+		{KeyMemory: 1 << 30, Memory: 1<<20 + 1}, // the smaller one wins
+	} {
+		start := time.Now()
+		res, err := CheckContext(context.Background(), ops, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Verdict != NotLinearizable || !slices.Equal(res.BadKeys, []string{"a-bad"}) || !slices.Equal(res.Undecided, []string{"z-hard"}) {
+			t.Errorf("budget %+v: %+v; want a-bad bad and z-hard undecided", b, res)
+		}
+		if d := time.Since(start); d > 10*time.Second {
+			t.Errorf("budget %+v: took %v; a 1 MiB budget should end in well under a second", b, d)
+		}
+	}
+	res, err := CheckContext(context.Background(), append(slices.Clone(good), hardKey("z-hard", 40)...), Budget{KeyMemory: 1 << 20})
+	if err != nil || res.Verdict != Inconclusive || res.BadKeys != nil || !slices.Equal(res.Undecided, []string{"z-hard"}) {
+		t.Errorf("good + hard: %+v, %v; want inconclusive with z-hard undecided", res, err)
+	}
+	// A generous budget changes nothing on ordinary histories.
+	r := rand.New(rand.NewPCG(7, 7))
+	easy := concHistory(r, 2000, 10, 5)
+	want, _ := Check(easy, 0)
+	got, err := CheckContext(context.Background(), easy, Budget{KeyMemory: 256 << 20, Memory: 1 << 30})
+	if err != nil || !equalResult(got, want) || got.Undecided != nil {
+		t.Errorf("easy history with a budget: %+v, %v; without: %+v", got, err, want)
+	}
+}
+
+// Cancelling the context stops a check that would run for hours within a
+// second (Ctrl-C and SIGTERM during a run's check), with ctx's error and
+// no verdict invented.
+func TestCheckCancel(t *testing.T) {
+	ops := append(hardKey("a-hard", 60), hardKey("b-hard", 60)...)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	var res Result
+	var err error
+	go func() {
+		res, err = CheckContext(ctx, ops, Budget{})
+		close(done)
+	}()
+	time.Sleep(100 * time.Millisecond)
+	cancelled := time.Now()
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the check ignored the cancellation for 5 s")
+	}
+	if d := time.Since(cancelled); d > time.Second {
+		t.Errorf("the check stopped %v after the cancellation; want under a second", d)
+	}
+	if !errors.Is(err, context.Canceled) || res.Verdict != Inconclusive || len(res.Undecided) != 2 {
+		t.Errorf("cancelled check: %+v, %v; want inconclusive, both keys undecided, context.Canceled", res, err)
+	}
+}
+
+// A per-key time budget leaves the hard key undecided and still decides the
+// others.
+func TestKeyTimeBudget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("uses wall-clock timeouts")
+	}
+	good := []Op{put(0, "good", "v", 0, 10), get(1, "good", "v", 20, 30)}
+	start := time.Now()
+	res, err := CheckContext(context.Background(), append(slices.Clone(good), hardKey("z-hard", 60)...), Budget{KeyTime: 100 * time.Millisecond})
+	if err != nil || res.Verdict != Inconclusive || !slices.Equal(res.Undecided, []string{"z-hard"}) {
+		t.Errorf("hard key with a key time budget: %+v, %v", res, err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v with a 100 ms key budget", d)
 	}
 }
