@@ -207,7 +207,7 @@ func (s *Service) send(i int32, to chord.Handle) {
 	case Delete:
 		m.E.Deleted = true
 	}
-	s.net.Request(slot, o.origin, to, s.cfg.RequestTimeout, mkCookie(cookieOp, i, o.gen))
+	s.net.Request(slot, o.origin, to, s.cfg.RequestTimeout, reqID{kind: cookieOp, ref: i, gen: o.gen}.pack())
 }
 
 func (s *Service) onReply(i int32, gen uint32, m *Msg) {
@@ -307,7 +307,7 @@ func (s *Service) finish(i int32, outcome OpOutcome, e *Entry, server chord.Hand
 func (s *Service) collect(i int32, at chord.Handle) {
 	o := &s.ops[i]
 	slot, _ := s.compose(MsgCollect)
-	s.net.Request(slot, o.origin, at, s.cfg.RequestTimeout, mkCookie(cookieCollect, i, o.gen))
+	s.net.Request(slot, o.origin, at, s.cfg.RequestTimeout, reqID{kind: cookieCollect, ref: i, gen: o.gen}.pack())
 }
 
 func (s *Service) onCollectReply(i int32, gen uint32, from chord.Handle, m *Msg) {

@@ -73,7 +73,7 @@ func TestLateRetryNotReapplied(t *testing.T) {
 				slot, m := w.svc.compose(MsgWrite)
 				m.E = dup
 				m.E.Version = 0
-				w.svc.net.Request(slot, origin, to, kc.RequestTimeout, mkCookie(cookieOp, 0, 0xffffff))
+				w.svc.net.Request(slot, origin, to, kc.RequestTimeout, reqID{kind: cookieOp, ref: 0, gen: 0xffffff}.pack())
 				w.run(10 * kc.RequestTimeout)
 				for _, h := range chainOf(w, key, k) {
 					if e, _ := w.svc.Stored(h, key); e.Value != last {
