@@ -23,7 +23,7 @@ func cmdRepro(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := newFlags("repro", reproUsage, stdout)
 	out := fs.String("out", "results", "output folder")
 	scale := fs.String("scale", "paper", "size of the runs: quick (reduced, seconds) or paper (the paper's sizes)")
-	seed := fs.String("seed", "", "master seed (overrides the built-in seed)")
+	seed := addSeed(fs, 0, "master seed (default: the built-in's seed)")
 	workers := fs.Int("workers", 0, "parallel runs (0: one per core)")
 	shardFlag := fs.String("shard", "", "run only the i-th of n deterministic slices of each figure's sweep, i/n (merge each figure's folders with 'chordsim merge')")
 	if err := parseFlags(fs, args); err != nil {
@@ -54,7 +54,7 @@ func cmdRepro(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return usageError{err}
 		}
-		if plans[i], err = overrides(cfg, axes, *seed, nil); err != nil {
+		if plans[i], err = overrides(cfg, axes, seed, nil); err != nil {
 			return err
 		}
 	}

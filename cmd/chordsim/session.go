@@ -58,12 +58,12 @@ func executeWith(ctx context.Context, plan *experiments.Plan, dir string, worker
 		return inputError(err)
 	}
 	if interrupted {
-		fmt.Fprintf(stderr, "chordsim: interrupted: %d of %d runs finished; their results are in %s, and the same command resumes\n", outcome.Finished(), inShard, dir)
+		fmt.Fprintf(stderr, "chordsim: interrupted: %d of %s finished; their results are in %s, and the same command resumes\n", outcome.Finished(), plural(inShard, "run"), dir)
 		return errInterrupted
 	}
-	what := fmt.Sprintf("%d runs (%d points × %d replicates)", plan.Runs(), len(plan.Points), plan.Base.Replicates)
+	what := fmt.Sprintf("%s (%s × %s)", plural(plan.Runs(), "run"), plural(len(plan.Points), "point"), plural(plan.Base.Replicates, "replicate"))
 	if shard.N > 0 {
-		what = fmt.Sprintf("shard %s: %d of %d runs", shard, inShard, plan.Runs())
+		what = fmt.Sprintf("shard %s: %d of %s", shard, inShard, plural(plan.Runs(), "run"))
 	}
 	fmt.Fprintf(stdout, "%s: %s in %.1fs → %s\n", plan.Base.Experiment, what, time.Since(start).Seconds(), dir)
 	return nil
@@ -95,4 +95,12 @@ func newProgress(stderr io.Writer, total int, name string) (func(int), func()) {
 		progressbar.OptionClearOnFinish(),
 	)
 	return func(done int) { bar.Set(done) }, func() { bar.Finish() }
+}
+
+// plural is "1 run", "2 runs": n and the noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

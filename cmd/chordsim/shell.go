@@ -35,7 +35,7 @@ func cmdShell(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	succ := fs.Int("successors", config.Defaults().Chord.Successors, "successor-list length r")
 	replicas := fs.Int("replicas", 1, "replication factor k (1 ≤ k ≤ r)")
 	consistency := fs.String("consistency", "linearizable", "linearizable (chain replication) or eventual")
-	seed := fs.Uint64("seed", 1, "random seed")
+	seed := addSeed(fs, 1, "master seed")
 	latency := fs.String("latency", "exp:50ms", "one-way message delay: const:D, uniform:D1,D2, exp:MEAN or lognormal:MEDIAN,SIGMA")
 	stabilize := fs.String("stabilize-every", "1s", "period of stabilize, fix_fingers and check_predecessor")
 	echo := fs.Bool("echo", false, "print each command before its output (for transcripts)")
@@ -77,7 +77,7 @@ func cmdShell(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	} else if f, ok := stdin.(*os.File); ok && fs.NArg() == 0 && term.IsTerminal(int(f.Fd())) {
 		interactive = true
 	}
-	o := shell.Options{Bits: *bits, Successors: *succ, Replicas: *replicas, Consistency: cons, Seed: *seed,
+	o := shell.Options{Bits: *bits, Successors: *succ, Replicas: *replicas, Consistency: cons, Seed: seed.v,
 		Latency: lat, StabilizeEvery: stab, Echo: *echo}
 	if interactive {
 		o.Prompt = "chordsim> "
@@ -89,7 +89,7 @@ func cmdShell(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	failed := s.Run(in, stdout, stderr)
 	if failed > 0 && !interactive {
-		return fmt.Errorf("shell: %d command(s) failed", failed)
+		return fmt.Errorf("shell: %s failed", plural(failed, "command"))
 	}
 	return nil
 }
