@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/chordsim/chordsim/config"
 	"github.com/chordsim/chordsim/experiments"
@@ -111,4 +112,9 @@ func overrides(cfg config.Config, axes []yamlconf.Axis, seed *seedFlag, sets []s
 		return nil, usageError{err}
 	}
 	return plan, nil
+}
+
+// addProgressFlag defines --progress-every on fs.
+func addProgressFlag(fs *pflag.FlagSet) *time.Duration {
+	return fs.Duration("progress-every", progressDefault, "when stderr is not a terminal (a log, a pipe, a batch job): print one progress line this often; 0 prints none (on a terminal a bar redraws 4 times a second)")
 }

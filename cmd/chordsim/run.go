@@ -34,6 +34,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	shardFlag := fs.String("shard", "", "run only the i-th of n deterministic slices of the sweep, i/n (merge the folders with 'chordsim merge')")
 	fields := fs.Bool("fields", false, "list every config field with its default and unit, and exit")
 	checkInv := fs.Bool("check-invariants", false, "check the ring invariants on every membership change and stabilization period; stop at the first violation with a report (same as check_invariants: true)")
+	progressEvery := addProgressFlag(fs)
 	replicate := fs.Int("replicate", -1, "run only this replicate (0-based) of every sweep point, e.g. to rerun one that broke an invariant")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -79,5 +80,5 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		parts = append(parts, "--replicate", strconv.Itoa(v.Replicate), "--check-invariants", "--out", shellQuote(*out+"-rerun"))
 		return strings.Join(parts, " ")
 	}
-	return executeWith(ctx, plan, *out, *workers, nil, shard, *replicate+1, rerun, stderr, stdout)
+	return executeWith(ctx, plan, *out, *workers, nil, shard, *replicate+1, rerun, *progressEvery, stderr, stdout)
 }
