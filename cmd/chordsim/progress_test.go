@@ -73,6 +73,8 @@ func TestPlainProgress(t *testing.T) {
 // work done growing, and is cleared at the end.
 func TestTerminalProgressBar(t *testing.T) {
 	p := openPTY(t)
+	defer func(d time.Duration) { progressTick = d }(progressTick)
+	progressTick = 20 * time.Millisecond
 	dir := t.TempDir()
 	cfg := writeConfig(t, dir, slowConfig)
 	var stdout bytes.Buffer

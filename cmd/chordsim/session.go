@@ -87,8 +87,9 @@ func inputError(err error) error {
 // thousand lines.
 const progressDefault = 10 * time.Second
 
-// progressTick is how often the terminal display redraws.
-const progressTick = 250 * time.Millisecond
+// progressTick is how often the terminal display redraws (a variable so
+// that a test can make it redraw often on a short run).
+var progressTick = 250 * time.Millisecond
 
 // startProgress shows a session's progress on stderr until stop is
 // called. On a terminal it draws a bar of the work done (lookups and
