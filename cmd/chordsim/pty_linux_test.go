@@ -32,14 +32,21 @@ func openPTY(t *testing.T) *pty {
 	if err != nil {
 		t.Skipf("no pseudo-terminals here: %v", err)
 	}
-	if err := unix.IoctlSetPointerInt(int(m.Fd()), unix.TIOCSPTLCK, 0); err != nil {
-		m.Close()
-		t.Skipf("cannot unlock the pseudo-terminal: %v", err)
+	// The ioctls go through SyscallConn, not Fd, which would put the
+	// master in blocking mode, where closing it cannot end a pending Read.
+	var n int
+	var ioErr error
+	rc, err := m.SyscallConn()
+	if err == nil {
+		err = rc.Control(func(fd uintptr) {
+			if ioErr = unix.IoctlSetPointerInt(int(fd), unix.TIOCSPTLCK, 0); ioErr == nil {
+				n, ioErr = unix.IoctlGetInt(int(fd), unix.TIOCGPTN)
+			}
+		})
 	}
-	n, err := unix.IoctlGetInt(int(m.Fd()), unix.TIOCGPTN)
-	if err != nil {
+	if err != nil || ioErr != nil {
 		m.Close()
-		t.Skipf("cannot name the pseudo-terminal: %v", err)
+		t.Skipf("cannot set up the pseudo-terminal: %v %v", err, ioErr)
 	}
 	s, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
 	if err != nil {
@@ -62,9 +69,9 @@ func openPTY(t *testing.T) *pty {
 		}
 	}()
 	t.Cleanup(func() {
-		s.Close()
-		m.Close()
+		m.Close() // ends the reader, and any read of the slave (EIO)
 		<-p.done
+		s.Close()
 	})
 	return p
 }
