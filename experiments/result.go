@@ -46,7 +46,12 @@ func Run(ctx context.Context, cfg *config.Config, seed uint64) (*RunResult, erro
 
 // RunPoint executes one run of a plan's sweep point with the given seed.
 func RunPoint(ctx context.Context, pt *PlanPoint, seed uint64) (*RunResult, error) {
-	return finish(run.Run(ctx, &pt.Config, seed, run.Inputs{Trace: pt.trace, Requests: pt.requests}))
+	return runPoint(ctx, pt, seed, nil)
+}
+
+// runPoint is RunPoint keeping p up to date (if not nil).
+func runPoint(ctx context.Context, pt *PlanPoint, seed uint64, p *run.Progress) (*RunResult, error) {
+	return finish(run.Run(ctx, &pt.Config, seed, run.Inputs{Trace: pt.trace, Requests: pt.requests, Progress: p}))
 }
 
 func finish(r *run.Result, err error) (*RunResult, error) {

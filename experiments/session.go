@@ -27,6 +27,7 @@ type Session struct {
 	Shard     Shard          // the slice of the sweep to run; the zero value runs all
 	Replicate int            // run only this replicate (1-based) of every point; 0 runs all
 	Progress  func(done int) // called as runs finish; may be nil
+	Tracker   *Tracker       // follows the work inside the runs; may be nil
 }
 
 // InputError marks an error in what the user gave (an output folder that
@@ -65,7 +66,7 @@ func (s *Session) Run(ctx context.Context) (*Outcome, error) {
 	if err := PrepareOutDir(s.Dir); err != nil {
 		return nil, &InputError{err}
 	}
-	o, runErr := ExecuteWith(ctx, s.Plan, ExecOptions{Workers: s.Workers, Progress: s.Progress, RunsDir: RunsDir(s.Dir), Shard: s.Shard, Replicate: s.Replicate})
+	o, runErr := ExecuteWith(ctx, s.Plan, ExecOptions{Workers: s.Workers, Progress: s.Progress, Tracker: s.Tracker, RunsDir: RunsDir(s.Dir), Shard: s.Shard, Replicate: s.Replicate})
 	var ve *run.ViolationError
 	if errors.As(runErr, &ve) {
 		return nil, runErr

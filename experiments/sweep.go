@@ -251,6 +251,9 @@ type ExecOptions struct {
 	// rerun the one run that broke an invariant.
 	Replicate int
 	Ran       func(index int) // called when a run was made (not loaded); for tests
+	// Tracker, if set, follows the work of the runs as they go, for a
+	// progress display that redraws between runs.
+	Tracker *Tracker
 }
 
 // Execute runs every run of the plan on up to workers goroutines with no
@@ -289,6 +292,16 @@ func ExecuteWith(ctx context.Context, plan *Plan, opts ExecOptions) (*Outcome, e
 	selected := func(i int) bool {
 		return opts.Shard.Includes(i) && (opts.Replicate <= 0 || i%R == opts.Replicate-1)
 	}
+	if opts.Tracker != nil {
+		runs, work := 0, int64(0)
+		for i := range out.Results {
+			if selected(i) {
+				runs++
+				work += pointWork(&plan.Points[i/R])
+			}
+		}
+		opts.Tracker.add(runs, work)
+	}
 	for i := range out.Results {
 		if !selected(i) {
 			continue
@@ -298,6 +311,7 @@ func ExecuteWith(ctx context.Context, plan *Plan, opts ExecOptions) (*Outcome, e
 		if opts.RunsDir != "" {
 			if r, ok := store.load(keys[i]); ok {
 				out.Results[i] = r
+				opts.Tracker.end(nil, pointWork(pt), r.events())
 				report()
 			}
 		}
@@ -315,8 +329,10 @@ func ExecuteWith(ctx context.Context, plan *Plan, opts ExecOptions) (*Outcome, e
 		k := i % R
 		g.Go(func() error {
 			seed := ReplicateSeed(plan.Base.Seed, k)
-			res, err := RunPoint(gctx, pt, seed)
+			prog := opts.Tracker.start(pointWork(pt))
+			res, err := runPoint(gctx, pt, seed, prog)
 			if err != nil {
+				opts.Tracker.abandon(prog)
 				if gctx.Err() != nil {
 					return gctx.Err()
 				}
@@ -333,6 +349,7 @@ func ExecuteWith(ctx context.Context, plan *Plan, opts ExecOptions) (*Outcome, e
 				}
 			}
 			out.Results[i] = res
+			opts.Tracker.end(prog, pointWork(pt), res.Events)
 			if opts.Ran != nil {
 				mu.Lock()
 				opts.Ran(i)

@@ -14,21 +14,22 @@ import (
 // finish. It is the run's only other event owner besides the ring and the
 // network.
 type lookupDriver struct {
-	ring    *chord.Ring
-	layer   chord.LayerID // the driver's layer on the ring: its lookups' Tags name it
-	sched   *sim.Scheduler
-	owner   sim.OwnerID
-	rng     *rand.Rand
-	keys    []chord.ID
-	rate    float64
-	total   int
-	issued  int
-	pending int // this driver's lookups not yet answered (the ring's InFlight also counts the kv service's)
-	done    bool
-	res     *Result
-	nameBuf []byte
-	uniform bool
-	book    *keyBook // which placed keys are lost; nil without failures
+	ring     *chord.Ring
+	layer    chord.LayerID // the driver's layer on the ring: its lookups' Tags name it
+	sched    *sim.Scheduler
+	owner    sim.OwnerID
+	rng      *rand.Rand
+	keys     []chord.ID
+	rate     float64
+	total    int
+	issued   int
+	pending  int // this driver's lookups not yet answered (the ring's InFlight also counts the kv service's)
+	done     bool
+	res      *Result
+	nameBuf  []byte
+	uniform  bool
+	book     *keyBook  // which placed keys are lost; nil without failures
+	progress *Progress // nil unless the run reports progress
 }
 
 func (w *lookupDriver) Fire(ev *sim.Event) {
@@ -106,6 +107,10 @@ func (w *lookupDriver) runStatic(ctx context.Context, first sim.Time) error {
 			return chord.StaticLookup{}, false
 		}
 		if w.issued%checkEvery == 0 {
+			if p := w.progress; p != nil {
+				p.work.Store(int64(w.issued))
+				p.simTime.Store(int64(at))
+			}
 			if stopped = ctx.Err(); stopped != nil {
 				return chord.StaticLookup{}, false
 			}

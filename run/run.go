@@ -51,6 +51,8 @@ const checkEvery = 1 << 16
 type Inputs struct {
 	Trace    *churn.Trace
 	Requests []workload.Request
+	// Progress, if set, is kept up to date as the run goes (see Progress).
+	Progress *Progress
 }
 
 // Run executes one run of cfg (a single sweep point, already validated)
@@ -61,6 +63,7 @@ func Run(ctx context.Context, cfg *config.Config, seed uint64, in Inputs) (*Resu
 	if err != nil {
 		return nil, err
 	}
+	w.progress, w.lookups.progress = in.Progress, in.Progress
 	if err := w.Build(ctx); err != nil {
 		return nil, err
 	}
@@ -83,8 +86,10 @@ func (w *World) Finish(ctx context.Context, in Inputs) (*Result, error) {
 	return w.Collect(ctx)
 }
 
-// runUntil advances the simulation to t, looking at ctx now and then.
-func runUntil(ctx context.Context, s *sim.Scheduler, t sim.Time) error {
+// runUntil advances the simulation to t, looking at ctx (and reporting
+// progress) every 10 simulated seconds.
+func (w *World) runUntil(ctx context.Context, t sim.Time) error {
+	s := w.Sched
 	for s.Now() < t {
 		next := s.Now().Add(10 * sim.Second)
 		if next > t {
@@ -93,6 +98,7 @@ func runUntil(ctx context.Context, s *sim.Scheduler, t sim.Time) error {
 		if !s.RunUntil(next) {
 			return nil // stopped by an owner (the invariant watcher); the caller asks why
 		}
+		w.report()
 		if err := ctx.Err(); err != nil {
 			return err
 		}

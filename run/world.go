@@ -36,6 +36,8 @@ type World struct {
 	start   sim.Time // the end of settle, when measurement starts
 	end     sim.Time // the run lasts at least until then (churn and failures)
 	static  bool     // Drive ran the lookups on the static engine
+
+	progress *Progress // nil unless the caller asked for it
 }
 
 // New assembles the world's fixed parts: the scheduler, an empty ring whose
@@ -118,7 +120,7 @@ func (w *World) Build(ctx context.Context) error {
 		return fmt.Errorf("bootstrap %q is not ideal or protocol", cfg.Bootstrap)
 	}
 	w.start = ready.Add(cfg.Settle)
-	if err := runUntil(ctx, w.Sched, w.start); err != nil {
+	if err := w.runUntil(ctx, w.start); err != nil {
 		return err
 	}
 	return w.stopped()
@@ -247,12 +249,13 @@ func (w *World) Drive(ctx context.Context) error {
 				return err
 			}
 		}
+		w.report()
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 	}
 	if sched.Now() < w.end {
-		if err := runUntil(ctx, sched, w.end); err != nil {
+		if err := w.runUntil(ctx, w.end); err != nil {
 			return err
 		}
 	}

@@ -3,6 +3,7 @@ package shell
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/chordsim/chordsim/chord"
@@ -26,6 +27,7 @@ var commands []command
 func init() {
 	commands = []command{
 		{name: "join", usage: "join NAME [via NAME]", summary: "add node NAME (id = SHA-1 of NAME); it joins through the via member or the first member in ring order", run: (*Session).cmdJoin},
+		{name: "join-many", usage: "join-many N [PREFIX]", summary: "join N nodes named PREFIX1, PREFIX2, … (PREFIX: node), one after the other, skipping names in use", run: (*Session).cmdJoinMany},
 		{name: "depart", usage: "depart NAME", summary: "graceful leave: NAME hands its keys to its successor (runs 5s)", run: (*Session).cmdDepart},
 		{name: "fail", usage: "fail NAME", summary: "crash NAME: the keys it held are lost unless replicated", run: (*Session).cmdFail},
 		{name: "insert", usage: "insert KEY VALUE [at NAME]", summary: "store KEY = VALUE, or update it; quote a VALUE with spaces: \"a b\"", run: (*Session).cmdInsert},
@@ -216,6 +218,50 @@ func (s *Session) cmdJoin(c *command, args []token, out io.Writer) error {
 	return nil
 }
 
+// maxJoinMany bounds join-many: each join runs until the joiner is ready,
+// so a larger count would keep a human waiting a long time.
+const maxJoinMany = 10000
+
+// join-many N [PREFIX]
+func (s *Session) cmdJoinMany(c *command, args []token, out io.Writer) error {
+	if len(args) == 0 {
+		return fmt.Errorf("join-many: missing N (usage: %s)", c.usage)
+	}
+	if len(args) > 2 {
+		return fmt.Errorf("join-many: unexpected argument %q (usage: %s)", args[2].text, c.usage)
+	}
+	n, err := strconv.Atoi(args[0].text)
+	if err != nil || n < 1 || n > maxJoinMany {
+		return fmt.Errorf("join-many: N %s must be a whole number from 1 to %d (usage: %s)", show(args[0].text), maxJoinMany, c.usage)
+	}
+	prefix := "node"
+	if len(args) == 2 {
+		prefix = args[1].text
+	}
+	join := lookupCommand("join")
+	var first, last string
+	for i, done := 1, 0; done < n; i++ {
+		name := prefix + strconv.Itoa(i)
+		if s.live(name, true) != chord.None {
+			continue
+		}
+		if err := s.cmdJoin(join, []token{{text: name}}, io.Discard); err != nil {
+			return fmt.Errorf("join-many: %d of %d joined, then %v", done, n, err)
+		}
+		if done == 0 {
+			first = name
+		}
+		last = name
+		done++
+	}
+	names := show(first)
+	if n > 1 {
+		names += " … " + show(last)
+	}
+	fmt.Fprintf(out, "joined %s: %s (t = %v)\n", plural(n, "node", "nodes"), names, s.sched.Now())
+	return nil
+}
+
 // depart NAME
 func (s *Session) cmdDepart(c *command, args []token, out io.Writer) error {
 	pos, _, err := parseArgs(c, args, "", "NAME")
@@ -352,6 +398,7 @@ func (s *Session) cmdInsert(c *command, args []token, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	s.keys[key] = true
 	verb := "inserted"
 	if res.Version > 1 {
 		verb = "updated"

@@ -18,6 +18,8 @@
 //	                            through the via member or the first member in ring order,
 //	                            and the command waits until the joiner is a member whose
 //	                            key store is ready (at most 10m of simulated time)
+//	join-many N [PREFIX]        join PREFIX1 … PREFIXN (PREFIX: node) one after the other,
+//	                            skipping names in use
 //	depart NAME                 graceful leave: the node's pairs go to its successor (runs 5s)
 //	fail NAME                   crash: pairs without replicas are lost
 //	insert KEY VALUE [at NAME]  store or update a pair
@@ -53,10 +55,22 @@
 // The service writes a tombstone for every delete, whether or not the key
 // existed, so delete always reports "deleted".
 //
+// # Terminal
+//
+// Session.Terminal runs a session on a terminal through the line editor of
+// golang.org/x/term: editing keys, a History that Up and Down walk (kept in
+// a file by OpenHistory), Tab completion of commands, members' names and
+// the keys inserted in the session, Ctrl-C to abandon a line, Ctrl-D to
+// leave. Session.Run reads scripts and pipes.
+//
+// Options.Config starts the session from an experiment config: the ring of
+// its n nodes, built as a run builds it, and its chord, network and kv
+// settings.
+//
 // # Time
 //
-// Simulated time advances only inside the commands that need it: join
-// (until the joiner is ready), depart (5s, so that the hand-off lands), the
+// Simulated time advances only inside the commands that need it: join and
+// join-many (until each joiner is ready), depart (5s, so that the hand-off lands), the
 // operations (until the answer comes) and run. Between commands the ring
 // stands still. Stabilization, fix_fingers and check_predecessor run every
 // second by default (Options.StabilizeEvery), so that a ring converges in

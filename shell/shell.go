@@ -2,6 +2,7 @@ package shell
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -30,6 +31,13 @@ type Options struct {
 	StabilizeEvery sim.Duration
 	Echo           bool   // print each line read before its output (scripts, transcripts)
 	Prompt         string // printed before reading each line ("chordsim> " when interactive); empty for scripts
+	// Config, if set (a validated config of a single sweep point), is the
+	// session's base instead of the defaults: the ring of its n nodes is
+	// built as a run builds it (bootstrap, then settle), with its chord,
+	// network and kv sections; its workload, churn and failure sections
+	// are not used. The fields above, when not zero, override it, and
+	// StabilizeEvery 0 keeps the config's periods.
+	Config *config.Config
 }
 
 // DefaultStabilizeEvery is the shell's maintenance period, its one default
@@ -67,6 +75,8 @@ type Session struct {
 
 	joined, departed, crashed int // nodes, in this session
 	opsDone, opsFailed        int // operations
+
+	keys map[string]bool // keys inserted in this session, for tab completion
 }
 
 // New builds a session with an empty ring: the first join creates it.
@@ -75,6 +85,9 @@ type Session struct {
 // key-value service as a run of the same settings.
 func New(o Options) (*Session, error) {
 	d := config.Defaults()
+	if o.Config != nil {
+		d = *o.Config
+	}
 	if o.Bits == 0 {
 		o.Bits = d.Chord.Bits
 	}
@@ -87,16 +100,20 @@ func New(o Options) (*Session, error) {
 	if o.Latency == (sim.Latency{}) {
 		o.Latency = d.Network.Latency
 	}
-	if o.StabilizeEvery == 0 {
+	if o.StabilizeEvery == 0 && o.Config == nil {
 		o.StabilizeEvery = DefaultStabilizeEvery
 	}
 	cfg := d
-	cfg.N = 0
+	if o.Config == nil {
+		cfg.N = 0
+	}
 	cfg.Chord.Bits = o.Bits
 	cfg.Chord.Successors = o.Successors
-	cfg.Chord.StabilizeEvery = o.StabilizeEvery
-	cfg.Chord.FixFingersEvery = o.StabilizeEvery
-	cfg.Chord.CheckPredecessorEvery = o.StabilizeEvery
+	if o.StabilizeEvery != 0 {
+		cfg.Chord.StabilizeEvery = o.StabilizeEvery
+		cfg.Chord.FixFingersEvery = o.StabilizeEvery
+		cfg.Chord.CheckPredecessorEvery = o.StabilizeEvery
+	}
 	cfg.KV.Replicas = o.Replicas
 	cfg.KV.Consistency = o.Consistency
 	cfg.Network.Latency = o.Latency
@@ -110,6 +127,11 @@ func New(o Options) (*Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("shell: %w", err)
 	}
+	if cfg.N > 0 {
+		if err := w.Build(context.Background()); err != nil {
+			return nil, fmt.Errorf("shell: building the config's ring: %w", err)
+		}
+	}
 	svc, err := w.Service()
 	if err != nil {
 		return nil, fmt.Errorf("shell: %w", err)
@@ -122,6 +144,7 @@ func New(o Options) (*Session, error) {
 		rng:    sim.Stream(o.Seed, "shell"),
 		digits: (o.Bits + 3) / 4,
 		maxRun: maxRun,
+		keys:   map[string]bool{},
 	}
 	svc.SetClient(client{s})
 	return s, nil
@@ -145,6 +168,9 @@ func (c client) OpDone(res *kv.Result) {
 
 // Done reports whether a quit or exit command has been run.
 func (s *Session) Done() bool { return s.quit }
+
+// Members is the number of the ring's members.
+func (s *Session) Members() int { return s.ring.Oracle().Len() }
 
 // Now is the session's simulated time.
 func (s *Session) Now() sim.Time { return s.sched.Now() }

@@ -78,7 +78,7 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.Var(nodes, "nodes", "ring size, or a comma-separated list of sizes to measure in turn (1 to 2^25)")
 	lookups := fs.Int("lookups", 1_000_000, "lookups to answer")
 	kvRequests := fs.Int("kv", 0, "instead of lookups, answer this many key-value requests (k = 3 chain replication, 100 clients; --nodes defaults to 1000)")
-	seed := fs.Uint64("seed", 1, "master seed")
+	seed := addSeed(fs, 1, "master seed")
 	engine := fs.String("engine", "static", "static: lookups computed without the event queue; events: every message an event (same results)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -94,13 +94,13 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 			nodes.n = []int{1000}
 		}
 		for _, n := range nodes.n {
-			cfg := bench.KVConfig(n, *kvRequests, *seed)
+			cfg := bench.KVConfig(n, *kvRequests, seed.v)
 			if err := cfg.Validate(); err != nil || *kvRequests < 0 {
 				return usagef("bench --kv %d --nodes %d: %v", *kvRequests, n, err)
 			}
 		}
 		for i, n := range nodes.n {
-			r, err := bench.RunKV(ctx, n, *kvRequests, *seed)
+			r, err := bench.RunKV(ctx, n, *kvRequests, seed.v)
 			if err != nil {
 				return err
 			}
@@ -115,14 +115,14 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 		return nil
 	}
 	for _, n := range nodes.n {
-		cfg := bench.Config(n, *lookups, *seed, *engine)
+		cfg := bench.Config(n, *lookups, seed.v, *engine)
 		if err := cfg.Validate(); err != nil {
 			return usagef("bench --nodes %d: %v", n, err)
 		}
 	}
 	var results []*bench.Result
 	for i, n := range nodes.n {
-		r, err := bench.Run(ctx, n, *lookups, *seed, *engine)
+		r, err := bench.Run(ctx, n, *lookups, seed.v, *engine)
 		if err != nil {
 			return err
 		}

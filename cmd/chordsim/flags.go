@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/chordsim/chordsim/config"
 	"github.com/chordsim/chordsim/experiments"
@@ -22,6 +23,9 @@ func newFlags(name, usage string, stdout io.Writer) *pflag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {
 		fmt.Fprint(stdout, usage)
+		if !fs.HasFlags() {
+			return
+		}
 		fmt.Fprintln(stdout, "\nFlags:")
 		fs.SetOutput(stdout)
 		fs.PrintDefaults()
@@ -31,6 +35,9 @@ func newFlags(name, usage string, stdout io.Writer) *pflag.FlagSet {
 }
 
 func parseFlags(fs *pflag.FlagSet, args []string) error {
+	if flagProbe != nil {
+		flagProbe(fs)
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return errHelp // pflag has printed the usage (fs.Usage)
@@ -50,15 +57,46 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// overrides applies --seed and --set to a decoded config and validates the
-// resulting sweep.
-func overrides(cfg config.Config, axes []yamlconf.Axis, seed string, sets []string) (*experiments.Plan, error) {
-	if seed != "" {
-		v, err := strconv.ParseUint(seed, 10, 64)
-		if err != nil {
-			return nil, usagef("--seed %q is not a whole number between 0 and 18446744073709551615", seed)
-		}
-		cfg.Seed = v
+// seedFlag is --seed, the same on every command: a whole number from 0 to
+// 2^64−1. set tells whether it was given, for the commands whose default
+// is the config's seed.
+type seedFlag struct {
+	v   uint64
+	set bool
+}
+
+// addSeed defines --seed on fs with the given default and meaning.
+func addSeed(fs *pflag.FlagSet, def uint64, usage string) *seedFlag {
+	s := &seedFlag{v: def}
+	fs.Var(s, "seed", usage)
+	return s
+}
+
+func (s *seedFlag) String() string {
+	if s.v == 0 && !s.set {
+		return ""
+	}
+	return strconv.FormatUint(s.v, 10)
+}
+
+// Set parses a seed; on error s is unchanged.
+func (s *seedFlag) Set(text string) error {
+	v, err := strconv.ParseUint(strings.TrimSpace(text), 10, 64)
+	if err != nil {
+		return fmt.Errorf("%q is not a whole number between 0 and 18446744073709551615", text)
+	}
+	s.v, s.set = v, true
+	return nil
+}
+
+// Type names the flag's value in the usage.
+func (s *seedFlag) Type() string { return "uint64" }
+
+// overrides applies --seed (if given) and --set to a decoded config and
+// validates the resulting sweep.
+func overrides(cfg config.Config, axes []yamlconf.Axis, seed *seedFlag, sets []string) (*experiments.Plan, error) {
+	if seed != nil && seed.set {
+		cfg.Seed = seed.v
 	}
 	for _, s := range sets {
 		path, values, err := yamlconf.ParseSet(s)
@@ -74,4 +112,9 @@ func overrides(cfg config.Config, axes []yamlconf.Axis, seed string, sets []stri
 		return nil, usageError{err}
 	}
 	return plan, nil
+}
+
+// addProgressFlag defines --progress-every on fs.
+func addProgressFlag(fs *pflag.FlagSet) *time.Duration {
+	return fs.Duration("progress-every", progressDefault, "when stderr is not a terminal (a log, a pipe, a batch job): print one progress line this often; 0 prints none (on a terminal a bar redraws 4 times a second)")
 }

@@ -11,7 +11,10 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
+
+	"github.com/chordsim/chordsim/internal/yamlconf"
 )
 
 // Exit statuses.
@@ -38,24 +41,92 @@ const topUsage = `chordsim: a deterministic discrete-event simulator of Chord ri
 
 Usage:
   chordsim run CONFIG.yaml [--out DIR] [--seed N] [--set path=value ...] [--shard i/n]
+                           [--workers W] [--check-invariants] [--replicate K] [--progress-every D]
   chordsim merge --out DIR SHARD_DIR...
-  chordsim repro [FIGURE ...] [--scale quick|paper] [--out DIR]
-  chordsim shell [SCRIPT] [--replicas K] [--consistency linearizable|eventual]
+  chordsim repro [FIGURE ...] [--scale quick|paper] [--out DIR] [--seed N] [--shard i/n]
+                              [--workers W] [--progress-every D]
+  chordsim shell [SCRIPT] [--config FILE] [--replicas K] [--consistency linearizable|eventual] [--seed N] [flags]
   chordsim list
-  chordsim bench [--nodes N[,N...]] [--lookups L] [--kv REQUESTS]
+  chordsim bench [--nodes N[,N...]] [--lookups L] [--kv REQUESTS] [--engine static|events] [--seed N]
+  chordsim schema
+  chordsim completion bash|zsh|fish
   chordsim version
+  chordsim help [COMMAND]
 
 Commands:
-  run      run an experiment config (a sweep of points × replicates)
-  merge    combine the folders of a sharded run
-  repro    reproduce figures of the Chord paper (default: all of them)
-  shell    an interactive (or scripted) session on a ring with the key-value service
-  list     name the built-in experiments
-  bench    measure the simulator's speed and memory on a fixed scenario
-  version  print the version
-
-Run 'chordsim COMMAND --help' for a command's flags.
+` + "%s" + `
+Run 'chordsim help COMMAND' (or 'chordsim COMMAND --help') for a command's flags.
 `
+
+// command is one subcommand: its name, its one-line summary for the
+// top-level usage, and what runs it.
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error
+}
+
+// commands are chordsim's subcommands, in the order the usage lists them.
+// (A function, not a variable: help and completion read the table, and
+// the table holds them.)
+func commands() []command {
+	return []command{
+		{"run", "run an experiment config (a sweep of points × replicates)", func(ctx context.Context, a []string, _ io.Reader, o, e io.Writer) error { return cmdRun(ctx, a, o, e) }},
+		{"merge", "combine the folders of a sharded run", func(_ context.Context, a []string, _ io.Reader, o, _ io.Writer) error { return cmdMerge(a, o) }},
+		{"repro", "reproduce figures of the Chord paper (default: all of them)", func(ctx context.Context, a []string, _ io.Reader, o, e io.Writer) error {
+			return cmdRepro(ctx, a, o, e)
+		}},
+		{"shell", "an interactive (or scripted) session on a ring with the key-value service", func(_ context.Context, a []string, in io.Reader, o, e io.Writer) error { return cmdShell(a, in, o, e) }},
+		{"list", "name the built-in experiments", func(_ context.Context, a []string, _ io.Reader, o, _ io.Writer) error { return cmdList(a, o) }},
+		{"bench", "measure the simulator's speed and memory on a fixed scenario", func(ctx context.Context, a []string, _ io.Reader, o, _ io.Writer) error { return cmdBench(ctx, a, o) }},
+		{"schema", "print the JSON Schema of the config files (for editors)", func(_ context.Context, a []string, _ io.Reader, o, _ io.Writer) error { return cmdSchema(a, o) }},
+		{"completion", "print a shell completion script (bash, zsh or fish)", func(_ context.Context, a []string, _ io.Reader, o, _ io.Writer) error { return cmdCompletion(a, o) }},
+		{"version", "print the version", nil}, // dispatched in mainWithArgs
+		{"help", "show the usage, or a command's help", nil},
+	}
+}
+
+// usageText is the top-level usage with the command summaries.
+func usageText() string {
+	var b strings.Builder
+	for _, c := range commands() {
+		fmt.Fprintf(&b, "  %-11s %s\n", c.name, c.summary)
+	}
+	return fmt.Sprintf(topUsage, b.String())
+}
+
+const versionUsage = `Usage: chordsim version
+
+Prints chordsim's version: the module version, the commit it was built
+from if the build recorded one, and the Go version.
+`
+
+const helpUsage = `Usage: chordsim help [COMMAND]
+
+Prints the usage of chordsim, or the help of COMMAND (the same as
+'chordsim COMMAND --help').
+`
+
+// isHelp reports whether args ask for help (-h or --help before a "--").
+func isHelp(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if a == "-h" || a == "--help" {
+			return true
+		}
+	}
+	return false
+}
+
+func findCommand(name string) (command, bool) {
+	for _, c := range commands() {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
 
 func main() {
 	os.Exit(mainWithArgs(os.Args[1:], os.Stdout, os.Stderr))
@@ -63,32 +134,34 @@ func main() {
 
 // mainWithArgs runs the command line and returns the exit status.
 func mainWithArgs(args []string, stdout, stderr io.Writer) int {
+	return mainWithIO(args, os.Stdin, stdout, stderr)
+}
+
+// mainWithIO is mainWithArgs with the standard input given.
+func mainWithIO(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if len(args) == 0 {
-		fmt.Fprint(stderr, topUsage)
+		fmt.Fprint(stderr, usageText())
 		return exitUsage
 	}
 	var err error
-	switch args[0] {
-	case "run":
-		err = cmdRun(ctx, args[1:], stdout, stderr)
-	case "repro":
-		err = cmdRepro(ctx, args[1:], stdout, stderr)
-	case "merge":
-		err = cmdMerge(args[1:], stdout)
-	case "shell":
-		err = cmdShell(args[1:], os.Stdin, stdout, stderr)
-	case "list":
-		err = cmdList(args[1:], stdout)
-	case "bench":
-		err = cmdBench(ctx, args[1:], stdout)
-	case "version":
-		fmt.Fprintln(stdout, "chordsim", version())
+	switch name := args[0]; name {
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, topUsage)
+		err = cmdHelp(ctx, args[1:], stdin, stdout, stderr)
+	case "version":
+		if isHelp(args[1:]) {
+			fmt.Fprint(stdout, versionUsage)
+			break
+		}
+		fmt.Fprintln(stdout, "chordsim", version())
 	default:
-		err = usagef("unknown command %q; run 'chordsim --help' to see the commands", args[0])
+		c, ok := findCommand(name)
+		if !ok {
+			err = unknownCommand(name)
+			break
+		}
+		err = c.run(ctx, args[1:], stdin, stdout, stderr)
 	}
 	switch {
 	case err == nil:
@@ -106,6 +179,43 @@ func mainWithArgs(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	return exitFailed
+}
+
+// unknownCommand names the command most like name, if one is close.
+func unknownCommand(name string) error {
+	var names []string
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	hint := ""
+	if s := yamlconf.Closest(name, names); len(s) > 0 {
+		hint = fmt.Sprintf("did you mean %q? ", s[0])
+	}
+	return usagef("unknown command %q; %srun 'chordsim help' to see the commands", name, hint)
+}
+
+// cmdHelp prints the top-level usage, or a command's help.
+func cmdHelp(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	switch {
+	case len(args) == 0 || isHelp(args[:1]):
+		fmt.Fprint(stdout, usageText())
+		return nil
+	case len(args) > 1:
+		return usagef("help takes one command, got %d arguments; usage: chordsim help [COMMAND]", len(args))
+	}
+	switch args[0] {
+	case "help":
+		fmt.Fprint(stdout, helpUsage)
+		return nil
+	case "version":
+		fmt.Fprint(stdout, versionUsage)
+		return nil
+	}
+	c, ok := findCommand(args[0])
+	if !ok {
+		return unknownCommand(args[0])
+	}
+	return c.run(ctx, []string{"--help"}, stdin, stdout, stderr)
 }
 
 func splitLines(s string) []string {

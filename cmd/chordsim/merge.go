@@ -49,6 +49,6 @@ func cmdMerge(args []string, stdout io.Writer) error {
 			return err
 		}
 	}
-	fmt.Fprintf(stdout, "%s: merged %d runs from %d folders → %s\n", plan.Base.Experiment, plan.Runs(), len(dirs), *out)
+	fmt.Fprintf(stdout, "%s: merged %s from %s → %s\n", plan.Base.Experiment, plural(plan.Runs(), "run"), plural(len(dirs), "folder"), *out)
 	return nil
 }

@@ -23,8 +23,9 @@ func cmdRepro(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := newFlags("repro", reproUsage, stdout)
 	out := fs.String("out", "results", "output folder")
 	scale := fs.String("scale", "paper", "size of the runs: quick (reduced, seconds) or paper (the paper's sizes)")
-	seed := fs.String("seed", "", "master seed (overrides the built-in seed)")
+	seed := addSeed(fs, 0, "master seed (default: the built-in's seed)")
 	workers := fs.Int("workers", 0, "parallel runs (0: one per core)")
+	progressEvery := addProgressFlag(fs)
 	shardFlag := fs.String("shard", "", "run only the i-th of n deterministic slices of each figure's sweep, i/n (merge each figure's folders with 'chordsim merge')")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -54,7 +55,7 @@ func cmdRepro(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return usageError{err}
 		}
-		if plans[i], err = overrides(cfg, axes, *seed, nil); err != nil {
+		if plans[i], err = overrides(cfg, axes, seed, nil); err != nil {
 			return err
 		}
 	}
@@ -64,7 +65,7 @@ func cmdRepro(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if len(builtins) > 1 {
 			rel = b.Name
 		}
-		if err := execute(ctx, plans[i], filepath.Join(*out, rel), *workers, b, shard, stderr, stdout); err != nil {
+		if err := execute(ctx, plans[i], filepath.Join(*out, rel), *workers, b, shard, *progressEvery, stderr, stdout); err != nil {
 			return err
 		}
 		index = append(index, figures.IndexEntry{Builtin: b, Dir: rel})

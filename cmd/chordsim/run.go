@@ -28,12 +28,13 @@ sweep resumes where it stopped. --shard i/n runs one slice of the sweep;
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("run", runUsage, stdout)
 	out := fs.String("out", "results", "output folder")
-	seed := fs.String("seed", "", "master seed (overrides the config's seed)")
+	seed := addSeed(fs, 0, "master seed (default: the config's seed)")
 	sets := fs.StringArray("set", nil, "override a config field: path=value, or path=[v1,v2] for a sweep (repeatable)")
 	workers := fs.Int("workers", 0, "parallel runs (0: one per core)")
 	shardFlag := fs.String("shard", "", "run only the i-th of n deterministic slices of the sweep, i/n (merge the folders with 'chordsim merge')")
 	fields := fs.Bool("fields", false, "list every config field with its default and unit, and exit")
 	checkInv := fs.Bool("check-invariants", false, "check the ring invariants on every membership change and stabilization period; stop at the first violation with a report (same as check_invariants: true)")
+	progressEvery := addProgressFlag(fs)
 	replicate := fs.Int("replicate", -1, "run only this replicate (0-based) of every sweep point, e.g. to rerun one that broke an invariant")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -64,12 +65,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *checkInv {
 		cfg.CheckInvariants = true
 	}
-	plan, err := overrides(cfg, axes, *seed, *sets)
+	plan, err := overrides(cfg, axes, seed, *sets)
 	if err != nil {
 		return err
 	}
 	if *replicate < -1 || *replicate >= plan.Base.Replicates {
-		return usagef("--replicate %d: the config has %d replicates; use 0 to %d", *replicate, plan.Base.Replicates, plan.Base.Replicates-1)
+		return usagef("--replicate %d: the config has %s; use 0 to %d", *replicate, plural(plan.Base.Replicates, "replicate"), plan.Base.Replicates-1)
 	}
 	rerun := func(v *run.ViolationError) string {
 		parts := []string{"chordsim run", shellQuote(path), "--seed", strconv.FormatUint(plan.Base.Seed, 10)}
@@ -79,5 +80,5 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		parts = append(parts, "--replicate", strconv.Itoa(v.Replicate), "--check-invariants", "--out", shellQuote(*out+"-rerun"))
 		return strings.Join(parts, " ")
 	}
-	return executeWith(ctx, plan, *out, *workers, nil, shard, *replicate+1, rerun, stderr, stdout)
+	return executeWith(ctx, plan, *out, *workers, nil, shard, *replicate+1, rerun, *progressEvery, stderr, stdout)
 }
