@@ -398,7 +398,7 @@ func PrepareOutDir(dir string) error {
 	return os.Remove(name)
 }
 
-// WriteOutputs writes config.yaml, results.csv, hops.csv and summary.json
+// WriteOutputs writes config.yaml, results.csv, hops.csv, summary.csv and summary.json
 // into dir, each atomically.
 func WriteOutputs(dir string, o *Outcome) error {
 	p := o.Plan
@@ -412,6 +412,9 @@ func WriteOutputs(dir string, o *Outcome) error {
 		return err
 	}
 	if err := metrics.WriteFileAtomic(filepath.Join(dir, "hops.csv"), o.HopsTable().WriteCSV); err != nil {
+		return err
+	}
+	if err := metrics.WriteFileAtomic(filepath.Join(dir, "summary.csv"), o.SummaryTable().WriteCSV); err != nil {
 		return err
 	}
 	return metrics.WriteFileAtomic(filepath.Join(dir, "summary.json"), func(w io.Writer) error {
