@@ -136,7 +136,7 @@ func (b *Builtin) Load(scale string) (config.Config, []yamlconf.Axis, error) {
 // Each figure is written as PNG, SVG and PDF; its title gives the setup and
 // the scale (quick or paper) the sweep ran at.
 func (b *Builtin) Figures(dir string, o *experiments.Outcome) error {
-	return b.figures(dir, o, b.scaleOf(o.Plan))
+	return b.figures(dir, o, b.ScaleOf(o.Plan))
 }
 
 // pathlenFigures draws S01 Fig. 10 (a) and (b) and writes

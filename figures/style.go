@@ -41,10 +41,10 @@ const (
 	ciCount    = "bars: 95% Student-t CI of the mean, clamped to ≥ 0"
 )
 
-// scaleOf names the scale of the built-in's config that plan runs:
+// ScaleOf names the scale of the built-in's config that plan runs:
 // "quick" or "paper" if it is that config (whatever the seed), else
 // "custom".
-func (b *Builtin) scaleOf(plan *experiments.Plan) string {
+func (b *Builtin) ScaleOf(plan *experiments.Plan) string {
 	have := yamlconf.Encode(&plan.Base, plan.Axes)
 	for _, sc := range Scales {
 		cfg, axes, err := b.Load(sc)

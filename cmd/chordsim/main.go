@@ -10,8 +10,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
+
+	"github.com/chordsim/chordsim/experiments"
 )
 
 // Exit statuses.
@@ -52,7 +53,7 @@ Commands:
   shell    an interactive (or scripted) session on a ring with the key-value service
   list     name the built-in experiments
   bench    measure the simulator's speed and memory on a fixed scenario
-  version  print the version
+  version  print the version, VCS revision, Go version and platform (also --version)
 
 Run 'chordsim COMMAND --help' for a command's flags.
 `
@@ -83,8 +84,8 @@ func mainWithArgs(args []string, stdout, stderr io.Writer) int {
 		err = cmdList(args[1:], stdout)
 	case "bench":
 		err = cmdBench(ctx, args[1:], stdout)
-	case "version":
-		fmt.Fprintln(stdout, "chordsim", version())
+	case "version", "--version":
+		fmt.Fprintln(stdout, "chordsim", experiments.ReadBuild())
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, topUsage)
 	default:
@@ -118,23 +119,4 @@ func splitLines(s string) []string {
 		}
 	}
 	return append(out, s[start:])
-}
-
-// version is the module version when built from a tagged module, else the
-// VCS revision if the build recorded one, else "devel".
-func version() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "devel"
-	}
-	v := bi.Main.Version
-	if v == "" || v == "(devel)" {
-		v = "devel"
-	}
-	for _, s := range bi.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			v += "+" + s.Value[:12]
-		}
-	}
-	return v + " (" + bi.GoVersion + ")"
 }

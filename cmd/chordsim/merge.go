@@ -38,9 +38,12 @@ func cmdMerge(args []string, stdout io.Writer) error {
 		}
 	}
 	s := &experiments.Session{Plan: plan, Dir: *out, Builtin: builtin}
+	scale := ""
 	if b != nil {
 		s.Figures = b.Figures
+		scale = b.ScaleOf(plan)
 	}
+	s.Provenance = experiments.NewProvenance(commandLine(), scale)
 	if _, err := s.Merge(dirs); err != nil {
 		return inputError(err)
 	}

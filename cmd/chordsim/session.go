@@ -33,9 +33,12 @@ var errViolation = errors.New("a ring invariant was violated; see the report abo
 // experiments.Session's; this prints its progress and its end.
 func executeWith(ctx context.Context, plan *experiments.Plan, dir string, workers int, b *figures.Builtin, shard experiments.Shard, replicate int, rerun func(*run.ViolationError) string, stderr, stdout io.Writer) error {
 	s := &experiments.Session{Plan: plan, Dir: dir, Workers: workers, Shard: shard, Replicate: replicate}
+	scale := ""
 	if b != nil {
 		s.Builtin, s.Figures = b.Name, b.Figures
+		scale = b.ScaleOf(plan)
 	}
+	s.Provenance = experiments.NewProvenance(commandLine(), scale)
 	start := time.Now()
 	inShard := s.InShard()
 	progress, finish := newProgress(stderr, inShard, plan.Base.Experiment)
@@ -95,4 +98,10 @@ func newProgress(stderr io.Writer, total int, name string) (func(int), func()) {
 		progressbar.OptionClearOnFinish(),
 	)
 	return func(done int) { bar.Set(done) }, func() { bar.Finish() }
+}
+
+// commandLine is the command as the user typed it, for the manifest's
+// provenance.
+func commandLine() []string {
+	return append([]string{"chordsim"}, os.Args[1:]...)
 }
