@@ -42,6 +42,8 @@ func cmdMerge(args []string, stdout io.Writer) error {
 	if b != nil {
 		s.Figures = b.Figures
 		scale = b.ScaleOf(plan)
+	} else {
+		s.Figures = figures.RunPlots
 	}
 	s.Provenance = experiments.NewProvenance(commandLine(), scale)
 	if _, err := s.Merge(dirs); err != nil {

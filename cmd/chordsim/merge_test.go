@@ -53,6 +53,17 @@ func TestShardsMergeToTheUnshardedRun(t *testing.T) {
 			t.Errorf("%s: merged shards differ from the unsharded run (%v %v)", f, err1, err2)
 		}
 	}
+	// Both draw the config's plots (the default metrics); a shard draws none.
+	for _, d := range []string{whole, merged} {
+		for _, f := range []string{"mean_hops.png", "failed_fraction.svg", "mean_latency_ms.pdf"} {
+			if _, err := os.Stat(filepath.Join(d, "plots", f)); err != nil {
+				t.Errorf("%s lacks plots/%s", d, f)
+			}
+		}
+	}
+	if m, _ := filepath.Glob(filepath.Join(shards[0], "plots", "*")); len(m) != 0 {
+		t.Errorf("a shard drew plots: %v", m)
+	}
 
 	refused := func(name string, args []string, mention string) {
 		t.Helper()

@@ -37,6 +37,8 @@ func executeWith(ctx context.Context, plan *experiments.Plan, dir string, worker
 	if b != nil {
 		s.Builtin, s.Figures = b.Name, b.Figures
 		scale = b.ScaleOf(plan)
+	} else {
+		s.Figures = figures.RunPlots // the config's plots section
 	}
 	s.Provenance = experiments.NewProvenance(commandLine(), scale)
 	start := time.Now()

@@ -65,6 +65,9 @@ type Figure struct {
 	// then be positive.
 	LogX2  bool
 	Series []Series
+	// XCategories, when set, names the x positions 0, 1, …: the x axis is
+	// labelled with these names instead of numbers (a swept enumeration).
+	XCategories []string
 	// YBounds is the range of the plotted quantity (such as [Fraction] or
 	// [Count]); error bars are clamped to it when drawn, and the y axis
 	// does not extend below it. nil leaves the bars as given.
@@ -354,6 +357,14 @@ func (f *Figure) build() (*plot.Plot, []legendItem, error) {
 		}
 		if len(xs) >= 2 && len(xs) <= maxValueTicks {
 			p.X.Tick.Marker = valueTicks(xs)
+		}
+		if len(f.XCategories) > 0 {
+			ticks := make(plot.ConstantTicks, len(f.XCategories))
+			for i, c := range f.XCategories {
+				ticks[i] = plot.Tick{Value: float64(i), Label: c}
+			}
+			p.X.Tick.Marker = ticks
+			p.X.Min, p.X.Max = -0.5, float64(len(f.XCategories))-0.5
 		}
 	}
 	return p, legend, nil
