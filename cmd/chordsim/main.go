@@ -40,6 +40,7 @@ const topUsage = `chordsim: a deterministic discrete-event simulator of Chord ri
 Usage:
   chordsim run CONFIG.yaml [--out DIR] [--seed N] [--set path=value ...] [--shard i/n]
   chordsim merge --out DIR SHARD_DIR...
+  chordsim compare DIR_A DIR_B [--metric NAME ...]
   chordsim repro [FIGURE ...] [--scale quick|paper] [--out DIR]
   chordsim shell [SCRIPT] [--replicas K] [--consistency linearizable|eventual]
   chordsim list
@@ -49,6 +50,7 @@ Usage:
 Commands:
   run      run an experiment config (a sweep of points × replicates)
   merge    combine the folders of a sharded run
+  compare  compare two output folders metric by metric (exit 1 if a --metric moved)
   repro    reproduce figures of the Chord paper (default: all of them)
   shell    an interactive (or scripted) session on a ring with the key-value service
   list     name the built-in experiments
@@ -78,6 +80,8 @@ func mainWithArgs(args []string, stdout, stderr io.Writer) int {
 		err = cmdRepro(ctx, args[1:], stdout, stderr)
 	case "merge":
 		err = cmdMerge(args[1:], stdout)
+	case "compare":
+		err = cmdCompare(args[1:], stdout)
 	case "shell":
 		err = cmdShell(args[1:], os.Stdin, stdout, stderr)
 	case "list":
@@ -98,6 +102,8 @@ func mainWithArgs(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	case errors.Is(err, errInterrupted):
 		return exitInterrupted
+	case errors.Is(err, errMoved):
+		return exitFailed // the table has said which
 	}
 	var u usageError
 	for _, line := range splitLines(err.Error()) {
