@@ -200,7 +200,7 @@ func pathlenFigures(dir string, o *experiments.Outcome, scale string) error {
 	base := o.Plan.Base
 	fig := plot.Figure{
 		Title:  "Lookup path length vs number of nodes (S01 Fig. 10a)\n" + setup(o, scale, fmt.Sprintf("ideal rings, %s lookups per run", count(base.Workload.Lookups))),
-		XLabel: "number of nodes N (log scale)", YLabel: "path length, hops (pooled mean, 1st–99th pct)",
+		XLabel: "number of nodes N (log scale)", YLabel: "path length (hops)",
 		LogX2: true, Series: []plot.Series{ours, paper, half}, YBounds: plot.Count,
 	}
 	if err := saveFigure(dir, "pathlen_vs_n", &fig); err != nil {

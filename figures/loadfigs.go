@@ -72,7 +72,7 @@ func loadFigures(dir string, o *experiments.Outcome, scale string) error {
 		return err
 	}
 	fig := plot.Figure{Title: "Keys per node vs total keys (S01 Fig. 8a)\n" + setup(o, scale, "N = "+count(o.Plan.Base.N)+" nodes", "no virtual nodes"),
-		XLabel: "total number of keys (×10⁴)", YLabel: "keys per node (mean, 1st–99th pct)",
+		XLabel: "total number of keys (×10⁴)", YLabel: "keys per node",
 		Series: []plot.Series{ours, paper}, YBounds: plot.Count}
 	if err := saveFigure(dir, "load_vs_keys", &fig); err != nil {
 		return err
@@ -118,7 +118,7 @@ func vnodesFigures(dir string, o *experiments.Outcome, scale string) error {
 		return err
 	}
 	fig := plot.Figure{Title: "Keys per real node with virtual nodes (S01 Fig. 9)\n" + setup(o, scale, "N = "+count(o.Plan.Base.N)+" real nodes", count(o.Plan.Base.PlacedKeys())+" keys"),
-		XLabel: "virtual nodes per real node (log scale)", YLabel: "keys per real node (mean, 1st–99th pct)", LogX2: true,
+		XLabel: "virtual nodes per real node (log scale)", YLabel: "keys per real node", LogX2: true,
 		Series: []plot.Series{ours, paper}, YBounds: plot.Count}
 	return saveFigure(dir, "vnodes", &fig)
 }
