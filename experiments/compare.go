@@ -181,3 +181,21 @@ func allMetricNames(sums ...*Summary) []string {
 	sort.Strings(rest)
 	return append(out, rest...)
 }
+
+// AText and BText are A's and B's mean with its 95% interval, to 4
+// significant digits: "4.25 [4.1, 4.4]", "4.25 (1 run)", or "-" for no
+// value.
+func (c Comparison) AText() string { return withCI(c.A) }
+
+// BText is AText for B.
+func (c Comparison) BText() string { return withCI(c.B) }
+
+func withCI(s metrics.Summary) string {
+	if math.IsNaN(s.Mean) {
+		return "-"
+	}
+	if math.IsNaN(s.CILow) {
+		return fmt.Sprintf("%.4g (%d run)", s.Mean, s.N)
+	}
+	return fmt.Sprintf("%.4g [%.4g, %.4g]", s.Mean, s.CILow, s.CIHigh)
+}

@@ -56,6 +56,12 @@ func TestCompareMatchesPoints(t *testing.T) {
 	if strings.Join(lines, "|") != want {
 		t.Errorf("got %q\nwant %q", strings.Join(lines, "|"), want)
 	}
+	if got[1].AText() != "3 (1 run)" || got[1].BText() != "3.5 (1 run)" || got[0].BText() != "-" {
+		t.Errorf("texts %q %q %q", got[1].AText(), got[1].BText(), got[0].BText())
+	}
+	if s := withCI(metrics.Summary{N: 3, Mean: 0.0123456, CILow: -0.001, CIHigh: 0.0257}); s != "0.01235 [-0.001, 0.0257]" {
+		t.Errorf("withCI = %q", s)
+	}
 	if _, err := Compare(a, b, []string{"mean_hop"}); err == nil || !strings.Contains(err.Error(), `"mean_hop"`) {
 		t.Errorf("unknown metric: error %v", err)
 	}

@@ -4,11 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"text/tabwriter"
 
 	"github.com/chordsim/chordsim/experiments"
-	"github.com/chordsim/chordsim/metrics"
 )
 
 const compareUsage = `Usage: chordsim compare DIR_A DIR_B [--metric NAME ...] [--all]
@@ -59,7 +57,7 @@ func cmdCompare(args []string, stdout io.Writer) error {
 			same++
 		}
 		if *all || len(*names) > 0 || r.Moved() || r.Verdict == experiments.OnlyA || r.Verdict == experiments.OnlyB {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Metric, r.Point, withCI(r.A), withCI(r.B), r.Verdict)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Metric, r.Point, r.AText(), r.BText(), r.Verdict)
 		}
 	}
 	tw.Flush()
@@ -68,15 +66,4 @@ func cmdCompare(args []string, stdout io.Writer) error {
 		return errMoved
 	}
 	return nil
-}
-
-// withCI formats a mean with its interval, to 4 significant digits.
-func withCI(s metrics.Summary) string {
-	if math.IsNaN(s.Mean) {
-		return "-"
-	}
-	if math.IsNaN(s.CILow) {
-		return fmt.Sprintf("%.4g (%d run)", s.Mean, s.N)
-	}
-	return fmt.Sprintf("%.4g [%.4g, %.4g]", s.Mean, s.CILow, s.CIHigh)
 }
