@@ -12,6 +12,7 @@ import (
 	"github.com/chordsim/chordsim/metrics"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -186,7 +187,7 @@ func save(p *plot.Plot, items []legendItem, w, h vg.Length, path string) (err er
 	case ".pdf":
 		pc := vgpdf.New(w, h)
 		pc.EmbedFonts(true) // the PDF must print the same everywhere
-		c = pc
+		c = cp1252Canvas{pc}
 	default:
 		return fmt.Errorf("metrics: plot %s: unknown format %q; use .png, .svg or .pdf", path, ext)
 	}
@@ -205,4 +206,57 @@ func save(p *plot.Plot, items []legendItem, w, h vg.Length, path string) (err er
 		_, err := c.WriteTo(w)
 		return err
 	})
+}
+
+// cp1252Canvas passes text to the PDF canvas in the code page its fonts are
+// embedded with (Windows-1252): gonum's PDF backend writes a string's bytes
+// as they are, so UTF-8 beyond ASCII would print as mojibake.
+type cp1252Canvas struct{ *vgpdf.Canvas }
+
+// FillString implements vg.Canvas.
+func (c cp1252Canvas) FillString(f font.Face, pt vg.Point, text string) {
+	c.Canvas.FillString(f, pt, toCP1252(text))
+}
+
+// cp1252Extra maps the characters of Windows-1252's 0x80-0x9F range that
+// labels use.
+var cp1252Extra = map[rune]byte{'€': 0x80, '…': 0x85, '‘': 0x91, '’': 0x92, '“': 0x93, '”': 0x94, '•': 0x95, '–': 0x96, '—': 0x97}
+
+// toCP1252 encodes text in Windows-1252. What the code page lacks is
+// written in ASCII: a run of superscript digits as ^digits (10⁴ → 10^4),
+// subscript digits as digits (log₂ → log2), ≥ ≤ − as >= <= -, anything
+// else as ?.
+func toCP1252(text string) string {
+	var b strings.Builder
+	sup := false
+	for _, r := range text {
+		if d := strings.IndexRune("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", r); d >= 0 {
+			if !sup {
+				b.WriteByte('^')
+				sup = true
+			}
+			b.WriteByte("0123456789-"[len([]rune("⁰¹²³⁴⁵⁶⁷⁸⁹⁻"[:d]))])
+			continue
+		}
+		sup = false
+		switch {
+		case r < 0x80 || (r >= 0xA0 && r <= 0xFF):
+			b.WriteByte(byte(r))
+		case r >= '₀' && r <= '₉':
+			b.WriteByte(byte('0' + r - '₀'))
+		case r == '≥':
+			b.WriteString(">=")
+		case r == '≤':
+			b.WriteString("<=")
+		case r == '−':
+			b.WriteByte('-')
+		default:
+			if c, ok := cp1252Extra[r]; ok {
+				b.WriteByte(c)
+			} else {
+				b.WriteByte('?')
+			}
+		}
+	}
+	return b.String()
 }

@@ -105,3 +105,21 @@ func TestValueTicksAtData(t *testing.T) {
 		t.Errorf("x range [%v, %v] does not leave room around the data [0.01, 0.2]", p.X.Min, p.X.Max)
 	}
 }
+
+// The PDF backend's fonts are in Windows-1252: labels are encoded in it,
+// and what it lacks is spelled in ASCII.
+func TestToCP1252(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"N = 10⁴, 2¹⁴ keys", "N = 10^4, 2^14 keys"},
+		{"10⁻³", "10^-3"},
+		{"½·log₂ N", "\xbd\xb7log2 N"},
+		{"1st–99th pct, ×10⁴", "1st\x9699th pct, \xd710^4"},
+		{"clamped to ≥ 0", "clamped to >= 0"},
+		{"ascii only", "ascii only"},
+		{"日", "?"},
+	} {
+		if got := toCP1252(tc.in); got != tc.want {
+			t.Errorf("toCP1252(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
