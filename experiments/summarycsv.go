@@ -12,7 +12,8 @@ import (
 // it: numbers as numbers), `n`, `runs`, then for every metric of
 // results.csv, in that order, NAME_mean, NAME_ci_low, NAME_ci_high (the 95%
 // Student-t interval of the mean over the point's runs, empty with one run)
-// and NAME_n (the runs that gave a value). Unlike the plots, the intervals
+// and NAME_n (the runs that gave a value); the kv_ metrics only where they
+// apply ([Plan.Applies]). Unlike the plots, the intervals
 // are not clamped to the quantity's range.
 func (o *Outcome) SummaryTable() *metrics.Table {
 	p := o.Plan
@@ -24,8 +25,10 @@ func (o *Outcome) SummaryTable() *metrics.Table {
 		cols = append(cols, "n")
 	}
 	cols = append(cols, "runs")
-	for _, m := range metricsList {
-		cols = append(cols, m.name+"_mean", m.name+"_ci_low", m.name+"_ci_high", m.name+"_n")
+	for i, m := range metricsList {
+		if p.Applies(i) {
+			cols = append(cols, m.name+"_mean", m.name+"_ci_low", m.name+"_ci_high", m.name+"_n")
+		}
 	}
 	t := &metrics.Table{Columns: cols}
 	R := p.Base.Replicates
@@ -49,6 +52,9 @@ func (o *Outcome) SummaryTable() *metrics.Table {
 		}
 		row = append(row, metrics.Int(int64(len(runs))))
 		for mi := range metricsList {
+			if !p.Applies(mi) {
+				continue
+			}
 			xs := make([]float64, len(runs))
 			for i, r := range runs {
 				xs[i] = r.Values[mi]
