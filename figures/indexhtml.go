@@ -7,10 +7,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/chordsim/chordsim/experiments"
 	"github.com/chordsim/chordsim/metrics"
+	"github.com/chordsim/chordsim/metrics/plot"
 )
 
 // indexCSS styles index.html; it is inline so the page needs nothing else.
@@ -145,4 +147,77 @@ func writeSectionHTML(w io.Writer, root string, e IndexEntry) error {
 		fmt.Fprintf(w, "<details><summary>Resolved config</summary>\n<pre>%s</pre>\n</details>\n", esc(string(cfg)))
 	}
 	return nil
+}
+
+// writeRunIndexHTML writes dir/index.html for a user's config: the same
+// self-contained page as a reproduction's, with the run's plots and a table
+// of the plotted metrics per sweep point (mean and 95% CI) in place of the
+// comparison with the paper.
+func writeRunIndexHTML(dir string, o *experiments.Outcome) error {
+	esc := html.EscapeString
+	p := o.Plan
+	return metrics.WriteFileAtomic(filepath.Join(dir, "index.html"), func(w io.Writer) error {
+		fmt.Fprintf(w, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>chordsim: %s</title>\n<style>\n%s\n</style>\n</head>\n<body>\n", esc(p.Base.Experiment), indexCSS)
+		fmt.Fprintf(w, "<h1>chordsim: %s</h1>\n<p>%d runs (%d sweep points × %d replicates).</p>\n", esc(p.Base.Experiment), p.Runs(), len(p.Points), p.Base.Replicates)
+		if m, err := experiments.ReadManifest(dir); err == nil && m.Provenance != nil {
+			writeProvenanceHTML(w, m.Provenance)
+		}
+		svgs, err := filepath.Glob(filepath.Join(dir, "plots", "*.svg"))
+		if err != nil {
+			return err
+		}
+		sort.Strings(svgs)
+		for _, path := range svgs {
+			svg, err := inlineSVG(path)
+			if err != nil {
+				return err
+			}
+			base := strings.TrimSuffix(filepath.Base(path), ".svg")
+			fmt.Fprintf(w, "<figure id=\"%s\">\n%s\n<figcaption>%s: <a href=\"plots/%s.png\">PNG</a> · <a href=\"plots/%s.svg\">SVG</a> · <a href=\"plots/%s.pdf\">PDF</a></figcaption>\n</figure>\n",
+				esc(base), svg, esc(base), esc(base), esc(base), esc(base))
+		}
+		if names := p.PlotMetrics(); len(names) > 0 {
+			fmt.Fprintf(w, "<table>\n<tr><th>point</th>")
+			for _, a := range p.Axes {
+				fmt.Fprintf(w, "<th>%s</th>", esc(a.Path))
+			}
+			for _, n := range names {
+				fmt.Fprintf(w, "<th>%s (mean [95%% CI, clamped])</th>", esc(n))
+			}
+			fmt.Fprintf(w, "</tr>\n")
+			sum := o.Summary()
+			for _, ps := range sum.Points {
+				fmt.Fprintf(w, "<tr><td>%d</td>", ps.Point)
+				for _, a := range p.Axes {
+					fmt.Fprintf(w, "<td>%s</td>", esc(ps.Params[a.Path]))
+				}
+				for _, n := range names {
+					s := ps.Metrics[n]
+					b := plot.Count
+					if strings.HasSuffix(n, "_fraction") {
+						b = plot.Fraction
+					}
+					text := metrics.Float(roundSig(s.Mean, 4)).String()
+					if s.N > 1 {
+						text += " [" + metrics.Float(roundSig(b.Clamp(s.CILow), 4)).String() + ", " + metrics.Float(roundSig(b.Clamp(s.CIHigh), 4)).String() + "]"
+					}
+					fmt.Fprintf(w, "<td>%s</td>", esc(text))
+				}
+				fmt.Fprintf(w, "</tr>\n")
+			}
+			fmt.Fprintf(w, "</table>\n")
+		}
+		fmt.Fprintf(w, "<p>Data:")
+		for _, name := range dataFiles {
+			if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+				fmt.Fprintf(w, " <a href=\"%s\">%s</a>", esc(name), esc(name))
+			}
+		}
+		fmt.Fprintf(w, "</p>\n")
+		if cfg, err := os.ReadFile(filepath.Join(dir, "config.yaml")); err == nil {
+			fmt.Fprintf(w, "<details><summary>Resolved config</summary>\n<pre>%s</pre>\n</details>\n", esc(string(cfg)))
+		}
+		_, err = io.WriteString(w, "</body>\n</html>\n")
+		return err
+	})
 }

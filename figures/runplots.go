@@ -17,9 +17,18 @@ import (
 // metric, its mean over the replicates with the 95% Student-t interval
 // (clamped to the quantity's range) against the plots.x sweep axis, one
 // line per combination of the other axes' values, written as
-// dir/plots/METRIC.png, .svg and .pdf. A config that sweeps nothing draws
-// nothing: there is no axis to draw against.
+// dir/plots/METRIC.png, .svg and .pdf, and dir/index.html, a
+// self-contained page with the plots, the plotted metrics per point, the
+// provenance and the config. A config that sweeps nothing draws no plots:
+// there is no axis to draw against.
 func RunPlots(dir string, o *experiments.Outcome) error {
+	if err := runPlots(dir, o); err != nil {
+		return err
+	}
+	return writeRunIndexHTML(dir, o)
+}
+
+func runPlots(dir string, o *experiments.Outcome) error {
 	p := o.Plan
 	xi := p.PlotX()
 	if xi < 0 {

@@ -82,4 +82,20 @@ plots:
 			}
 		}
 	}
+	// index.html: both figures inline, a row per point, CIs of the failed
+	// fraction not below 0.
+	b, err := os.ReadFile(filepath.Join(dir, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	if n := len(svgStart.FindAllString(page, -1)); n != 2 {
+		t.Errorf("index.html inlines %d figures, want 2", n)
+	}
+	if n := strings.Count(page, "<tr><td>"); n != len(p.Points) {
+		t.Errorf("index.html has %d point rows, want %d", n, len(p.Points))
+	}
+	if strings.Contains(page, "[-") || strings.Contains(page, "<script") {
+		t.Error("index.html shows a negative interval bound or a script")
+	}
 }
