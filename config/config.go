@@ -38,6 +38,16 @@ type Config struct {
 	// and every stabilization period, and stops the run at the first
 	// violation with a report.
 	CheckInvariants bool `yaml:"check_invariants" doc:"check the ring invariants (correctness reference §1) on every membership change and once per stabilization period; stop at the first violation with a report" sweep:"no"`
+	// Plots chooses the figures `chordsim run` draws; it changes no result
+	// and is no part of a run's identity.
+	Plots PlotsConfig `yaml:"plots" doc:"the figures chordsim run draws into plots/"`
+}
+
+// PlotsConfig chooses the figures of a run's folder: one per metric, its
+// mean over the replicates with the 95% CI against a sweep axis.
+type PlotsConfig struct {
+	Metrics string `yaml:"metrics" doc:"comma-separated results.csv columns to plot, one figure each (mean over replicates, 95% CI); empty: no plots" sweep:"no"`
+	X       string `yaml:"x" doc:"config path of the sweep axis on the x axis; empty: the first sweep axis. Each value of the other axes gets its own line" sweep:"no"`
 }
 
 // ChurnConfig describes continuous membership change (churn package).
@@ -125,6 +135,7 @@ func Defaults() Config {
 			LookupRate: 100,
 		},
 		Churn: ChurnConfig{Depart: "fail", Rejoin: "new"},
+		Plots: PlotsConfig{Metrics: "mean_hops, failed_fraction, mean_latency_ms"},
 		KV: KVConfig{
 			Config:       kv.DefaultConfig(),
 			RequestType:  "mix",

@@ -23,6 +23,9 @@ type Manifest struct {
 	Runs       int    `json:"runs"`     // runs in the whole sweep
 	InShard    int    `json:"in_shard"` // runs this folder is responsible for
 	Finished   int    `json:"finished"` // runs of the shard that finished
+	// Provenance says how the folder was made (build, command line, scale,
+	// seed, wall-clock times); nil when the command did not say.
+	Provenance *Provenance `json:"provenance,omitempty"`
 }
 
 // WriteManifest writes DIR/manifest.json.

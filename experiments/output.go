@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/chordsim/chordsim/chord"
 	"github.com/chordsim/chordsim/chord/kv"
@@ -221,10 +222,29 @@ func (p *Plan) Columns() []string {
 	if !p.sweeps("n") {
 		cols = append(cols, "n")
 	}
-	for _, m := range metricsList {
-		cols = append(cols, m.name)
+	for i, m := range metricsList {
+		if p.Applies(i) {
+			cols = append(cols, m.name)
+		}
 	}
 	return cols
+}
+
+// Applies reports whether metric i (in results.csv's full order) applies
+// to the plan: the kv_ columns only when some sweep point runs the
+// key-value service (kv.requests > 0 or a kv.file); otherwise they would
+// be empty in every row, and results.csv and summary.csv leave them out.
+// summary.json keeps every metric.
+func (p *Plan) Applies(i int) bool {
+	if !strings.HasPrefix(metricsList[i].name, "kv_") {
+		return true
+	}
+	for pi := range p.Points {
+		if p.Points[pi].Config.KVOn() {
+			return true
+		}
+	}
+	return false
 }
 
 // sweeps reports whether path is a sweep axis (then it already has a column).
@@ -256,6 +276,9 @@ func (o *Outcome) Table() *metrics.Table {
 			row = append(row, metrics.Int(int64(pt.Config.N)))
 		}
 		for mi, m := range metricsList {
+			if !p.Applies(mi) {
+				continue
+			}
 			v := res.Values[mi]
 			if m.isInt {
 				row = append(row, metrics.Int(int64(v)))
@@ -406,7 +429,7 @@ func PrepareOutDir(dir string) error {
 	return os.Remove(name)
 }
 
-// WriteOutputs writes config.yaml, results.csv, hops.csv and summary.json
+// WriteOutputs writes config.yaml, results.csv, hops.csv, summary.csv and summary.json
 // into dir, each atomically.
 func WriteOutputs(dir string, o *Outcome) error {
 	p := o.Plan
@@ -420,6 +443,9 @@ func WriteOutputs(dir string, o *Outcome) error {
 		return err
 	}
 	if err := metrics.WriteFileAtomic(filepath.Join(dir, "hops.csv"), o.HopsTable().WriteCSV); err != nil {
+		return err
+	}
+	if err := metrics.WriteFileAtomic(filepath.Join(dir, "summary.csv"), o.SummaryTable().WriteCSV); err != nil {
 		return err
 	}
 	return metrics.WriteFileAtomic(filepath.Join(dir, "summary.json"), func(w io.Writer) error {

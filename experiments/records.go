@@ -13,6 +13,7 @@ import (
 	"strconv"
 
 	"github.com/chordsim/chordsim/chord"
+	"github.com/chordsim/chordsim/config"
 	"github.com/chordsim/chordsim/internal/yamlconf"
 	"github.com/chordsim/chordsim/metrics"
 	"github.com/chordsim/chordsim/run"
@@ -29,6 +30,7 @@ const recordFormat = "chordsim-run-3"
 func RunKey(pt *PlanPoint, seed uint64) string {
 	c := pt.Config
 	c.Experiment, c.Seed, c.Replicates = "", 0, 1
+	c.Plots = config.PlotsConfig{} // what is drawn is no part of the run
 	h := sha256.New()
 	io.WriteString(h, recordFormat+"\n")
 	h.Write(yamlconf.Encode(&c, nil))

@@ -28,6 +28,9 @@ type Session struct {
 	Replicate int            // run only this replicate (1-based) of every point; 0 runs all
 	Progress  func(done int) // called as runs finish; may be nil
 	Tracker   *Tracker       // follows the work inside the runs; may be nil
+	// Provenance, if not nil, is recorded in manifest.json, with the
+	// plan's seed and the end time filled in when the folder is written.
+	Provenance *Provenance
 }
 
 // InputError marks an error in what the user gave (an output folder that
@@ -111,6 +114,11 @@ func (s *Session) save(o *Outcome, figures bool) error {
 		return err
 	}
 	m := Manifest{Experiment: s.Plan.Base.Experiment, Builtin: s.Builtin, Shard: s.Shard.String(), Runs: s.Plan.Runs(), InShard: s.InShard(), Finished: o.Finished()}
+	if s.Provenance != nil {
+		p := *s.Provenance
+		p.Seed, p.End = s.Plan.Base.Seed, now()
+		m.Provenance = &p
+	}
 	if err := WriteManifest(s.Dir, m); err != nil {
 		return err
 	}

@@ -61,6 +61,9 @@ func NewPlan(base config.Config, axes []yamlconf.Axis) (*Plan, error) {
 		return nil, fmt.Errorf("the sweep has too many runs (%d points × %d replicates); at most %d", n, base.Replicates, maxRuns)
 	}
 	var problems []string
+	if err := p.checkPlots(); err != nil {
+		problems = append(problems, err.Error())
+	}
 	seen := map[string]bool{}
 	traces := map[string]loadedTrace{}
 	requestFiles := map[string]loadedRequests{}

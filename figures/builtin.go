@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -29,7 +30,7 @@ type Builtin struct {
 	// config for --scale quick.
 	quick [][2]string
 	// figures writes the figure's plots and comparison tables into dir.
-	figures func(dir string, o *experiments.Outcome) error
+	figures func(dir string, o *experiments.Outcome, scale string) error
 }
 
 // Builtins lists the built-in experiments in the order `chordsim list`
@@ -69,13 +70,13 @@ var Builtins = []*Builtin{
 		Name:        "failures-nostab",
 		Description: "T03 §V: 1,000 nodes, r = 20, stabilization stopped, each node fails with probability p = 0..0.5, then 10^4 lookups: mean path length, timeouts per lookup, failed lookups",
 		quick:       [][2]string{{"workload.lookups", "2000"}, {"replicates", "2"}},
-		figures:     t03Figures("failure.fraction", "fraction of failed nodes p", "failures-nostab", func(c *config.Config) float64 { return c.Failure.Fraction }),
+		figures:     t03Figures("failure.fraction", "fraction of failed nodes p", "failures-nostab", "Simultaneous failures, stabilization stopped", "T03 Table II", tab2, func(c *config.Config) float64 { return c.Failure.Fraction }),
 	},
 	{
 		Name:        "churn-leave",
 		Description: "T03 §V: about 1,000 nodes, r = 20, joins and graceful leaves at rate R = 0.05..0.4 per second, lookups at 1/s for an hour: mean path length, timeouts per lookup, failed lookups per 10^4",
 		quick:       [][2]string{{"workload.lookups", "900"}, {"replicates", "2"}},
-		figures:     t03Figures("churn.rate", "node joins and leaves per second, R", "churn-leave", func(c *config.Config) float64 { return c.Churn.Rate }),
+		figures:     t03Figures("churn.rate", "node joins and leaves per second, R", "churn-leave", "Joins and graceful leaves", "T03 Table III", tab3, func(c *config.Config) float64 { return c.Churn.Rate }),
 	},
 	{
 		Name:        "replication",
@@ -132,11 +133,15 @@ func (b *Builtin) Load(scale string) (config.Config, []yamlconf.Axis, error) {
 
 // Figures writes the experiment's plots (into dir/plots) and comparison
 // tables (into dir).
-func (b *Builtin) Figures(dir string, o *experiments.Outcome) error { return b.figures(dir, o) }
+// Each figure is written as PNG, SVG and PDF; its title gives the setup and
+// the scale (quick or paper) the sweep ran at.
+func (b *Builtin) Figures(dir string, o *experiments.Outcome) error {
+	return b.figures(dir, o, b.ScaleOf(o.Plan))
+}
 
 // pathlenFigures draws S01 Fig. 10 (a) and (b) and writes
 // paper_comparison.csv: ours against the published numbers per N.
-func pathlenFigures(dir string, o *experiments.Outcome) error {
+func pathlenFigures(dir string, o *experiments.Outcome, scale string) error {
 	type row struct {
 		n             int
 		mean, p1, p99 float64
@@ -156,8 +161,8 @@ func pathlenFigures(dir string, o *experiments.Outcome) error {
 		return nil
 	}
 	ours := plot.Series{Label: "chordsim mean (1st–99th pct)", Style: plot.LinePoints}
-	paper := plot.Series{Label: "S01 Fig. 10 mean (1st–99th pct)", Style: plot.Points}
-	half := plot.Series{Label: "½·log2 N", Style: plot.Dashed}
+	paper := plot.Series{Label: "S01 Fig. 10(a) mean (1st–99th pct)", Style: plot.Points, XShift: 0.012}
+	half := plot.Series{Label: "½·log₂ N", Style: plot.Dashed}
 	table := &metrics.Table{Columns: []string{"n", "lookups", "mean_hops", "paper_mean_hops", "mean_diff", "mean_within_0.1", "p1_hops", "paper_p1_hops", "p99_hops", "paper_p99_hops", "percentiles_equal"}}
 	for _, r := range rows {
 		ours.X = append(ours.X, float64(r.n))
@@ -173,8 +178,8 @@ func pathlenFigures(dir string, o *experiments.Outcome) error {
 				continue
 			}
 			found = true
-			// Offset the paper's points a little to the right so both error bars show.
-			paper.X = append(paper.X, float64(r.n)*1.08)
+			// Drawn a little to the right (XShift) so both error bars show.
+			paper.X = append(paper.X, float64(r.n))
 			paper.Y = append(paper.Y, f.Mean)
 			paper.YLow = append(paper.YLow, float64(f.P1))
 			paper.YHigh = append(paper.YHigh, float64(f.P99))
@@ -192,29 +197,56 @@ func pathlenFigures(dir string, o *experiments.Outcome) error {
 	if err := metrics.WriteFileAtomic(filepath.Join(dir, "paper_comparison.csv"), table.WriteCSV); err != nil {
 		return err
 	}
+	base := o.Plan.Base
 	fig := plot.Figure{
-		Title: "Path length vs number of nodes (S01 Fig. 10a)", XLabel: "number of nodes N", YLabel: "path length (hops)",
-		LogX2: true, Series: []plot.Series{ours, paper, half},
+		Title:  "Lookup path length vs number of nodes (S01 Fig. 10a)\n" + setup(o, scale, fmt.Sprintf("ideal rings, %s lookups per run", count(base.Workload.Lookups))),
+		XLabel: "number of nodes N (log scale)", YLabel: "path length (hops)",
+		LogX2: true, Series: []plot.Series{ours, paper, half}, YBounds: plot.Count,
 	}
-	if err := fig.SavePNG(filepath.Join(dir, "plots", "pathlen_vs_n.png")); err != nil {
+	if err := saveFigure(dir, "pathlen_vs_n", &fig); err != nil {
 		return err
 	}
 	// Fig. 10(b): the PDF at N = 4096, or at the largest N run.
 	pick := rows[len(rows)-1]
 	for _, r := range rows {
-		if r.n == 4096 {
+		if r.n == fig10bAt {
 			pick = r
 		}
 	}
 	h := o.PooledHops(pick.point)
-	pdf := plot.BarSeries{Label: fmt.Sprintf("chordsim, N = %d", pick.n)}
+	pdf := plot.BarSeries{Label: "chordsim, N = " + count(pick.n)}
 	for v, f := range h.PDF() {
 		pdf.X = append(pdf.X, float64(v))
 		pdf.Y = append(pdf.Y, f)
 	}
 	bars := plot.BarFigure{
-		Title: fmt.Sprintf("PDF of the path length, N = %d (S01 Fig. 10b)", pick.n), XLabel: "path length (hops)", YLabel: "fraction of lookups",
+		Title:  fmt.Sprintf("PDF of the path length, N = %s (S01 Fig. 10b)\n", count(pick.n)) + setup(o, scale, fmt.Sprintf("%s lookups pooled", count(int(h.N())))),
+		XLabel: "path length (hops)", YLabel: "fraction of lookups",
 		Groups: []plot.BarSeries{pdf},
 	}
-	return bars.SavePNG(filepath.Join(dir, "plots", "pathlen_pdf.png"))
+	if pick.n == fig10bAt {
+		// The reference gives Fig. 10(b)'s summary, not its bars: mark the
+		// paper's mean and percentiles at this N.
+		for _, f := range fig10 {
+			if f.N == fig10bAt {
+				bars.Overlay = paperMarks(pdf.Y, "S01", []float64{f.Mean, float64(f.P1), float64(f.P99)}, []string{"mean", "1st pct", "99th pct"})
+			}
+		}
+	}
+	return saveBars(dir, "pathlen_pdf", &bars)
+}
+
+// paperMarks draws the paper's summary of a distribution (its mean and
+// percentiles at xs) over our bars as vertical dashed lines, up to the top
+// of the tallest bar.
+func paperMarks(heights []float64, source string, xs []float64, names []string) []plot.Series {
+	top := 0.0
+	if len(heights) > 0 {
+		top = slices.Max(heights)
+	}
+	var out []plot.Series
+	for i, x := range xs {
+		out = append(out, plot.Series{Label: fmt.Sprintf("%s %s = %s", source, names[i], metrics.Float(x)), X: []float64{x, x}, Y: []float64{0, top}, Style: plot.Dashed})
+	}
+	return out
 }

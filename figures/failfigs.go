@@ -47,8 +47,10 @@ func summarizeBy(o *experiments.Outcome, x func(*config.Config) float64, names .
 }
 
 // ciSeries is a series of means with their 95% confidence intervals as
-// error bars (the interval collapses to the mean with a single run).
-func ciSeries(label string, pts []xPoint, name string, style plot.SeriesStyle) plot.Series {
+// error bars (the interval collapses to the mean with a single run),
+// clamped to the quantity's bounds: a Student-t interval over a few runs of
+// a fraction near 0 reaches below 0, which the quantity cannot.
+func ciSeries(label string, pts []xPoint, name string, style plot.SeriesStyle, bounds *plot.Bounds) plot.Series {
 	s := plot.Series{Label: label, Style: style}
 	for _, p := range pts {
 		m := p.s[name]
@@ -58,8 +60,8 @@ func ciSeries(label string, pts []xPoint, name string, style plot.SeriesStyle) p
 		}
 		s.X = append(s.X, p.x)
 		s.Y = append(s.Y, m.Mean)
-		s.YLow = append(s.YLow, lo)
-		s.YHigh = append(s.YHigh, hi)
+		s.YLow = append(s.YLow, bounds.Clamp(lo))
+		s.YHigh = append(s.YHigh, bounds.Clamp(hi))
 	}
 	return s
 }
@@ -69,7 +71,7 @@ func ciSeries(label string, pts []xPoint, name string, style plot.SeriesStyle) p
 // 20% of the paper's value (the two standards; the table says which
 // holds).
 func failedComparison(pts []xPoint, metric, xName string, paper []paperFailed) (*metrics.Table, plot.Series) {
-	pub := plot.Series{Label: "paper (95% CI)", Style: plot.Points}
+	pub := plot.Series{Label: "paper (95% CI)", Style: plot.Points, XShift: 0.012}
 	t := &metrics.Table{Columns: []string{xName, "runs", "failed_fraction", "ci_low", "ci_high", "paper_failed_fraction", "paper_ci_low", "paper_ci_high",
 		"in_paper_ci", "diff_fraction", "failed_within_ci_or_20pct"}}
 	for _, p := range pts {
@@ -81,7 +83,7 @@ func failedComparison(pts []xPoint, metric, xName string, paper []paperFailed) (
 				continue
 			}
 			found = true
-			pub.X = append(pub.X, p.x*1.03)
+			pub.X = append(pub.X, p.x)
 			pub.Y = append(pub.Y, f.mean)
 			pub.YLow = append(pub.YLow, f.lo)
 			pub.YHigh = append(pub.YHigh, f.high)
@@ -101,12 +103,13 @@ func failedComparison(pts []xPoint, metric, xName string, paper []paperFailed) (
 
 // failuresFigures draws S01 Fig. 11: failed lookups vs the fraction of
 // nodes failed at once.
-func failuresFigures(dir string, o *experiments.Outcome) error {
+func failuresFigures(dir string, o *experiments.Outcome, scale string) error {
 	pts := summarizeBy(o, func(c *config.Config) float64 { return c.Failure.Fraction }, "failed_fraction", "failed_routing_fraction")
 	if len(pts) == 0 {
 		return nil
 	}
 	table, pub := failedComparison(pts, "failed_fraction", "failure.fraction", fig11)
+	pub.Label = "S01 Fig. 11 (95% CI)"
 	if err := metrics.WriteFileAtomic(filepath.Join(dir, "paper_comparison.csv"), table.WriteCSV); err != nil {
 		return err
 	}
@@ -115,35 +118,39 @@ func failuresFigures(dir string, o *experiments.Outcome) error {
 		diag.X = append(diag.X, p.x)
 		diag.Y = append(diag.Y, p.x)
 	}
-	fig := plot.Figure{Title: fmt.Sprintf("Failed lookups after simultaneous failures, N = %d (S01 Fig. 11)", o.Plan.Base.N),
-		XLabel: "fraction of failed nodes p", YLabel: "fraction of failed lookups (95% CI)",
-		Series: []plot.Series{ciSeries("chordsim (lost keys count)", pts, "failed_fraction", plot.LinePoints), pub,
-			ciSeries("chordsim, routing failures only", pts, "failed_routing_fraction", plot.LinePoints), diag}}
-	return fig.SavePNG(filepath.Join(dir, "plots", "failures.png"))
+	b := &o.Plan.Base
+	fig := plot.Figure{Title: "Failed lookups after simultaneous failures (S01 Fig. 11)\n" + setup(o, scale, "N = "+count(b.N), count(b.PlacedKeys())+" keys", fmt.Sprintf("r = %d", b.Chord.Successors), ciFraction),
+		XLabel: "fraction of failed nodes p", YLabel: "fraction of failed lookups",
+		Series: []plot.Series{ciSeries("chordsim (lost keys count)", pts, "failed_fraction", plot.LinePoints, plot.Fraction), pub,
+			ciSeries("chordsim, routing failures only", pts, "failed_routing_fraction", plot.LinePoints, plot.Fraction), diag},
+		YBounds: plot.Fraction}
+	return saveFigure(dir, "failures", &fig)
 }
 
 // churnFigures draws S01 Fig. 12: failed lookups vs the rate of joins and
 // failures.
-func churnFigures(dir string, o *experiments.Outcome) error {
+func churnFigures(dir string, o *experiments.Outcome, scale string) error {
 	pts := summarizeBy(o, func(c *config.Config) float64 { return c.Churn.Rate }, "failed_fraction")
 	if len(pts) == 0 {
 		return nil
 	}
 	table, pub := failedComparison(pts, "failed_fraction", "churn.rate", fig12)
+	pub.Label = "S01 Fig. 12 (95% CI)"
 	if err := metrics.WriteFileAtomic(filepath.Join(dir, "paper_comparison.csv"), table.WriteCSV); err != nil {
 		return err
 	}
-	fig := plot.Figure{Title: fmt.Sprintf("Failed lookups under churn, N = %d, stabilization every 30 s (S01 Fig. 12)", o.Plan.Base.N),
-		XLabel: "node joins and failures per second, R", YLabel: "fraction of failed lookups (95% CI)",
-		Series: []plot.Series{ciSeries("chordsim", pts, "failed_fraction", plot.LinePoints), pub}}
-	return fig.SavePNG(filepath.Join(dir, "plots", "churn.png"))
+	b := &o.Plan.Base
+	fig := plot.Figure{Title: "Failed lookups under churn (S01 Fig. 12)\n" + setup(o, scale, "N = "+count(b.N), fmt.Sprintf("r = %d", b.Chord.Successors), "stabilization every "+b.Chord.StabilizeEvery.String()+" on average", ciFraction),
+		XLabel: "node joins and failures per second, R", YLabel: "fraction of failed lookups",
+		Series: []plot.Series{ciSeries("chordsim", pts, "failed_fraction", plot.LinePoints, plot.Fraction), pub}, YBounds: plot.Fraction}
+	return saveFigure(dir, "churn", &fig)
 }
 
-// t03Figures draws the two T03 §V experiments, which the reference gives
-// without numbers: mean path length, timeouts per lookup and failed lookups
-// against the swept x (failed fraction or churn rate).
-func t03Figures(xName, xLabel, file string, x func(*config.Config) float64) func(dir string, o *experiments.Outcome) error {
-	return func(dir string, o *experiments.Outcome) error {
+// t03Figures draws the two T03 §V experiments: mean path length, timeouts
+// per lookup and failed lookups against the swept x (failed fraction or
+// churn rate), with the published Table II or III (label) beside ours.
+func t03Figures(xName, xLabel, file, title, label string, paper []paperT03, x func(*config.Config) float64) func(dir string, o *experiments.Outcome, scale string) error {
+	return func(dir string, o *experiments.Outcome, scale string) error {
 		names := []string{"mean_hops", "p1_hops", "p99_hops", "mean_timeouts", "p99_timeouts", "failed_fraction"}
 		pts := summarizeBy(o, x, names...)
 		if len(pts) == 0 {
@@ -163,22 +170,42 @@ func t03Figures(xName, xLabel, file string, x func(*config.Config) float64) func
 		if err := metrics.WriteFileAtomic(filepath.Join(dir, "paper_comparison.csv"), t.WriteCSV); err != nil {
 			return err
 		}
-		modelLine := plot.Series{Label: "T03 model ½log2 N − ½log2 r + 1", Style: plot.Dashed}
+		modelLine := plot.Series{Label: "T03 model ½log₂ N − ½log₂ r + 1", Style: plot.Dashed}
 		for _, p := range pts {
 			modelLine.X = append(modelLine.X, p.x)
 			modelLine.Y = append(modelLine.Y, model)
 		}
-		figs := []plot.Figure{
-			{Title: "Mean path length (" + file + ")", XLabel: xLabel, YLabel: "hops (95% CI)",
-				Series: []plot.Series{ciSeries("chordsim mean path length", pts, "mean_hops", plot.LinePoints), modelLine}},
-			{Title: "Timeouts per lookup (" + file + ")", XLabel: xLabel, YLabel: "timeouts per lookup (95% CI)",
-				Series: []plot.Series{ciSeries("chordsim mean timeouts", pts, "mean_timeouts", plot.LinePoints)}},
-			{Title: "Failed lookups (" + file + ")", XLabel: xLabel, YLabel: "fraction failed (95% CI)",
-				Series: []plot.Series{ciSeries("chordsim failed fraction", pts, "failed_fraction", plot.LinePoints)}},
+		// The published means at the x values we ran (the tables give no
+		// confidence intervals, only the 1st and 99th percentiles of a
+		// single run's lookups, which are not comparable with our CIs).
+		pubPath := plot.Series{Label: label + " mean path length", Style: plot.Points, XShift: 0.012}
+		pubTimeouts := plot.Series{Label: label + " mean timeouts", Style: plot.Points, XShift: 0.012}
+		pubFailed := plot.Series{Label: label + " failed lookups", Style: plot.Points, XShift: 0.012}
+		for _, p := range pts {
+			for _, f := range paper {
+				if math.Abs(f.x-p.x) > 1e-9 {
+					continue
+				}
+				pubPath.X, pubPath.Y = append(pubPath.X, p.x), append(pubPath.Y, f.path)
+				pubTimeouts.X, pubTimeouts.Y = append(pubTimeouts.X, p.x), append(pubTimeouts.Y, f.timeouts)
+				pubFailed.X, pubFailed.Y = append(pubFailed.X, p.x), append(pubFailed.Y, f.failedPer10k/1e4)
+			}
 		}
-		for i, f := range figs {
+		b := &o.Plan.Base
+		sub := func(ci string) string {
+			return "\n" + setup(o, scale, "N = "+count(b.N), fmt.Sprintf("r = %d", b.Chord.Successors), count(b.Workload.Lookups)+" lookups per run", ci)
+		}
+		figs := []plot.Figure{
+			{Title: title + ": mean path length" + sub(ciCount), XLabel: xLabel, YLabel: "hops", YBounds: plot.Count,
+				Series: []plot.Series{ciSeries("chordsim mean path length", pts, "mean_hops", plot.LinePoints, plot.Count), pubPath, modelLine}},
+			{Title: title + ": timeouts per lookup" + sub(ciCount), XLabel: xLabel, YLabel: "timeouts per lookup", YBounds: plot.Count,
+				Series: []plot.Series{ciSeries("chordsim mean timeouts", pts, "mean_timeouts", plot.LinePoints, plot.Count), pubTimeouts}},
+			{Title: title + ": failed lookups" + sub(ciFraction), XLabel: xLabel, YLabel: "fraction failed", YBounds: plot.Fraction,
+				Series: []plot.Series{ciSeries("chordsim failed fraction", pts, "failed_fraction", plot.LinePoints, plot.Fraction), pubFailed}},
+		}
+		for i := range figs {
 			name := []string{"pathlen", "timeouts", "failed"}[i]
-			if err := f.SavePNG(filepath.Join(dir, "plots", file+"_"+name+".png")); err != nil {
+			if err := saveFigure(dir, file+"_"+name, &figs[i]); err != nil {
 				return err
 			}
 		}

@@ -30,7 +30,7 @@ func summarizeWhere(o *experiments.Outcome, keep func(*config.Config) bool, x fu
 // replication factor k in both consistency modes, the fraction of fresh
 // reads in the mixed workload, and a table of the report's claims with
 // what we measured.
-func replicationFigures(dir string, o *experiments.Outcome) error {
+func replicationFigures(dir string, o *experiments.Outcome, scale string) error {
 	k := func(c *config.Config) float64 { return float64(c.KV.Replicas) }
 	where := func(mode string, read float64) func(*config.Config) bool {
 		return func(c *config.Config) bool { return c.KV.Consistency.String() == mode && c.KV.ReadFraction == read }
@@ -40,29 +40,31 @@ func replicationFigures(dir string, o *experiments.Outcome) error {
 	type panel struct {
 		file, title, ylabel, metric string
 		read                        float64
+		bounds                      *plot.Bounds
+		ci                          string
 	}
 	panels := []panel{
-		{"write_throughput.png", "Write throughput (inserts only)", "inserts answered per simulated second (95% CI)", "kv_write_throughput", 0},
-		{"read_throughput.png", "Read throughput (queries of stored keys)", "queries answered per simulated second (95% CI)", "kv_read_throughput", 1},
-		{"write_latency.png", "Write latency (inserts only)", "mean latency, ms (95% CI)", "kv_write_latency_ms", 0},
-		{"read_latency.png", "Read latency (queries of stored keys)", "mean latency, ms (95% CI)", "kv_read_latency_ms", 1},
-		{"stale_reads.png", "Stale reads in the mixed workload", "fraction of reads missing the latest write (95% CI)", "kv_stale_fraction", 0.5},
+		{"write_throughput", "Write throughput (inserts only)", "inserts answered per simulated second", "kv_write_throughput", 0, plot.Count, ciCount},
+		{"read_throughput", "Read throughput (queries of stored keys)", "queries answered per simulated second", "kv_read_throughput", 1, plot.Count, ciCount},
+		{"write_latency", "Write latency (inserts only)", "mean latency, ms", "kv_write_latency_ms", 0, plot.Count, ciCount},
+		{"read_latency", "Read latency (queries of stored keys)", "mean latency, ms", "kv_read_latency_ms", 1, plot.Count, ciCount},
+		{"stale_reads", "Stale reads in the mixed workload", "fraction of reads missing the latest write", "kv_stale_fraction", 0.5, plot.Fraction, ciFraction},
 	}
 	any := false
 	for _, p := range panels {
-		fig := plot.Figure{Title: fmt.Sprintf("%s, %d nodes, %d clients", p.title, o.Plan.Base.N, o.Plan.Base.KV.Clients),
-			XLabel: "replication factor k", YLabel: p.ylabel}
+		fig := plot.Figure{Title: p.title + "\n" + setup(o, scale, fmt.Sprintf("%d nodes", o.Plan.Base.N), fmt.Sprintf("%d clients", o.Plan.Base.KV.Clients), p.ci),
+			XLabel: "replication factor k", YLabel: p.ylabel, YBounds: p.bounds}
 		for i, mode := range modes {
 			pts := summarizeWhere(o, where(mode, p.read), k, p.metric)
 			if len(pts) > 0 {
-				fig.Series = append(fig.Series, ciSeries(mode, pts, p.metric, styles[i]))
+				fig.Series = append(fig.Series, ciSeries(mode, pts, p.metric, styles[i], p.bounds))
 				any = true
 			}
 		}
 		if len(fig.Series) == 0 {
 			continue
 		}
-		if err := fig.SavePNG(filepath.Join(dir, "plots", p.file)); err != nil {
+		if err := saveFigure(dir, p.file, &fig); err != nil {
 			return err
 		}
 	}

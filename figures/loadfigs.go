@@ -61,29 +61,30 @@ func within8(ours float64, paper int) bool {
 }
 
 // loadFigures draws S01 Fig. 8(a) and 8(b) and writes paper_comparison.csv.
-func loadFigures(dir string, o *experiments.Outcome) error {
+func loadFigures(dir string, o *experiments.Outcome, scale string) error {
 	pts := loadPoints(o)
 	if len(pts) == 0 {
 		return nil
 	}
 	ours, paper, table := loadComparison(pts, "keys", func(p loadPoint) int { return p.keys }, fig8, 1e-4,
-		func(x float64) float64 { return x + 1.5 }, "S01 Fig. 8a")
+		"S01 Fig. 8(a)")
 	if err := metrics.WriteFileAtomic(filepath.Join(dir, "paper_comparison.csv"), table.WriteCSV); err != nil {
 		return err
 	}
-	fig := plot.Figure{Title: "Keys per node, N = 10^4 (S01 Fig. 8a)", XLabel: "total number of keys (×10^4)", YLabel: "keys per node",
-		Series: []plot.Series{ours, paper}}
-	if err := fig.SavePNG(filepath.Join(dir, "plots", "load_vs_keys.png")); err != nil {
+	fig := plot.Figure{Title: "Keys per node vs total keys (S01 Fig. 8a)\n" + setup(o, scale, "N = "+count(o.Plan.Base.N)+" nodes", "no virtual nodes"),
+		XLabel: "total number of keys (×10⁴)", YLabel: "keys per node",
+		Series: []plot.Series{ours, paper}, YBounds: plot.Count}
+	if err := saveFigure(dir, "load_vs_keys", &fig); err != nil {
 		return err
 	}
 	// Fig. 8(b): the PDF of keys per node at 5·10^5 keys (or the largest run).
 	pick := pts[len(pts)-1]
 	for _, p := range pts {
-		if p.keys == 500000 {
+		if p.keys == fig8bAt {
 			pick = p
 		}
 	}
-	pdf := plot.BarSeries{Label: fmt.Sprintf("chordsim, %d keys", pick.keys)}
+	pdf := plot.BarSeries{Label: "chordsim, " + count(pick.keys) + " keys"}
 	// Bins of 10 keys: the PDF of a count spread over hundreds of values is
 	// unreadable one value per bar.
 	h := &pick.pooled
@@ -96,34 +97,39 @@ func loadFigures(dir string, o *experiments.Outcome) error {
 		pdf.X = append(pdf.X, float64(lo))
 		pdf.Y = append(pdf.Y, float64(c)/float64(h.N()))
 	}
-	bars := plot.BarFigure{Title: fmt.Sprintf("PDF of keys per node, %d keys (S01 Fig. 8b)", pick.keys),
-		XLabel: "keys per node (bins of 10)", YLabel: "fraction of nodes", Groups: []plot.BarSeries{pdf}}
-	return bars.SavePNG(filepath.Join(dir, "plots", "load_pdf.png"))
+	bars := plot.BarFigure{Title: fmt.Sprintf("PDF of keys per node, %s keys (S01 Fig. 8b)\n", count(pick.keys)) + setup(o, scale, "N = "+count(o.Plan.Base.N)+" nodes", "all runs pooled"),
+		XLabel: "keys per node (bins of 10, bar at the bin's low end)", YLabel: "fraction of nodes", Groups: []plot.BarSeries{pdf}}
+	if pick.keys == fig8bAt && o.Plan.Base.N == 10000 {
+		// The reference gives Fig. 8(b)'s summary, not its bars.
+		bars.Overlay = paperMarks(pdf.Y, "S01", []float64{fig8bMean, fig8bP99, fig8bMax}, []string{"mean", "99th pct", "max"})
+	}
+	return saveBars(dir, "load_pdf", &bars)
 }
 
 // vnodesFigures draws S01 Fig. 9 and writes paper_comparison.csv.
-func vnodesFigures(dir string, o *experiments.Outcome) error {
+func vnodesFigures(dir string, o *experiments.Outcome, scale string) error {
 	pts := loadPoints(o)
 	if len(pts) == 0 {
 		return nil
 	}
 	ours, paper, table := loadComparison(pts, "virtual_nodes", func(p loadPoint) int { return p.virtual }, fig9, 1,
-		func(x float64) float64 { return x * 1.06 }, "S01 Fig. 9")
+		"S01 Fig. 9")
 	if err := metrics.WriteFileAtomic(filepath.Join(dir, "paper_comparison.csv"), table.WriteCSV); err != nil {
 		return err
 	}
-	fig := plot.Figure{Title: "Keys per real node with virtual nodes, N = 10^4, 10^6 keys (S01 Fig. 9)",
-		XLabel: "virtual nodes per real node", YLabel: "keys per real node", LogX2: true, Series: []plot.Series{ours, paper}}
-	return fig.SavePNG(filepath.Join(dir, "plots", "vnodes.png"))
+	fig := plot.Figure{Title: "Keys per real node with virtual nodes (S01 Fig. 9)\n" + setup(o, scale, "N = "+count(o.Plan.Base.N)+" real nodes", count(o.Plan.Base.PlacedKeys())+" keys"),
+		XLabel: "virtual nodes per real node (log scale)", YLabel: "keys per real node", LogX2: true,
+		Series: []plot.Series{ours, paper}, YBounds: plot.Count}
+	return saveFigure(dir, "vnodes", &fig)
 }
 
 // loadComparison builds the "ours vs paper" series and table shared by
-// Figs. 8 and 9. x gives a point's x value; xScale and paperShift place it
-// on the plot (the paper's points sit a little to the right so both error
-// bars show).
-func loadComparison(pts []loadPoint, xName string, x func(loadPoint) int, paper []paperLoad, xScale float64, paperShift func(float64) float64, label string) (ours, pub plot.Series, table *metrics.Table) {
+// Figs. 8 and 9. x gives a point's x value and xScale its unit on the plot
+// (the paper's points are drawn a little to the right so both error bars
+// show).
+func loadComparison(pts []loadPoint, xName string, x func(loadPoint) int, paper []paperLoad, xScale float64, label string) (ours, pub plot.Series, table *metrics.Table) {
 	ours = plot.Series{Label: "chordsim mean (1st–99th pct, averaged over runs)", Style: plot.LinePoints}
-	pub = plot.Series{Label: label + " (1st–99th pct)", Style: plot.Points}
+	pub = plot.Series{Label: label + " (1st–99th pct)", Style: plot.Points, XShift: 0.012}
 	table = &metrics.Table{Columns: []string{xName, "keys_mean", "keys_p1", "paper_keys_p1", "p1_equal", "keys_p99", "paper_keys_p99", "p99_diff_fraction", "p99_within_8pct"}}
 	for _, p := range pts {
 		xv := float64(x(p)) * xScale
@@ -138,7 +144,7 @@ func loadComparison(pts []loadPoint, xName string, x func(loadPoint) int, paper 
 				continue
 			}
 			found = true
-			pub.X = append(pub.X, paperShift(xv))
+			pub.X = append(pub.X, xv)
 			pub.Y = append(pub.Y, f.mean)
 			pub.YLow = append(pub.YLow, float64(f.p1))
 			pub.YHigh = append(pub.YHigh, float64(f.p99))

@@ -54,3 +54,47 @@ var fig11 = []paperFailed{
 var fig12 = []paperFailed{
 	{0.01, 0.0030, 0.0003, 0.0055}, {0.02, 0.0095, 0.0073, 0.0117}, {0.05, 0.0245, 0.0180, 0.0310}, {0.10, 0.0645, 0.0580, 0.0710},
 }
+
+// paperT03 is one row of T03 Table II or III: the mean path length and
+// timeouts per lookup with their 1st and 99th percentiles, and failed
+// lookups per 10,000 (Table III only; NaN in Table II, where all lookups
+// succeeded).
+type paperT03 struct {
+	x                       float64 // failed fraction p (Table II) or churn rate R per second (Table III)
+	path                    float64
+	pathP1, pathP99         int
+	timeouts                float64
+	timeoutsP1, timeoutsP99 int
+	failedPer10k            float64
+}
+
+// tab2 is T03 Table II: 1,000 nodes, r = 20, stabilization stopped, each
+// node failed with probability p, then 10,000 lookups.
+var tab2 = []paperT03{
+	{0, 3.84, 2, 5, 0, 0, 0, 0}, {0.1, 4.03, 2, 6, 0.60, 0, 2, 0}, {0.2, 4.22, 2, 6, 1.17, 0, 3, 0},
+	{0.3, 4.44, 2, 6, 2.02, 0, 5, 0}, {0.4, 4.69, 2, 7, 3.23, 0, 8, 0}, {0.5, 5.09, 3, 8, 5.10, 0, 11, 0},
+}
+
+// tab3 is T03 Table III: about 1,000 nodes, r = 20, joins and graceful
+// leaves each at rate R per second.
+var tab3 = []paperT03{
+	{0.05, 3.90, 1, 9, 0.05, 0, 2, 0}, {0.10, 3.83, 1, 9, 0.11, 0, 2, 0}, {0.15, 3.84, 1, 9, 0.16, 0, 2, 2},
+	{0.20, 3.81, 1, 9, 0.23, 0, 3, 5}, {0.25, 3.83, 1, 9, 0.30, 0, 3, 6}, {0.30, 3.91, 1, 9, 0.34, 0, 4, 8},
+	{0.35, 3.94, 1, 10, 0.42, 0, 4, 16}, {0.40, 4.06, 1, 10, 0.46, 0, 5, 15},
+}
+
+// fig8bAt is the K of S01 Fig. 8(b), the PDF of keys per node; the
+// reference gives its summary, not the curve: at K = 5·10^5 on 10^4 nodes
+// the mean is 50, the 99th percentile 228 (Fig. 8(a)) and the maximum 457
+// (§6.2's text).
+const (
+	fig8bAt   = 500000
+	fig8bMean = 50
+	fig8bP99  = 228
+	fig8bMax  = 457
+)
+
+// fig10bAt is the N of S01 Fig. 10(b), the PDF of the path length; the
+// reference gives its summary from Fig. 10(a) (mean 5.85, 1st percentile
+// 2, 99th percentile 10), not the curve.
+const fig10bAt = 4096

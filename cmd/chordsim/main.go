@@ -10,10 +10,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"syscall"
 
+	"github.com/chordsim/chordsim/experiments"
 	"github.com/chordsim/chordsim/internal/yamlconf"
 )
 
@@ -43,6 +43,7 @@ Usage:
   chordsim run CONFIG.yaml [--out DIR] [--seed N] [--set path=value ...] [--shard i/n]
                            [--workers W] [--check-invariants] [--replicate K] [--progress-every D]
   chordsim merge --out DIR SHARD_DIR...
+  chordsim compare DIR_A DIR_B [--metric NAME ...]
   chordsim repro [FIGURE ...] [--scale quick|paper] [--out DIR] [--seed N] [--shard i/n]
                               [--workers W] [--progress-every D]
   chordsim shell [SCRIPT] [--config FILE] [--replicas K] [--consistency linearizable|eventual] [--seed N] [flags]
@@ -72,6 +73,7 @@ func commands() []command {
 	return []command{
 		{"run", "run an experiment config (a sweep of points × replicates)", func(ctx context.Context, a []string, _ io.Reader, o, e io.Writer) error { return cmdRun(ctx, a, o, e) }},
 		{"merge", "combine the folders of a sharded run", func(_ context.Context, a []string, _ io.Reader, o, _ io.Writer) error { return cmdMerge(a, o) }},
+		{"compare", "compare two output folders metric by metric (exit 1 if a --metric moved)", func(_ context.Context, a []string, _ io.Reader, o, _ io.Writer) error { return cmdCompare(a, o) }},
 		{"repro", "reproduce figures of the Chord paper (default: all of them)", func(ctx context.Context, a []string, _ io.Reader, o, e io.Writer) error {
 			return cmdRepro(ctx, a, o, e)
 		}},
@@ -80,7 +82,7 @@ func commands() []command {
 		{"bench", "measure the simulator's speed and memory on a fixed scenario", func(ctx context.Context, a []string, _ io.Reader, o, _ io.Writer) error { return cmdBench(ctx, a, o) }},
 		{"schema", "print the JSON Schema of the config files (for editors)", func(_ context.Context, a []string, _ io.Reader, o, _ io.Writer) error { return cmdSchema(a, o) }},
 		{"completion", "print a shell completion script (bash, zsh or fish)", func(_ context.Context, a []string, _ io.Reader, o, _ io.Writer) error { return cmdCompletion(a, o) }},
-		{"version", "print the version", nil}, // dispatched in mainWithArgs
+		{"version", "print the version, VCS revision, Go version and platform (also --version)", nil}, // dispatched in mainWithArgs
 		{"help", "show the usage, or a command's help", nil},
 	}
 }
@@ -96,8 +98,10 @@ func usageText() string {
 
 const versionUsage = `Usage: chordsim version
 
-Prints chordsim's version: the module version, the commit it was built
-from if the build recorded one, and the Go version.
+Prints chordsim's version, the VCS revision it was built from (with
+"+dirty" for uncommitted changes; none if the build recorded none and no
+-ldflags stamp was given), the Go version and the platform. 'chordsim
+--version' prints the same.
 `
 
 const helpUsage = `Usage: chordsim help [COMMAND]
@@ -149,12 +153,12 @@ func mainWithIO(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch name := args[0]; name {
 	case "help", "-h", "--help":
 		err = cmdHelp(ctx, args[1:], stdin, stdout, stderr)
-	case "version":
+	case "version", "--version":
 		if isHelp(args[1:]) {
 			fmt.Fprint(stdout, versionUsage)
 			break
 		}
-		fmt.Fprintln(stdout, "chordsim", version())
+		fmt.Fprintln(stdout, "chordsim", experiments.ReadBuild())
 	default:
 		c, ok := findCommand(name)
 		if !ok {
@@ -170,6 +174,8 @@ func mainWithIO(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	case errors.Is(err, errInterrupted):
 		return exitInterrupted
+	case errors.Is(err, errMoved):
+		return exitFailed // the table has said which
 	}
 	var u usageError
 	for _, line := range splitLines(err.Error()) {
@@ -228,23 +234,4 @@ func splitLines(s string) []string {
 		}
 	}
 	return append(out, s[start:])
-}
-
-// version is the module version when built from a tagged module, else the
-// VCS revision if the build recorded one, else "devel".
-func version() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "devel"
-	}
-	v := bi.Main.Version
-	if v == "" || v == "(devel)" {
-		v = "devel"
-	}
-	for _, s := range bi.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			v += "+" + s.Value[:12]
-		}
-	}
-	return v + " (" + bi.GoVersion + ")"
 }

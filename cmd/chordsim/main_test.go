@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -168,8 +169,11 @@ func TestListVersionBench(t *testing.T) {
 	if code, stdout, _ := runCLI(t, "list"); code != 0 || !strings.Contains(stdout, "pathlen") {
 		t.Fatalf("list: %d %q", code, stdout)
 	}
-	if code, stdout, _ := runCLI(t, "version"); code != 0 || !strings.HasPrefix(stdout, "chordsim ") {
-		t.Fatalf("version: %d %q", code, stdout)
+	for _, cmd := range []string{"version", "--version"} {
+		// "chordsim VERSION (REVISION, GOVERSION, OS/ARCH)"
+		if code, stdout, _ := runCLI(t, cmd); code != 0 || !strings.HasPrefix(stdout, "chordsim ") || !strings.Contains(stdout, runtime.Version()+", "+runtime.GOOS+"/"+runtime.GOARCH+")") {
+			t.Fatalf("%s: %d %q", cmd, code, stdout)
+		}
 	}
 	code, stdout, stderr := runCLI(t, "bench", "--nodes", "1000", "--lookups", "2000")
 	if code != 0 {

@@ -38,9 +38,14 @@ func cmdMerge(args []string, stdout io.Writer) error {
 		}
 	}
 	s := &experiments.Session{Plan: plan, Dir: *out, Builtin: builtin}
+	scale := ""
 	if b != nil {
 		s.Figures = b.Figures
+		scale = b.ScaleOf(plan)
+	} else {
+		s.Figures = figures.RunPlots
 	}
+	s.Provenance = experiments.NewProvenance(commandLine(), scale)
 	if _, err := s.Merge(dirs); err != nil {
 		return inputError(err)
 	}

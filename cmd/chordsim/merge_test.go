@@ -22,7 +22,7 @@ workload:
   lookups: 300
 `
 
-var mergedFiles = []string{"results.csv", "summary.json", "hops.csv", "config.yaml"}
+var mergedFiles = []string{"results.csv", "summary.json", "hops.csv", "summary.csv", "config.yaml"}
 
 // Three shards merged equal the unsharded run byte for byte; merging
 // different configs, an incomplete set of shards, or a folder that is not a
@@ -52,6 +52,17 @@ func TestShardsMergeToTheUnshardedRun(t *testing.T) {
 		if err1 != nil || err2 != nil || !bytes.Equal(a, b) {
 			t.Errorf("%s: merged shards differ from the unsharded run (%v %v)", f, err1, err2)
 		}
+	}
+	// Both draw the config's plots (the default metrics); a shard draws none.
+	for _, d := range []string{whole, merged} {
+		for _, f := range []string{"mean_hops.png", "failed_fraction.svg", "mean_latency_ms.pdf"} {
+			if _, err := os.Stat(filepath.Join(d, "plots", f)); err != nil {
+				t.Errorf("%s lacks plots/%s", d, f)
+			}
+		}
+	}
+	if m, _ := filepath.Glob(filepath.Join(shards[0], "plots", "*")); len(m) != 0 {
+		t.Errorf("a shard drew plots: %v", m)
 	}
 
 	refused := func(name string, args []string, mention string) {
@@ -137,6 +148,10 @@ func TestReproShardsMerge(t *testing.T) {
 	for _, f := range append(mergedFiles, "paper_comparison.csv", "index.md") {
 		a, _ := os.ReadFile(filepath.Join(whole, f))
 		b, err := os.ReadFile(filepath.Join(merged, f))
+		if f == "index.md" {
+			// The provenance (command line, times) is the merge's own.
+			a, b = withoutProvenance(a), withoutProvenance(b)
+		}
 		if err != nil || !bytes.Equal(a, b) {
 			t.Errorf("%s differs after merging repro shards (%v)", f, err)
 		}
@@ -146,4 +161,19 @@ func TestReproShardsMerge(t *testing.T) {
 			t.Errorf("merged folder lacks %s", png)
 		}
 	}
+}
+
+// withoutProvenance drops index.md's provenance section, which names the
+// command and the wall-clock times and so differs between a repro and a
+// merge of its shards.
+func withoutProvenance(md []byte) []byte {
+	start := bytes.Index(md, []byte("## Provenance\n"))
+	if start < 0 {
+		return md
+	}
+	end := bytes.Index(md[start+1:], []byte("\n## "))
+	if end < 0 {
+		return md[:start]
+	}
+	return append(md[:start:start], md[start+1+end+1:]...)
 }

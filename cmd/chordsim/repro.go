@@ -15,8 +15,8 @@ Reproduces figures of the Chord paper (all of them if none is named; see
 'chordsim list'). With one figure, its outputs go into --out; with several,
 each goes into --out/FIGURE. Besides the run outputs, each figure writes its
 plots into plots/ and paper_comparison.csv (ours against the paper's
-numbers), and --out/index.md shows every plot with that table and a verdict
-per point.
+numbers), and --out/index.md and --out/index.html (self-contained, offline)
+show every plot with that table and a verdict per point.
 `
 
 func cmdRepro(ctx context.Context, args []string, stdout, stderr io.Writer) error {

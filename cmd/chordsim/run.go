@@ -18,9 +18,9 @@ import (
 const runUsage = `Usage: chordsim run CONFIG.yaml [flags]
 
 Runs an experiment config: every sweep point (list-valued fields) × replicates,
-in parallel, and writes results.csv, hops.csv, summary.json, config.yaml (the
-resolved config), manifest.json and runs/ (one record per finished run) into
---out. Rerunning the same command reuses the stored runs, so an interrupted
+in parallel, and writes results.csv, hops.csv, summary.json, summary.csv,
+config.yaml (the resolved config), manifest.json, runs/ (one record per
+finished run) and plots/ (the config's plots section) into --out. Rerunning the same command reuses the stored runs, so an interrupted
 sweep resumes where it stopped. --shard i/n runs one slice of the sweep;
 'chordsim merge' combines the slices.
 `

@@ -36,9 +36,14 @@ var errViolation = errors.New("a ring invariant was violated; see the report abo
 // experiments.Session's; this prints its progress and its end.
 func executeWith(ctx context.Context, plan *experiments.Plan, dir string, workers int, b *figures.Builtin, shard experiments.Shard, replicate int, rerun func(*run.ViolationError) string, progressEvery time.Duration, stderr, stdout io.Writer) error {
 	s := &experiments.Session{Plan: plan, Dir: dir, Workers: workers, Shard: shard, Replicate: replicate}
+	scale := ""
 	if b != nil {
 		s.Builtin, s.Figures = b.Name, b.Figures
+		scale = b.ScaleOf(plan)
+	} else {
+		s.Figures = figures.RunPlots // the config's plots section
 	}
+	s.Provenance = experiments.NewProvenance(commandLine(), scale)
 	start := time.Now()
 	inShard := s.InShard()
 	s.Tracker = new(experiments.Tracker)
@@ -220,4 +225,10 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// commandLine is the command as the user typed it, for the manifest's
+// provenance.
+func commandLine() []string {
+	return append([]string{"chordsim"}, os.Args[1:]...)
 }

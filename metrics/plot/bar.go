@@ -23,6 +23,11 @@ func (f *BarFigure) validate() error {
 	if err := checkSize(f.WidthCm, f.HeightCm); err != nil {
 		return err
 	}
+	for i, s := range f.Overlay {
+		if len(s.X) != len(s.Y) || s.YLow != nil || s.Style < Points || s.Style > Dashed {
+			return fmt.Errorf("metrics: overlay series %s: needs equal X and Y, no error bars and a known style", seriesName(s.Label, i))
+		}
+	}
 	for i, g := range f.Groups {
 		name := seriesName(g.Label, i)
 		if len(g.X) != len(g.Y) {
@@ -41,13 +46,28 @@ func (f *BarFigure) validate() error {
 }
 
 // SavePNG renders the grouped bar chart and writes it to path as a PNG
-// image, through [metrics.WriteFileAtomic].
+// image, through [metrics.WriteFileAtomic]; see [BarFigure.Save].
+func (f *BarFigure) SavePNG(path string) error { return f.Save(path) }
+
+// SaveAll writes the chart as base.png, base.svg and base.pdf.
+func (f *BarFigure) SaveAll(base string) error {
+	for _, ext := range Formats {
+		if err := f.Save(base + ext); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Save renders the grouped bar chart into the format that path's extension
+// names (.png, .svg or .pdf), through [metrics.WriteFileAtomic].
 //
 // Each x position holds one bar per group, side by side in the order of
 // Groups; together they fill 80% of the smallest distance between distinct
 // x values (1 if there is only one), so integer x values such as hop counts
 // give groups of width 0.8. The x axis is labelled at the distinct x values.
-func (f *BarFigure) SavePNG(path string) error {
+// The Overlay series are drawn on top.
+func (f *BarFigure) Save(path string) error {
 	if err := f.validate(); err != nil {
 		return err
 	}
@@ -68,11 +88,12 @@ func (f *BarFigure) SavePNG(path string) error {
 	p.Title.Text = f.Title
 	p.X.Label.Text = f.XLabel
 	p.Y.Label.Text = f.YLabel
-	p.Legend.Top = true
+	style(p)
 	grid := plotter.NewGrid()
 	grid.Vertical.Color = nil // vertical lines would cut through the bars
 	p.Add(grid)
 
+	var legend []legendItem
 	n := len(f.Groups)
 	width := groupFill * spacing / float64(max(n, 1))
 	for i, g := range f.Groups {
@@ -93,16 +114,33 @@ func (f *BarFigure) SavePNG(path string) error {
 			p.Add(b)
 		}
 		if g.Label != "" {
-			p.Legend.Add(g.Label, b)
+			legend = append(legend, legendItem{label: g.Label, thumbs: []plot.Thumbnailer{b}})
+		}
+	}
+	for i, s := range f.Overlay {
+		item, err := addSeries(p, n+i, s)
+		if err != nil {
+			return err
+		}
+		if item.label != "" {
+			legend = append(legend, item)
 		}
 	}
 	if !(p.Y.Min < 0) {
 		p.Y.Min = 0
 	}
+	if !math.IsInf(p.Y.Max, 0) && p.Y.Max > p.Y.Min {
+		p.Y.Max += 0.04 * (p.Y.Max - p.Y.Min)
+	}
+	if len(xs) > 0 {
+		// Half a spacing of room at each end, for the outer bars.
+		p.X.Min = math.Min(p.X.Min, xs[0]-spacing/2)
+		p.X.Max = math.Max(p.X.Max, xs[len(xs)-1]+spacing/2)
+	}
 	p.X.Tick.Marker = valueTicks(xs)
 
 	w, h := imageSize(f.WidthCm, f.HeightCm)
-	return savePNG(p, w, h, path)
+	return save(p, legend, w, h, path)
 }
 
 // valueTicks returns ticks at the given sorted distinct values, labelling

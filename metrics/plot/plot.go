@@ -3,8 +3,8 @@ package plot
 import (
 	"fmt"
 	"image/color"
-	"io"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/chordsim/chordsim/metrics"
@@ -13,7 +13,6 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // SeriesStyle selects how a [Series] is drawn.
@@ -45,6 +44,14 @@ type Series struct {
 	YLow, YHigh []float64
 	// Style is how the series is drawn.
 	Style SeriesStyle
+	// XShift moves the drawn points right by this fraction of the x span
+	// (on the axis's scale), so that a second series at the same x values,
+	// such as the paper's, shows its own error bars. X keeps the true
+	// values.
+	XShift float64
+	// NoTicks leaves the series' x values out of the axis ticks (a
+	// reference curve drawn at other x than the data).
+	NoTicks bool
 }
 
 // Figure is an x-y plot of one or more series, with a legend. Each series
@@ -54,10 +61,17 @@ type Figure struct {
 	// Title, XLabel and YLabel are plain text; empty strings are omitted.
 	Title, XLabel, YLabel string
 	// LogX2 makes the x axis logarithmic with ticks at powers of two,
-	// labelled with the plain number (up to 8192) or as 2^k. All X must
+	// labelled with the plain number (up to 8192) or as 2 with a superscript exponent (2¹⁴). All X must
 	// then be positive.
 	LogX2  bool
 	Series []Series
+	// XCategories, when set, names the x positions 0, 1, …: the x axis is
+	// labelled with these names instead of numbers (a swept enumeration).
+	XCategories []string
+	// YBounds is the range of the plotted quantity (such as [Fraction] or
+	// [Count]); error bars are clamped to it when drawn, and the y axis
+	// does not extend below it. nil leaves the bars as given.
+	YBounds *Bounds
 	// WidthCm and HeightCm give the image size; 0 means 16 × 11 cm.
 	WidthCm, HeightCm float64
 }
@@ -81,6 +95,10 @@ type BarFigure struct {
 	// Groups are drawn side by side at each x, in this order, each in its
 	// own color.
 	Groups []BarSeries
+	// Overlay series are drawn over the bars in the colors that follow
+	// the groups', such as the paper's mean and percentiles as vertical
+	// lines (two points at the same x).
+	Overlay []Series
 	// WidthCm and HeightCm give the image size; 0 means 16 × 11 cm.
 	WidthCm, HeightCm float64
 }
@@ -204,22 +222,98 @@ func (e errBars) YError(i int) (float64, float64) { return 0, e.hi[i] - e.lo[i] 
 
 // SavePNG renders the figure and writes it to path as a PNG image, through
 // [WriteFileAtomic]. It returns an error, naming the series, if the data is
-// invalid (see [Series]).
-func (f *Figure) SavePNG(path string) error {
+// invalid (see [Series]). [Figure.Save] writes SVG and PDF as well.
+func (f *Figure) SavePNG(path string) error { return f.Save(path) }
+
+// Save renders the figure into the format that path's extension names
+// (.png, .svg or .pdf), through [metrics.WriteFileAtomic]. It returns an
+// error, naming the series, if the data is invalid (see [Series]).
+func (f *Figure) Save(path string) error {
 	if err := f.validate(); err != nil {
 		return err
 	}
+	p, legend, err := f.build()
+	if err != nil {
+		return err
+	}
+	w, h := imageSize(f.WidthCm, f.HeightCm)
+	return save(p, legend, w, h, path)
+}
+
+// SaveAll writes the figure as base.png, base.svg and base.pdf: the PNG
+// for a quick look, the vector formats for a paper.
+func (f *Figure) SaveAll(base string) error {
+	for _, ext := range Formats {
+		if err := f.Save(base + ext); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Drawn returns the series as they are drawn: error bars clamped to
+// YBounds. Tests of figures check it against the quantity's range.
+func (f *Figure) Drawn() []Series {
+	out := make([]Series, len(f.Series))
+	for i, s := range f.Series {
+		out[i] = f.clamped(s)
+	}
+	return out
+}
+
+// clamped returns s with its error bars clamped to f.YBounds.
+func (f *Figure) clamped(s Series) Series {
+	if f.YBounds == nil || s.YLow == nil {
+		return s
+	}
+	lo, hi := make([]float64, len(s.YLow)), make([]float64, len(s.YHigh))
+	for j := range s.YLow {
+		lo[j], hi[j] = f.YBounds.Clamp(s.YLow[j]), f.YBounds.Clamp(s.YHigh[j])
+	}
+	s.YLow, s.YHigh = lo, hi
+	return s
+}
+
+// build lays out the figure's plot (without its legend, which save draws
+// below the data) and returns the legend's entries.
+func (f *Figure) build() (*plot.Plot, []legendItem, error) {
 	p := plot.New()
 	p.Title.Text = f.Title
 	p.X.Label.Text = f.XLabel
 	p.Y.Label.Text = f.YLabel
-	p.Legend.Top = true
-	p.Legend.Left = true
+	style(p)
 	p.Add(plotter.NewGrid())
 
+	xmin, xmax := math.Inf(1), math.Inf(-1)
+	var xs []float64
+	for _, s := range f.Series {
+		for _, x := range s.X {
+			xmin, xmax = math.Min(xmin, x), math.Max(xmax, x)
+			if !s.NoTicks {
+				xs = append(xs, x)
+			}
+		}
+	}
+	var legend []legendItem
 	for i, s := range f.Series {
-		if err := addSeries(p, i, s); err != nil {
-			return err
+		s = f.clamped(s)
+		if s.XShift != 0 && xmax > xmin {
+			// Shift by a fraction of the data's span, on the axis's scale.
+			s.X = slices.Clone(s.X)
+			for j := range s.X {
+				if f.LogX2 {
+					s.X[j] *= math.Pow(xmax/xmin, s.XShift)
+				} else {
+					s.X[j] += s.XShift * (xmax - xmin)
+				}
+			}
+		}
+		item, err := addSeries(p, i, s)
+		if err != nil {
+			return nil, nil, err
+		}
+		if item.label != "" {
+			legend = append(legend, item)
 		}
 	}
 
@@ -228,6 +322,16 @@ func (f *Figure) SavePNG(path string) error {
 	if !(p.Y.Min < 0) {
 		p.Y.Min = 0
 	}
+	if f.YBounds != nil && p.Y.Min < f.YBounds.Lo {
+		p.Y.Min = f.YBounds.Lo
+	}
+	if !math.IsInf(p.Y.Max, 0) && p.Y.Max > p.Y.Min {
+		// Headroom above the highest point, so glyphs and error bar caps
+		// are not cut by the frame.
+		p.Y.Max += 0.04 * (p.Y.Max - p.Y.Min)
+	}
+	slices.Sort(xs)
+	xs = slices.Compact(xs)
 	if f.LogX2 {
 		p.X.Scale = plot.LogScale{}
 		p.X.Tick.Marker = plot.TickerFunc(pow2Ticks)
@@ -238,14 +342,37 @@ func (f *Figure) SavePNG(path string) error {
 			// plot would widen a single x by ±1, which may reach 0 and
 			// break the log scale; widen by a factor of 2 instead.
 			p.X.Min, p.X.Max = p.X.Min/2, p.X.Max*2
+		default:
+			// A margin of 5% of the span on each side, so points at the
+			// ends are not cut by the frame.
+			m := math.Pow(xmax/xmin, 0.05)
+			p.X.Min, p.X.Max = xmin/m, xmax*m
+		}
+		if len(xs) >= 2 && len(xs) <= maxValueTicks && !allPow2(xs) {
+			p.X.Tick.Marker = valueTicks(xs)
+		}
+	} else {
+		if xmax > xmin {
+			p.X.Min, p.X.Max = xmin-0.05*(xmax-xmin), xmax+0.05*(xmax-xmin)
+		}
+		if len(xs) >= 2 && len(xs) <= maxValueTicks {
+			p.X.Tick.Marker = valueTicks(xs)
+		}
+		if len(f.XCategories) > 0 {
+			ticks := make(plot.ConstantTicks, len(f.XCategories))
+			for i, c := range f.XCategories {
+				ticks[i] = plot.Tick{Value: float64(i), Label: c}
+			}
+			p.X.Tick.Marker = ticks
+			p.X.Min, p.X.Max = -0.5, float64(len(f.XCategories))-0.5
 		}
 	}
-	w, h := imageSize(f.WidthCm, f.HeightCm)
-	return savePNG(p, w, h, path)
+	return p, legend, nil
 }
 
-// addSeries adds series i to p, with its error bars and legend entry.
-func addSeries(p *plot.Plot, i int, s Series) error {
+// addSeries adds series i to p, with its error bars, and returns its legend
+// entry.
+func addSeries(p *plot.Plot, i int, s Series) (legendItem, error) {
 	var pts plotter.XYs
 	var bars errBars
 	for j := range s.X {
@@ -270,14 +397,14 @@ func addSeries(p *plot.Plot, i int, s Series) error {
 	case Points:
 		sc, err := plotter.NewScatter(pts)
 		if err != nil {
-			return fmt.Errorf("metrics: series %s: %w", seriesName(s.Label, i), err)
+			return legendItem{}, fmt.Errorf("metrics: series %s: %w", seriesName(s.Label, i), err)
 		}
 		sc.GlyphStyle = glyph
 		plotters, thumbs = append(plotters, sc), append(thumbs, sc)
 	case Line, Dashed:
 		l, err := plotter.NewLine(pts)
 		if err != nil {
-			return fmt.Errorf("metrics: series %s: %w", seriesName(s.Label, i), err)
+			return legendItem{}, fmt.Errorf("metrics: series %s: %w", seriesName(s.Label, i), err)
 		}
 		l.LineStyle = line
 		if s.Style == Dashed {
@@ -287,7 +414,7 @@ func addSeries(p *plot.Plot, i int, s Series) error {
 	case LinePoints:
 		l, sc, err := plotter.NewLinePoints(pts)
 		if err != nil {
-			return fmt.Errorf("metrics: series %s: %w", seriesName(s.Label, i), err)
+			return legendItem{}, fmt.Errorf("metrics: series %s: %w", seriesName(s.Label, i), err)
 		}
 		l.LineStyle = line
 		sc.GlyphStyle = glyph
@@ -296,7 +423,7 @@ func addSeries(p *plot.Plot, i int, s Series) error {
 	if len(bars.x) > 0 {
 		eb, err := plotter.NewYErrorBars(bars)
 		if err != nil {
-			return fmt.Errorf("metrics: series %s: %w", seriesName(s.Label, i), err)
+			return legendItem{}, fmt.Errorf("metrics: series %s: %w", seriesName(s.Label, i), err)
 		}
 		eb.LineStyle = draw.LineStyle{Color: clr, Width: vg.Points(1)}
 		plotters = append(plotters, eb)
@@ -306,16 +433,13 @@ func addSeries(p *plot.Plot, i int, s Series) error {
 	if len(pts) > 0 || len(bars.x) > 0 {
 		p.Add(plotters...)
 	}
-	if s.Label != "" {
-		p.Legend.Add(s.Label, thumbs...)
-	}
-	return nil
+	return legendItem{label: s.Label, thumbs: thumbs}, nil
 }
 
 // pow2Ticks returns major ticks at the powers of two in [min, max]. If
 // there are more than 12, only every step-th is labelled and the others are
 // minor ticks, so that labels do not overlap. Labels are plain numbers when
-// all labelled powers are at most 8192, otherwise 2^k.
+// all labelled powers are at most 8192, otherwise 2ᵏ typeset with a superscript (2¹⁴).
 func pow2Ticks(min, max float64) []plot.Tick {
 	if !(min > 0) || !(max >= min) {
 		return nil
@@ -346,32 +470,10 @@ func pow2Ticks(min, max float64) []plot.Tick {
 			if plain {
 				t.Label = metrics.Float(v).String()
 			} else {
-				t.Label = "2^" + strconv.Itoa(k)
+				t.Label = Pow(2, k)
 			}
 		}
 		ticks = append(ticks, t)
 	}
 	return ticks
-}
-
-// savePNG draws p on a PNG canvas of size w × h and writes it atomically.
-// gonum/plot reports some data problems by panicking; those are turned
-// into errors here so that a bad figure does not abort a long run.
-func savePNG(p *plot.Plot, w, h vg.Length, path string) (err error) {
-	c := vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(pngDPI))}
-	func() {
-		defer func() {
-			if r := recover(); r != nil {
-				err = fmt.Errorf("metrics: plot %s: %v", path, r)
-			}
-		}()
-		p.Draw(draw.New(c))
-	}()
-	if err != nil {
-		return err
-	}
-	return metrics.WriteFileAtomic(path, func(w io.Writer) error {
-		_, err := c.WriteTo(w)
-		return err
-	})
 }
