@@ -41,6 +41,7 @@ Usage:
   chordsim merge --out DIR SHARD_DIR...
   chordsim repro [FIGURE ...] [--scale quick|paper] [--out DIR]
   chordsim shell [SCRIPT] [--replicas K] [--consistency linearizable|eventual]
+  chordsim explore [--variant zave|original] [--campaigns N] [--seed S] [--faults LIST] [--out DIR] [--budget D]
   chordsim list
   chordsim bench [--nodes N[,N...]] [--lookups L] [--kv REQUESTS]
   chordsim version
@@ -50,6 +51,7 @@ Commands:
   merge    combine the folders of a sharded run
   repro    reproduce figures of the Chord paper (default: all of them)
   shell    an interactive (or scripted) session on a ring with the key-value service
+  explore  randomized fault campaigns against the protocol; failures shrunk to replayable scripts
   list     name the built-in experiments
   bench    measure the simulator's speed and memory on a fixed scenario
   version  print the version
@@ -79,6 +81,8 @@ func mainWithArgs(args []string, stdout, stderr io.Writer) int {
 		err = cmdMerge(args[1:], stdout)
 	case "shell":
 		err = cmdShell(args[1:], os.Stdin, stdout, stderr)
+	case "explore":
+		err = cmdExplore(ctx, args[1:], stdout, stderr)
 	case "list":
 		err = cmdList(args[1:], stdout)
 	case "bench":
