@@ -17,8 +17,9 @@ const (
 	maxNodes    = 10 // initial and joined, over the whole campaign
 	minSteps    = 12
 	maxSteps    = 40
-	pumpCap     = 5000 // messages moved by one pump round
-	pumpRounds  = 4
+	pumpCap     = 5000 // messages moved before one tick
+	pumpTicks   = 20
+	tickLen     = "100ms"
 	lossSpacing = 8 // messages of a node pair between two of its losses
 )
 
@@ -351,16 +352,24 @@ func isPrincipal(s *invariant.Snapshot, f int32) bool {
 	return true
 }
 
-// pump moves every held message (delivered, lost, slowed) and lets time
-// run so that timeouts fire and delayed messages land, a few rounds.
+// pump lets 2 s of time run in ticks of 100 ms: before each tick, every
+// held message is moved (delivered, lost, slowed), so that no message
+// waits in the hold longer than a tick (a request and its answer take at
+// most 2 × (10 ms + 100 ms held + 100 ms slow) = 420 ms, under the
+// 500 ms rpc_timeout) and the network stays held: what timeouts and
+// the detector's pings send meets the same faults. It stops early once
+// nothing has been held for 8 ticks (longer than a timeout).
 func (g *generator) pump() {
 	net := g.s.Ring().Network()
-	for round := 0; round < pumpRounds; round++ {
+	quiet := 0
+	for tick := 0; tick < pumpTicks && quiet < 8; tick++ {
+		moved := false
 		for k := 0; k < pumpCap; k++ {
 			held := net.Held()
 			if len(held) == 0 {
 				break
 			}
+			moved = true
 			m := held[g.rng.IntN(len(held))]
 			sel := fmt.Sprintf("%s->%s %s", g.s.Name(m.From), g.s.Name(m.To), m.Msg.Kind)
 			// The selector names the first held message that matches,
@@ -374,14 +383,12 @@ func (g *generator) pump() {
 			verb, d := g.fate(m.From, m.To)
 			g.emit(strings.TrimSpace(verb + " " + sel + " " + d))
 		}
-		// Time runs on a reliable network: what a delayed message
-		// causes, timeouts and the detector's pings flow without hold.
-		g.emit("hold off")
-		g.emit("run-for 2s")
-		g.emit("hold on")
-		if len(net.Held()) == 0 {
-			return
+		if moved {
+			quiet = 0
+		} else {
+			quiet++
 		}
+		g.emit("run-for " + tickLen)
 	}
 }
 
@@ -410,8 +417,8 @@ func (g *generator) fate(a, b chord.Handle) (verb, delay string) {
 			g.loss.lose(a, b)
 			return "delay", fmt.Sprintf("%dms", 600+g.rng.IntN(900))
 		}
-		// Slow but in time: both ways at most 200 ms + 10 ms.
-		return "delay", fmt.Sprintf("%dms", 20+g.rng.IntN(180))
+		// Slow but in time (see pump).
+		return "delay", fmt.Sprintf("%dms", 20+g.rng.IntN(81))
 	}
 	return "deliver", ""
 }

@@ -93,6 +93,9 @@ type Finding struct {
 	Seed      uint64
 	Partition bool
 	Fail      Failure
+	// Rings is the number of rings (bestSucc cycles) after the
+	// convergence phase of the campaign as generated.
+	Rings int
 	// Lines are the campaign's directives as generated (fault phase).
 	Lines []string
 	// Shrunk is the minimal script (with its convergence phase and
@@ -192,7 +195,7 @@ func Run(ctx context.Context, shrinkCtx context.Context, o Options) (*Report, er
 		if r.out.Fail == nil {
 			continue
 		}
-		f := Finding{Campaign: i, Seed: r.c.Seed, Partition: r.c.Partition, Fail: *r.out.Fail, Lines: r.c.Lines}
+		f := Finding{Campaign: i, Seed: r.c.Seed, Partition: r.c.Partition, Fail: *r.out.Fail, Lines: r.c.Lines, Rings: r.out.Rings}
 		if r.c.Partition {
 			rep.PartitionFindings = append(rep.PartitionFindings, f)
 		} else {
@@ -377,6 +380,15 @@ func (rep *Report) Text() string {
 	section("counterexamples", rep.Findings)
 	if o.Faults.Has(Partition) {
 		fmt.Fprintf(&b, "partition campaigns (outside the claim: Chord does not promise to merge rings after a partition heals): %d, converged to one ideal ring with every lookup correct: %d\n", rep.PartitionRuns, rep.PartitionIdeal)
+		split := map[int]int{}
+		for _, f := range rep.PartitionFindings {
+			split[f.Rings]++
+		}
+		for k := 0; k <= maxNodes; k++ {
+			if split[k] > 0 {
+				fmt.Fprintf(&b, "  not merged, %d ring(s) after the convergence phase: %d campaigns\n", k, split[k])
+			}
+		}
 		section("partition campaigns that did not", rep.PartitionFindings)
 	}
 	return b.String()
