@@ -145,6 +145,7 @@ func Run(ctx context.Context, shrinkCtx context.Context, o Options) (*Report, er
 	res := make([]result, o.Campaigns)
 	var mu sync.Mutex
 	next, finished := 0, 0
+	seen := map[string]bool{} // failure kinds already announced on Progress
 	start := time.Now()
 	var wg sync.WaitGroup
 	for range o.Workers {
@@ -168,6 +169,10 @@ func Run(ctx context.Context, shrinkCtx context.Context, o Options) (*Report, er
 				mu.Lock()
 				res[i] = result{done: true, c: c, out: out, err: err}
 				finished++
+				if f := out.Fail; f != nil && o.Progress != nil && !c.Partition && !seen[f.Sig] {
+					seen[f.Sig] = true
+					fmt.Fprintf(o.Progress, "explore: first %s at campaign %d, %.1fs, %d campaigns done\n", f.Sig, i, time.Since(start).Seconds(), finished)
+				}
 				if o.Progress != nil && (finished%500 == 0 || finished == o.Campaigns) {
 					fmt.Fprintf(o.Progress, "explore: %d/%d campaigns, %.0fs\n", finished, o.Campaigns, time.Since(start).Seconds())
 				}
@@ -386,7 +391,7 @@ func (rep *Report) Text() string {
 		}
 		for k := 0; k <= maxNodes; k++ {
 			if split[k] > 0 {
-				fmt.Fprintf(&b, "  not merged, %d ring(s) after the convergence phase: %d campaigns\n", k, split[k])
+				fmt.Fprintf(&b, "  not merged, %d ring(s) (bestSucc cycles; 0: every path ends at a member without a live successor) after the convergence phase: %d campaigns\n", k, split[k])
 			}
 		}
 		section("partition campaigns that did not", rep.PartitionFindings)

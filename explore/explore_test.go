@@ -43,7 +43,7 @@ func TestShrinkPlanted(t *testing.T) {
 // Same seed, same campaigns and the same report bytes, whatever the
 // number of workers; another seed, other campaigns.
 func TestDeterminism(t *testing.T) {
-	o := Options{Variant: chord.Original, Campaigns: 24, Seed: 7, Faults: 1<<Crash | 1<<Join | 1<<Leave}
+	o := Options{Variant: chord.Original, Campaigns: 24, Seed: 7, Faults: 1<<Crash | 1<<Join | 1<<Leave, MaxShrunk: 2}
 	var texts []string
 	for _, w := range []int{1, 2} {
 		o.Workers = w
@@ -89,7 +89,7 @@ func TestSmallCampaigns(t *testing.T) {
 	if len(rep.Findings) != 0 || rep.Run != 60 {
 		t.Errorf("variant zave: %d campaigns, findings:\n%s", rep.Run, rep.Text())
 	}
-	rep, err = Run(context.Background(), context.Background(), Options{Variant: chord.Original, Campaigns: 30, Seed: 1, Faults: 1<<Crash | 1<<Join, Workers: 2})
+	rep, err = Run(context.Background(), context.Background(), Options{Variant: chord.Original, Campaigns: 30, Seed: 1, Faults: 1<<Crash | 1<<Join, Workers: 2, MaxShrunk: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
