@@ -65,14 +65,18 @@ type generator struct {
 	chk       invariant.Checker
 }
 
+// generatorBug is a panic of the generator itself (it issued a directive
+// the state does not allow), as opposed to one of the simulator.
+type generatorBug string
+
 // emit runs a directive and records it. A refused directive is a bug of
 // the generator (it only issues what the state allows).
 func (g *generator) emit(line string) string {
+	g.lines = append(g.lines, line) // first: if it panics, the replay shows it
 	out := g.s.Run(line)
 	if strings.Contains(out, "error: ") {
-		panic(fmt.Sprintf("explore: generated directive %q was refused: %s", line, out))
+		panic(generatorBug(fmt.Sprintf("explore: generated directive %q was refused: %s", line, out)))
 	}
-	g.lines = append(g.lines, line)
 	return out
 }
 
@@ -83,7 +87,14 @@ func generate(o *Options, i int) (c campaign, err error) {
 	g := &generator{o: o, rng: rand.New(rand.NewPCG(seed, 0x6578706c6f7265)), ids: map[uint64]bool{}, loss: lossModel{since: map[[2]chord.Handle]int{}}}
 	defer func() {
 		if x := recover(); x != nil {
-			err = fmt.Errorf("campaign %d: %v", i, x)
+			if b, ok := x.(generatorBug); ok {
+				err = fmt.Errorf("campaign %d: %s", i, string(b))
+				return
+			}
+			// The simulator panicked (or the harness gave up): the
+			// lines so far end with the directive that did it, and
+			// evaluate reports it as a finding.
+			c.Lines, c.Partition = g.lines, g.partition
 		}
 	}()
 	g.s = chordtest.NewSession(harnessTB{})

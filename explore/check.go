@@ -28,7 +28,7 @@ func (harnessTB) Logf(string, ...any)       {}
 // Failure is what a campaign broke, and where.
 type Failure struct {
 	// Sig is the failure's kind, kept while shrinking: "invariant NAME",
-	// "not ideal", "wrong lookups" or "hang".
+	// "not ideal", "wrong lookups", "panic" or "harness stopped".
 	Sig string
 	// Phase is "faults" or "convergence".
 	Phase string
@@ -69,11 +69,13 @@ func evaluate(lines []string) (out outcome) {
 	loss := lossModel{since: map[[2]chord.Handle]int{}}
 	defer func() {
 		if x := recover(); x != nil {
-			hf, ok := x.(harnessFatal)
-			if !ok {
-				panic(x)
+			// A panic of the simulator, or the harness giving up (a
+			// lookup that never ends), is a finding like any other.
+			if hf, ok := x.(harnessFatal); ok {
+				out.Fail = &Failure{Sig: "harness stopped", Phase: "?", Detail: hf.msg}
+				return
 			}
-			out.Fail = &Failure{Sig: "hang", Phase: "?", Detail: hf.msg}
+			out.Fail = &Failure{Sig: "panic", Phase: "?", Detail: fmt.Sprint(x)}
 		}
 	}()
 	check := func(phase string) bool {
@@ -158,9 +160,14 @@ func evaluate(lines []string) (out outcome) {
 	r := s.Ring()
 	out.Rounds = -1
 	for k := 0; ; k++ {
-		if d := r.Divergence(); d.Successor == 0 && d.Predecessor == 0 && d.SuccessorList == 0 && !joining(r) {
-			out.Rounds = k
-			break
+		if ideal(r) {
+			// A join whose lookup failed is idle until it retries (after
+			// rpc_timeout): let time run and ask again.
+			run("run-for 5s")
+			if ideal(r) {
+				out.Rounds = k
+				break
+			}
 		}
 		mem := memberNames(s)
 		if k >= convergeRounds(len(mem), r.Config().Successors) {
@@ -277,6 +284,14 @@ func heldMatch(s *chordtest.Session, a, b chord.Handle, f []string) bool {
 		}
 	}
 	return false
+}
+
+// ideal reports whether every member has the ideal ring's successor,
+// predecessor and list (fingers are not asked: lookups do not need them
+// to be right), and no node is joining.
+func ideal(r *chord.Ring) bool {
+	d := r.Divergence()
+	return d.Successor == 0 && d.Predecessor == 0 && d.SuccessorList == 0 && !joining(r)
 }
 
 // joining reports whether some node is still joining.

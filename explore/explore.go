@@ -214,7 +214,7 @@ func Run(ctx context.Context, shrinkCtx context.Context, o Options) (*Report, er
 			seen := map[string]bool{}
 			for k := range list {
 				f := &list[k]
-				if f.Shrunk != nil || shrunk >= o.MaxShrunk || shrinkCtx.Err() != nil {
+				if f.Shrunk != nil || shrunk >= o.MaxShrunk {
 					continue
 				}
 				if firstOfKind && seen[f.Fail.Sig] {
@@ -225,6 +225,8 @@ func Run(ctx context.Context, shrinkCtx context.Context, o Options) (*Report, er
 					fmt.Fprintf(o.Progress, "explore: shrinking campaign %d (%s, %d directives)\n", f.Campaign, f.Fail.Sig, len(f.Lines))
 				}
 				sig := f.Fail.Sig
+				// Interrupted, Shrink returns the lines unshrunk: the
+				// finding is still written, full length.
 				min := Shrink(shrinkCtx, f.Lines, func(l []string) bool {
 					out := evaluate(l)
 					return out.Fail != nil && out.Fail.Sig == sig
@@ -244,7 +246,7 @@ func (f *Finding) header(o Options) []string {
 	return []string{
 		fmt.Sprintf("# chordsim explore: variant %s, faults %s, seed %d, campaign %d (campaign seed %d)", o.Variant, o.Faults, o.Seed, f.Campaign, f.Seed),
 		fmt.Sprintf("# found: %s (%s phase): %s", f.Fail.Sig, f.Fail.Phase, f.Fail.Detail),
-		fmt.Sprintf("# shrunk from %d directives; the checks after the last fault are the explorer's convergence phase", len(f.Lines)),
+		fmt.Sprintf("# generated with %d directives, then shrunk (unless interrupted); the directives after the faults are the explorer's convergence phase and checks", len(f.Lines)),
 		"# replay: chordsim explore --replay THIS_FILE, or copy it into chord/testdata/scenarios and run go test ./chord -run TestScenarios/NAME",
 		"",
 	}
@@ -266,7 +268,7 @@ func Transcript(header, lines []string) string {
 					fmt.Fprintf(&b, "# the harness stopped here: %s\n", hf.msg)
 					return
 				}
-				panic(x)
+				fmt.Fprintf(&b, "# the simulator panicked here: %v\n", x)
 			}
 		}()
 		for _, l := range lines {
