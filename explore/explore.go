@@ -232,6 +232,9 @@ func Run(ctx context.Context, shrinkCtx context.Context, o Options) (*Report, er
 					return out.Fail != nil && out.Fail.Sig == sig
 				}, o.ShrinkCalls)
 				out := evaluate(min)
+				if out.Fail == nil {
+					return nil, fmt.Errorf("explore: campaign %d failed once and not on its replay (%s): the simulation is not deterministic", f.Campaign, sig)
+				}
 				f.Shrunk = out.Lines
 				f.Fail = *out.Fail
 				f.Script = Transcript(f.header(o), out.Lines)
@@ -242,12 +245,22 @@ func Run(ctx context.Context, shrinkCtx context.Context, o Options) (*Report, er
 	return rep, nil
 }
 
+// name is the file name of f's script.
+func (f *Finding) name(o Options) string {
+	kind := "counterexample"
+	if f.Partition {
+		kind = "partition"
+	}
+	return fmt.Sprintf("%s_%s_%05d_%s.txt", kind, o.Variant, f.Campaign, slug(f.Fail.Sig))
+}
+
 func (f *Finding) header(o Options) []string {
+	name := f.name(o)
 	return []string{
 		fmt.Sprintf("# chordsim explore: variant %s, faults %s, seed %d, campaign %d (campaign seed %d)", o.Variant, o.Faults, o.Seed, f.Campaign, f.Seed),
 		fmt.Sprintf("# found: %s (%s phase): %s", f.Fail.Sig, f.Fail.Phase, f.Fail.Detail),
 		fmt.Sprintf("# generated with %d directives, then shrunk (unless interrupted); the directives after the faults are the explorer's convergence phase and checks", len(f.Lines)),
-		"# replay: chordsim explore --replay THIS_FILE, or copy it into chord/testdata/scenarios and run go test ./chord -run TestScenarios/NAME",
+		fmt.Sprintf("# replay: chordsim explore --replay %s, or copy it into chord/testdata/scenarios and run go test ./chord -run TestScenarios/%s", name, strings.TrimSuffix(name, ".txt")),
 		"",
 	}
 }
@@ -302,12 +315,7 @@ func (rep *Report) Write(dir string) (string, error) {
 			if f.Script == "" {
 				continue
 			}
-			kind := "counterexample"
-			if f.Partition {
-				kind = "partition"
-			}
-			name := fmt.Sprintf("%s_%s_%05d_%s.txt", kind, rep.Options.Variant, f.Campaign, slug(f.Fail.Sig))
-			f.File = filepath.Join(dir, name)
+			f.File = filepath.Join(dir, f.name(rep.Options))
 			if dir != "" {
 				if err := writeFile(f.File, f.Script); err != nil {
 					return "", err
