@@ -2,6 +2,7 @@ package explore
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,6 +11,8 @@ import (
 	"github.com/chordsim/chordsim/chord"
 	"github.com/chordsim/chordsim/chord/chordtest"
 )
+
+var zaveCampaigns = flag.Int("explore.campaigns", 60, "campaigns on variant zave in TestSmallCampaigns (the README's figures: 10000 from the CLI)")
 
 // The shrinker on a planted bug: the check fails whenever "fail n3" comes
 // before "stabilize n1", n3 is in the ideal ring and r ≥ 2. The only
@@ -82,11 +85,11 @@ func TestDeterminism(t *testing.T) {
 // C1/C2's kind (no ring: AtLeastOneRing) and its shrunk script replays
 // through the harness to the same bytes.
 func TestSmallCampaigns(t *testing.T) {
-	rep, err := Run(context.Background(), context.Background(), Options{Variant: chord.Zave, Campaigns: 60, Seed: 1, Faults: Claimed, Workers: 2})
+	rep, err := Run(context.Background(), context.Background(), Options{Variant: chord.Zave, Campaigns: *zaveCampaigns, Seed: 1, Faults: Claimed, Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Findings) != 0 || rep.Run != 60 {
+	if len(rep.Findings) != 0 || rep.Run != *zaveCampaigns {
 		t.Errorf("variant zave: %d campaigns, findings:\n%s", rep.Run, rep.Text())
 	}
 	rep, err = Run(context.Background(), context.Background(), Options{Variant: chord.Original, Campaigns: 30, Seed: 1, Faults: 1<<Crash | 1<<Join, Workers: 2, MaxShrunk: 3})
