@@ -38,7 +38,7 @@ func cmdExplore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	out := fs.String("out", "explore-out", "folder for report.txt and the shrunk scripts")
 	budget := fs.Duration("budget", 0, "stop starting campaigns after this wall-clock time (e.g. 10m; 0: no limit); what ran is reported")
 	workers := fs.Int("workers", 0, "parallel campaigns (0: one per core)")
-	replay := fs.String("replay", "", "replay a script the explorer wrote and report whether it still fails")
+	replay := fs.String("replay", "", "replay a script the explorer wrote: print its transcript and say whether every output is still the file's (exit 1 if not)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
