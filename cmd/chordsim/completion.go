@@ -75,8 +75,11 @@ func completionTable() []completionWords {
 		switch c.name {
 		case "run", "shell":
 			w.files = true
-		case "merge":
+		case "merge", "compare":
 			w.files = true
+		case "explore":
+			w.files = true
+			w.values = map[string][]string{"--variant": {"zave", "original"}}
 		case "repro":
 			w.words = figs
 			w.values = map[string][]string{"--scale": {"quick", "paper"}}

@@ -47,6 +47,7 @@ Usage:
   chordsim repro [FIGURE ...] [--scale quick|paper] [--out DIR] [--seed N] [--shard i/n]
                               [--workers W] [--progress-every D]
   chordsim shell [SCRIPT] [--config FILE] [--replicas K] [--consistency linearizable|eventual] [--seed N] [flags]
+  chordsim explore [--variant zave|original] [--campaigns N] [--seed S] [--faults LIST] [--out DIR] [--budget D]
   chordsim list
   chordsim bench [--nodes N[,N...]] [--lookups L] [--kv REQUESTS] [--engine static|events] [--seed N]
   chordsim schema
@@ -78,6 +79,9 @@ func commands() []command {
 			return cmdRepro(ctx, a, o, e)
 		}},
 		{"shell", "an interactive (or scripted) session on a ring with the key-value service", func(_ context.Context, a []string, in io.Reader, o, e io.Writer) error { return cmdShell(a, in, o, e) }},
+		{"explore", "randomized fault campaigns against the protocol; failures shrunk to replayable scripts", func(ctx context.Context, a []string, _ io.Reader, o, e io.Writer) error {
+			return cmdExplore(ctx, a, o, e)
+		}},
 		{"list", "name the built-in experiments", func(_ context.Context, a []string, _ io.Reader, o, _ io.Writer) error { return cmdList(a, o) }},
 		{"bench", "measure the simulator's speed and memory on a fixed scenario", func(ctx context.Context, a []string, _ io.Reader, o, _ io.Writer) error { return cmdBench(ctx, a, o) }},
 		{"schema", "print the JSON Schema of the config files (for editors)", func(_ context.Context, a []string, _ io.Reader, o, _ io.Writer) error { return cmdSchema(a, o) }},

@@ -38,9 +38,10 @@ var allowed = map[string][]string{
 	"run":               {"sim", "chord", "chord/kv", "chord/invariant", "churn", "metrics", "metrics/lincheck", "workload", "config", "internal/yamlconf"},
 	"experiments":       {"sim", "chord", "chord/kv", "churn", "metrics", "workload", "config", "run", "internal/yamlconf", "internal/hugepage"},
 	"shell":             {"sim", "chord", "chord/kv", "config", "run", "internal/yamlconf"},
+	"explore":           {"sim", "chord", "chord/invariant", "chord/chordtest"},
 	"figures":           {"metrics", "metrics/plot", "config", "experiments", "internal/yamlconf"},
 	"bench":             {"sim", "chord/kv", "config", "run", "experiments", "internal/hugepage"},
-	"cmd/chordsim":      {"sim", "chord/kv", "config", "run", "experiments", "figures", "bench", "shell", "internal/yamlconf"},
+	"cmd/chordsim":      {"sim", "chord", "chord/kv", "explore", "config", "run", "experiments", "figures", "bench", "shell", "internal/yamlconf"},
 }
 
 // imports returns, for every directory of the module below root that holds
