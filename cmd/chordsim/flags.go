@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -36,6 +37,22 @@ func parseFlags(fs *pflag.FlagSet, args []string) error {
 			return errHelp // pflag has printed the usage (fs.Usage)
 		}
 		return usagef("%s: %v; run 'chordsim %s --help'", fs.Name(), err, fs.Name())
+	}
+	return nil
+}
+
+// maxWorkers bounds --workers: more parallel runs than this only multiply
+// the memory a sweep needs, on any machine chordsim runs on.
+const maxWorkers = 1024
+
+// checkRunFlags checks --workers and an explicitly empty --seed, which the
+// flag parser accepts.
+func checkRunFlags(fs *pflag.FlagSet, workers int, seed string) error {
+	if workers < 0 || workers > maxWorkers {
+		return usagef("--workers %d is outside 0..%d; give the number of runs to make at once (0: one per core, %d here)", workers, maxWorkers, runtime.GOMAXPROCS(0))
+	}
+	if fs.Changed("seed") && strings.TrimSpace(seed) == "" {
+		return usagef("--seed is empty; give a whole number such as --seed 7, or leave the flag out to keep the config's seed")
 	}
 	return nil
 }

@@ -11,7 +11,10 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
+
+	"github.com/chordsim/chordsim/experiments"
 )
 
 // Exit statuses.
@@ -19,6 +22,7 @@ const (
 	exitOK          = 0
 	exitFailed      = 1   // a run failed
 	exitUsage       = 2   // bad command line, config or output folder
+	exitBug         = 70  // a panic: a bug in chordsim (EX_SOFTWARE of sysexits.h)
 	exitInterrupted = 130 // stopped by Ctrl-C; finished runs were written
 )
 
@@ -62,7 +66,12 @@ func main() {
 }
 
 // mainWithArgs runs the command line and returns the exit status.
-func mainWithArgs(args []string, stdout, stderr io.Writer) int {
+func mainWithArgs(args []string, stdout, stderr io.Writer) (status int) {
+	defer func() {
+		if r := recover(); r != nil {
+			status = reportBug(args, stderr, &experiments.BugError{Value: r, Stack: debug.Stack()})
+		}
+	}()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if len(args) == 0 {
@@ -84,6 +93,10 @@ func mainWithArgs(args []string, stdout, stderr io.Writer) int {
 	case "bench":
 		err = cmdBench(ctx, args[1:], stdout)
 	case "version":
+		if len(args) > 1 && args[1] != "-h" && args[1] != "--help" {
+			err = usagef("version takes no arguments, got %q; run 'chordsim version'", args[1])
+			break
+		}
 		fmt.Fprintln(stdout, "chordsim", version())
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, topUsage)
@@ -98,6 +111,10 @@ func mainWithArgs(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, errInterrupted):
 		return exitInterrupted
 	}
+	var bug *experiments.BugError
+	if errors.As(err, &bug) {
+		return reportBug(args, stderr, bug)
+	}
 	var u usageError
 	for _, line := range splitLines(err.Error()) {
 		fmt.Fprintln(stderr, "chordsim:", line)
@@ -106,6 +123,20 @@ func mainWithArgs(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	return exitFailed
+}
+
+// reportBug prints a panic as what it is, a bug in chordsim, with the
+// command that reproduces it, and returns exitBug: exit status 2 would say
+// the input was wrong.
+func reportBug(args []string, stderr io.Writer, bug *experiments.BugError) int {
+	cmd := []string{"chordsim"}
+	for _, a := range args {
+		cmd = append(cmd, shellQuote(a))
+	}
+	fmt.Fprintf(stderr, "chordsim: internal error: %v\n", bug.Value)
+	fmt.Fprintf(stderr, "chordsim: this is a bug in chordsim, not a problem with your input; please report it with the output of 'chordsim version' and the command that reproduces it:\n  %s\n", strings.Join(cmd, " "))
+	stderr.Write(bug.Stack)
+	return exitBug
 }
 
 func splitLines(s string) []string {

@@ -32,10 +32,8 @@ var errViolation = errors.New("a ring invariant was violated; see the report abo
 // rerun command for an invariant violation's report. The work is an
 // experiments.Session's; this prints its progress and its end.
 func executeWith(ctx context.Context, plan *experiments.Plan, dir string, workers int, b *figures.Builtin, shard experiments.Shard, replicate int, rerun func(*run.ViolationError) string, stderr, stdout io.Writer) error {
-	s := &experiments.Session{Plan: plan, Dir: dir, Workers: workers, Shard: shard, Replicate: replicate}
-	if b != nil {
-		s.Builtin, s.Figures = b.Name, b.Figures
-	}
+	s := newSession(plan, dir, workers, b, shard, replicate)
+	s.Warn = func(msg string) { fmt.Fprintln(stderr, "chordsim:", msg) }
 	start := time.Now()
 	inShard := s.InShard()
 	progress, finish := newProgress(stderr, inShard, plan.Base.Experiment)
@@ -67,6 +65,15 @@ func executeWith(ctx context.Context, plan *experiments.Plan, dir string, worker
 	}
 	fmt.Fprintf(stdout, "%s: %s in %.1fs → %s\n", plan.Base.Experiment, what, time.Since(start).Seconds(), dir)
 	return nil
+}
+
+// newSession is the session that runs plan into dir.
+func newSession(plan *experiments.Plan, dir string, workers int, b *figures.Builtin, shard experiments.Shard, replicate int) *experiments.Session {
+	s := &experiments.Session{Plan: plan, Dir: dir, Workers: workers, Shard: shard, Replicate: replicate}
+	if b != nil {
+		s.Builtin, s.Figures = b.Name, b.Figures
+	}
+	return s
 }
 
 // inputError turns an experiments.InputError into a usage error (exit
