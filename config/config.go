@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -54,7 +55,7 @@ type ChurnConfig struct {
 	Session   churn.Dist   `yaml:"session" doc:"session time of every node (empty: no sessions): exp:MEAN, pareto:MEAN,ALPHA, weibull:MEAN,K, const:D or uniform:A,B" unit:"distribution"`
 	Downtime  churn.Dist   `yaml:"downtime" doc:"time a node whose session ended stays down before it rejoins (same forms as session)" unit:"distribution"`
 	Rejoin    string       `yaml:"rejoin" doc:"after the down time, a node rejoins with a new identifier, the same identifier, or never" enum:"new|same|never"`
-	Trace     string       `yaml:"trace" doc:"file of membership events to replay, one 'TIME join|leave|fail NODE' a line (relative to the working directory; #K names the K-th node of the initial ring)" unit:"path"`
+	Trace     string       `yaml:"trace" doc:"file of membership events to replay, one 'TIME join|leave|fail NODE' a line (relative to the config file's folder, or with --set to the working directory; #K names the K-th node of the initial ring)" unit:"path"`
 	Start     sim.Duration `yaml:"start" doc:"when churn begins, after the measurement starts (the end of settle)" unit:"duration"`
 	Duration  sim.Duration `yaml:"duration" doc:"how long churn lasts; 0s: until the last lookup is answered" unit:"duration"`
 }
@@ -73,7 +74,7 @@ type KVConfig struct {
 	// declared and validated by package kv.
 	kv.Config `yaml:",inline"`
 	// The requests the service answers in a run.
-	File                 string  `yaml:"file" doc:"requests from a file in the reference systems' format (see kv.request_type), relative to the working directory; replaces the generated requests" unit:"path"`
+	File                 string  `yaml:"file" doc:"requests from a file in the reference systems' format (see kv.request_type), relative to the config file's folder (with --set: to the working directory); replaces the generated requests" unit:"path"`
 	RequestType          string  `yaml:"request_type" doc:"how to read kv.file: insert (KEY,VALUE lines), query (KEY lines) or mix (insert,KEY,VALUE / query,KEY / delete,KEY lines)" enum:"insert|query|mix"`
 	Requests             int     `yaml:"requests" doc:"generated requests per run (0 with no kv.file: the service is off)" unit:"requests" range:"0 to 67108864 (2^26)"`
 	Keys                 int     `yaml:"keys" doc:"generated requests: key population key0…key{keys−1}" unit:"keys"`
@@ -534,6 +535,34 @@ func Parse(src []byte, filename string) (Config, []yamlconf.Axis, error) {
 		return Config{}, nil, err
 	}
 	return cfg, axes, nil
+}
+
+// pathFields are the fields that name input files.
+var pathFields = []string{"churn.trace", "kv.file"}
+
+// ResolvePaths makes the relative input paths of a config read from a file
+// (churn.trace and kv.file, in the base config and in sweep lists) relative
+// to dir, the config file's folder, so that a config names the files beside
+// it whatever the working directory. Paths given later with --set stay
+// relative to the working directory, like any path on a command line.
+func ResolvePaths(c *Config, axes []yamlconf.Axis, dir string) {
+	resolve := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(dir, p)
+	}
+	c.Churn.Trace = resolve(c.Churn.Trace)
+	c.KV.File = resolve(c.KV.File)
+	for i := range axes {
+		if slices.Contains(pathFields, axes[i].Path) {
+			vals := make([]string, len(axes[i].Values))
+			for j, v := range axes[i].Values {
+				vals[j] = resolve(v)
+			}
+			axes[i].Values = vals
+		}
+	}
 }
 
 // Problems returns Validate's problems as yamlconf problems of the file

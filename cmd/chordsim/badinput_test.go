@@ -248,3 +248,52 @@ func edit(t *testing.T, path string) {
 	b, _ = json.Marshal(rec)
 	os.WriteFile(path, b, 0o644)
 }
+
+// Every problem in one pass: type errors and meaning errors together, each
+// with its line (issue 21 item 5).
+func TestEveryProblemInOnePass(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "n: 16\nchord:\n  successors: -3\n  m: ten\nnetwork:\n  loss: 1.5\n")
+	out := filepath.Join(dir, "out")
+	code, _, stderr := runCLI(t, "run", cfg, "--out", out)
+	want := []string{
+		cfg + ":3: chord.successors: -3",
+		cfg + ":4: chord.m: \"ten\" is not an integer",
+		cfg + ":6: network.loss: 1.5",
+	}
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	if code != 2 || len(lines) != len(want) {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	for i, w := range want {
+		if !strings.Contains(lines[i], w) {
+			t.Errorf("line %d = %q, want it to contain %q", i+1, lines[i], w)
+		}
+	}
+	// Without type errors, Validate's problems name their lines too; a
+	// field given with --set has no line in the file.
+	cfg = writeConfig(t, dir, "n: 16\nnetwork:\n  loss: 1.5\n")
+	code, _, stderr = runCLI(t, "run", cfg, "--out", out, "--set", "chord.successors=-3")
+	if code != 2 || !strings.Contains(stderr, cfg+":3: network.loss") || !strings.Contains(stderr, "chordsim: chord.successors: -3") {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
+// Relative input paths in a config are relative to the config's folder,
+// whatever the working directory.
+func TestConfigPathsRelativeToTheConfig(t *testing.T) {
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "exp")
+	os.Mkdir(sub, 0o755)
+	os.WriteFile(filepath.Join(sub, "reqs.txt"), []byte("insert,k1,v1\nquery,k1\n"), 0o644)
+	cfg := filepath.Join(sub, "c.yaml")
+	os.WriteFile(cfg, []byte("n: 8\nworkload:\n  lookups: 0\nkv:\n  file: reqs.txt\n"), 0o644)
+	t.Chdir(dir)
+	if code, _, stderr := runCLI(t, "run", "exp/c.yaml", "--out", "out"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "out", "config.yaml"))
+	if !strings.Contains(string(b), "file: exp/reqs.txt") {
+		t.Errorf("config.yaml does not name the resolved path:\n%s", b)
+	}
+}

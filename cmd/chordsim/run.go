@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -56,6 +57,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return usageError{err}
 	}
+	config.ResolvePaths(&cfg, axes, filepath.Dir(path))
 	var shard experiments.Shard
 	if *shardFlag != "" {
 		if shard, err = experiments.ParseShard(*shardFlag); err != nil {
