@@ -255,7 +255,7 @@ func FuzzParseTrace(f *testing.F) {
 	f.Add("-1 join a\n", uint8(0))
 	f.Add("2 join a\n1 join b\n", uint8(0))
 	f.Add("1 join a\n1 join a\n", uint8(0))
-	f.Add("1_0 fail #3\n", uint8(5)) // issue 22: Go digit separators
+	f.Add("1_0 fail #3\n", uint8(5))   // issue 22: Go digit separators
 	f.Add("0x1p-2 join a\n", uint8(0)) // issue 22: Go hexadecimal floats
 	f.Add(strings.Repeat("\x00", MaxTraceLine+3), uint8(0))
 	f.Fuzz(func(t *testing.T, in string, initial uint8) {
