@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/chordsim/chordsim/experiments"
@@ -32,6 +34,11 @@ var errViolation = errors.New("a ring invariant was violated; see the report abo
 // rerun command for an invariant violation's report. The work is an
 // experiments.Session's; this prints its progress and its end.
 func executeWith(ctx context.Context, plan *experiments.Plan, dir string, workers int, b *figures.Builtin, shard experiments.Shard, replicate int, rerun func(*run.ViolationError) string, stderr, stdout io.Writer) error {
+	if m := experiments.MachineMemory(); m > 0 && m < math.MaxInt64 {
+		// A soft limit: near it the collector works harder instead of
+		// letting garbage grow the heap to twice the live data.
+		debug.SetMemoryLimit(int64(m))
+	}
 	s := newSession(plan, dir, workers, b, shard, replicate)
 	s.Warn = func(msg string) { fmt.Fprintln(stderr, "chordsim:", msg) }
 	start := time.Now()
