@@ -22,6 +22,11 @@ import (
 // lets the parser say so instead of buffering without bound.
 const MaxTraceLine = 4096
 
+// MaxTraceBytes bounds a trace file: 256 MiB is several million events,
+// more than any run replays in reasonable time; a longer input is refused
+// before it is read whole (a device such as /dev/zero never ends).
+const MaxTraceBytes = 256 << 20
+
 // Verb is what a trace event does.
 type Verb uint8
 
@@ -248,6 +253,11 @@ func (p *traceParser) initialRef(s string) (int, error) {
 // long convention, and measured traces are written that way.
 func parseTraceTime(s string) (sim.Duration, error) {
 	const fix = "write a Go duration like 90s or 1h2m3.5s, or seconds like 90 or 12.5"
+	// Go's number syntax also takes digit separators and hexadecimal
+	// ("1_0", "0x1p-2"); a trace is data, not Go, so only plain decimal.
+	if strings.ContainsAny(s, "_xXpP") {
+		return 0, fmt.Errorf("time %q is not a plain decimal time; %s", s, fix)
+	}
 	if v, err := strconv.ParseFloat(s, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 		switch {
 		case math.IsNaN(v) || math.IsInf(v, 0):

@@ -255,6 +255,9 @@ func FuzzParseTrace(f *testing.F) {
 	f.Add("-1 join a\n", uint8(0))
 	f.Add("2 join a\n1 join b\n", uint8(0))
 	f.Add("1 join a\n1 join a\n", uint8(0))
+	f.Add("1_0 fail #3\n", uint8(5))   // issue 22: Go digit separators
+	f.Add("0x1p-2 join a\n", uint8(0)) // issue 22: Go hexadecimal floats
+	f.Add(strings.Repeat("\x00", MaxTraceLine+3), uint8(0))
 	f.Fuzz(func(t *testing.T, in string, initial uint8) {
 		tr, err := ParseTrace(strings.NewReader(in), "fuzz", int(initial))
 		if err != nil {
@@ -275,4 +278,18 @@ func FuzzParseTrace(f *testing.F) {
 			t.Fatalf("encoding not stable: %q then %q", text, back.String())
 		}
 	})
+}
+
+// Go's number syntax is not a trace time (issue 22): digit separators and
+// hexadecimal floats are refused, plain decimals still read.
+func TestTraceTimesArePlainDecimal(t *testing.T) {
+	for _, tc := range []struct {
+		in string
+		ok bool
+	}{{"10", true}, {"1.5", true}, {"1e2", true}, {"90s", true}, {"1_0", false}, {"0x1p-2", false}, {"0x10", false}, {"1_000s", false}} {
+		_, err := ParseTrace(strings.NewReader(tc.in+" join a\n"), "t", 0)
+		if (err == nil) != tc.ok {
+			t.Errorf("time %q: err = %v, want ok=%v", tc.in, err, tc.ok)
+		}
+	}
 }

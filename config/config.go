@@ -4,11 +4,16 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/chordsim/chordsim/chord"
 	"github.com/chordsim/chordsim/chord/kv"
 	"github.com/chordsim/chordsim/churn"
+	"github.com/chordsim/chordsim/internal/bounded"
 	"github.com/chordsim/chordsim/internal/yamlconf"
 	"github.com/chordsim/chordsim/sim"
 	"github.com/chordsim/chordsim/workload"
@@ -21,8 +26,8 @@ import (
 type Config struct {
 	Experiment string         `yaml:"experiment" doc:"name of the experiment, copied into the outputs" sweep:"no"`
 	Seed       uint64         `yaml:"seed" doc:"master random seed; each replicate's seed is derived from it and printed in results.csv" sweep:"no"`
-	Replicates int            `yaml:"replicates" doc:"independent runs per sweep point, each with its own derived seed" sweep:"no"`
-	N          int            `yaml:"n" doc:"number of nodes in the ring, 1 to 2^25, and whose node state (616 bytes a member at the default m and r) fits in 16 GiB" unit:"nodes"`
+	Replicates int            `yaml:"replicates" doc:"independent runs per sweep point, each with its own derived seed" sweep:"no" range:"1 to 1000000"`
+	N          int            `yaml:"n" doc:"number of nodes in the ring, 1 to 2^25, and whose node state (616 bytes a member at the default m and r) fits in 16 GiB" unit:"nodes" range:"1 to 33554432 (2^25)"`
 	Bootstrap  string         `yaml:"bootstrap" doc:"ideal: the oracle builds a fully stabilized ring; protocol: nodes join one by one and the ring converges by stabilization" enum:"ideal|protocol"`
 	IDs        string         `yaml:"ids" doc:"sha1: an identifier is the top m bits of SHA-1 of the node's address or the key's name; uniform: drawn uniformly at random (faster, same distribution)" enum:"sha1|uniform"`
 	JoinEvery  sim.Duration   `yaml:"join_every" doc:"bootstrap protocol: time between two joins" unit:"duration"`
@@ -60,7 +65,7 @@ type ChurnConfig struct {
 	Session   churn.Dist   `yaml:"session" doc:"session time of every node (empty: no sessions): exp:MEAN, pareto:MEAN,ALPHA, weibull:MEAN,K, const:D or uniform:A,B" unit:"distribution"`
 	Downtime  churn.Dist   `yaml:"downtime" doc:"time a node whose session ended stays down before it rejoins (same forms as session)" unit:"distribution"`
 	Rejoin    string       `yaml:"rejoin" doc:"after the down time, a node rejoins with a new identifier, the same identifier, or never" enum:"new|same|never"`
-	Trace     string       `yaml:"trace" doc:"file of membership events to replay, one 'TIME join|leave|fail NODE' a line (relative to the working directory; #K names the K-th node of the initial ring)" unit:"path"`
+	Trace     string       `yaml:"trace" doc:"file of membership events to replay, one 'TIME join|leave|fail NODE' a line (relative to the config file's folder, or with --set to the working directory; #K names the K-th node of the initial ring)" unit:"path"`
 	Start     sim.Duration `yaml:"start" doc:"when churn begins, after the measurement starts (the end of settle)" unit:"duration"`
 	Duration  sim.Duration `yaml:"duration" doc:"how long churn lasts; 0s: until the last lookup is answered" unit:"duration"`
 }
@@ -79,9 +84,9 @@ type KVConfig struct {
 	// declared and validated by package kv.
 	kv.Config `yaml:",inline"`
 	// The requests the service answers in a run.
-	File                 string       `yaml:"file" doc:"requests from a file in the reference systems' format (see kv.request_type), relative to the working directory; replaces the generated requests" unit:"path"`
+	File                 string       `yaml:"file" doc:"requests from a file in the reference systems' format (see kv.request_type), relative to the config file's folder (with --set: to the working directory); replaces the generated requests" unit:"path"`
 	RequestType          string       `yaml:"request_type" doc:"how to read kv.file: insert (KEY,VALUE lines), query (KEY lines) or mix (insert,KEY,VALUE / query,KEY / delete,KEY lines)" enum:"insert|query|mix"`
-	Requests             int          `yaml:"requests" doc:"generated requests per run (0 with no kv.file: the service is off)" unit:"requests"`
+	Requests             int          `yaml:"requests" doc:"generated requests per run (0 with no kv.file: the service is off)" unit:"requests" range:"0 to 67108864 (2^26)"`
 	Keys                 int          `yaml:"keys" doc:"generated requests: key population key0…key{keys−1}" unit:"keys"`
 	KeyDist              string       `yaml:"key_dist" doc:"generated requests: how keys are picked" enum:"uniform|zipf"`
 	ZipfExponent         float64      `yaml:"zipf_exponent" doc:"key_dist zipf: P(key i) ∝ 1/(i+1)^s" unit:"s"`
@@ -106,9 +111,9 @@ type NetworkConfig struct {
 
 // WorkloadConfig holds what the ring is asked to do.
 type WorkloadConfig struct {
-	Keys        int          `yaml:"keys" doc:"keys placed on the ring, for the load statistics; lookups pick among them" unit:"keys"`
+	Keys        int          `yaml:"keys" doc:"keys placed on the ring, for the load statistics; lookups pick among them" unit:"keys" range:"0 to 67108864 (2^26)"`
 	KeysPerNode float64      `yaml:"keys_per_node" doc:"keys placed per node (keys = keys_per_node·n); use instead of keys when sweeping n" unit:"keys/node"`
-	Lookups     int          `yaml:"lookups" doc:"lookups per run, from uniformly random members" unit:"lookups"`
+	Lookups     int          `yaml:"lookups" doc:"lookups per run, from uniformly random members" unit:"lookups" range:"0 to 134217728 (2^27)"`
 	LookupRate  float64      `yaml:"lookup_rate" doc:"rate of the Poisson process of lookups across the whole ring" unit:"1/s"`
 	Start       sim.Duration `yaml:"start" doc:"when the first lookup is issued, after the measurement starts (e.g. to let the ring recover from a mass failure first)" unit:"duration"`
 }
@@ -172,7 +177,13 @@ func (c *Config) Protocol() chord.Config { return c.Chord }
 // PlacedKeys is the number of keys a run places.
 func (c *Config) PlacedKeys() int {
 	if c.Workload.KeysPerNode > 0 {
-		return int(math.Round(c.Workload.KeysPerNode * float64(c.N)))
+		k := math.Round(c.Workload.KeysPerNode * float64(c.N))
+		if !(k <= 1<<40) {
+			// Saturate: converting a float beyond int's range gives an
+			// arbitrary int; Validate refuses anything above MaxKeys.
+			return 1 << 40
+		}
+		return int(k)
 	}
 	return c.Workload.Keys
 }
@@ -238,6 +249,46 @@ const (
 	MaxRingBytes = 16 << 30
 )
 
+// Bounds on the other quantities of a run, each from what the simulator
+// can do. MaxKeys keys take 1 GiB of identifiers and names; MaxLookups
+// lookups keep 1 GiB of latency samples (8 bytes each). MaxDuration bounds
+// every duration field: the clock ends after 292 years (int64
+// nanoseconds), and a run adds up several of them (settle, start, duration,
+// n·join_every), so each is held far below that. MinPeriod bounds the
+// maintenance periods from below: a node that starts a round more often
+// than its messages travel piles up requests without bound.
+const (
+	MaxKeys     = 1 << 26
+	MaxLookups  = 1 << 27
+	MaxDuration = 10 * 365 * 24 * sim.Hour
+	MinPeriod   = sim.Millisecond
+)
+
+// RunBytes estimates the memory one run of c holds live, in bytes, before
+// anything is allocated: the ring's node state (chord.StateBytes) and 128
+// bytes a member for the event queue and the network's bookkeeping
+// (measured: 722 bytes a member live at 2^22 members with maintenance on,
+// 616 of them node state), an 8-byte latency sample per lookup, and about
+// 32 bytes per placed key
+// (identifier, name, bookkeeping) and 128 per key-value request (the
+// request, its history entry and the client's state). A sweep is checked
+// against the machine's memory with it.
+func (c *Config) RunBytes() uint64 {
+	members := uint64(max(c.N, 0)) * uint64(max(c.Chord.VirtualNodes, 1))
+	if members > MaxNodes {
+		members = MaxNodes
+	}
+	m, r := int(c.Chord.Bits), c.Chord.Successors
+	if m < 1 || m > 64 || r < 1 || r > 1<<16 {
+		m, r = 64, 16
+	}
+	b := chord.StateBytes(int(members), m, r) + 128*members
+	b += 8 * uint64(min(max(c.Workload.Lookups, 0), MaxLookups))
+	b += 32 * uint64(min(max(c.PlacedKeys(), 0), MaxKeys))
+	b += 128 * uint64(min(max(c.KV.Requests, 0), 1<<26))
+	return b
+}
+
 // Validate lists every problem with c, one line each, naming the field, the
 // value and how to fix it.
 func (c *Config) Validate() error {
@@ -280,9 +331,14 @@ func (c *Config) validateRing(bad *problems) {
 	if v > 1 && c.Bootstrap != "ideal" {
 		bad.add("chord.virtual_nodes", "%d needs bootstrap: ideal; virtual nodes are not yet joined through the protocol", v)
 	}
-	members := c.N * v
-	if c.N >= 1 && c.N <= MaxNodes && members > MaxNodes {
-		bad.add("chord.virtual_nodes", "n·virtual_nodes = %d ring members is more than this build simulates; lower n or virtual_nodes so that their product is at most %d (2^25)", members, MaxNodes)
+	// The product is checked by division first, so that it cannot overflow.
+	members := 0
+	if c.N >= 1 && c.N <= MaxNodes {
+		if v > MaxNodes/c.N {
+			bad.add("chord.virtual_nodes", "%d with n = %d makes more than %d (2^25) ring members, the most this build simulates; lower n or virtual_nodes so that n·virtual_nodes is at most %d", v, c.N, MaxNodes, MaxNodes)
+		} else {
+			members = c.N * v
+		}
 	}
 	m := c.Chord.Bits
 	if m >= 1 && m < 63 && members > 1<<uint(m) {
@@ -291,8 +347,8 @@ func (c *Config) validateRing(bad *problems) {
 	if members >= 1 && members <= MaxNodes && m >= 1 && m <= 64 && c.Chord.Successors >= 1 {
 		if need := chord.StateBytes(members, m, c.Chord.Successors); need > MaxRingBytes {
 			per := chord.StateBytes(1, m, c.Chord.Successors)
-			bad.add("n", "%d ring members with chord.m = %d and chord.successors = %d need about %.1f GiB of node state (%d bytes each), more than the %d GiB limit; use at most %d members at these settings, or lower chord.m or chord.successors",
-				members, m, c.Chord.Successors, float64(need)/(1<<30), per, MaxRingBytes>>30, MaxRingBytes/per)
+			bad.add("n", "%d ring members with chord.m = %d and chord.successors = %d need %d bytes (%.1f GiB) of node state (%d bytes each), more than the %d GiB limit; use at most %d members at these settings, or lower chord.m or chord.successors",
+				members, m, c.Chord.Successors, need, float64(need)/(1<<30), per, MaxRingBytes>>30, MaxRingBytes/per)
 		}
 	}
 	for _, p := range []struct {
@@ -301,6 +357,38 @@ func (c *Config) validateRing(bad *problems) {
 	}{{"join_every", c.JoinEvery}, {"settle", c.Settle}} {
 		if p.d < 0 {
 			bad.add(p.path, "%v is negative; use a positive duration, or 0s to turn it off", p.d)
+		}
+	}
+	if c.Bootstrap == "protocol" && c.N > 1 && c.JoinEvery > 0 && c.JoinEvery <= MaxDuration && c.JoinEvery > MaxDuration/sim.Duration(c.N) {
+		bad.add("join_every", "%v for each of n = %d joins makes the build last more than %v, the longest time a run may span; lower join_every or n", c.JoinEvery, c.N, MaxDuration)
+	}
+	c.validateDurations(bad)
+}
+
+// validateDurations bounds every duration field: none may exceed
+// MaxDuration, and a maintenance period that is on may not be shorter than
+// MinPeriod.
+func (c *Config) validateDurations(bad *problems) {
+	k := c.KV.Config
+	for _, p := range []struct {
+		path   string
+		d      sim.Duration
+		period bool
+	}{
+		{"join_every", c.JoinEvery, false}, {"settle", c.Settle, false},
+		{"chord.stabilize_every", c.Chord.StabilizeEvery, true}, {"chord.fix_fingers_every", c.Chord.FixFingersEvery, true},
+		{"chord.check_predecessor_every", c.Chord.CheckPredecessorEvery, true},
+		{"chord.rpc_timeout", c.Chord.RPCTimeout, false}, {"chord.lookup_timeout", c.Chord.LookupTimeout, false},
+		{"kv.request_timeout", k.RequestTimeout, false}, {"kv.retry_backoff", k.RetryBackoff, false},
+		{"kv.repair_every", k.RepairEvery, true}, {"kv.replica_ttl", k.ReplicaTTL, false}, {"kv.propagate_delay", k.PropagateDelay, false},
+		{"churn.start", c.Churn.Start, false}, {"churn.duration", c.Churn.Duration, false},
+		{"workload.start", c.Workload.Start, false}, {"failure.at", c.Failure.At, false},
+	} {
+		switch {
+		case p.d > MaxDuration:
+			bad.add(p.path, "%v is longer than %v (10 years), the longest a duration may be: the clock ends after 292 years and a run adds several durations up; use at most 87600h", p.d, MaxDuration)
+		case p.period && p.d > 0 && p.d < MinPeriod:
+			bad.add(p.path, "%v is shorter than %v: a node starting a maintenance round more often than its messages travel piles up requests without bound; use at least 1ms, or 0s to turn it off", p.d, MinPeriod)
 		}
 	}
 }
@@ -325,15 +413,21 @@ func (c *Config) validateWorkload(bad *problems) {
 	}
 	if !(c.Workload.KeysPerNode >= 0) || math.IsInf(c.Workload.KeysPerNode, 0) {
 		bad.add("workload.keys_per_node", "%v must be a finite number ≥ 0", c.Workload.KeysPerNode)
+	} else if c.Workload.KeysPerNode > MaxKeys {
+		bad.add("workload.keys_per_node", "%v is more keys per node than this build places in all (%d); use at most %d divided by n", c.Workload.KeysPerNode, MaxKeys, MaxKeys)
+	} else if c.Workload.KeysPerNode > 0 && c.N >= 1 && c.PlacedKeys() > MaxKeys {
+		bad.add("workload.keys_per_node", "%v with n = %d places about %.4g keys, more than this build places (%d); lower keys_per_node or n", c.Workload.KeysPerNode, c.N, c.Workload.KeysPerNode*float64(c.N), MaxKeys)
 	}
 	if c.Workload.Keys > 0 && c.Workload.KeysPerNode > 0 {
 		bad.add("workload.keys", "set either keys (%d) or keys_per_node (%v), not both", c.Workload.Keys, c.Workload.KeysPerNode)
 	}
-	if k := c.PlacedKeys(); k > 1<<26 {
-		bad.add("workload.keys", "%d keys is more than this build places (%d)", k, 1<<26)
+	if c.Workload.Keys > MaxKeys {
+		bad.add("workload.keys", "%d keys is more than this build places; use at most %d (2^26)", c.Workload.Keys, MaxKeys)
 	}
 	if c.Workload.Lookups < 0 {
 		bad.add("workload.lookups", "%d is negative", c.Workload.Lookups)
+	} else if c.Workload.Lookups > MaxLookups {
+		bad.add("workload.lookups", "%d lookups is more than a run makes (each keeps an 8-byte latency sample); use at most %d (2^27), or more replicates", c.Workload.Lookups, MaxLookups)
 	}
 	if !(c.Workload.LookupRate > 0) || math.IsInf(c.Workload.LookupRate, 0) {
 		bad.add("workload.lookup_rate", "%v must be a positive number of lookups per second", c.Workload.LookupRate)
@@ -363,6 +457,21 @@ func (c *Config) validateChurn(bad *problems) {
 	}
 	if !c.Churn.Session.IsZero() && c.Churn.Downtime.IsZero() && c.Churn.Rejoin != "never" {
 		bad.add("churn.downtime", "is empty but sessions end and nodes rejoin; give a down time such as exp:10m, or set churn.rejoin: never")
+	}
+	if c.Churn.Trace != "" {
+		var random []string
+		for _, r := range []struct {
+			name string
+			on   bool
+		}{{"churn.rate", c.Churn.Rate > 0}, {"churn.fail_rate", c.Churn.FailRate > 0}, {"churn.leave_rate", c.Churn.LeaveRate > 0},
+			{"churn.session", !c.Churn.Session.IsZero()}, {"failure.fraction", c.Failure.Fraction > 0}} {
+			if r.on {
+				random = append(random, r.name)
+			}
+		}
+		if len(random) > 0 {
+			bad.add("churn.trace", "is replayed together with random departures (%s), which may remove a node the trace later fails or removes, and that event could not happen; replay the trace alone (churn.join_rate may stay), or write those departures into the trace", strings.Join(random, ", "))
+		}
 	}
 	if c.Churn.Session.IsZero() && !c.Churn.Downtime.IsZero() {
 		bad.add("churn.downtime", "is set but churn.session is empty; down times follow sessions, so give a session distribution such as exp:1h")
@@ -422,15 +531,137 @@ func (c *Config) validateKV(bad *problems) {
 	}
 }
 
+// MaxFileBytes bounds a config file. The largest config that makes sense
+// (every field set, sweep lists of a few hundred values) is a few KiB, so
+// anything near this limit is not a config: it is a device, a data file
+// or a generator picked by mistake, and it is refused before it is read
+// whole.
+const MaxFileBytes = 4 << 20
+
+// ReadFile reads the config file at path, refusing a file (or device) of
+// more than MaxFileBytes with a message that says so.
+func ReadFile(path string) ([]byte, error) {
+	src, err := bounded.ReadFile(path, MaxFileBytes)
+	var tl *bounded.TooLargeError
+	switch {
+	case errors.As(err, &tl):
+		return nil, fmt.Errorf("config file %s is larger than %s, more than any config needs; give the path of a YAML config file", path, bounded.Size(MaxFileBytes))
+	case err != nil:
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("config file %s cannot be read: %v; check the path", path, err)
+	}
+	return src, nil
+}
+
 // Parse decodes a YAML config onto the defaults, strictly (see yamlconf):
-// a list where a single value is expected becomes a sweep axis.
+// a list where a single value is expected becomes a sweep axis. A file
+// with no field at all (empty, or only comments) is refused: running the
+// default experiment from it would hide a wrong or truncated file.
 func Parse(src []byte, filename string) (Config, []yamlconf.Axis, error) {
+	if !hasContent(src) {
+		return Config{}, nil, &yamlconf.Error{Problems: []yamlconf.Problem{{File: filename,
+			Message: "the config sets no field (the file is empty or holds only comments); write at least one field, such as \"experiment: my-test\", to run the defaults on purpose"}}}
+	}
 	cfg := Defaults()
-	axes, err := yamlconf.Decode(src, filename, &cfg)
+	axes, err := yamlconf.DecodePartial(src, filename, &cfg)
 	if err != nil {
+		var e *yamlconf.Error
+		if errors.As(err, &e) {
+			// Report what the values mean in the same pass as how they
+			// are written, so that a config is fixed in one round.
+			e.Problems = append(e.Problems, cfg.Problems(filename, yamlconf.Lines(src), e.Problems)...)
+			sort.SliceStable(e.Problems, func(i, j int) bool { return e.Problems[i].Line < e.Problems[j].Line })
+		}
 		return Config{}, nil, err
 	}
 	return cfg, axes, nil
+}
+
+// pathFields are the fields that name input files.
+var pathFields = []string{"churn.trace", "kv.file"}
+
+// ResolvePaths makes the relative input paths of a config read from a file
+// (churn.trace and kv.file, in the base config and in sweep lists) relative
+// to dir, the config file's folder, so that a config names the files beside
+// it whatever the working directory. Paths given later with --set stay
+// relative to the working directory, like any path on a command line.
+func ResolvePaths(c *Config, axes []yamlconf.Axis, dir string) {
+	resolve := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(dir, p)
+	}
+	c.Churn.Trace = resolve(c.Churn.Trace)
+	c.KV.File = resolve(c.KV.File)
+	for i := range axes {
+		if slices.Contains(pathFields, axes[i].Path) {
+			vals := make([]string, len(axes[i].Values))
+			for j, v := range axes[i].Values {
+				vals[j] = resolve(v)
+			}
+			axes[i].Values = vals
+		}
+	}
+}
+
+// Problems returns Validate's problems as yamlconf problems of the file
+// filename, each with the line of its field from lines (see
+// yamlconf.Lines), leaving out those about a field already in known (its
+// value was not read, so the default Validate saw says nothing).
+func (c *Config) Problems(filename string, lines map[string]int, known []yamlconf.Problem) []yamlconf.Problem {
+	err := c.Validate()
+	if err == nil {
+		return nil
+	}
+	var out []yamlconf.Problem
+	for _, msg := range strings.Split(err.Error(), "\n") {
+		path, _, _ := strings.Cut(msg, ": ")
+		skip := false
+		for _, k := range known {
+			if k.Path != "" && (k.Path == path || strings.HasPrefix(path, k.Path+".") || strings.HasPrefix(k.Path, path+".")) {
+				skip = true
+			}
+		}
+		if !skip {
+			out = append(out, yamlconf.Problem{File: filename, Line: lines[path], Path: path, Message: msg})
+		}
+	}
+	return out
+}
+
+// WithLines prefixes each line of a validation error (as NewPlan returns
+// it: "path: problem", one a line) with "filename:LINE: " when lines (see
+// yamlconf.Lines) knows where its field is written and the field was not
+// overridden (overridden lists the paths given on the command line).
+func WithLines(err error, filename string, lines map[string]int, overridden []string) error {
+	if err == nil || len(lines) == 0 {
+		return err
+	}
+	var out []string
+	for _, msg := range strings.Split(err.Error(), "\n") {
+		path, _, _ := strings.Cut(msg, ": ")
+		if l := lines[path]; l > 0 && !slices.Contains(overridden, path) && !strings.HasPrefix(msg, filename+":") {
+			msg = fmt.Sprintf("%s:%d: %s", filename, l, msg)
+		}
+		out = append(out, msg)
+	}
+	return errors.New(strings.Join(out, "\n"))
+}
+
+// hasContent reports whether src holds anything but blank lines, comments
+// and document markers.
+func hasContent(src []byte) bool {
+	for _, l := range strings.Split(string(src), "\n") {
+		t := strings.TrimSpace(strings.TrimPrefix(l, "\uFEFF"))
+		if t != "" && !strings.HasPrefix(t, "#") && t != "---" && t != "..." {
+			return true
+		}
+	}
+	return false
 }
 
 // problems collects a config's problems, one error a line, each naming its

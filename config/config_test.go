@@ -61,3 +61,15 @@ func TestMemoryEstimateRefusesTooLargeRings(t *testing.T) {
 		t.Fatalf("2^25 nodes at m = 32, r = 8 refused: %v", err)
 	}
 }
+
+// The refusal of a ring too large for the node-state limit states the
+// bytes: at 27,889,399 members the estimate is 600 bytes over 16 GiB, which
+// "about 16.0 GiB … more than the 16 GiB limit" hid (issue 22).
+func TestRingLimitStatesTheBytes(t *testing.T) {
+	c := Defaults()
+	c.N = 27_889_399
+	err := c.Validate()
+	if err == nil || !strings.Contains(err.Error(), "need 17179869784 bytes (16.0 GiB)") {
+		t.Fatalf("err = %v", err)
+	}
+}

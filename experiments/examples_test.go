@@ -9,7 +9,8 @@ import (
 )
 
 // Every config in examples/ parses and validates as the README runs it
-// (from the repository's root, where their file paths are relative to).
+// (from the repository's root; their file paths are relative to examples/,
+// as chordsim run resolves them).
 func TestExamplesValidate(t *testing.T) {
 	t.Chdir("..")
 	files, err := filepath.Glob("examples/*.yaml")
@@ -26,6 +27,7 @@ func TestExamplesValidate(t *testing.T) {
 			t.Errorf("%s: %v", f, err)
 			continue
 		}
+		config.ResolvePaths(&cfg, axes, filepath.Dir(f))
 		if _, err := NewPlan(cfg, axes); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}

@@ -14,7 +14,7 @@ import (
 	"github.com/chordsim/chordsim/internal/yamlconf"
 )
 
-func mustPlan(t *testing.T, yaml string, sets ...string) *Plan {
+func mustPlan(t testing.TB, yaml string, sets ...string) *Plan {
 	t.Helper()
 	cfg, axes, err := config.Parse([]byte(yaml), "test.yaml")
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/chordsim/chordsim/chord"
 	"github.com/chordsim/chordsim/config"
+	"github.com/chordsim/chordsim/internal/bounded"
 	"github.com/chordsim/chordsim/internal/yamlconf"
 	"github.com/chordsim/chordsim/metrics"
 	"github.com/chordsim/chordsim/run"
@@ -21,13 +23,24 @@ import (
 
 // recordFormat names the layout of run records; a record of another format
 // is ignored (the run is simply made again).
-const recordFormat = "chordsim-run-3"
+const recordFormat = "chordsim-run-4"
+
+// maxRecordBytes bounds a run record on disk. A record holds two histograms
+// (hops: at most a few hundred bins; load: one bin per load value, at most
+// the keys placed) and a few dozen numbers, so a larger file is not one.
+const maxRecordBytes = 64 << 20
 
 // RunKey identifies a run by what determines its results: the resolved
 // config of its sweep point and its seed. The experiment's name, master seed
 // and replicate count are left out, so adding replicates or renaming an
 // experiment reuses the runs already made.
 func RunKey(pt *PlanPoint, seed uint64) string {
+	return runDigest(pt, seed)[:32]
+}
+
+// runDigest is the full SHA-256 (hex) of what determines a run; RunKey is
+// its first half, and records keep the whole as their config checksum.
+func runDigest(pt *PlanPoint, seed uint64) string {
 	c := pt.Config
 	c.Experiment, c.Seed, c.Replicates = "", 0, 1
 	c.Plots = config.PlotsConfig{} // what is drawn is no part of the run
@@ -42,16 +55,23 @@ func RunKey(pt *PlanPoint, seed uint64) string {
 		// The trace file's contents, not just its name, determine the run.
 		fmt.Fprintf(h, "trace %s\n", pt.traceDigest)
 	}
-	return hex.EncodeToString(h.Sum(nil))[:32]
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // runRecord is one finished run on disk, DIR/runs/KEY.json: everything the
 // outputs are built from, with floats written exactly (shortest round-trip
 // form), so that outputs rebuilt from records are byte-identical to outputs
 // built from the runs themselves.
+//
+// Config is the full digest of the config and seed that made the run
+// (runDigest), and Checksum the SHA-256 of the record's JSON with Checksum
+// empty: a record edited or damaged on disk fails one or the other and is
+// not used.
 type runRecord struct {
 	Format   string   `json:"format"`
 	Key      string   `json:"key"`
+	Config   string   `json:"config_sha256"`
+	Checksum string   `json:"checksum"`
 	Seed     string   `json:"seed"`
 	Columns  []string `json:"columns"`
 	Values   []string `json:"values"`
@@ -86,13 +106,27 @@ func metricNames() []string {
 	return names
 }
 
-func newRecord(key string, r *RunResult) *runRecord {
-	rec := &runRecord{Format: recordFormat, Key: key, Seed: strconv.FormatUint(r.Seed, 10), Columns: metricNames(),
+func newRecord(digest string, r *RunResult) *runRecord {
+	rec := &runRecord{Format: recordFormat, Key: digest[:32], Config: digest, Seed: strconv.FormatUint(r.Seed, 10), Columns: metricNames(),
 		Hops: histCounts(&r.Hops), Load: histCounts(&r.Load), Outcomes: r.Outcomes[:]}
 	for _, v := range r.Values {
 		rec.Values = append(rec.Values, strconv.FormatFloat(v, 'g', -1, 64))
 	}
+	rec.Checksum = rec.sum()
 	return rec
+}
+
+// sum is the checksum of the record: SHA-256 of its JSON with Checksum
+// empty (encoding/json writes struct fields in a fixed order).
+func (rec *runRecord) sum() string {
+	c := *rec
+	c.Checksum = ""
+	b, err := json.Marshal(&c)
+	if err != nil {
+		panic("experiments: run record does not encode: " + err.Error())
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
 }
 
 // result rebuilds the parts of a RunResult that outputs use.
@@ -124,26 +158,47 @@ type runStore struct{ dir string }
 
 func (s runStore) path(key string) string { return filepath.Join(s.dir, key+".json") }
 
-// load returns the stored run with this key, if a valid one exists.
-func (s runStore) load(key string) (*RunResult, bool) {
-	b, err := os.ReadFile(s.path(key))
-	if err != nil {
-		return nil, false
+// errNoRecord is load's error when no record of the run is stored.
+var errNoRecord = errors.New("no record")
+
+// load returns the stored run of this digest (runDigest). It returns
+// errNoRecord if there is none, and an error that names the file and what
+// is wrong with it if there is one that cannot be trusted: too large, not
+// a record, of another format, made by another config, or failing its
+// checksum.
+func (s runStore) load(digest string) (*RunResult, error) {
+	path := s.path(digest[:32])
+	b, err := bounded.ReadFile(path, maxRecordBytes)
+	var tl *bounded.TooLargeError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, errNoRecord
+	case errors.As(err, &tl):
+		return nil, fmt.Errorf("%v, so it is not a run record", err)
+	case err != nil:
+		return nil, err
 	}
 	var rec runRecord
-	if json.Unmarshal(b, &rec) != nil || rec.Key != key {
-		return nil, false
+	if err := json.Unmarshal(b, &rec); err != nil {
+		return nil, fmt.Errorf("%s is not a run record (%v)", path, err)
 	}
-	r, err := rec.result()
-	return r, err == nil
+	switch {
+	case rec.Format != recordFormat:
+		return nil, fmt.Errorf("%s is a run record of format %q, not %s", path, rec.Format, recordFormat)
+	case rec.Config != digest:
+		return nil, fmt.Errorf("%s was made by another config or seed (its config checksum differs)", path)
+	case rec.Checksum != rec.sum():
+		return nil, fmt.Errorf("%s fails its checksum (it was edited or damaged)", path)
+	}
+	return rec.result()
 }
 
 // store writes a run's record atomically.
-func (s runStore) store(key string, r *RunResult) error {
+func (s runStore) store(digest string, r *RunResult) error {
 	if err := os.MkdirAll(s.dir, 0o755); err != nil {
 		return err
 	}
-	return metrics.WriteFileAtomic(s.path(key), func(w io.Writer) error {
-		return json.NewEncoder(w).Encode(newRecord(key, r))
+	return metrics.WriteFileAtomic(s.path(digest[:32]), func(w io.Writer) error {
+		return json.NewEncoder(w).Encode(newRecord(digest, r))
 	})
 }

@@ -3,12 +3,14 @@ package experiments
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/chordsim/chordsim/config"
+	"github.com/chordsim/chordsim/internal/yamlconf"
 	"github.com/chordsim/chordsim/run"
 )
 
@@ -23,14 +25,77 @@ type Session struct {
 	// Figures draws the plots and comparison tables of a whole, finished
 	// sweep into Dir (the built-in figures); nil draws none.
 	Figures   func(dir string, o *Outcome) error
-	Workers   int            // parallel runs; 0 means GOMAXPROCS
-	Shard     Shard          // the slice of the sweep to run; the zero value runs all
-	Replicate int            // run only this replicate (1-based) of every point; 0 runs all
-	Progress  func(done int) // called as runs finish; may be nil
-	Tracker   *Tracker       // follows the work inside the runs; may be nil
+	Workers   int              // parallel runs; 0 means GOMAXPROCS
+	Shard     Shard            // the slice of the sweep to run; the zero value runs all
+	Replicate int              // run only this replicate (1-based) of every point; 0 runs all
+	Progress  func(done int)   // called as runs finish; may be nil
+	Warn      func(msg string) // told about stored runs that cannot be used (see ExecOptions); may be nil
+	Memory    uint64           // see ExecOptions.Memory
+	Tracker   *Tracker         // follows the work inside the runs; may be nil
 	// Provenance, if not nil, is recorded in manifest.json, with the
 	// plan's seed and the end time filled in when the folder is written.
 	Provenance *Provenance
+}
+
+// memoryCheck refuses, as an *InputError, a session whose runs would not
+// fit in memory Workers at a time (see ExecOptions.Memory).
+func (s *Session) memoryCheck() error {
+	budget := s.Memory
+	switch budget {
+	case 0:
+		budget = MachineMemory()
+	case NoMemoryCheck:
+		budget = 0
+	}
+	R := s.Plan.Base.Replicates
+	selected := func(i int) bool {
+		return s.Shard.Includes(i) && (s.Replicate <= 0 || i%R == s.Replicate-1)
+	}
+	if err := checkMemory(s.Plan, selected, s.Workers, budget); err != nil {
+		return &InputError{err}
+	}
+	return nil
+}
+
+// manifest is the manifest of the session's folder with finished runs done.
+func (s *Session) manifest(finished int) Manifest {
+	sum := sha256.Sum256(yamlconf.Encode(&s.Plan.Base, s.Plan.Axes))
+	return Manifest{Experiment: s.Plan.Base.Experiment, Builtin: s.Builtin, Shard: s.Shard.String(), Runs: s.Plan.Runs(),
+		InShard: s.InShard(), Finished: finished, Replicate: s.Replicate, ConfigSHA256: hex.EncodeToString(sum[:])}
+}
+
+// CheckDir reports, as an *InputError, why the session may not write into
+// its folder (see CheckOutDir), writing nothing; nil if it may.
+func (s *Session) CheckDir() error {
+	if err := s.memoryCheck(); err != nil {
+		return err
+	}
+	if err := CheckOutDir(s.Dir, s.manifest(0)); err != nil {
+		return &InputError{err}
+	}
+	return nil
+}
+
+// Claim checks that the session may write into its folder (see the
+// package's Claim) and that the folder is writable, and marks the folder
+// as the session's. A refusal is an *InputError; nothing is written then.
+func (s *Session) Claim() error {
+	if err := s.memoryCheck(); err != nil {
+		return err
+	}
+	return s.claimDir()
+}
+
+// claimDir is Claim without the memory check, for Merge, which runs
+// nothing.
+func (s *Session) claimDir() error {
+	if err := Claim(s.Dir, s.manifest(0)); err != nil {
+		return &InputError{err}
+	}
+	if err := PrepareOutDir(s.Dir); err != nil {
+		return &InputError{err}
+	}
+	return nil
 }
 
 // InputError marks an error in what the user gave (an output folder that
@@ -66,10 +131,10 @@ func (s *Session) InShard() int {
 // anything is written. When ctx is cancelled the finished runs are still
 // written, and Run returns them with ctx's error.
 func (s *Session) Run(ctx context.Context) (*Outcome, error) {
-	if err := PrepareOutDir(s.Dir); err != nil {
-		return nil, &InputError{err}
+	if err := s.Claim(); err != nil {
+		return nil, err
 	}
-	o, runErr := ExecuteWith(ctx, s.Plan, ExecOptions{Workers: s.Workers, Progress: s.Progress, Tracker: s.Tracker, RunsDir: RunsDir(s.Dir), Shard: s.Shard, Replicate: s.Replicate})
+	o, runErr := ExecuteWith(ctx, s.Plan, ExecOptions{Workers: s.Workers, Progress: s.Progress, Tracker: s.Tracker, RunsDir: RunsDir(s.Dir), Shard: s.Shard, Replicate: s.Replicate, Warn: s.Warn, Memory: s.Memory})
 	var ve *run.ViolationError
 	if errors.As(runErr, &ve) {
 		return nil, runErr
@@ -95,8 +160,8 @@ func (s *Session) Merge(dirs []string) (*Outcome, error) {
 	if err != nil {
 		return nil, &InputError{err}
 	}
-	if err := PrepareOutDir(s.Dir); err != nil {
-		return nil, &InputError{err}
+	if err := s.claimDir(); err != nil {
+		return nil, err
 	}
 	if err := CopyRuns(s.Dir, o); err != nil {
 		return nil, err
@@ -113,7 +178,7 @@ func (s *Session) save(o *Outcome, figures bool) error {
 	if err := WriteOutputs(s.Dir, o); err != nil {
 		return err
 	}
-	m := Manifest{Experiment: s.Plan.Base.Experiment, Builtin: s.Builtin, Shard: s.Shard.String(), Runs: s.Plan.Runs(), InShard: s.InShard(), Finished: o.Finished()}
+	m := s.manifest(o.Finished())
 	if s.Provenance != nil {
 		p := *s.Provenance
 		p.Seed, p.End = s.Plan.Base.Seed, now()
@@ -141,9 +206,15 @@ func OpenShards(dirs []string) (*Plan, string, error) {
 		if err != nil {
 			return nil, "", &InputError{err}
 		}
-		b, err := os.ReadFile(filepath.Join(d, "config.yaml"))
+		b, err := config.ReadFile(filepath.Join(d, "config.yaml"))
 		if err != nil {
-			return nil, "", &InputError{fmt.Errorf("%s has no config.yaml: %v", d, errors.Unwrap(err))}
+			return nil, "", &InputError{err}
+		}
+		if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != m.ConfigSHA256 {
+			return nil, "", &InputError{fmt.Errorf("%s/config.yaml fails its checksum in manifest.json (it was edited, or the folder was written by an older chordsim); rerun the shard's command into a new folder and merge again", d)}
+		}
+		if m.Replicate > 0 {
+			return nil, "", &InputError{fmt.Errorf("%s holds replicate %d only (--replicate); merge takes shards of whole sweeps (--shard)", d, m.Replicate-1)}
 		}
 		if i == 0 {
 			cfgText, first = b, m

@@ -9,12 +9,14 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/chordsim/chordsim/churn"
 	"github.com/chordsim/chordsim/config"
+	"github.com/chordsim/chordsim/internal/bounded"
 	"github.com/chordsim/chordsim/internal/yamlconf"
 	"github.com/chordsim/chordsim/run"
 	"github.com/chordsim/chordsim/sim"
@@ -65,6 +67,10 @@ func NewPlan(base config.Config, axes []yamlconf.Axis) (*Plan, error) {
 		problems = append(problems, err.Error())
 	}
 	seen := map[string]bool{}
+	// Validate's problems, each with the sweep points it occurs at, in
+	// order of first appearance: one line per problem, not per point.
+	var order []string
+	at := map[string][]string{}
 	traces := map[string]loadedTrace{}
 	requestFiles := map[string]loadedRequests{}
 	for _, pt := range yamlconf.Expand(axes) {
@@ -75,19 +81,15 @@ func NewPlan(base config.Config, axes []yamlconf.Axis) (*Plan, error) {
 			}
 		}
 		if err := c.Validate(); err != nil {
-			where := ""
-			if len(pt.Assign) > 0 {
-				var parts []string
-				for _, a := range pt.Assign {
-					parts = append(parts, a.Path+"="+a.Value)
-				}
-				where = " (sweep point " + strings.Join(parts, ", ") + ")"
+			var parts []string
+			for _, a := range pt.Assign {
+				parts = append(parts, a.Path+"="+a.Value)
 			}
 			for _, line := range strings.Split(err.Error(), "\n") {
-				if !seen[line+where] {
-					seen[line+where] = true
-					problems = append(problems, line+where)
+				if _, ok := at[line]; !ok {
+					order = append(order, line)
 				}
+				at[line] = append(at[line], strings.Join(parts, ", "))
 			}
 			continue
 		}
@@ -128,10 +130,43 @@ func NewPlan(base config.Config, axes []yamlconf.Axis) (*Plan, error) {
 		}
 		p.Points = append(p.Points, point)
 	}
-	if len(problems) > 0 {
-		return nil, fmt.Errorf("%s", strings.Join(problems, "\n"))
+	points := yamlconf.Count(axes)
+	var lines []string
+	for _, line := range order {
+		lines = append(lines, line+whereText(at[line], points))
+	}
+	lines = append(lines, problems...)
+	if len(lines) > 0 {
+		return nil, errors.New(strings.Join(Bounded(lines, maxProblemLines), "\n"))
 	}
 	return p, nil
+}
+
+// maxProblemLines bounds the problems reported at once; the rest are
+// counted in one more line.
+const maxProblemLines = 20
+
+// Bounded returns at most max of lines, the last of them saying how many
+// more there were.
+func Bounded(lines []string, max int) []string {
+	if len(lines) <= max {
+		return lines
+	}
+	return append(lines[:max-1:max-1], fmt.Sprintf("and %d more problems; fix these first", len(lines)-max+1))
+}
+
+// whereText names the sweep points a problem occurs at: nothing if there is
+// no sweep or the problem is at every point, else up to three of them.
+func whereText(points []string, total int) string {
+	switch {
+	case points[0] == "" || (len(points) == total && total > 1):
+		return ""
+	case len(points) == 1:
+		return " (sweep point " + points[0] + ")"
+	case len(points) <= 3:
+		return " (sweep points " + strings.Join(points, "; ") + ")"
+	}
+	return fmt.Sprintf(" (sweep points %s; and %d more)", strings.Join(points[:3], "; "), len(points)-3)
 }
 
 // loadedTrace is a parsed trace file and the digest of its bytes.
@@ -143,9 +178,9 @@ type loadedTrace struct {
 // loadTrace reads and parses a trace file, before any run, so that a bad
 // line is reported with its number and nothing is run.
 func loadTrace(path string, initial int) (loadedTrace, error) {
-	src, err := os.ReadFile(path)
+	src, err := readInput(path, churn.MaxTraceBytes, "a trace is TIME VERB NODE lines, a few bytes each; check the path or split the trace")
 	if err != nil {
-		return loadedTrace{}, fmt.Errorf("cannot read %s: %v", path, errors.Unwrap(err))
+		return loadedTrace{}, err
 	}
 	tr, err := churn.ParseTrace(bytes.NewReader(src), path, initial)
 	if err != nil {
@@ -153,6 +188,24 @@ func loadTrace(path string, initial int) (loadedTrace, error) {
 	}
 	sum := sha256.Sum256(src)
 	return loadedTrace{tr, hex.EncodeToString(sum[:])}, nil
+}
+
+// readInput reads an input file named in a config, at most limit bytes of
+// it; fix says what to do about a longer one.
+func readInput(path string, limit int64, fix string) ([]byte, error) {
+	src, err := bounded.ReadFile(path, limit)
+	var tl *bounded.TooLargeError
+	switch {
+	case errors.As(err, &tl):
+		return nil, fmt.Errorf("%v; %s", err, fix)
+	case err != nil:
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("cannot read %s: %v", path, err)
+	}
+	return src, nil
 }
 
 // loadedRequests is a parsed kv.file and the digest of its bytes.
@@ -164,9 +217,9 @@ type loadedRequests struct {
 // loadRequests reads and parses a request file before any run, so that a
 // malformed line is reported with its number and nothing is run.
 func loadRequests(path string, mode workload.Mode) (loadedRequests, error) {
-	src, err := os.ReadFile(path)
+	src, err := readInput(path, workload.MaxFileBytes, "check the path, or shorten the file")
 	if err != nil {
-		return loadedRequests{}, fmt.Errorf("cannot read %s: %v", path, errors.Unwrap(err))
+		return loadedRequests{}, err
 	}
 	reqs, err := workload.Parse(bytes.NewReader(src), path, mode)
 	if err != nil {
@@ -243,6 +296,17 @@ func (s Shard) Count(runs int) int {
 	return n
 }
 
+// BugError is a panic inside a run, caught so that the sweep stops with an
+// error rather than a crash: a panic is a programmer error (input is
+// checked before any run), and the command reports it as a bug.
+type BugError struct {
+	Value any    // what was passed to panic
+	Stack []byte // the goroutine's stack where it was recovered
+}
+
+// Error says it is a bug and what the panic said.
+func (e *BugError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
+
 // ExecOptions tune Execute.
 type ExecOptions struct {
 	Workers  int            // parallel runs; 0 means GOMAXPROCS
@@ -257,7 +321,22 @@ type ExecOptions struct {
 	// Tracker, if set, follows the work of the runs as they go, for a
 	// progress display that redraws between runs.
 	Tracker *Tracker
+	// Warn, if set, is told about stored records that are not used (edited,
+	// damaged, of another config): their runs are made again.
+	Warn func(msg string)
+	// Memory is the memory the runs may take together, in bytes; a sweep
+	// whose largest runs, Workers at a time, would need more is refused
+	// before any run (an *InputError). 0 means MachineMemory(); use
+	// NoMemoryCheck to turn the check off.
+	Memory uint64
 }
+
+// NoMemoryCheck as ExecOptions.Memory turns the memory check off.
+const NoMemoryCheck = ^uint64(0)
+
+// maxWarnings bounds the lines Warn is given about unusable records; the
+// rest are counted in one more line.
+const maxWarnings = 3
 
 // Execute runs every run of the plan on up to workers goroutines with no
 // store and no sharding. See ExecuteWith.
@@ -292,8 +371,19 @@ func ExecuteWith(ctx context.Context, plan *Plan, opts ExecOptions) (*Outcome, e
 	}
 	R := plan.Base.Replicates
 	keys := make([]string, len(out.Results))
+	bad := 0
 	selected := func(i int) bool {
 		return opts.Shard.Includes(i) && (opts.Replicate <= 0 || i%R == opts.Replicate-1)
+	}
+	budget := opts.Memory
+	switch budget {
+	case 0:
+		budget = MachineMemory()
+	case NoMemoryCheck:
+		budget = 0
+	}
+	if err := checkMemory(plan, selected, workers, budget); err != nil {
+		return nil, &InputError{err}
 	}
 	if opts.Tracker != nil {
 		runs, work := 0, int64(0)
@@ -310,14 +400,24 @@ func ExecuteWith(ctx context.Context, plan *Plan, opts ExecOptions) (*Outcome, e
 			continue
 		}
 		pt := &plan.Points[i/R]
-		keys[i] = RunKey(pt, ReplicateSeed(plan.Base.Seed, i%R))
+		keys[i] = runDigest(pt, ReplicateSeed(plan.Base.Seed, i%R))
 		if opts.RunsDir != "" {
-			if r, ok := store.load(keys[i]); ok {
+			r, err := store.load(keys[i])
+			switch {
+			case err == nil:
 				out.Results[i] = r
 				opts.Tracker.end(nil, pointWork(pt), r.events())
 				report()
+			case !errors.Is(err, errNoRecord):
+				bad++
+				if bad <= maxWarnings && opts.Warn != nil {
+					opts.Warn(err.Error() + "; the run is made again")
+				}
 			}
 		}
+	}
+	if bad > maxWarnings && opts.Warn != nil {
+		opts.Warn(fmt.Sprintf("and %d more stored runs cannot be used; they are made again", bad-maxWarnings))
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(workers)
@@ -330,10 +430,16 @@ func ExecuteWith(ctx context.Context, plan *Plan, opts ExecOptions) (*Outcome, e
 		}
 		pt := &plan.Points[i/R]
 		k := i % R
-		g.Go(func() error {
+		g.Go(func() (err error) {
+			defer func() {
+				if r := recover(); r != nil {
+					err = &BugError{Value: r, Stack: debug.Stack()}
+				}
+			}()
 			seed := ReplicateSeed(plan.Base.Seed, k)
 			prog := opts.Tracker.start(pointWork(pt))
 			res, err := runPoint(gctx, pt, seed, prog)
+			release(pt.Config.RunBytes())
 			if err != nil {
 				opts.Tracker.abandon(prog)
 				if gctx.Err() != nil {

@@ -183,13 +183,20 @@ func (s *Session) Now() sim.Time { return s.sched.Now() }
 // before its output (commands after the prompt, or after "> " when there
 // is no prompt; comments and blank lines as they are).
 func (s *Session) Run(r io.Reader, out, errOut io.Writer) int {
-	br := bufio.NewReader(r)
+	br := bufio.NewReaderSize(r, 64<<10)
 	failed := 0
 	for !s.quit {
 		if s.opts.Prompt != "" {
 			io.WriteString(out, s.opts.Prompt)
 		}
-		line, err := br.ReadString('\n')
+		line, err := readLine(br)
+		if errors.Is(err, errLineTooLong) {
+			// Not a script of commands (a device, a data file): stop
+			// rather than read on without end.
+			fmt.Fprintf(errOut, "error: a line is longer than %d bytes, so this is not a script of commands; the session stops (give a file of command lines)\n", MaxLine)
+			failed++
+			break
+		}
 		if line == "" && err != nil {
 			if err != io.EOF {
 				fmt.Fprintf(errOut, "error: reading commands: %v\n", oneLine(err.Error()))
@@ -214,6 +221,30 @@ func (s *Session) Run(r io.Reader, out, errOut io.Writer) int {
 		}
 	}
 	return failed
+}
+
+// MaxLine bounds a command line, in bytes: the longest useful one (an
+// insert of a long value) is far shorter, and a longer line means the input
+// is not a script at all.
+const MaxLine = 1 << 20
+
+var errLineTooLong = errors.New("line too long")
+
+// readLine reads one line, with its line ending, of at most MaxLine bytes;
+// a longer one gives errLineTooLong after reading at most MaxLine bytes
+// and the reader's buffer.
+func readLine(br *bufio.Reader) (string, error) {
+	var b []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if len(b)+len(chunk) > MaxLine+2 {
+			return "", errLineTooLong
+		}
+		b = append(b, chunk...)
+		if err != bufio.ErrBufferFull {
+			return string(b), err
+		}
+	}
 }
 
 // oneLine keeps an error message on one line whatever it quotes.

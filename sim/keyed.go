@@ -56,11 +56,11 @@ func (l Latency) SampleKeyed(key uint64) Duration {
 		hi, _ := bits.Mul64(key, uint64(l.B-l.A)+1)
 		return l.A + Duration(hi)
 	case Exponential:
-		return Duration(-math.Log(unitOpen(key)) * float64(l.A))
+		return clampDelay(-math.Log(unitOpen(key)) * float64(l.A))
 	case LogNormal:
 		// Box–Muller, with the second uniform from a rehash of key.
 		z := math.Sqrt(-2*math.Log(unitOpen(key))) * math.Cos(2*math.Pi*unitOpen(mix64(key+0x9e3779b97f4a7c15)))
-		return Duration(float64(l.A) * math.Exp(l.Sigma*z))
+		return clampDelay(float64(l.A) * math.Exp(l.Sigma*z))
 	}
 	panic("sim: unknown latency kind")
 }

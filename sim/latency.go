@@ -98,10 +98,37 @@ func ParseLatency(s string) (Latency, error) {
 	default:
 		err = fmt.Errorf("unknown latency model %q; %s", kind, forms)
 	}
+	if err == nil && (l.A > MaxLatencyParam || l.B > MaxLatencyParam) {
+		err = fmt.Errorf("latency %q: a delay parameter above %s is more than any network's; use at most 1h", s, MaxLatencyParam)
+	}
+	if err == nil && l.Sigma > MaxSigma {
+		err = fmt.Errorf("latency %q: sigma %v is wider than any measured delay distribution; use at most %v", s, l.Sigma, MaxSigma)
+	}
 	if err != nil {
 		return Latency{}, err
 	}
 	return l, nil
+}
+
+// MaxDelay caps one drawn delay: the tail of a heavy distribution could
+// otherwise give a delay beyond the clock's range (which a conversion from
+// float64 turns into a negative number). ParseLatency keeps every
+// distribution's bulk far below it, so the cap changes no ordinary draw.
+const MaxDelay = 24 * Hour
+
+// MaxLatencyParam and MaxSigma bound a latency's parameters: no network
+// delays a message by more than an hour, and a lognormal of shape 3 already
+// puts its 99.9th percentile ten thousand times above its median.
+const (
+	MaxLatencyParam = Hour
+	MaxSigma        = 3.0
+)
+
+func clampDelay(f float64) Duration {
+	if !(f < float64(MaxDelay)) {
+		return MaxDelay
+	}
+	return Duration(f)
 }
 
 // Sample draws one delay. Delays are rounded down to whole nanoseconds.
@@ -115,9 +142,9 @@ func (l Latency) Sample(r *rand.Rand) Duration {
 		}
 		return l.A + Duration(r.Int64N(int64(l.B-l.A)+1))
 	case Exponential:
-		return Duration(r.ExpFloat64() * float64(l.A))
+		return clampDelay(r.ExpFloat64() * float64(l.A))
 	case LogNormal:
-		return Duration(float64(l.A) * math.Exp(l.Sigma*r.NormFloat64()))
+		return clampDelay(float64(l.A) * math.Exp(l.Sigma*r.NormFloat64()))
 	}
 	panic("sim: unknown latency kind")
 }

@@ -22,6 +22,8 @@ func FuzzParse(f *testing.F) {
 		"\n\n#\n",
 		"x\ry,\u0085",
 		"",
+		"insert,k1,v1\nquery,k1\n", // issue 22: a mix file read as insert or query
+		strings.Repeat("\x00", maxLine+3),
 	} {
 		f.Add([]byte(s))
 	}
@@ -74,5 +76,19 @@ func checkRequest(t *testing.T, mode Mode, r Request) {
 		if !utf8.ValidString(s) || strings.TrimSpace(s) != s || strings.IndexFunc(s, unicode.IsControl) >= 0 {
 			t.Fatalf("%v: request %+v: key or value not valid trimmed UTF-8 free of control characters", mode, r)
 		}
+	}
+}
+
+// A mix file read in insert or query mode is refused with the fix (issue
+// 22): each operation used to become a key.
+func TestMixFileInOtherModes(t *testing.T) {
+	for _, mode := range []Mode{ModeInsert, ModeQuery} {
+		_, err := Parse(strings.NewReader("insert,k1,v1\nquery,k1\n"), "f", mode)
+		if err == nil || !strings.Contains(err.Error(), "f:1:") || !strings.Contains(err.Error(), "kv.request_type: mix") {
+			t.Errorf("%v: err = %v", mode, err)
+		}
+	}
+	if _, err := Parse(strings.NewReader("insert,k1,v1\nquery,k1\n"), "f", ModeMix); err != nil {
+		t.Errorf("mix: %v", err)
 	}
 }

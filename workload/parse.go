@@ -12,6 +12,15 @@ import (
 	"unicode/utf8"
 )
 
+// MaxFileBytes bounds a request file (kv.file): 256 MiB holds several
+// million requests, more than a run serves in reasonable time; a longer
+// input is refused before it is read whole. MaxRequests bounds the
+// requests of one file, as kv.requests bounds the generated ones.
+const (
+	MaxFileBytes = 256 << 20
+	MaxRequests  = 1 << 26
+)
+
 const (
 	maxLine   = 1 << 20 // bytes per line, without the line ending
 	quoteRune = 60      // runes of a bad line shown in an error
@@ -52,6 +61,9 @@ func Parse(r io.Reader, name string, mode Mode) ([]Request, error) {
 			return nil, fmt.Errorf("%s:%d: %s (the line was %s); %s", name, n, p.what, quote(line), p.fix)
 		}
 		req.Line = n
+		if len(reqs) == MaxRequests {
+			return nil, fmt.Errorf("%s:%d: more than %d requests, the most a run serves; split the file or shorten it", name, n, MaxRequests)
+		}
 		reqs = append(reqs, req)
 	}
 	if err := sc.Err(); err != nil {
@@ -85,6 +97,14 @@ var modeForm = [...]string{ModeInsert: "KEY,VALUE", ModeQuery: "KEY", ModeMix: "
 
 // parseLine reads one trimmed, non-blank, non-comment line.
 func parseLine(t string, mode Mode) (Request, *problem) {
+	if mode != ModeMix {
+		// A mix file read in another mode would make each operation a
+		// key ("insert" with the value "k1,v1"), silently.
+		if op, _, cut := strings.Cut(t, ","); cut && isOp(strings.TrimSpace(op)) {
+			return Request{}, &problem{fmt.Sprintf("the line starts with the operation %q, as in a mix file", strings.TrimSpace(op)),
+				"read the file with kv.request_type: mix (in " + mode.String() + " files a key cannot be insert, query or delete)"}
+		}
+	}
 	switch mode {
 	case ModeInsert:
 		key, value, ok := strings.Cut(t, ",")
@@ -127,6 +147,11 @@ func parseLine(t string, mode Mode) (Request, *problem) {
 	}
 	return Request{}, &problem{fmt.Sprintf("unknown operation %q", op),
 		"start the line with insert, query or delete, or read a file of KEY,VALUE lines with kv.request_type: insert"}
+}
+
+// isOp reports whether s names an operation of a mix file.
+func isOp(s string) bool {
+	return strings.EqualFold(s, "insert") || strings.EqualFold(s, "query") || strings.EqualFold(s, "delete")
 }
 
 // keyed checks and trims key and, for an Insert, value; form is the line

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -43,6 +44,19 @@ func parseFlags(fs *pflag.FlagSet, args []string) error {
 			return errHelp // pflag has printed the usage (fs.Usage)
 		}
 		return usagef("%s: %v; run 'chordsim %s --help'", fs.Name(), err, fs.Name())
+	}
+	return nil
+}
+
+// maxWorkers bounds --workers: more parallel runs than this only multiply
+// the memory a sweep needs, on any machine chordsim runs on.
+const maxWorkers = 1024
+
+// checkRunFlags checks --workers (an empty --seed is refused by the seed
+// flag itself).
+func checkRunFlags(workers int) error {
+	if workers < 0 || workers > maxWorkers {
+		return usagef("--workers %d is outside 0..%d; give the number of runs to make at once (0: one per core, %d here)", workers, maxWorkers, runtime.GOMAXPROCS(0))
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -22,6 +23,7 @@ const (
 	exitOK          = 0
 	exitFailed      = 1   // a run failed
 	exitUsage       = 2   // bad command line, config or output folder
+	exitBug         = 70  // a panic: a bug in chordsim (EX_SOFTWARE of sysexits.h)
 	exitInterrupted = 130 // stopped by Ctrl-C; finished runs were written
 )
 
@@ -145,8 +147,14 @@ func mainWithArgs(args []string, stdout, stderr io.Writer) int {
 	return mainWithIO(args, os.Stdin, stdout, stderr)
 }
 
-// mainWithIO is mainWithArgs with the standard input given.
-func mainWithIO(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// mainWithIO is mainWithArgs with the standard input given. A panic is a
+// bug in chordsim, not bad input: it is reported as such (reportBug).
+func mainWithIO(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) {
+	defer func() {
+		if r := recover(); r != nil {
+			status = reportBug(args, stderr, &experiments.BugError{Value: r, Stack: debug.Stack()})
+		}
+	}()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if len(args) == 0 {
@@ -160,6 +168,10 @@ func mainWithIO(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "version", "--version":
 		if isHelp(args[1:]) {
 			fmt.Fprint(stdout, versionUsage)
+			break
+		}
+		if len(args) > 1 {
+			err = usagef("version takes no arguments, got %q; run 'chordsim version'", args[1])
 			break
 		}
 		fmt.Fprintln(stdout, "chordsim", experiments.ReadBuild())
@@ -180,6 +192,10 @@ func mainWithIO(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitInterrupted
 	case errors.Is(err, errMoved):
 		return exitFailed // the table has said which
+	}
+	var bug *experiments.BugError
+	if errors.As(err, &bug) {
+		return reportBug(args, stderr, bug)
 	}
 	var u usageError
 	for _, line := range splitLines(err.Error()) {
@@ -226,6 +242,20 @@ func cmdHelp(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return unknownCommand(args[0])
 	}
 	return c.run(ctx, []string{"--help"}, stdin, stdout, stderr)
+}
+
+// reportBug prints a panic as what it is, a bug in chordsim, with the
+// command that reproduces it, and returns exitBug: exit status 2 would say
+// the input was wrong.
+func reportBug(args []string, stderr io.Writer, bug *experiments.BugError) int {
+	cmd := []string{"chordsim"}
+	for _, a := range args {
+		cmd = append(cmd, shellQuote(a))
+	}
+	fmt.Fprintf(stderr, "chordsim: internal error: %v\n", bug.Value)
+	fmt.Fprintf(stderr, "chordsim: this is a bug in chordsim, not a problem with your input; please report it with the output of 'chordsim version' and the command that reproduces it:\n  %s\n", strings.Join(cmd, " "))
+	stderr.Write(bug.Stack)
+	return exitBug
 }
 
 func splitLines(s string) []string {

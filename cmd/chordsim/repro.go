@@ -30,6 +30,9 @@ func cmdRepro(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := checkRunFlags(*workers); err != nil {
+		return err
+	}
 	var shard experiments.Shard
 	if *shardFlag != "" {
 		var err error
@@ -59,12 +62,25 @@ func cmdRepro(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
+	rels := make([]string, len(builtins))
+	for i, b := range builtins {
+		rels[i] = "."
+		if len(builtins) > 1 {
+			rels[i] = b.Name
+		}
+		if len(builtins) > 1 && i == 0 {
+			if m, err := experiments.ReadManifest(*out); err == nil {
+				return usagef("output folder %s holds the results of experiment %q; the built-ins go into subfolders of a folder of their own: write to another folder (--out), or delete %s first", *out, m.Experiment, *out)
+			}
+		}
+		// Every figure's folder is checked before any is written.
+		if err := newSession(plans[i], filepath.Join(*out, rels[i]), *workers, b, shard, 0).CheckDir(); err != nil {
+			return inputError(err)
+		}
+	}
 	var index []figures.IndexEntry
 	for i, b := range builtins {
-		rel := "."
-		if len(builtins) > 1 {
-			rel = b.Name
-		}
+		rel := rels[i]
 		if err := execute(ctx, plans[i], filepath.Join(*out, rel), *workers, b, shard, *progressEvery, stderr, stdout); err != nil {
 			return err
 		}

@@ -2,10 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -39,6 +38,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := checkRunFlags(*workers); err != nil {
+		return err
+	}
 	if *fields {
 		d := config.Defaults()
 		fmt.Fprint(stdout, yamlconf.MarkdownTable(&d))
@@ -48,14 +50,15 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return usagef("run needs exactly one config file, got %d arguments; usage: chordsim run CONFIG.yaml [--out DIR]", fs.NArg())
 	}
 	path := fs.Arg(0)
-	src, err := os.ReadFile(path)
+	src, err := config.ReadFile(path)
 	if err != nil {
-		return usagef("config file %s cannot be read: %v", path, errors.Unwrap(err))
+		return usageError{err}
 	}
 	cfg, axes, err := config.Parse(src, path)
 	if err != nil {
 		return usageError{err}
 	}
+	config.ResolvePaths(&cfg, axes, filepath.Dir(path))
 	var shard experiments.Shard
 	if *shardFlag != "" {
 		if shard, err = experiments.ParseShard(*shardFlag); err != nil {
@@ -66,6 +69,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		cfg.CheckInvariants = true
 	}
 	plan, err := overrides(cfg, axes, seed, *sets)
+	if u, ok := err.(usageError); ok {
+		var set []string
+		for _, s := range *sets {
+			p, _, _ := strings.Cut(s, "=")
+			set = append(set, strings.TrimSpace(p))
+		}
+		return usageError{config.WithLines(u.err, path, yamlconf.Lines(src), set)}
+	}
 	if err != nil {
 		return err
 	}

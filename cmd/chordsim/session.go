@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -35,13 +37,16 @@ var errViolation = errors.New("a ring invariant was violated; see the report abo
 // rerun command for an invariant violation's report. The work is an
 // experiments.Session's; this prints its progress and its end.
 func executeWith(ctx context.Context, plan *experiments.Plan, dir string, workers int, b *figures.Builtin, shard experiments.Shard, replicate int, rerun func(*run.ViolationError) string, progressEvery time.Duration, stderr, stdout io.Writer) error {
-	s := &experiments.Session{Plan: plan, Dir: dir, Workers: workers, Shard: shard, Replicate: replicate}
+	if m := experiments.MachineMemory(); m > 0 && m < math.MaxInt64 {
+		// A soft limit: near it the collector works harder instead of
+		// letting garbage grow the heap to twice the live data.
+		debug.SetMemoryLimit(int64(m))
+	}
+	s := newSession(plan, dir, workers, b, shard, replicate)
+	s.Warn = func(msg string) { fmt.Fprintln(stderr, "chordsim:", msg) }
 	scale := ""
 	if b != nil {
-		s.Builtin, s.Figures = b.Name, b.Figures
 		scale = b.ScaleOf(plan)
-	} else {
-		s.Figures = figures.RunPlots // the config's plots section
 	}
 	s.Provenance = experiments.NewProvenance(commandLine(), scale)
 	start := time.Now()
@@ -75,6 +80,17 @@ func executeWith(ctx context.Context, plan *experiments.Plan, dir string, worker
 	}
 	fmt.Fprintf(stdout, "%s: %s in %.1fs → %s\n", plan.Base.Experiment, what, time.Since(start).Seconds(), dir)
 	return nil
+}
+
+// newSession is the session that runs plan into dir.
+func newSession(plan *experiments.Plan, dir string, workers int, b *figures.Builtin, shard experiments.Shard, replicate int) *experiments.Session {
+	s := &experiments.Session{Plan: plan, Dir: dir, Workers: workers, Shard: shard, Replicate: replicate}
+	if b != nil {
+		s.Builtin, s.Figures = b.Name, b.Figures
+	} else {
+		s.Figures = figures.RunPlots // the config's plots section
+	}
+	return s
 }
 
 // inputError turns an experiments.InputError into a usage error (exit

@@ -24,6 +24,7 @@ var allowed = map[string][]string{
 	"internal/hugepage": nil,
 	"internal/yamlconf": nil,
 	"internal/layers":   nil,
+	"internal/bounded":  nil,
 	"metrics":           nil,
 	"metrics/lincheck":  nil,
 	"workload":          nil,
@@ -34,14 +35,14 @@ var allowed = map[string][]string{
 	"chord":             {"sim", "chord/invariant", "internal/prefetch", "internal/hugepage"},
 	"chord/kv":          {"sim", "chord"},
 	"chord/chordtest":   {"sim", "chord", "chord/invariant"},
-	"config":            {"sim", "chord", "chord/kv", "churn", "workload", "internal/yamlconf"},
+	"config":            {"sim", "chord", "chord/kv", "churn", "workload", "internal/yamlconf", "internal/bounded"},
 	"run":               {"sim", "chord", "chord/kv", "chord/invariant", "churn", "metrics", "metrics/lincheck", "workload", "config", "internal/yamlconf"},
-	"experiments":       {"sim", "chord", "chord/kv", "churn", "metrics", "workload", "config", "run", "internal/yamlconf", "internal/hugepage"},
-	"shell":             {"sim", "chord", "chord/kv", "config", "run", "internal/yamlconf"},
+	"experiments":       {"sim", "chord", "chord/kv", "churn", "metrics", "workload", "config", "run", "internal/yamlconf", "internal/hugepage", "internal/bounded"},
+	"shell":             {"sim", "chord", "chord/kv", "config", "run", "internal/yamlconf", "internal/bounded"},
 	"explore":           {"sim", "chord", "chord/invariant", "chord/chordtest"},
 	"figures":           {"metrics", "metrics/plot", "config", "experiments", "internal/yamlconf"},
 	"bench":             {"sim", "chord/kv", "config", "run", "experiments", "internal/hugepage"},
-	"cmd/chordsim":      {"sim", "chord", "chord/kv", "explore", "config", "run", "experiments", "figures", "bench", "shell", "internal/yamlconf"},
+	"cmd/chordsim":      {"sim", "chord", "chord/kv", "explore", "config", "run", "experiments", "figures", "bench", "shell", "internal/yamlconf", "internal/bounded"},
 }
 
 // imports returns, for every directory of the module below root that holds

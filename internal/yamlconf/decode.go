@@ -1,10 +1,12 @@
 package yamlconf
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -38,11 +40,20 @@ type Error struct {
 	Problems []Problem // sorted by line; never empty
 }
 
-// Error lists the problems one per line.
+// MaxShown bounds the problems Error lists; a file with more (a data file
+// given as a config, a paste gone wrong) gets MaxShown−1 of them and a last
+// line counting the rest.
+const MaxShown = 20
+
+// Error lists the problems one per line, at most MaxShown lines.
 func (e *Error) Error() string {
-	lines := make([]string, len(e.Problems))
+	var lines []string
 	for i, p := range e.Problems {
-		lines[i] = p.String()
+		if i == MaxShown-1 && len(e.Problems) > MaxShown {
+			lines = append(lines, fmt.Sprintf("and %d more problems; fix these first", len(e.Problems)-i))
+			break
+		}
+		lines = append(lines, p.String())
 	}
 	return strings.Join(lines, "\n")
 }
@@ -61,6 +72,19 @@ func (e *Error) Error() string {
 // any src; it panics (with a "config: " message) if cfg is not a non-nil
 // pointer to a struct following the schema convention.
 func Decode(src []byte, filename string, cfg any) ([]Axis, error) {
+	return decode(src, filename, cfg, false)
+}
+
+// DecodePartial is Decode, except that on problems *cfg still receives
+// every field that was read without one (the others keep their values), so
+// that the caller can check the values' meaning in the same pass and report
+// every problem at once. The axes returned are those read without a
+// problem.
+func DecodePartial(src []byte, filename string, cfg any) ([]Axis, error) {
+	return decode(src, filename, cfg, true)
+}
+
+func decode(src []byte, filename string, cfg any, partial bool) ([]Axis, error) {
 	target := structOf(cfg, "Decode", true)
 	d := &decoder{
 		s:      schemaOf(target.Type()),
@@ -71,24 +95,85 @@ func Decode(src []byte, filename string, cfg any) ([]Axis, error) {
 	}
 	d.work.Set(target) // decode into a copy so a failed Decode changes nothing
 	doc, line, msg := parseYAML(src)
+	if at, ok := binaryAt(src); ok {
+		// A binary file confuses the YAML parser into messages about
+		// tabs or indentation; say what it is instead.
+		doc, line, msg = nil, 1+bytes.Count(src[:at], []byte("\n")), fmt.Sprintf("not a YAML text file: it holds binary data (byte %d is %s); give the path of a YAML config", at, binaryByteName(src, at))
+	}
 	switch {
 	case msg != "":
 		d.problem(line, "", msg)
 	case doc != nil:
 		d.document(doc)
 	}
-	if len(d.problems) > 0 {
-		sort.SliceStable(d.problems, func(i, j int) bool { return d.problems[i].Line < d.problems[j].Line })
-		return nil, &Error{Problems: d.problems}
-	}
-	target.Set(d.work)
 	var axes []Axis
 	for _, n := range d.s.leaves {
 		if a, ok := d.axes[n.path]; ok {
 			axes = append(axes, a)
 		}
 	}
+	if len(d.problems) > 0 {
+		sort.SliceStable(d.problems, func(i, j int) bool { return d.problems[i].Line < d.problems[j].Line })
+		if partial {
+			target.Set(d.work)
+			return axes, &Error{Problems: d.problems}
+		}
+		return nil, &Error{Problems: d.problems}
+	}
+	target.Set(d.work)
 	return axes, nil
+}
+
+// Lines maps the dotted path of every field written in the YAML document
+// src to its line, so that problems found later (by a Validate) can name
+// the line. It returns nil if src is not YAML.
+func Lines(src []byte) map[string]int {
+	doc, _, msg := parseYAML(src)
+	if msg != "" || doc == nil || len(doc.Content) != 1 {
+		return nil
+	}
+	out := map[string]int{}
+	var walk func(m *yaml.Node, prefix string, depth int)
+	walk = func(m *yaml.Node, prefix string, depth int) {
+		m = deref(m)
+		if m.Kind != yaml.MappingNode || depth > 8 {
+			return
+		}
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			k := deref(m.Content[i])
+			if k.Kind != yaml.ScalarNode {
+				continue
+			}
+			path := prefix + k.Value
+			if _, dup := out[path]; !dup {
+				out[path] = m.Content[i].Line
+			}
+			walk(m.Content[i+1], path+".", depth+1)
+		}
+	}
+	walk(doc.Content[0], "", 0)
+	return out
+}
+
+// binaryAt returns the offset of the first byte that no YAML text holds: a
+// NUL, another C0 control other than tab, newline and carriage return, or
+// bytes that are not UTF-8.
+func binaryAt(src []byte) (int, bool) {
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		if (r == utf8.RuneError && size == 1) || (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f {
+			return i, true
+		}
+		i += size
+	}
+	return 0, false
+}
+
+func binaryByteName(src []byte, at int) string {
+	if src[at] == 0 {
+		return "NUL"
+	}
+	return fmt.Sprintf("0x%02x", src[at])
 }
 
 type decoder struct {
@@ -242,6 +327,27 @@ func (d *decoder) section(sec *node, v *yaml.Node, line int) {
 	}
 }
 
+// styleProblem refuses what YAML would read differently from the value
+// taken: a tag (YAML would give "!foo 16" another type, which this schema
+// ignores), and a quoted number or boolean (YAML reads "16" as text, so a
+// file meant for other YAML tools would disagree with chordsim).
+func (n *node) styleProblem(v *yaml.Node) string {
+	if v.Style&yaml.TaggedStyle != 0 {
+		return fmt.Sprintf("the tag %s is not used in a config; remove it and write the plain value, such as %q", quote(v.Tag), n.name+": "+yamlScalar(v.Value, false))
+	}
+	if v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+		what := "a number"
+		switch n.kind {
+		case kindBool:
+			what = "a boolean"
+			fallthrough
+		case kindInt, kindUint, kindFloat:
+			return fmt.Sprintf("%s is quoted, so YAML reads it as text, not %s; write it without quotes, such as %q", quote(v.Value), what, n.name+": "+strings.TrimSpace(v.Value))
+		}
+	}
+	return ""
+}
+
 // listExample is a sample sweep list for n, for hints.
 func (d *decoder) listExample(n *node) string {
 	switch {
@@ -265,6 +371,9 @@ func (d *decoder) leaf(n *node, v *yaml.Node, line int) {
 		d.fieldProblem(line, n.path, fmt.Sprintf("no value given; write one, such as %q, or delete the line to keep the default", n.name+": "+yamlScalar(current, false)))
 	case vr.Kind == yaml.ScalarNode:
 		val, msg := n.parse(vr.Value)
+		if msg == "" {
+			msg = n.styleProblem(vr)
+		}
 		if msg != "" {
 			d.fieldProblem(v.Line, n.path, msg)
 			return
@@ -307,6 +416,9 @@ func (d *decoder) list(n *node, seq *yaml.Node, line int) {
 			continue
 		}
 		val, msg := n.parse(er.Value)
+		if msg == "" {
+			msg = n.styleProblem(er)
+		}
 		if msg != "" {
 			d.fieldProblem(e.Line, n.path, msg)
 			bad = true

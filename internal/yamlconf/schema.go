@@ -38,6 +38,10 @@ type node struct {
 	enum     []string
 	sweep    bool
 	bits     int // bit size for int, uint and float kinds
+	// span is the field's real range, "LO to HI", from its range tag:
+	// stated instead of the Go type's range when a number does not even
+	// fit the type (Validate checks the range itself).
+	span string
 }
 
 // schema is the parsed description of one config struct type.
@@ -155,6 +159,7 @@ func (s *schema) build(parent *node, t reflect.Type, index []int, prefix string,
 			index: append(append([]int(nil), index...), i),
 			doc:   sf.Tag.Get("doc"),
 			unit:  sf.Tag.Get("unit"),
+			span:  sf.Tag.Get("range"),
 		}
 		if prefix != "" {
 			n.path = prefix + "." + name

@@ -61,13 +61,13 @@ func (n *node) parse(text string) (reflect.Value, string) {
 	case kindInt:
 		i, msg := parseInt(strings.TrimSpace(text), n.bits)
 		if msg != "" {
-			return v, msg
+			return v, n.realRange(text, msg)
 		}
 		v.SetInt(i)
 	case kindUint:
 		u, msg := parseUint(strings.TrimSpace(text), n.bits)
 		if msg != "" {
-			return v, msg
+			return v, n.realRange(text, msg)
 		}
 		v.SetUint(u)
 	case kindFloat:
@@ -89,6 +89,15 @@ func (n *node) parse(text string) (reflect.Value, string) {
 		}
 	}
 	return v, ""
+}
+
+// realRange replaces the Go type's range in an out-of-range message with
+// the field's own (its range tag), which is what the user can write.
+func (n *node) realRange(text, msg string) string {
+	if n.span == "" || !strings.Contains(msg, "is out of range") {
+		return msg
+	}
+	return fmt.Sprintf("%s is out of range; write a whole number from %s", quote(strings.TrimSpace(text)), n.span)
 }
 
 // unmarshalText calls u.UnmarshalText, turning a panic into an error: the
