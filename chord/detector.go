@@ -135,22 +135,74 @@ func (r *Ring) repairSuccessor(n, dead Handle) bool {
 
 // onRepairFound: the repair lookup of node n named owner (ok) or failed.
 // n fetches owner's list before it adopts it (never adopt a successor
-// that has not answered).
+// that has not answered). The lookup fails when every route to n's
+// successor runs through n itself (n is the one live node that precedes
+// the key, and its list holds only the dead): n then asks the nearest
+// node it knows clockwise (repairFallback) and walks back from there.
 func (r *Ring) onRepairFound(n, owner Handle, ok bool) {
-	if !ok || owner == n || r.state[n] != Member {
+	if r.state[n] != Member {
 		r.repairing[n] = false
 		return
 	}
-	slot, _ := r.compose(MsgGetPredecessor)
-	r.tr.Request(slot, n, owner, r.cfg.RPCTimeout, cookie(cookieRepair, int32(n)))
+	if !ok || owner == n {
+		owner = r.repairFallback(n)
+		if owner == None {
+			r.repairing[n] = false
+			return
+		}
+	}
+	r.askRepair(n, owner)
 }
 
-// onRepairReply: the new successor answered with its list.
-func (r *Ring) onRepairReply(n, owner Handle, m *Msg) {
-	r.repairing[n] = false
+// repairFallback is the node n knows (fingers, then predecessor) that lies
+// nearest clockwise after n, other than n's dead successor, or None.
+func (r *Ring) repairFallback(n Handle) Handle {
+	dead := r.succList(n)[0]
+	nid := r.ids[n]
+	best, bestDist := None, uint64(0)
+	consider := func(c Handle) {
+		if c == None || c == n || c == dead {
+			return
+		}
+		if d := r.space.Dist(nid, r.ids[c]); best == None || d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	for _, e := range r.fingerTable(n) {
+		consider(e.h)
+	}
+	consider(r.pred[n])
+	return best
+}
+
+// askRepair asks x, a candidate successor of n, for its predecessor and
+// list.
+func (r *Ring) askRepair(n, x Handle) {
+	slot, _ := r.compose(MsgGetPredecessor)
+	r.tr.Request(slot, n, x, r.cfg.RPCTimeout, cookie(cookieRepair, int32(n)))
+}
+
+// onRepairReply: the candidate successor x answered with its predecessor
+// and list. If its predecessor lies between n and x, that one is nearer
+// and is asked in turn (each step strictly nearer, so the walk ends);
+// otherwise x is n's successor.
+func (r *Ring) onRepairReply(n, x Handle, m *Msg) {
 	if r.state[n] != Member {
+		r.repairing[n] = false
 		return
 	}
-	r.setSuccessors(n, owner, m.List)
+	if p := m.Node; p != None && p != n && p != x && p != r.succList(n)[0] && r.space.Between(r.ids[n], r.ids[p], r.ids[x]) {
+		r.askRepair(n, p)
+		return
+	}
+	r.repairing[n] = false
+	r.setSuccessors(n, x, m.List)
 	r.stabilize(n)
+}
+
+// onRepairTimeout: a candidate successor did not answer. n suspects it,
+// so that the next repair does not ask it again.
+func (r *Ring) onRepairTimeout(n, x Handle) {
+	r.repairing[n] = false
+	r.suspect(n, x, actForget, None)
 }

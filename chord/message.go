@@ -154,7 +154,7 @@ func (r *Ring) Timeout(requester, peer Handle, c uint64) {
 	case cookieConfirm:
 		r.onConfirmTimeout(int32(uint32(c)))
 	case cookieRepair:
-		r.repairing[requester] = false
+		r.onRepairTimeout(requester, peer)
 	case cookieForward:
 		r.onRecSilent(int32(uint32(c)), false)
 	case cookieRecOwner:
