@@ -533,35 +533,10 @@ func gate(s *invariant.Snapshot, f int32, r int, countSelf bool) (bool, string) 
 // principalsRule is Z-corr's rule (b): f may fail only if it is not a
 // principal or more than r+1 principals exist.
 func principalsRule(chk *invariant.Checker, s *invariant.Snapshot, f int32, r int) (bool, string) {
-	if n := chk.Principals(s); n <= r+1 && isPrincipal(s, f) {
+	if n := chk.Principals(s); n <= r+1 && invariant.IsPrincipal(s, f) {
 		return false, fmt.Sprintf("Z-corr rule (b): %d is one of only %d principals", f, n)
 	}
 	return true, ""
-}
-
-// isPrincipal reports whether member f is a principal: no adjacent pair
-// (a, b) of any member's extended successor list has f strictly inside
-// the clockwise arc (a, b) (dead entries count; (a, a) is everything but
-// a). A plain O(N·r) definition, independent of the checker's sweep.
-func isPrincipal(s *invariant.Snapshot, f int32) bool {
-	mask := ^uint64(0) >> (64 - uint(s.Bits))
-	in := func(a, x, b uint64) bool { return (x-a)&mask-1 < (b-a)&mask-1 }
-	x := s.Nodes[f].ID & mask
-	for i := range s.Nodes {
-		m := &s.Nodes[i]
-		if !m.Member {
-			continue
-		}
-		a := m.ID & mask
-		for _, e := range m.Succ {
-			b := s.Nodes[e].ID & mask
-			if in(a, x, b) {
-				return false
-			}
-			a = b
-		}
-	}
-	return true
 }
 
 // gateRefusalIsNeeded checks a refusal under rule (a) against the

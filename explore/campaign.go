@@ -334,31 +334,8 @@ func gateAllows(s *chordtest.Session, snap *invariant.Snapshot, chk *invariant.C
 			return false
 		}
 	}
-	if zave && chk.Principals(snap) <= snap.R+1 && isPrincipal(snap, f) {
+	if zave && chk.Principals(snap) <= snap.R+1 && invariant.IsPrincipal(snap, f) {
 		return false
-	}
-	return true
-}
-
-// isPrincipal: no adjacent pair (a, b) of any member's extended list
-// (the member, then its list) has f strictly inside the arc (a, b).
-func isPrincipal(s *invariant.Snapshot, f int32) bool {
-	mask := ^uint64(0) >> (64 - uint(s.Bits))
-	in := func(a, x, b uint64) bool { return (x-a)&mask-1 < (b-a)&mask-1 }
-	x := s.Nodes[f].ID & mask
-	for i := range s.Nodes {
-		m := &s.Nodes[i]
-		if !m.Member {
-			continue
-		}
-		a := m.ID & mask
-		for _, e := range m.Succ {
-			b := s.Nodes[e].ID & mask
-			if in(a, x, b) {
-				return false
-			}
-			a = b
-		}
 	}
 	return true
 }
