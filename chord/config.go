@@ -92,7 +92,7 @@ func (v *Variant) UnmarshalText(b []byte) error {
 // Config holds the knobs of the protocol (not of the simulated network).
 // Its tags make it the chord section of an experiment config (package
 // config, decoded by internal/yamlconf): yaml is the key, doc the line in
-// --fields and the README, unit and enum what the value may be.
+// --fields and docs/manual.md, unit and enum what the value may be.
 type Config struct {
 	Bits                  int          `yaml:"m" doc:"identifier bits; the ring has 2^m identifiers" unit:"bits"`
 	Successors            int          `yaml:"successors" doc:"successor-list length r" unit:"nodes"`

@@ -62,7 +62,7 @@ func ParseConsistency(s string) (Consistency, error) {
 
 // Config holds the service's knobs. Its tags make it part of the kv section
 // of an experiment config (package config embeds it there); yaml is the
-// key, doc the line in --fields and the README.
+// key, doc the line in --fields and docs/manual.md.
 type Config struct {
 	Replicas       int          `yaml:"replicas" doc:"replication factor k: copies on the primary and its k−1 successors (1 ≤ k ≤ chord.successors)" unit:"copies"`
 	Consistency    Consistency  `yaml:"consistency" doc:"linearizable: chain replication, the tail acknowledges writes and serves reads; eventual: the primary acknowledges, propagates lazily, any replica serves reads" enum:"linearizable|eventual"`

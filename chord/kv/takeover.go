@@ -13,7 +13,7 @@ import (
 // unanswered before a node takes its range over: with a loss rate l, a
 // live node is taken for dead with probability about (2l)^3 (8·10⁻⁶ at
 // l = 1 %). A node slower than the timeout is still taken for dead: see
-// the README on false suspicion.
+// docs/correctness.md on false suspicion.
 const confirmPings = 3
 
 // absorbed is a former predecessor whose range a node does not serve yet.

@@ -18,7 +18,7 @@ Measures the simulator on a fixed scenario: an ideal ring (m = 64, r = 16,
 uniform IDs) answering lookups with latency uniform on [10ms, 90ms], drawn
 keyed. --engine static (the default) computes the lookups without the event
 queue; --engine events makes every message an event; the results are the
-same (see the README's Engines). Events are those of the event path. Prints the
+same (see Engines in docs/manual.md). Events are those of the event path. Prints the
 build time, bytes per node, events and lookups per wall-clock second, the wall
 time per lookup hop, the machine's random-access memory latency over a buffer
 as large as the ring's node state (measured after the run, by pointer

@@ -1,6 +1,6 @@
 // Command chordsim runs deterministic simulations of Chord rings: experiment
 // configs (run), the Chord paper's figures (repro), and the simulator's own
-// benchmark (bench). Run it with --help, or see README.md.
+// benchmark (bench). Run it with --help, or see README.md and docs/manual.md.
 package main
 
 import (

@@ -18,7 +18,7 @@
 //   - render the resolved configuration back to commented YAML ([Encode]),
 //     which decodes to the same configuration; and
 //   - list every field with its documentation, unit and default ([Fields],
-//     [MarkdownTable]) for the README and for --help.
+//     [MarkdownTable]) for docs/manual.md and for --help.
 //
 // # Schema convention
 //

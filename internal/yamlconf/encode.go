@@ -142,7 +142,7 @@ func mdCode(s string) string {
 
 // MarkdownTable returns a Markdown table
 // | field | type | default | unit | meaning | of all the leaves of cfg (a
-// struct holding the defaults, or a pointer to one), for the README. The
+// struct holding the defaults, or a pointer to one), for docs/manual.md. The
 // meaning column adds the enum choices and notes fields that cannot be
 // swept.
 func MarkdownTable(cfg any) string {

@@ -222,7 +222,7 @@ func (s *schema) leaf(n *node, sf reflect.StructField, where string) {
 		}
 	}
 	if n.doc == "" {
-		panic(fmt.Sprintf("config: field %s has no doc tag; every leaf needs doc:\"...\" (it feeds --fields and the README)", where))
+		panic(fmt.Sprintf("config: field %s has no doc tag; every leaf needs doc:\"...\" (it feeds --fields and docs/manual.md)", where))
 	}
 	switch sw, has := sf.Tag.Lookup("sweep"); {
 	case !has || sw == "yes":
