@@ -73,7 +73,7 @@ func completionTable() []completionWords {
 			w.flags = flagsOf(c)
 		}
 		switch c.name {
-		case "run", "shell":
+		case "run", "shell", "draw":
 			w.files = true
 		case "merge", "compare":
 			w.files = true

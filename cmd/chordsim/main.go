@@ -48,6 +48,7 @@ Usage:
   chordsim compare DIR_A DIR_B [--metric NAME ...]
   chordsim repro [FIGURE ...] [--scale quick|paper] [--out DIR] [--seed N] [--shard i/n]
                               [--workers W] [--progress-every D]
+  chordsim draw CONFIG.yaml [--set path=value ...] [--node NAME|#i] [--lookup KEY] [--at D] [--out FILE.svg]
   chordsim shell [SCRIPT] [--config FILE] [--replicas K] [--consistency linearizable|eventual] [--seed N] [flags]
   chordsim explore [--variant zave|original] [--campaigns N] [--seed S] [--faults LIST] [--out DIR] [--budget D]
   chordsim list
@@ -80,6 +81,7 @@ func commands() []command {
 		{"repro", "reproduce figures of the Chord paper (default: all of them)", func(ctx context.Context, a []string, _ io.Reader, o, e io.Writer) error {
 			return cmdRepro(ctx, a, o, e)
 		}},
+		{"draw", "draw the ring, one node's fingers and successors, and a lookup's path as SVG", func(ctx context.Context, a []string, _ io.Reader, o, _ io.Writer) error { return cmdDraw(ctx, a, o) }},
 		{"shell", "an interactive (or scripted) session on a ring with the key-value service", func(_ context.Context, a []string, in io.Reader, o, e io.Writer) error { return cmdShell(a, in, o, e) }},
 		{"explore", "randomized fault campaigns against the protocol; failures shrunk to replayable scripts", func(ctx context.Context, a []string, _ io.Reader, o, e io.Writer) error {
 			return cmdExplore(ctx, a, o, e)

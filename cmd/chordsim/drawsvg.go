@@ -1,0 +1,336 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"math"
+	"sort"
+
+	"github.com/chordsim/chordsim/chord"
+)
+
+// drawSpec is what a picture of the ring shows besides the nodes.
+type drawSpec struct {
+	Node    chord.Handle       // whose fingers, successors and predecessor are drawn
+	Trace   *chord.LookupTrace // a lookup's path, or nil
+	MaxDots int
+	Title   string
+}
+
+// The picture's geometry: the ring on the left, the text on the right.
+const (
+	drawW, drawH   = 1200.0, 860.0
+	drawCX, drawCY = 420.0, 440.0
+	drawR          = 340.0
+)
+
+// ringPoint is where identifier id sits: angle 2π·id/2^m, clockwise from
+// the top, at radius rad from the centre.
+func ringPoint(sp chord.Space, id chord.ID, rad float64) (x, y float64) {
+	a := 2 * math.Pi * float64(id) / sp.Size()
+	return drawCX + rad*math.Sin(a), drawCY - rad*math.Cos(a)
+}
+
+// drawChord is one line of the picture between two nodes.
+type drawChord struct {
+	Class    string // finger, successor, predecessor, hop, timeout
+	From, To chord.Handle
+	Label    string
+}
+
+// ringChords lists the chords of spec: node's fingers (one per distinct
+// target, labelled with the finger numbers that point there), its
+// successor list and its predecessor, and the lookup's hops.
+func ringChords(r *chord.Ring, spec drawSpec) []drawChord {
+	var out []drawChord
+	n := spec.Node
+	if p := r.Predecessor(n); p != chord.None && p != n {
+		out = append(out, drawChord{Class: "predecessor", From: n, To: p, Label: "pred"})
+	}
+	for i, s := range r.Successors(n) {
+		if s != n {
+			out = append(out, drawChord{Class: "successor", From: n, To: s, Label: fmt.Sprintf("s%d", i+1)})
+		}
+	}
+	m := r.Space().Bits()
+	for i := 0; i < m; {
+		f := r.Finger(n, i)
+		j := i
+		for j+1 < m && r.Finger(n, j+1) == f {
+			j++
+		}
+		if f != chord.None && f != n {
+			label := fmt.Sprintf("f%d", i)
+			if j > i {
+				label = fmt.Sprintf("f%d–%d", i, j)
+			}
+			out = append(out, drawChord{Class: "finger", From: n, To: f, Label: label})
+		}
+		i = j + 1
+	}
+	if t := spec.Trace; t != nil {
+		for i, hop := range t.Hops {
+			c := drawChord{Class: "hop", From: hop.From, To: hop.To, Label: fmt.Sprintf("%d · %s", i+1, fmtMs(hop.Latency.Seconds()*1000))}
+			if hop.TimedOut {
+				c.Class, c.Label = "timeout", fmt.Sprintf("%d · timeout %s", i+1, fmtMs(hop.Latency.Seconds()*1000))
+			}
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func fmtMs(ms float64) string { return fmt.Sprintf("%.1f ms", ms) }
+
+// dotsToDraw returns the nodes whose dots the picture holds, in identifier
+// order (ties by handle): every node ever started, or above max a sample
+// of every k-th by identifier plus the nodes the chords touch; and k (1
+// when nothing was left out).
+func dotsToDraw(r *chord.Ring, chords []drawChord, node chord.Handle, max int) ([]chord.Handle, int) {
+	var all []chord.Handle
+	for h := range chord.Handle(r.Nodes()) {
+		if r.State(h) != chord.Idle {
+			all = append(all, h)
+		}
+	}
+	sort.Slice(all, func(i, j int) bool {
+		a, b := r.ID(all[i]), r.ID(all[j])
+		return a < b || a == b && all[i] < all[j]
+	})
+	if len(all) <= max {
+		return all, 1
+	}
+	k := (len(all) + max - 1) / max
+	keep := map[chord.Handle]bool{node: true}
+	for _, c := range chords {
+		keep[c.From], keep[c.To] = true, true
+	}
+	var out []chord.Handle
+	for i, h := range all {
+		if i%k == 0 || keep[h] {
+			out = append(out, h)
+		}
+	}
+	return out, k
+}
+
+// drawRing renders the ring as SVG. The output depends only on the ring's
+// state and spec: same inputs, same bytes.
+func drawRing(r *chord.Ring, spec drawSpec) []byte {
+	sp := r.Space()
+	chords := ringChords(r, spec)
+	dots, k := dotsToDraw(r, chords, spec.Node, spec.MaxDots)
+	var b bytes.Buffer
+	p := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
+	p(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+	p(`<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="13">`+"\n", drawW, drawH, drawW, drawH)
+	p(`<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#c0392b"/></marker></defs>` + "\n")
+	p(`<style>.finger{stroke:#2c6fbb;stroke-width:1.4}.successor{stroke:#2e9e44;stroke-width:2.4}.predecessor{stroke:#777;stroke-width:1.4;stroke-dasharray:5 4}.hop{stroke:#c0392b;stroke-width:2.2}.timeout{stroke:#c0392b;stroke-width:2.2;stroke-dasharray:7 4}</style>` + "\n")
+	p(`<rect width="100%%" height="100%%" fill="white"/>` + "\n")
+	p(`<text x="20" y="28" font-size="17" font-weight="bold">%s</text>`+"\n", esc(spec.Title))
+	p(`<circle cx="%.2f" cy="%.2f" r="%.2f" fill="none" stroke="#bbb" stroke-width="1"/>`+"\n", drawCX, drawCY, drawR)
+	// Quarter marks of the identifier space.
+	for q := 0; q < 4; q++ {
+		id := chord.ID(uint64(sp.Max()/4+1) * uint64(q))
+		if sp.Bits() < 2 {
+			id = chord.ID(q % 2)
+		}
+		x1, y1 := ringPoint(sp, id, drawR-6)
+		x2, y2 := ringPoint(sp, id, drawR+6)
+		p(`<line x1="%.2f" y1="%.2f" x2="%.2f" y2="%.2f" stroke="#bbb"/>`+"\n", x1, y1, x2, y2)
+	}
+	x0, y0 := ringPoint(sp, 0, drawR+46)
+	p(`<text x="%.2f" y="%.2f" text-anchor="middle" fill="#888">id 0 (clockwise to 2^%d−1)</text>`+"\n", x0, y0, sp.Bits())
+	// Chords under the dots; hops last, so they stay on top.
+	for _, class := range []string{"predecessor", "successor", "finger", "hop", "timeout"} {
+		for _, c := range chords {
+			if c.Class != class {
+				continue
+			}
+			x1, y1 := ringPoint(sp, r.ID(c.From), drawR)
+			x2, y2 := ringPoint(sp, r.ID(c.To), drawR)
+			if class == "successor" {
+				// Bowed outward, so that the list stays apart from the
+				// fingers that point to the same nodes.
+				d := sp.Dist(r.ID(c.From), r.ID(c.To))
+				mid := sp.Add(r.ID(c.From), d/2)
+				// The curve's apex lies just outside the ring, halfway.
+				tx, ty := ringPoint(sp, mid, drawR+18)
+				qx, qy := 2*tx-(x1+x2)/2, 2*ty-(y1+y2)/2
+				p(`<path class="successor" d="M%.2f,%.2f Q%.2f,%.2f %.2f,%.2f" fill="none"/>`+"\n", x1, y1, qx, qy, x2, y2)
+				continue
+			}
+			marker := ""
+			if class == "hop" || class == "timeout" {
+				marker = ` marker-end="url(#arrow)"`
+			}
+			p(`<line class="%s" x1="%.2f" y1="%.2f" x2="%.2f" y2="%.2f"%s/>`+"\n", class, x1, y1, x2, y2, marker)
+		}
+	}
+	// Dots: members, joining, failed and departed nodes.
+	rad := 3.5
+	if len(dots) > 256 {
+		rad = 1.6
+	}
+	for _, h := range dots {
+		x, y := ringPoint(sp, r.ID(h), drawR)
+		switch r.State(h) {
+		case chord.Member:
+			p(`<circle cx="%.2f" cy="%.2f" r="%.1f" fill="#222"/>`+"\n", x, y, rad)
+		case chord.Joining:
+			p(`<circle class="joining" cx="%.2f" cy="%.2f" r="%.1f" fill="white" stroke="#e67e22" stroke-width="2"/>`+"\n", x, y, rad+1.5)
+		case chord.Failed:
+			d := rad + 1.5
+			p(`<path class="failed" d="M%.2f,%.2f L%.2f,%.2f M%.2f,%.2f L%.2f,%.2f" stroke="#d0021b" stroke-width="2"/>`+"\n", x-d, y-d, x+d, y+d, x-d, y+d, x+d, y-d)
+		case chord.Left:
+			p(`<circle class="left" cx="%.2f" cy="%.2f" r="%.1f" fill="white" stroke="#999" stroke-width="1.5"/>`+"\n", x, y, rad)
+		}
+		if len(dots) <= 64 {
+			lx, ly := ringPoint(sp, r.ID(h), drawR+16)
+			p(`<text x="%.2f" y="%.2f" text-anchor="middle" dominant-baseline="middle" font-size="11" fill="#555">%d</text>`+"\n", lx, ly, uint64(r.ID(h)))
+		}
+	}
+	// The chosen node, and the labels of its chords.
+	nx, ny := ringPoint(sp, r.ID(spec.Node), drawR)
+	p(`<circle cx="%.2f" cy="%.2f" r="7" fill="none" stroke="#2c6fbb" stroke-width="3"/>`+"\n", nx, ny)
+	for _, c := range chords {
+		if c.Class == "hop" || c.Class == "timeout" {
+			x1, y1 := ringPoint(sp, r.ID(c.From), drawR)
+			x2, y2 := ringPoint(sp, r.ID(c.To), drawR)
+			p(`<text x="%.2f" y="%.2f" text-anchor="middle" font-size="12" fill="#c0392b" stroke="white" stroke-width="3" paint-order="stroke">%s</text>`+"\n", (x1+x2)/2, (y1+y2)/2-4, esc(c.Label))
+			continue
+		}
+		at := drawR - 22
+		fill := "#2c6fbb"
+		switch c.Class {
+		case "successor":
+			at, fill = drawR+42, "#2e9e44"
+		case "predecessor":
+			at, fill = drawR+34, "#777"
+		}
+		lx, ly := ringPoint(sp, r.ID(c.To), at)
+		p(`<text x="%.2f" y="%.2f" text-anchor="middle" dominant-baseline="middle" font-size="11" fill="%s">%s</text>`+"\n", lx, ly, fill, esc(c.Label))
+	}
+	if t := spec.Trace; t != nil {
+		kx, ky := ringPoint(sp, t.Key, drawR)
+		p(`<path class="key" d="M%.2f,%.2f l7,7 l-7,7 l-7,-7 z" fill="#8e44ad"/>`+"\n", kx, ky-7)
+		lx, ly := ringPoint(sp, t.Key, drawR-40)
+		p(`<text x="%.2f" y="%.2f" text-anchor="middle" fill="#8e44ad" font-weight="bold">key %d</text>`+"\n", lx, ly, uint64(t.Key))
+	}
+	// The text panel.
+	lines := panelLines(r, spec, len(dots), k)
+	for i, l := range lines {
+		p(`<text x="850" y="%d"%s>%s</text>`+"\n", 70+18*i, l.attr, esc(l.text))
+	}
+	p("</svg>\n")
+	return b.Bytes()
+}
+
+type panelLine struct{ text, attr string }
+
+// panelLines is the text beside the ring: the legend, the chosen node's
+// tables and the lookup's hops.
+func panelLines(r *chord.Ring, spec drawSpec, drawn, k int) []panelLine {
+	var out []panelLine
+	add := func(attr, format string, a ...any) {
+		out = append(out, panelLine{fmt.Sprintf(format, a...), attr})
+	}
+	bold := ` font-weight="bold"`
+	n := spec.Node
+	add(bold, "node %s", r.Name(n))
+	add("", "id %d, %s", uint64(r.ID(n)), r.State(n))
+	if p := r.Predecessor(n); p != chord.None {
+		add(` fill="#777"`, "predecessor %d", uint64(r.ID(p)))
+	} else {
+		add(` fill="#777"`, "predecessor unknown")
+	}
+	var succ []string
+	for _, s := range r.Successors(n) {
+		succ = append(succ, strconv10(r.ID(s)))
+	}
+	// A few identifiers a line, as many as fit beside the ring.
+	per := 2
+	if m := r.Space().Bits(); m <= 20 {
+		per = 6
+	} else if m <= 40 {
+		per = 3
+	}
+	for i := 0; i == 0 || i < len(succ); i += per {
+		head := "successors"
+		if i > 0 {
+			head = "   "
+		}
+		if i >= 3*per {
+			add(` fill="#2e9e44"`, "%s … (%d in all)", head, len(succ))
+			break
+		}
+		add(` fill="#2e9e44"`, "%s %s", head, joinWrap(succ[i:min(i+per, len(succ))], per))
+	}
+	fingers := 0
+	for _, c := range ringChords(r, drawSpec{Node: n}) {
+		if c.Class == "finger" {
+			fingers++
+		}
+	}
+	add(` fill="#2c6fbb"`, "fingers: %d distinct nodes (blue)", fingers)
+	add("", "")
+	if t := spec.Trace; t != nil {
+		add(bold, "lookup of key %d from %d", uint64(t.Key), uint64(r.ID(t.Origin)))
+		for i, h := range t.Hops {
+			what := fmtMs(h.Latency.Seconds() * 1000)
+			if h.TimedOut {
+				what = "timeout (" + what + ")"
+			}
+			add(` fill="#c0392b"`, "%d. %d → %d  %s", i+1, uint64(r.ID(h.From)), uint64(r.ID(h.To)), what)
+		}
+		owner := "none"
+		if t.Owner != chord.None {
+			owner = strconv10(r.ID(t.Owner))
+		}
+		timeouts := 0
+		for _, h := range t.Hops {
+			if h.TimedOut {
+				timeouts++
+			}
+		}
+		add("", "answer %s: %s", owner, t.Outcome)
+		add("", "%d requests, %d timeouts, %s in all", len(t.Hops), timeouts, fmtMs(t.Latency.Seconds()*1000))
+		if t.Keyed {
+			add(` fill="#777"`, "delays: the run's keyed network")
+		} else {
+			add(` fill="#777"`, "delays: the latency model's mean")
+		}
+		add("", "")
+	}
+	add(bold, "legend")
+	add("", "● member   ○ joining (orange)")
+	add("", "✕ failed (red)   ○ departed (grey)")
+	add("", "angle 2π·id/2^%d, clockwise from the top", r.Space().Bits())
+	if k > 1 {
+		add(` fill="#d0021b"`, "showing %d of the nodes: every %d-th by id", drawn, k)
+	}
+	return out
+}
+
+func strconv10(id chord.ID) string { return fmt.Sprintf("%d", uint64(id)) }
+
+// joinWrap joins at most n items, saying how many more there are.
+func joinWrap(items []string, n int) string {
+	if len(items) == 0 {
+		return "none"
+	}
+	s := ""
+	for i, it := range items {
+		if i == n {
+			return s + fmt.Sprintf(" … (%d in all)", len(items))
+		}
+		if i > 0 {
+			s += " "
+		}
+		s += it
+	}
+	return s
+}
+
+func esc(s string) string { return html.EscapeString(s) }
