@@ -46,6 +46,15 @@ type Config struct {
 	// Plots chooses the figures `chordsim run` draws; it changes no result
 	// and is no part of a run's identity.
 	Plots PlotsConfig `yaml:"plots" doc:"the figures chordsim run draws into plots/"`
+	// TimeSeries samples a run's counters over simulated time into
+	// timeseries.csv; off (every 0s) it schedules nothing, so a run is the
+	// same events as without it.
+	TimeSeries TimeSeriesConfig `yaml:"timeseries" doc:"per-run counters sampled over simulated time into timeseries.csv"`
+}
+
+// TimeSeriesConfig sets the sampling of a run's time series.
+type TimeSeriesConfig struct {
+	Every sim.Duration `yaml:"every" doc:"simulated time between two samples of the measurement window (live nodes, joins, failures, leaves, lookups, messages by kind) written to timeseries.csv; 0s: off, no file" unit:"duration" sweep:"no"`
 }
 
 // PlotsConfig chooses the figures of a run's folder: one per metric, its
@@ -222,6 +231,8 @@ func (c *Config) StaticBlocker() string {
 		return "the key-value service is on; set kv.requests to 0 and kv.file to \"\""
 	case c.CheckInvariants:
 		return "check_invariants is on; turn it off"
+	case c.TimeSeries.Every > 0:
+		return "timeseries.every is on (the static engine has no simulated time to sample); set it to 0s"
 	}
 	return ""
 }
@@ -396,6 +407,11 @@ func (c *Config) validateDurations(bad *problems) {
 // validateEngineAndNetwork checks engine static against what it can run,
 // and the network.
 func (c *Config) validateEngineAndNetwork(bad *problems) {
+	if c.TimeSeries.Every < 0 {
+		bad.add("timeseries.every", "%v is negative; give the sampling interval, such as 60s, or 0s for no time series", c.TimeSeries.Every)
+	} else if c.TimeSeries.Every > 0 && c.TimeSeries.Every < MinPeriod {
+		bad.add("timeseries.every", "%v is shorter than %v; sample at most once a millisecond of simulated time", c.TimeSeries.Every, MinPeriod)
+	}
 	if c.Engine == "static" {
 		if why := c.StaticBlocker(); why != "" {
 			bad.add("engine", "static cannot run this config: %s (or use engine auto or events)", why)

@@ -73,3 +73,37 @@ func TestRingLimitStatesTheBytes(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// timeseries.every: negative or below a millisecond is refused, and the
+// static engine, which has no simulated time to sample, refuses it.
+func TestValidateTimeSeries(t *testing.T) {
+	for _, c := range []struct {
+		every       string
+		engine      string
+		wantField   string
+		wantMessage string
+	}{
+		{"-1s", "auto", "timeseries.every:", "negative"},
+		{"1us", "auto", "timeseries.every:", "shorter than"},
+		{"60s", "static", "engine:", "timeseries.every"},
+		{"60s", "auto", "", ""},
+		{"0s", "static", "", ""},
+	} {
+		cfg := Defaults()
+		cfg.Chord.StabilizeEvery, cfg.Chord.FixFingersEvery, cfg.Chord.CheckPredecessorEvery = 0, 0, 0
+		cfg.Network.Draws, cfg.Engine = "keyed", c.engine
+		if err := cfg.Network.Latency.UnmarshalText([]byte("const:20ms")); err != nil {
+			t.Fatal(err)
+		}
+		if err := cfg.TimeSeries.Every.UnmarshalText([]byte(c.every)); err != nil {
+			t.Fatal(err)
+		}
+		err := cfg.Validate()
+		switch {
+		case c.wantField == "" && err != nil:
+			t.Errorf("every %s, engine %s: refused: %v", c.every, c.engine, err)
+		case c.wantField != "" && (err == nil || !strings.Contains(err.Error(), c.wantField) || !strings.Contains(err.Error(), c.wantMessage)):
+			t.Errorf("every %s, engine %s: error %v, want one naming %s with %q", c.every, c.engine, err, c.wantField, c.wantMessage)
+		}
+	}
+}

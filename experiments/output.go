@@ -429,8 +429,9 @@ func PrepareOutDir(dir string) error {
 	return os.Remove(name)
 }
 
-// WriteOutputs writes config.yaml, results.csv, hops.csv, summary.csv and summary.json
-// into dir, each atomically.
+// WriteOutputs writes config.yaml, results.csv, hops.csv, summary.csv,
+// summary.json and, when the runs take a time series, timeseries.csv into
+// dir, each atomically.
 func WriteOutputs(dir string, o *Outcome) error {
 	p := o.Plan
 	if err := metrics.WriteFileAtomic(filepath.Join(dir, "config.yaml"), func(w io.Writer) error {
@@ -447,6 +448,11 @@ func WriteOutputs(dir string, o *Outcome) error {
 	}
 	if err := metrics.WriteFileAtomic(filepath.Join(dir, "summary.csv"), o.SummaryTable().WriteCSV); err != nil {
 		return err
+	}
+	if p.SeriesOn() {
+		if err := metrics.WriteFileAtomic(filepath.Join(dir, "timeseries.csv"), o.SeriesTable().WriteCSV); err != nil {
+			return err
+		}
 	}
 	return metrics.WriteFileAtomic(filepath.Join(dir, "summary.json"), func(w io.Writer) error {
 		return metrics.WriteJSON(w, o.Summary())

@@ -19,11 +19,12 @@ import (
 	"github.com/chordsim/chordsim/internal/yamlconf"
 	"github.com/chordsim/chordsim/metrics"
 	"github.com/chordsim/chordsim/run"
+	"github.com/chordsim/chordsim/sim"
 )
 
 // recordFormat names the layout of run records; a record of another format
 // is ignored (the run is simply made again).
-const recordFormat = "chordsim-run-4"
+const recordFormat = "chordsim-run-5"
 
 // maxRecordBytes bounds a run record on disk. A record holds two histograms
 // (hops: at most a few hundred bins; load: one bin per load value, at most
@@ -78,6 +79,42 @@ type runRecord struct {
 	Hops     []uint64 `json:"hops"`
 	Load     []uint64 `json:"load"`
 	Outcomes []int    `json:"outcomes"`
+	// Series is the run's time series (timeseries.every), one row per
+	// sample in seriesRow's layout; absent when it is off.
+	Series [][]int64 `json:"series,omitempty"`
+}
+
+// seriesWidth is the length of a record's time series row: the time in
+// nanoseconds, live, joins, fails, leaves, started, done, the outcomes,
+// lost keys, then messages sent by kind.
+const seriesWidth = 7 + chord.NumOutcomes + 1 + chord.NumMsgKinds
+
+func seriesRow(s *run.Sample) []int64 {
+	row := []int64{int64(s.At), int64(s.Live), int64(s.Joins), int64(s.Fails), int64(s.Leaves), int64(s.Started), int64(s.Done)}
+	for _, o := range s.Outcomes {
+		row = append(row, int64(o))
+	}
+	row = append(row, int64(s.LostKey))
+	for _, m := range s.Sent {
+		row = append(row, int64(m))
+	}
+	return row
+}
+
+func sampleFrom(row []int64) run.Sample {
+	s := run.Sample{At: sim.Duration(row[0]), Live: int(row[1]), Joins: int(row[2]), Fails: int(row[3]), Leaves: int(row[4]), Started: int(row[5]), Done: int(row[6])}
+	k := 7
+	for i := range s.Outcomes {
+		s.Outcomes[i] = int(row[k])
+		k++
+	}
+	s.LostKey = int(row[k])
+	k++
+	for i := range s.Sent {
+		s.Sent[i] = uint64(row[k])
+		k++
+	}
+	return s
 }
 
 func histCounts(h *metrics.IntHist) []uint64 {
@@ -109,6 +146,9 @@ func metricNames() []string {
 func newRecord(digest string, r *RunResult) *runRecord {
 	rec := &runRecord{Format: recordFormat, Key: digest[:32], Config: digest, Seed: strconv.FormatUint(r.Seed, 10), Columns: metricNames(),
 		Hops: histCounts(&r.Hops), Load: histCounts(&r.Load), Outcomes: r.Outcomes[:]}
+	for i := range r.Series {
+		rec.Series = append(rec.Series, seriesRow(&r.Series[i]))
+	}
 	for _, v := range r.Values {
 		rec.Values = append(rec.Values, strconv.FormatFloat(v, 'g', -1, 64))
 	}
@@ -145,6 +185,12 @@ func (rec *runRecord) result() (*RunResult, error) {
 	}
 	r := &RunResult{Result: run.Result{Seed: seed, Hops: histFrom(rec.Hops), Load: histFrom(rec.Load)}, Values: make([]float64, len(rec.Values))}
 	copy(r.Outcomes[:], rec.Outcomes)
+	for _, row := range rec.Series {
+		if len(row) != seriesWidth {
+			return nil, errors.New("record with another time series layout")
+		}
+		r.Series = append(r.Series, sampleFrom(row))
+	}
 	for i, s := range rec.Values {
 		if r.Values[i], err = strconv.ParseFloat(s, 64); err != nil && !math.IsInf(r.Values[i], 0) {
 			return nil, err

@@ -20,9 +20,13 @@ import (
 // dir/plots/METRIC.png, .svg and .pdf, and dir/index.html, a
 // self-contained page with the plots, the plotted metrics per point, the
 // provenance and the config. A config that sweeps nothing draws no plots:
-// there is no axis to draw against.
+// there is no axis to draw against. With timeseries.every > 0 it also
+// draws the time series (seriesPlots).
 func RunPlots(dir string, o *experiments.Outcome) error {
 	if err := runPlots(dir, o); err != nil {
+		return err
+	}
+	if err := seriesPlots(dir, o); err != nil {
 		return err
 	}
 	return writeRunIndexHTML(dir, o)

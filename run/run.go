@@ -34,6 +34,7 @@ type Result struct {
 	Checks   int      // invariant checks made
 	Static   bool     // the lookups ran on the static engine (not an output: the results are the same)
 	KV       *KVStats // the key-value service's figures; nil when it is off
+	Series   []Sample // the time series (timeseries.every); nil when it is off
 }
 
 // Failed counts the lookups that did not find their key: wrong owner,

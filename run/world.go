@@ -31,6 +31,7 @@ type World struct {
 	watch   *watcher
 	svc     *kv.Service
 	kvd     *kvDriver
+	sampler *sampler // nil unless timeseries.every > 0
 	tgt     *target
 	res     *Result
 	start   sim.Time // the end of settle, when measurement starts
@@ -226,6 +227,9 @@ func (w *World) Drive(ctx context.Context) error {
 		w.static = true
 		return nil
 	}
+	if cfg.TimeSeries.Every > 0 {
+		w.startSampler()
+	}
 	if lk.total > 0 {
 		sched.At(first, lk.owner, 0, 0, 0)
 	} else {
@@ -288,6 +292,10 @@ func (w *World) Collect(ctx context.Context) (*Result, error) {
 	res.Members = w.Ring.Oracle().Len()
 	res.Sent = w.Ring.MessagesSent()
 	res.Events = w.Sched.Fired()
+	if w.sampler != nil {
+		w.sampler.finish()
+		res.Events -= w.sampler.fired
+	}
 	res.SimTime = w.Sched.Now()
 	return res, nil
 }

@@ -1,0 +1,76 @@
+package figures
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/chordsim/chordsim/metrics/plot"
+)
+
+// With timeseries.every set, a run's folder gets the failed-lookups and
+// live-members figures over simulated time, drawing the runs' samples
+// (one replicate: the mean is the sample), the partial last interval left
+// out of the failed figure only; with it off, neither figure is drawn.
+func TestSeriesPlots(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]*plot.Figure{}
+	figureHook = func(name string, fig any) {
+		mu.Lock()
+		defer mu.Unlock()
+		seen[name] = fig.(*plot.Figure)
+	}
+	defer func() { figureHook = nil }()
+	cfg := `
+experiment: series
+n: 40
+workload: {lookups: 300, lookup_rate: 2}
+churn: {join_rate: 0.05, fail_rate: 0.05}
+timeseries: {every: 30s}
+`
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "plots"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	o := execute(t, mustPlan(t, cfg), 0)
+	if err := RunPlots(dir, o); err != nil {
+		t.Fatal(err)
+	}
+	samples := o.Results[0].Series
+	if len(samples) < 3 || samples[len(samples)-1].At%(30e9) == 0 {
+		t.Fatalf("want several samples and a partial last interval, got %d samples", len(samples))
+	}
+	live, failed := seen["timeseries_live"], seen["timeseries_failed"]
+	if live == nil || failed == nil || len(live.Series) != 1 || len(failed.Series) != 1 {
+		t.Fatalf("figures %v, want timeseries_live and timeseries_failed with one line each", seen)
+	}
+	l, f := live.Series[0], failed.Series[0]
+	if len(l.X) != len(samples) || len(f.X) != len(samples)-1 {
+		t.Fatalf("%d live and %d failed points for %d samples", len(l.X), len(f.X), len(samples))
+	}
+	for i, s := range samples {
+		if l.X[i] != s.At.Seconds() || l.Y[i] != float64(s.Live) {
+			t.Errorf("live point %d: (%v, %v), sample (%v, %d)", i, l.X[i], l.Y[i], s.At.Seconds(), s.Live)
+		}
+		if i < len(f.X) && (f.X[i] != s.At.Seconds() || f.Y[i] != float64(s.Failed())) {
+			t.Errorf("failed point %d: (%v, %v), sample (%v, %d)", i, f.X[i], f.Y[i], s.At.Seconds(), s.Failed())
+		}
+	}
+	for _, name := range []string{"timeseries_live", "timeseries_failed"} {
+		for _, ext := range plot.Formats {
+			if _, err := os.Stat(filepath.Join(dir, "plots", name+ext)); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+
+	clear(seen)
+	if err := RunPlots(t.TempDir(), execute(t, mustPlan(t, strings.Replace(cfg, "every: 30s", "every: 0s", 1)), 0)); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 0 {
+		t.Errorf("timeseries.every 0s drew %d figures", len(seen))
+	}
+}
