@@ -61,6 +61,10 @@
 //     has stabilized after failures; a node drops a pair it is not primary
 //     for once no primary has refreshed it for Config.ReplicaTTL (soft
 //     state, so that a replica pushed out of the chain by a join goes away).
+//     A node whose predecessor the ring clears pushes everything it holds
+//     at once (it may hold the last copy of the dead node's range), and a
+//     change of predecessor restarts the TTL of the copies below it: the
+//     TTL counts from the chain's last change.
 //
 // Versions order the writes of a key: the primary gives each write the
 // next version; a node keeps the highest version it has seen (ties broken

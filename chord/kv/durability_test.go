@@ -48,6 +48,14 @@ func (c *writers) OpDone(res *Result) {
 	c.next()
 }
 
+// durabilityRegressions are seeds beyond the default range, run with
+// every default run. 2504, 3296 and 4344 lost acknowledged writes once
+// the ring confirmed suspicions before acting (three pings): replicas
+// dropped pairs by the TTL while the chain above them was still being
+// repaired, and a last copy was not passed on before the next burst (see
+// rescue). 221 and 1224 lose writes with rescue alone (see restartTTL).
+var durabilityRegressions = []uint64{221, 1224, 2504, 3296, 4344}
+
 // TestNoAcknowledgedWriteLost: in linearizable mode with k ≥ 2, while
 // bursts of up to k−1 consecutive members fail (and as many new nodes
 // join) with stabilization running, no acknowledged write is lost: once
@@ -59,11 +67,17 @@ func TestNoAcknowledgedWriteLost(t *testing.T) {
 		seeds = 200 // with -short too: fewer would miss the rare seeds (the first failure of the hand-off bug was seed 305)
 	}
 	first, last := uint64(1), uint64(seeds)
+	var list []uint64
 	if *durabilitySeed != 0 {
 		first, last = *durabilitySeed, *durabilitySeed
+	} else {
+		list = durabilityRegressions
+	}
+	for seed := first; seed <= last; seed++ {
+		list = append(list, seed)
 	}
 	acked := 0
-	for seed := first; seed <= last; seed++ {
+	for _, seed := range list {
 		rng := rand.New(rand.NewPCG(seed, 11))
 		k := 2 + rng.IntN(3)
 		cc := chord.DefaultConfig()
@@ -131,5 +145,5 @@ func TestNoAcknowledgedWriteLost(t *testing.T) {
 	if acked == 0 {
 		t.Fatal("no write was acknowledged: the test checked nothing")
 	}
-	t.Logf("%d acknowledged writes over seeds %d..%d", acked, first, last)
+	t.Logf("%d acknowledged writes over seeds %d..%d and %v", acked, first, last, list[:len(list)-int(last-first+1)])
 }

@@ -63,6 +63,9 @@ func (s *Service) stateChanged(h chord.Handle, st chord.State) {
 // confirmed by the leaver's hand-off.
 func (s *Service) predecessorChanged(h, old, now chord.Handle) {
 	s.grow(h)
+	if now == chord.None && old != chord.None && old != h && s.member(h) {
+		s.rescue(h)
+	}
 	if now == chord.None || now == h {
 		return
 	}
@@ -78,6 +81,9 @@ func (s *Service) predecessorChanged(h, old, now chord.Handle) {
 	}
 	if old == chord.None || s.space.Between(s.ring.ID(old), s.ring.ID(now), s.ring.ID(h)) {
 		s.handOver(h, now)
+	}
+	if prev != now {
+		s.restartTTL(h)
 	}
 	if t := s.handedTo[h]; t != chord.None && (now == t || !s.space.Between(s.ring.ID(now), s.ring.ID(t), s.ring.ID(h))) {
 		s.handedTo[h] = chord.None
@@ -179,5 +185,60 @@ func (s *Service) joinerRange(j, p chord.Handle) {
 	if cur != p && s.space.Between(s.ring.ID(cur), s.ring.ID(p), s.ring.ID(j)) && s.findTakeover(j, p) < 0 {
 		s.takeover[j] = append(s.takeover[j], absorbed{node: p})
 		s.confirm(j, p)
+	}
+}
+
+// rescue: the ring layer has cleared node x's predecessor, having
+// confirmed that it does not answer. x may now hold the only copy of
+// pairs of the dead node's range (a burst of k−1 failures leaves one
+// copy), and x does not push them at its periodic repair until it knows
+// its new predecessor, which after such a burst takes the ring several
+// confirmation rounds; another burst in that time would lose them. So x
+// sends everything it holds to its next k−1 successors at once (extra
+// copies are soft state: they expire with the replica TTL), and restarts
+// the TTL of its own copies (their primary is gone).
+func (s *Service) rescue(x chord.Handle) {
+	if s.cfg.Replicas < 2 || !s.ready[x] || len(s.stores[x]) == 0 {
+		return
+	}
+	now := s.sched.Now()
+	for _, it := range s.stores[x] {
+		it.refreshed = now
+	}
+	s.push(x, s.stores[x].sorted(nil), s.cfg.Replicas-1)
+}
+
+// restartTTL: node x's predecessor changed, so the chain above x changed
+// (a member died, or a node joined). The primary of the pairs x holds as
+// a replica may now be a node that has not pushed them yet (x's new
+// predecessor, still fetching, or a node before it), and it may die before
+// it does, as a joiner can. The replica TTL measures how long no primary
+// has refreshed a pair, so it counts from the chain's last change, not
+// from the last push of a primary that is gone: x restarts it for those
+// pairs, for itself and for the k−2 successors after it that hold them
+// too (a replica further down, whose own predecessor did not change,
+// would otherwise drop them first).
+func (s *Service) restartTTL(x chord.Handle) {
+	if s.cfg.Replicas < 2 || s.cfg.ReplicaTTL <= 0 {
+		return
+	}
+	now := s.sched.Now()
+	held := s.stores[x].sorted(func(e *Entry) bool { return !s.inRange(x, e.ID) })
+	for i := range held {
+		s.stores[x][held[i].Key].refreshed = now
+	}
+	s.push(x, held, s.cfg.Replicas-2)
+}
+
+// push sends entries from node x to its next n successors.
+func (s *Service) push(x chord.Handle, entries []Entry, n int) {
+	if len(entries) == 0 {
+		return
+	}
+	l := s.ring.Successors(x)
+	for i := 0; i < n && i < len(l) && l[i] != x; i++ {
+		slot, m := s.compose(MsgTransfer)
+		m.Entries = append(m.Entries, entries...)
+		s.net.Send(slot, x, l[i])
 	}
 }
