@@ -257,24 +257,32 @@ func (p *Plan) sweeps(path string) bool {
 	return false
 }
 
+// rowID is the first cells of run i's rows in results.csv and
+// timeseries.csv: point, replicate, seed, the swept values, and n when n
+// is not swept.
+func (p *Plan) rowID(i int, res *RunResult) []metrics.Cell {
+	R := p.Base.Replicates
+	pt := &p.Points[i/R]
+	id := []metrics.Cell{metrics.Int(int64(pt.Index)), metrics.Int(int64(i % R)), metrics.Str(fmt.Sprint(res.Seed))}
+	for _, a := range pt.Assign {
+		id = append(id, metrics.Str(a.Value))
+	}
+	if !p.sweeps("n") {
+		id = append(id, metrics.Int(int64(pt.Config.N)))
+	}
+	return id
+}
+
 // Table builds results.csv: one row per finished run, in (point, replicate)
 // order.
 func (o *Outcome) Table() *metrics.Table {
 	p := o.Plan
 	t := &metrics.Table{Columns: p.Columns()}
-	R := p.Base.Replicates
 	for i, res := range o.Results {
 		if res == nil {
 			continue
 		}
-		pt := &p.Points[i/R]
-		row := []metrics.Cell{metrics.Int(int64(pt.Index)), metrics.Int(int64(i % R)), metrics.Str(fmt.Sprint(res.Seed))}
-		for _, a := range pt.Assign {
-			row = append(row, metrics.Str(a.Value))
-		}
-		if !p.sweeps("n") {
-			row = append(row, metrics.Int(int64(pt.Config.N)))
-		}
+		row := p.rowID(i, res)
 		for mi, m := range metricsList {
 			if !p.Applies(mi) {
 				continue

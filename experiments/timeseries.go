@@ -1,8 +1,6 @@
 package experiments
 
 import (
-	"fmt"
-
 	"github.com/chordsim/chordsim/chord"
 	"github.com/chordsim/chordsim/metrics"
 )
@@ -35,19 +33,11 @@ func (p *Plan) SeriesColumns() []string {
 func (o *Outcome) SeriesTable() *metrics.Table {
 	p := o.Plan
 	t := &metrics.Table{Columns: p.SeriesColumns()}
-	R := p.Base.Replicates
 	for i, res := range o.Results {
 		if res == nil {
 			continue
 		}
-		pt := &p.Points[i/R]
-		id := []metrics.Cell{metrics.Int(int64(pt.Index)), metrics.Int(int64(i % R)), metrics.Str(fmt.Sprint(res.Seed))}
-		for _, a := range pt.Assign {
-			id = append(id, metrics.Str(a.Value))
-		}
-		if !p.sweeps("n") {
-			id = append(id, metrics.Int(int64(pt.Config.N)))
-		}
+		id := p.rowID(i, res)
 		for si := range res.Series {
 			s := &res.Series[si]
 			row := append([]metrics.Cell(nil), id...)

@@ -12,7 +12,6 @@ import (
 	"github.com/chordsim/chordsim/chord"
 	"github.com/chordsim/chordsim/config"
 	"github.com/chordsim/chordsim/experiments"
-	"github.com/chordsim/chordsim/internal/yamlconf"
 	"github.com/chordsim/chordsim/run"
 	"github.com/chordsim/chordsim/sim"
 )
@@ -85,15 +84,7 @@ func cmdDraw(ctx context.Context, args []string, stdout io.Writer) error {
 		return usageError{err}
 	}
 	config.ResolvePaths(&cfg, axes, filepath.Dir(path))
-	plan, err := overrides(cfg, axes, seed, *sets)
-	if u, ok := err.(usageError); ok {
-		var set []string
-		for _, s := range *sets {
-			p, _, _ := strings.Cut(s, "=")
-			set = append(set, strings.TrimSpace(p))
-		}
-		return usageError{config.WithLines(u.err, path, yamlconf.Lines(src), set)}
-	}
+	plan, err := fileOverrides(cfg, axes, seed, *sets, path, src)
 	if err != nil {
 		return err
 	}

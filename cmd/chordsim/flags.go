@@ -132,3 +132,19 @@ func overrides(cfg config.Config, axes []yamlconf.Axis, seed *seedFlag, sets []s
 func addProgressFlag(fs *pflag.FlagSet) *time.Duration {
 	return fs.Duration("progress-every", progressDefault, "when stderr is not a terminal (a log, a pipe, a batch job): print one progress line this often; 0 prints none (on a terminal a bar redraws 4 times a second)")
 }
+
+// fileOverrides is overrides for a config read from path (whose text is
+// src): a problem in the resulting sweep names the line of the field in
+// the file, unless --set gave that field.
+func fileOverrides(cfg config.Config, axes []yamlconf.Axis, seed *seedFlag, sets []string, path string, src []byte) (*experiments.Plan, error) {
+	plan, err := overrides(cfg, axes, seed, sets)
+	if u, ok := err.(usageError); ok {
+		var set []string
+		for _, s := range sets {
+			p, _, _ := strings.Cut(s, "=")
+			set = append(set, strings.TrimSpace(p))
+		}
+		return nil, usageError{config.WithLines(u.err, path, yamlconf.Lines(src), set)}
+	}
+	return plan, err
+}

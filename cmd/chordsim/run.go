@@ -68,15 +68,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *checkInv {
 		cfg.CheckInvariants = true
 	}
-	plan, err := overrides(cfg, axes, seed, *sets)
-	if u, ok := err.(usageError); ok {
-		var set []string
-		for _, s := range *sets {
-			p, _, _ := strings.Cut(s, "=")
-			set = append(set, strings.TrimSpace(p))
-		}
-		return usageError{config.WithLines(u.err, path, yamlconf.Lines(src), set)}
-	}
+	plan, err := fileOverrides(cfg, axes, seed, *sets, path, src)
 	if err != nil {
 		return err
 	}
