@@ -105,7 +105,7 @@ type Config struct {
 	Routing               Routing      `yaml:"routing" doc:"what closest_preceding_node searches: fingers (S01 Fig. 4) or fingers+successors (ToN §IV-E.3)" enum:"fingers|fingers+successors"`
 	RPCTimeout            sim.Duration `yaml:"rpc_timeout" doc:"a request unanswered this long means the peer is dead" unit:"duration"`
 	LookupTimeout         sim.Duration `yaml:"lookup_timeout" doc:"recursive lookups: the initiator gives up after this long" unit:"duration"`
-	LookupRetries         int          `yaml:"lookup_retries" doc:"timeouts a lookup survives: iterative lookups try the next best node of the step (ToN §IV-E.3) and check that the owner is alive; recursive lookups start over; 0 fails at the first timeout (S01 Fig. 12)" unit:"timeouts"`
+	LookupRetries         int          `yaml:"lookup_retries" doc:"timeouts a lookup survives while it routes around silent nodes (iterative: the initiator tries the next best node, ToN §IV-E.3; recursive: each hop does) and checks that the owner is alive; 0 fails at the first timeout (S01 Fig. 12)" unit:"timeouts"`
 	MaxHops               int          `yaml:"max_hops" doc:"a lookup needing more hops fails (guards against routing loops)" unit:"hops"`
 	VirtualNodes          int          `yaml:"virtual_nodes" doc:"ring members per real node (S01 §4.2); n counts real nodes and load is counted per real node; bootstrap ideal only" unit:"members/node"`
 
