@@ -19,9 +19,12 @@ const (
 	LogSuccessor                  // Node's first successor becomes Other
 	LogPredecessor                // Node's predecessor becomes Other (None: cleared)
 	LogForget                     // Node stops trusting Other, which did not answer
+	// LogFinger: one of Node's fingers now points to Other. The protocol
+	// does not log it; a Tracer reports it (TraceState.Finger says which).
+	LogFinger
 )
 
-var logNames = [...]string{"join-start", "member", "fail", "leave", "successor", "predecessor", "forget"}
+var logNames = [...]string{"join-start", "member", "fail", "leave", "successor", "predecessor", "forget", "finger"}
 
 func (k LogKind) String() string { return logNames[k] }
 
@@ -45,10 +48,17 @@ func (r *Ring) EnableLog(n int) {
 }
 
 func (r *Ring) record(k LogKind, node, other Handle) {
+	if r.log == nil && r.trace == nil {
+		return
+	}
+	e := LogEntry{At: r.tr.Now(), Kind: k, Node: node, Other: other}
+	if r.trace != nil {
+		r.trace.state(e)
+	}
 	if r.log == nil {
 		return
 	}
-	r.log[r.logPos%len(r.log)] = LogEntry{At: r.tr.Now(), Kind: k, Node: node, Other: other}
+	r.log[r.logPos%len(r.log)] = e
 	r.logPos++
 }
 

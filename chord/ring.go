@@ -98,6 +98,7 @@ type Ring struct {
 
 	log    []LogEntry // the last len(log) protocol events, a ring buffer; nil when off
 	logPos int        // total entries written
+	trace  *Tracer    // reports messages, state changes and lookups (tracer.go); nil when off
 
 	layers []Hooks // the layers above the ring, by LayerID (see Attach)
 }

@@ -54,6 +54,13 @@ func runPoint(ctx context.Context, pt *PlanPoint, seed uint64, p *run.Progress) 
 	return finish(run.Run(ctx, &pt.Config, seed, run.Inputs{Trace: pt.trace, Requests: pt.requests, Progress: p}))
 }
 
+// TracePoint executes one run of a plan's sweep point with the given
+// seed, as RunPoint does, calling afterBuild once the ring is built (to
+// turn on traces, run.World.Trace). Its results are RunPoint's.
+func TracePoint(ctx context.Context, pt *PlanPoint, seed uint64, afterBuild func(*run.World) error) (*RunResult, error) {
+	return finish(run.Run(ctx, &pt.Config, seed, run.Inputs{Trace: pt.trace, Requests: pt.requests, AfterBuild: afterBuild}))
+}
+
 func finish(r *run.Result, err error) (*RunResult, error) {
 	if err != nil {
 		return nil, err

@@ -30,6 +30,7 @@ type lookupDriver struct {
 	uniform  bool
 	book     *keyBook  // which placed keys are lost; nil without failures
 	progress *Progress // nil unless the run reports progress
+	trace    *tracer   // nil unless the run is traced
 }
 
 func (w *lookupDriver) Fire(ev *sim.Event) {
@@ -73,6 +74,9 @@ func (w *lookupDriver) newKey(rng *rand.Rand) chord.ID {
 // LookupDone is the driver's chord.Hooks.LookupDone.
 func (w *lookupDriver) LookupDone(r *chord.LookupResult) {
 	res := w.res
+	if w.trace != nil {
+		w.trace.lookup(r, w.book != nil && w.book.isLost(r.Key))
+	}
 	if w.book != nil && w.book.isLost(r.Key) {
 		// The key went down with a failed node: no route can find it
 		// (S01 Fig. 11 counts these as failed lookups).

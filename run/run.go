@@ -54,6 +54,10 @@ type Inputs struct {
 	Requests []workload.Request
 	// Progress, if set, is kept up to date as the run goes (see Progress).
 	Progress *Progress
+	// AfterBuild, if set, is called once the ring is built, before the
+	// workload starts: a traced run resolves its chosen nodes and opens
+	// its trace files there (World.Trace). An error ends the run.
+	AfterBuild func(*World) error
 }
 
 // Run executes one run of cfg (a single sweep point, already validated)
@@ -67,6 +71,12 @@ func Run(ctx context.Context, cfg *config.Config, seed uint64, in Inputs) (*Resu
 	w.progress, w.lookups.progress = in.Progress, in.Progress
 	if err := w.Build(ctx); err != nil {
 		return nil, err
+	}
+	if in.AfterBuild != nil {
+		if err := in.AfterBuild(w); err != nil {
+			return nil, err
+		}
+		defer w.FlushTraces()
 	}
 	return w.Finish(ctx, in)
 }

@@ -39,6 +39,7 @@ type World struct {
 	static  bool     // Drive ran the lookups on the static engine
 
 	progress *Progress // nil unless the caller asked for it
+	tracer   *tracer   // nil unless the run is traced (Trace)
 }
 
 // New assembles the world's fixed parts: the scheduler, an empty ring whose
@@ -220,7 +221,7 @@ func (w *World) Drive(ctx context.Context) error {
 	cfg, sched, lk := w.Config, w.Sched, w.lookups
 	lk.res.Latency.Grow(lk.total)
 	first := w.start.Add(cfg.Workload.Start)
-	if cfg.Engine == "static" || (cfg.Engine == "auto" && cfg.StaticBlocker() == "" && sched.Pending() == 0 && w.Ring.StaticReady() == nil) {
+	if w.tracer == nil && (cfg.Engine == "static" || (cfg.Engine == "auto" && cfg.StaticBlocker() == "" && sched.Pending() == 0 && w.Ring.StaticReady() == nil)) {
 		if err := lk.runStatic(ctx, first); err != nil {
 			return err
 		}

@@ -121,6 +121,10 @@ type Network[P any] struct {
 	hold    bool
 	parked  []parked
 	parkSeq uint64
+
+	// obs hears of every message event (see Observe); nil unless a run
+	// is traced.
+	obs func(*NetNote[P])
 }
 
 // NewNetwork creates a network that schedules on s, delivers to h, and draws
@@ -227,6 +231,10 @@ func (n *Network[P]) Reply(slot int32, from Endpoint, req Request) {
 	if p.gen != req.gen || !p.open {
 		// The requester gave up already; the reply would be ignored.
 		n.stats.Sent++
+		if n.obs != nil {
+			n.note(NetSend, slot)
+			n.note(NetDropLate, slot)
+		}
 		n.release(slot)
 		return
 	}
@@ -245,12 +253,18 @@ func (n *Network[P]) Outstanding(req Request) bool {
 func (n *Network[P]) transmit(slot int32) {
 	n.stats.Sent++
 	e := n.env(slot)
+	if n.obs != nil {
+		n.note(NetSend, slot)
+	}
 	if n.hold {
 		n.park(slot)
 		return
 	}
 	if n.lost(e) {
 		n.stats.DroppedLoss++
+		if n.obs != nil {
+			n.note(NetDropLoss, slot)
+		}
 		n.release(slot)
 		return
 	}
@@ -321,20 +335,32 @@ func (n *Network[P]) Fire(ev *Event) {
 		e := n.env(slot)
 		if !n.Alive(e.to) {
 			n.stats.DroppedDead++
+			if n.obs != nil {
+				n.note(NetDropDead, slot)
+			}
 			n.release(slot)
 			return
 		}
 		if e.response {
 			p := &n.reqs[e.req.slot-1]
 			if p.gen != e.req.gen || !p.open {
+				if n.obs != nil {
+					n.note(NetDropLate, slot)
+				}
 				n.release(slot) // late: the request already timed out
 				return
+			}
+			if n.obs != nil {
+				n.note(NetDeliver, slot)
 			}
 			p.open = false
 			n.reqFree = append(n.reqFree, e.req.slot-1)
 			n.stats.Delivered++
 			n.handler.Response(e.to, e.from, &e.payload, p.cookie)
 		} else {
+			if n.obs != nil {
+				n.note(NetDeliver, slot)
+			}
 			n.stats.Delivered++
 			n.handler.Deliver(e.to, e.from, &e.payload, e.req)
 		}
@@ -343,6 +369,9 @@ func (n *Network[P]) Fire(ev *Event) {
 		p := &n.reqs[ev.Ref]
 		if p.gen != uint32(ev.Arg) || !p.open {
 			return // answered in time: a lazily cancelled deadline
+		}
+		if n.obs != nil {
+			n.noteTimeout(ev.Ref)
 		}
 		p.open = false
 		n.reqFree = append(n.reqFree, ev.Ref)

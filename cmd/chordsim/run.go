@@ -22,6 +22,13 @@ config.yaml (the resolved config), manifest.json, runs/ (one record per
 finished run) and plots/ (the config's plots section) into --out. Rerunning the same command reuses the stored runs, so an interrupted
 sweep resumes where it stopped. --shard i/n runs one slice of the sweep;
 'chordsim merge' combines the slices.
+
+--trace-lookups FILE and --trace-events FILE write JSON lines for one run
+(--trace-point, --trace-replicate; a sweep must say which point) within a
+window of simulated time after settle (--trace-from, --trace-to) and of
+chosen nodes (--trace-nodes), at most --trace-max-lines lines per file.
+The traced run is run first, then the sweep as without the flags: the
+other outputs do not change. The formats are in the manual (Traces).
 `
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -34,6 +41,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fields := fs.Bool("fields", false, "list every config field with its default and unit, and exit")
 	checkInv := fs.Bool("check-invariants", false, "check the ring invariants on every membership change and stabilization period; stop at the first violation with a report (same as check_invariants: true)")
 	progressEvery := addProgressFlag(fs)
+	tf := addTraceFlags(fs)
 	replicate := fs.Int("replicate", -1, "run only this replicate (0-based) of every sweep point, e.g. to rerun one that broke an invariant")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -74,6 +82,21 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if *replicate < -1 || *replicate >= plan.Base.Replicates {
 		return usagef("--replicate %d: the config has %s; use 0 to %d", *replicate, plural(plan.Base.Replicates, "replicate"), plan.Base.Replicates-1)
+	}
+	trace, err := tf.check(fs, plan)
+	if err != nil {
+		return err
+	}
+	if trace != nil {
+		// The output folder is checked first, so that a refusal there
+		// writes no trace either; the traced run comes before the sweep,
+		// whose results it leaves as they are.
+		if err := inputError(newSession(plan, *out, *workers, nil, shard, *replicate+1).CheckDir()); err != nil {
+			return err
+		}
+		if err := traceRun(ctx, plan, trace, stderr); err != nil {
+			return err
+		}
 	}
 	rerun := func(v *run.ViolationError) string {
 		parts := []string{"chordsim run", shellQuote(path), "--seed", strconv.FormatUint(plan.Base.Seed, 10)}
