@@ -18,12 +18,12 @@ type TraceOptions struct {
 	// Lookups and Events receive the lines; nil turns a trace off. Each
 	// Write is one or more whole lines.
 	Lookups, Events io.Writer
-	// From and To bound the window, in simulated time after the
+	// From and To bound the events' window, in simulated time after the
 	// measurement start (the end of settle, as in timeseries.csv): events
-	// at times in [From, To], and lookups that start in it.
+	// at times in [From, To]. Lookups are all traced.
 	From, To sim.Duration
 	// Nodes are the chosen nodes by handle (nil: all): events that concern
-	// one of them, and lookups from one of them.
+	// one of them.
 	Nodes []chord.Handle
 	// MaxLines caps each file's lines; the trace stops there and the
 	// report says so.
@@ -251,9 +251,6 @@ func (t *tracer) lookup(r *chord.LookupResult, lost bool) {
 	ring := t.w.Ring
 	end := t.w.Sched.Now()
 	start := end.Add(-r.Latency)
-	if !t.tr.InWindow(start) || !t.tr.Chooses(r.Origin) {
-		return
-	}
 	b := append(t.line[:0], t.prefix...)
 	b = append(b, `"lookup":`...)
 	b = strconv.AppendUint(b, r.Tag.Op, 10)

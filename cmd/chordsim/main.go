@@ -44,6 +44,8 @@ const topUsage = `chordsim: a deterministic discrete-event simulator of Chord ri
 Usage:
   chordsim run CONFIG.yaml [--out DIR] [--seed N] [--set path=value ...] [--shard i/n]
                            [--workers W] [--check-invariants] [--replicate K] [--progress-every D]
+                           [--trace-lookups FILE] [--trace-events FILE] [--trace-point P] [--trace-replicate K]
+                           [--trace-from D] [--trace-to D] [--trace-nodes NAME|#i,...] [--trace-max-lines N]
   chordsim merge --out DIR SHARD_DIR...
   chordsim compare DIR_A DIR_B [--metric NAME ...]
   chordsim repro [FIGURE ...] [--scale quick|paper] [--out DIR] [--seed N] [--shard i/n]

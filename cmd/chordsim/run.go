@@ -23,10 +23,11 @@ finished run) and plots/ (the config's plots section) into --out. Rerunning the 
 sweep resumes where it stopped. --shard i/n runs one slice of the sweep;
 'chordsim merge' combines the slices.
 
---trace-lookups FILE and --trace-events FILE write JSON lines for one run
-(--trace-point, --trace-replicate; a sweep must say which point) within a
+--trace-lookups FILE writes a JSON line per lookup of one run
+(--trace-point, --trace-replicate; a sweep must say which point);
+--trace-events FILE a line per message event and state change within a
 window of simulated time after settle (--trace-from, --trace-to) and of
-chosen nodes (--trace-nodes), at most --trace-max-lines lines per file.
+chosen nodes (--trace-nodes); at most --trace-max-lines lines per file.
 The traced run is run first, then the sweep as without the flags: the
 other outputs do not change. The formats are in the manual (Traces).
 `

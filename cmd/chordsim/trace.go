@@ -31,9 +31,9 @@ func addTraceFlags(fs *pflag.FlagSet) *traceFlags {
 	return &traceFlags{
 		lookups:   fs.String("trace-lookups", "", "write one JSON line per lookup of the traced run to this file (see the manual: Traces)"),
 		events:    fs.String("trace-events", "", "write one JSON line per message event and state change of the traced run to this file"),
-		from:      fs.String("trace-from", "0s", "trace from this simulated time after the end of settle"),
-		to:        fs.String("trace-to", "", "trace until this simulated time after the end of settle (default: the end of the run)"),
-		nodes:     fs.StringSlice("trace-nodes", nil, "trace only these nodes: names or #i (the i-th member by identifier at the end of settle), comma-separated or repeated"),
+		from:      fs.String("trace-from", "0s", "trace events from this simulated time after the end of settle"),
+		to:        fs.String("trace-to", "", "trace events until this simulated time after the end of settle (default: the end of the run)"),
+		nodes:     fs.StringSlice("trace-nodes", nil, "trace only the events of these nodes: names or #i (the i-th member by identifier at the end of settle), comma-separated or repeated"),
 		point:     fs.Int("trace-point", -1, "the sweep point to trace (the point column of results.csv); needed when the config sweeps"),
 		replicate: fs.Int("trace-replicate", 0, "the replicate to trace (0-based)"),
 		max:       fs.Int("trace-max-lines", traceMaxLines, "stop each trace file at this many lines"),

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -399,5 +400,94 @@ func TestTraceCap(t *testing.T) {
 	}
 	if !strings.Contains(stderr, "stopped at the cap of 25 lines") || strings.Count(stderr, "cap") != 1 {
 		t.Errorf("stderr %q; want one line about the cap", stderr)
+	}
+}
+
+// The manual's trace example works as printed: its chordsim command, then
+// each jq command, whose output must be the lines the manual shows after
+// it (whitespace runs compared as one space). Skipped without jq.
+func TestTraceManualJQ(t *testing.T) {
+	if _, err := exec.LookPath("jq"); err != nil {
+		t.Skip("jq is not installed")
+	}
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(root, "docs", "manual.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	manual := string(b)
+	start := strings.Index(manual, "### Traces of one run")
+	end := strings.Index(manual[start+1:], "\n### ")
+	if start < 0 || end < 0 {
+		t.Fatal("docs/manual.md has no section \"Traces of one run\"")
+	}
+	section := manual[start : start+1+end]
+	dir := t.TempDir()
+	t.Chdir(dir)
+	type cmd struct {
+		line string
+		want []string
+	}
+	var cmds []cmd
+	// Shell blocks are the fences without a language; a command's output
+	// is the block's lines up to the next command.
+	inBlock, shell, cur := false, false, -1
+	var python []string
+	for _, line := range strings.Split(section, "\n") {
+		switch {
+		case strings.HasPrefix(line, "```"):
+			inBlock, shell, cur = !inBlock, line == "```", -1
+		case inBlock && !shell:
+			python = append(python, line)
+		case inBlock && shell && strings.HasPrefix(line, "$ "):
+			cmds = append(cmds, cmd{line: strings.TrimPrefix(line, "$ ")})
+			cur = len(cmds) - 1
+		case inBlock && cur >= 0:
+			cmds[cur].want = append(cmds[cur].want, line)
+		}
+	}
+	if len(cmds) < 3 || !strings.HasPrefix(cmds[0].line, "chordsim run ") {
+		t.Fatalf("the section's first command should be chordsim run, then jq; found %q", cmds)
+	}
+	args := strings.Fields(strings.ReplaceAll(strings.TrimPrefix(cmds[0].line, "chordsim "), "'", ""))
+	for i, a := range args {
+		if strings.HasPrefix(a, "examples/") {
+			args[i] = filepath.Join(root, a)
+		}
+	}
+	if code, _, stderr := runCLI(t, args...); code != 0 {
+		t.Fatalf("%s: exit %d: %s", cmds[0].line, code, stderr)
+	}
+	norm := func(lines []string) string {
+		var out []string
+		for _, l := range lines {
+			out = append(out, strings.Join(strings.Fields(l), " "))
+		}
+		return strings.TrimSpace(strings.Join(out, "\n"))
+	}
+	for _, c := range cmds[1:] {
+		if !strings.HasPrefix(c.line, "jq ") {
+			t.Fatalf("unexpected command %q", c.line)
+		}
+		out, err := exec.Command("sh", "-c", c.line).Output()
+		if err != nil {
+			t.Errorf("%s: %v", c.line, err)
+			continue
+		}
+		if got, want := norm(strings.Split(string(out), "\n")), norm(c.want); got != want {
+			t.Errorf("%s:\ngot\n%s\nthe manual shows\n%s", c.line, got, want)
+		}
+	}
+	// The pandas example runs, where python3 has pandas.
+	if exec.Command("python3", "-c", "import pandas").Run() != nil {
+		t.Log("python3 with pandas is not installed: the pandas example is not run")
+		return
+	}
+	out, err := exec.Command("python3", "-c", strings.Join(python, "\n")).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "lost_key") || !strings.Contains(string(out), "forget") {
+		t.Errorf("the manual's pandas example: %v\n%s", err, out)
 	}
 }
