@@ -17,12 +17,13 @@ import (
 )
 
 const drawUsage = `Usage: chordsim draw CONFIG.yaml [--set path=value ...] [--seed N] [--node NAME|#i]
-                     [--lookup KEY] [--at DURATION] [--out FILE.svg] [--max-dots N]
+                     [--lookup KEY] [--at DURATION] [--out FILE.svg|FILE.png] [--max-dots N]
 
 Builds the config's ring (one sweep point, replicate 0), runs it --at past
 the end of settle (with its churn and failures, without the workload's
-lookups) and draws it as SVG: every node on a circle at the angle of its
-identifier (clockwise from the top, 2πx/2^m for identifier x), members as
+lookups) and draws it as SVG or PNG (by --out's extension): every node on
+a circle at the angle of its identifier (clockwise from the top, 2πx/2^m
+for identifier x), members as
 dots, joining nodes as orange rings, failed nodes as red crosses, departed
 ones as grey rings; one node's fingers (blue), successor list (green) and
 predecessor (dashed) as chords; and with --lookup, the path of a lookup of
@@ -39,7 +40,10 @@ i-th member in identifier order from 0; the default is #0. KEY is an
 identifier (0 to 2^m−1) or any other text, hashed with SHA-1 as the
 key-value service hashes its keys. Above --max-dots nodes (default 4096)
 the dots are a sample, every k-th node by identifier (the chosen node and
-those it points to are always drawn), and the picture says so.
+those it points to are always drawn), and the picture says so. Labels
+that would overlap are left out, the lookup's first, and the picture says
+how many; above 64 dots only the chosen node and the lookup's nodes are
+labelled with their identifiers.
 `
 
 // drawDefaultDots is how many nodes' dots a picture holds before it
@@ -53,7 +57,7 @@ func cmdDraw(ctx context.Context, args []string, stdout io.Writer) error {
 	node := fs.String("node", "#0", "the node whose fingers, successors and lookup are drawn: its name, or #i for the i-th member by identifier")
 	key := fs.String("lookup", "", "draw the path of a lookup of this key from --node: an identifier, or text hashed with SHA-1")
 	atText := fs.String("at", "0s", "simulated time after the end of settle at which to draw the ring")
-	out := fs.String("out", "ring.svg", "the SVG file to write")
+	out := fs.String("out", "ring.svg", "the picture to write: FILE.svg or FILE.png (2400 × 1720 pixels)")
 	maxDots := fs.Int("max-dots", drawDefaultDots, "draw at most this many nodes' dots; above, a sample by identifier")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -68,8 +72,9 @@ func cmdDraw(ctx context.Context, args []string, stdout io.Writer) error {
 	if *maxDots < 16 || *maxDots > 1<<20 {
 		return usagef("--max-dots %d: outside 16 to 1048576; the default is %d", *maxDots, drawDefaultDots)
 	}
-	if !strings.HasSuffix(strings.ToLower(*out), ".svg") {
-		return usagef("--out %q: draw writes SVG only; give a file name ending in .svg", *out)
+	ext := strings.ToLower(filepath.Ext(*out))
+	if ext != ".svg" && ext != ".png" {
+		return usagef("--out %q: draw writes SVG or PNG; give a file name ending in .svg or .png", *out)
 	}
 	if st, err := os.Stat(filepath.Dir(*out)); err != nil || !st.IsDir() {
 		return usagef("--out %q: folder %q does not exist; create it first", *out, filepath.Dir(*out))
@@ -131,8 +136,13 @@ func cmdDraw(ctx context.Context, args []string, stdout io.Writer) error {
 		tr := r.TraceLookup(h, id)
 		spec.Trace = &tr
 	}
-	svg := drawRing(r, spec)
-	return writeAtomic(*out, svg)
+	pic := drawRing(r, spec)
+	if ext == ".png" {
+		if pic, err = drawRingPNG(r, spec); err != nil {
+			return fmt.Errorf("--out %q: %v", *out, err)
+		}
+	}
+	return writeAtomic(*out, pic)
 }
 
 // findDrawNode resolves --node: #i, the i-th member by identifier, or a
@@ -181,7 +191,7 @@ func parseDrawKey(sp chord.Space, s string) (chord.ID, error) {
 // writeAtomic writes b to path through a temporary file in the same
 // folder, so that a failure leaves no half-written picture.
 func writeAtomic(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".draw-*.svg")
+	f, err := os.CreateTemp(filepath.Dir(path), ".draw-*"+filepath.Ext(path))
 	if err != nil {
 		return usagef("--out %q: cannot write: %v", path, err)
 	}

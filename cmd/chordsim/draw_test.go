@@ -259,7 +259,7 @@ func TestDrawBadInput(t *testing.T) {
 		{[]string{"draw", cfg, cfg, "--out", svg}, []string{"exactly one config"}},
 		{[]string{"draw", cfg, "--at", "-5s", "--out", svg}, []string{"--at", "-5s"}},
 		{[]string{"draw", cfg, "--at", "soon", "--out", svg}, []string{"--at", "soon"}},
-		{[]string{"draw", cfg, "--out", filepath.Join(out, "r.png")}, []string{"--out", ".svg"}},
+		{[]string{"draw", cfg, "--out", filepath.Join(out, "r.gif")}, []string{"--out", ".svg"}},
 		{[]string{"draw", cfg, "--out", filepath.Join(out, "no", "r.svg")}, []string{"--out", "does not exist"}},
 		{[]string{"draw", cfg, "--max-dots", "3", "--out", svg}, []string{"--max-dots", "3"}},
 		{[]string{"draw", sweep, "--out", svg}, []string{"sweep", "n"}},

@@ -6,6 +6,7 @@ import (
 	"html"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/chordsim/chordsim/chord"
 )
@@ -118,18 +119,118 @@ func dotsToDraw(r *chord.Ring, chords []drawChord, node chord.Handle, max int) (
 // drawRing renders the ring as SVG. The output depends only on the ring's
 // state and spec: same inputs, same bytes.
 func drawRing(r *chord.Ring, spec drawSpec) []byte {
+	var b bytes.Buffer
+	paintRing(r, spec, &svgPainter{b: &b})
+	return b.Bytes()
+}
+
+// textKind is the role of a piece of text in the picture, which fixes its
+// size, colour and anchoring.
+type textKind uint8
+
+const (
+	txTitle textKind = iota // top left
+	txZero                  // where identifier 0 is
+	txID                    // a node's identifier beside its dot
+	txHop                   // a lookup hop's number and delay, on the chord
+	txChord                 // a chord's label (finger numbers, s1…, pred) beside the node it points to
+	txKey                   // the looked-up key
+	txPanel                 // a line of the text beside the ring
+)
+
+// ringPainter draws the picture's elements at SVG coordinates (x right, y
+// down, in pixels of a drawW × drawH picture). The SVG and PNG painters
+// share paintRing's geometry, so the two pictures agree.
+type ringPainter interface {
+	begin(title string)
+	circle()                                       // the ring itself
+	tick(x1, y1, x2, y2 float64)                   // a quarter mark
+	chord(class string, x1, y1, x2, y2 float64)    // a straight chord, with an arrow for hop and timeout
+	curve(x1, y1, qx, qy, x2, y2 float64)          // a successor, bowed outward
+	dot(st chord.State, x, y, rad float64)         // a node
+	chosen(x, y float64)                           // the ring round the chosen node
+	keyMark(x, y float64)                          // the diamond at the key
+	text(k textKind, x, y float64, fill, s string) // fill: the colour of txChord and txPanel ("" for txPanel: black)
+	end()
+}
+
+// Label sizes, for the overlap test: the font sizes of the SVG.
+func labelSize(k textKind) float64 {
+	switch k {
+	case txHop:
+		return 12
+	case txID, txChord:
+		return 11
+	}
+	return 13
+}
+
+// A label to place on the ring, with its rank: lower ranks are placed
+// first, and a label that would overlap one placed before is left out.
+type ringLabel struct {
+	kind       textKind
+	x, y       float64
+	fill, text string
+	rank       int
+	seq        int // the order of output
+	centred    bool
+}
+
+// box is the label's extent, estimated from its length and font size
+// (DejaVu and Liberation Sans average about 0.6 em a character).
+func (l *ringLabel) box() (x0, y0, x1, y1 float64) {
+	size := labelSize(l.kind)
+	w := 0.6 * size * float64(len([]rune(l.text)))
+	x0, x1 = l.x-w/2, l.x+w/2
+	if l.centred {
+		return x0, l.y - size/2, x1, l.y + size/2
+	}
+	return x0, l.y - size, x1, l.y + size*0.25
+}
+
+// placeLabels keeps the labels that do not overlap one of lower rank, in
+// output order, and counts those left out.
+func placeLabels(ls []ringLabel) ([]ringLabel, int) {
+	order := make([]int, len(ls))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return ls[order[a]].rank < ls[order[b]].rank })
+	keep := make([]bool, len(ls))
+	var placed [][4]float64
+	left := 0
+	for _, i := range order {
+		x0, y0, x1, y1 := ls[i].box()
+		clash := false
+		for _, p := range placed {
+			if x0 < p[2] && p[0] < x1 && y0 < p[3] && p[1] < y1 {
+				clash = true
+				break
+			}
+		}
+		if clash {
+			left++
+			continue
+		}
+		keep[i] = true
+		placed = append(placed, [4]float64{x0, y0, x1, y1})
+	}
+	var out []ringLabel
+	for i, l := range ls {
+		if keep[i] {
+			out = append(out, l)
+		}
+	}
+	return out, left
+}
+
+// paintRing draws the ring with painter pt.
+func paintRing(r *chord.Ring, spec drawSpec, pt ringPainter) {
 	sp := r.Space()
 	chords := ringChords(r, spec)
 	dots, k := dotsToDraw(r, chords, spec.Node, spec.MaxDots)
-	var b bytes.Buffer
-	p := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
-	p(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	p(`<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="13">`+"\n", drawW, drawH, drawW, drawH)
-	p(`<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#c0392b"/></marker></defs>` + "\n")
-	p(`<style>.finger{stroke:#2c6fbb;stroke-width:1.4}.successor{stroke:#2e9e44;stroke-width:2.4}.predecessor{stroke:#777;stroke-width:1.4;stroke-dasharray:5 4}.hop{stroke:#c0392b;stroke-width:2.2}.timeout{stroke:#c0392b;stroke-width:2.2;stroke-dasharray:7 4}</style>` + "\n")
-	p(`<rect width="100%%" height="100%%" fill="white"/>` + "\n")
-	p(`<text x="20" y="28" font-size="17" font-weight="bold">%s</text>`+"\n", esc(spec.Title))
-	p(`<circle cx="%.2f" cy="%.2f" r="%.2f" fill="none" stroke="#bbb" stroke-width="1"/>`+"\n", drawCX, drawCY, drawR)
+	pt.begin(spec.Title)
+	pt.circle()
 	// Quarter marks of the identifier space.
 	for q := 0; q < 4; q++ {
 		id := chord.ID(uint64(sp.Max()/4+1) * uint64(q))
@@ -138,10 +239,10 @@ func drawRing(r *chord.Ring, spec drawSpec) []byte {
 		}
 		x1, y1 := ringPoint(sp, id, drawR-6)
 		x2, y2 := ringPoint(sp, id, drawR+6)
-		p(`<line x1="%.2f" y1="%.2f" x2="%.2f" y2="%.2f" stroke="#bbb"/>`+"\n", x1, y1, x2, y2)
+		pt.tick(x1, y1, x2, y2)
 	}
 	x0, y0 := ringPoint(sp, 0, drawR+46)
-	p(`<text x="%.2f" y="%.2f" text-anchor="middle" fill="#888">id 0 (clockwise to 2^%d−1)</text>`+"\n", x0, y0, sp.Bits())
+	pt.text(txZero, x0, y0, "", fmt.Sprintf("id 0 (clockwise to 2^%d−1)", sp.Bits()))
 	// Chords under the dots; hops last, so they stay on top.
 	for _, class := range []string{"predecessor", "successor", "finger", "hop", "timeout"} {
 		for _, c := range chords {
@@ -158,85 +259,221 @@ func drawRing(r *chord.Ring, spec drawSpec) []byte {
 				// The curve's apex lies just outside the ring, halfway.
 				tx, ty := ringPoint(sp, mid, drawR+18)
 				qx, qy := 2*tx-(x1+x2)/2, 2*ty-(y1+y2)/2
-				p(`<path class="successor" d="M%.2f,%.2f Q%.2f,%.2f %.2f,%.2f" fill="none"/>`+"\n", x1, y1, qx, qy, x2, y2)
+				pt.curve(x1, y1, qx, qy, x2, y2)
 				continue
 			}
-			marker := ""
-			if class == "hop" || class == "timeout" {
-				marker = ` marker-end="url(#arrow)"`
-			}
-			p(`<line class="%s" x1="%.2f" y1="%.2f" x2="%.2f" y2="%.2f"%s/>`+"\n", class, x1, y1, x2, y2, marker)
+			pt.chord(class, x1, y1, x2, y2)
 		}
 	}
-	// Dots: members, joining, failed and departed nodes.
+	// Dots: members, joining, failed and departed nodes. With 64 dots or
+	// fewer every node is labelled with its identifier; above, only the
+	// chosen node and the nodes of the lookup's path.
 	rad := 3.5
 	if len(dots) > 256 {
 		rad = 1.6
 	}
-	for _, h := range dots {
-		x, y := ringPoint(sp, r.ID(h), drawR)
-		switch r.State(h) {
-		case chord.Member:
-			p(`<circle cx="%.2f" cy="%.2f" r="%.1f" fill="#222"/>`+"\n", x, y, rad)
-		case chord.Joining:
-			p(`<circle class="joining" cx="%.2f" cy="%.2f" r="%.1f" fill="white" stroke="#e67e22" stroke-width="2"/>`+"\n", x, y, rad+1.5)
-		case chord.Failed:
-			d := rad + 1.5
-			p(`<path class="failed" d="M%.2f,%.2f L%.2f,%.2f M%.2f,%.2f L%.2f,%.2f" stroke="#d0021b" stroke-width="2"/>`+"\n", x-d, y-d, x+d, y+d, x-d, y+d, x+d, y-d)
-		case chord.Left:
-			p(`<circle class="left" cx="%.2f" cy="%.2f" r="%.1f" fill="white" stroke="#999" stroke-width="1.5"/>`+"\n", x, y, rad)
+	named := map[chord.Handle]bool{spec.Node: true}
+	if t := spec.Trace; t != nil {
+		for _, h := range t.Hops {
+			named[h.To] = true
 		}
-		if len(dots) <= 64 {
-			lx, ly := ringPoint(sp, r.ID(h), drawR+16)
-			p(`<text x="%.2f" y="%.2f" text-anchor="middle" dominant-baseline="middle" font-size="11" fill="#555">%d</text>`+"\n", lx, ly, uint64(r.ID(h)))
+		if t.Owner != chord.None {
+			named[t.Owner] = true
 		}
 	}
-	// The chosen node, and the labels of its chords.
+	var labels []ringLabel
+	for _, h := range dots {
+		x, y := ringPoint(sp, r.ID(h), drawR)
+		pt.dot(r.State(h), x, y, rad)
+		if len(dots) <= 64 || named[h] {
+			lx, ly := ringPoint(sp, r.ID(h), drawR+16)
+			rank := 3
+			if named[h] {
+				rank = 1
+			}
+			labels = append(labels, ringLabel{kind: txID, x: lx, y: ly, text: strconv10(r.ID(h)), rank: rank, centred: true})
+		}
+	}
+	// The chosen node, and the labels of its chords: the lookup's hops
+	// first, then the predecessor and first successor, the fingers from
+	// the farthest, the other successors, the identifiers; a label that
+	// would overlap one before it is left out (the panel has them all).
 	nx, ny := ringPoint(sp, r.ID(spec.Node), drawR)
-	p(`<circle cx="%.2f" cy="%.2f" r="7" fill="none" stroke="#2c6fbb" stroke-width="3"/>`+"\n", nx, ny)
-	for _, c := range chords {
+	pt.chosen(nx, ny)
+	for i, c := range chords {
 		if c.Class == "hop" || c.Class == "timeout" {
 			x1, y1 := ringPoint(sp, r.ID(c.From), drawR)
 			x2, y2 := ringPoint(sp, r.ID(c.To), drawR)
-			p(`<text x="%.2f" y="%.2f" text-anchor="middle" font-size="12" fill="#c0392b" stroke="white" stroke-width="3" paint-order="stroke">%s</text>`+"\n", (x1+x2)/2, (y1+y2)/2-4, esc(c.Label))
+			labels = append(labels, ringLabel{kind: txHop, x: (x1 + x2) / 2, y: (y1+y2)/2 - 4, text: c.Label, rank: 0})
 			continue
 		}
 		at := drawR - 22
 		fill := "#2c6fbb"
+		rank := 2 + len(chords) - i // fingers are listed from finger 0: the farthest first
 		switch c.Class {
 		case "successor":
 			at, fill = drawR+42, "#2e9e44"
+			if c.Label != "s1" {
+				rank = 2 + len(chords) + i
+			}
 		case "predecessor":
 			at, fill = drawR+34, "#777"
 		}
+		if c.Class == "predecessor" || c.Label == "s1" {
+			rank = 1
+		}
 		lx, ly := ringPoint(sp, r.ID(c.To), at)
-		p(`<text x="%.2f" y="%.2f" text-anchor="middle" dominant-baseline="middle" font-size="11" fill="%s">%s</text>`+"\n", lx, ly, fill, esc(c.Label))
+		labels = append(labels, ringLabel{kind: txChord, x: lx, y: ly, fill: fill, text: c.Label, rank: rank, centred: true})
+	}
+	if t := spec.Trace; t != nil {
+		lx, ly := ringPoint(sp, t.Key, drawR-40)
+		labels = append(labels, ringLabel{kind: txKey, x: lx, y: ly, text: fmt.Sprintf("key %d", uint64(t.Key)), rank: -1})
+	}
+	for i := range labels {
+		labels[i].seq = i
+		if labels[i].kind == txID {
+			labels[i].rank += 3 * len(chords) // after every chord label
+		}
+	}
+	kept, left := placeLabels(labels)
+	// Identifiers under the chord labels, as the picture always drew them.
+	for _, l := range kept {
+		if l.kind == txID {
+			pt.text(l.kind, l.x, l.y, l.fill, l.text)
+		}
+	}
+	for _, l := range kept {
+		if l.kind != txID {
+			pt.text(l.kind, l.x, l.y, l.fill, l.text)
+		}
 	}
 	if t := spec.Trace; t != nil {
 		kx, ky := ringPoint(sp, t.Key, drawR)
-		p(`<path class="key" d="M%.2f,%.2f l7,7 l-7,7 l-7,-7 z" fill="#8e44ad"/>`+"\n", kx, ky-7)
-		lx, ly := ringPoint(sp, t.Key, drawR-40)
-		p(`<text x="%.2f" y="%.2f" text-anchor="middle" fill="#8e44ad" font-weight="bold">key %d</text>`+"\n", lx, ly, uint64(t.Key))
+		pt.keyMark(kx, ky-7)
 	}
 	// The text panel.
 	lines := panelLines(r, spec, len(dots), k)
-	for i, l := range lines {
-		p(`<text x="850" y="%d"%s>%s</text>`+"\n", 70+18*i, l.attr, esc(l.text))
+	if left > 0 {
+		lines = append(lines, panelLine{text: fmt.Sprintf("%d labels left out where they would overlap", left), fill: "#777"})
 	}
-	p("</svg>\n")
-	return b.Bytes()
+	for i, l := range lines {
+		fill := l.fill
+		if l.bold {
+			fill = "bold"
+		}
+		pt.text(txPanel, 850, float64(70+18*i), fill, l.text)
+	}
+	pt.end()
 }
 
-type panelLine struct{ text, attr string }
+// svgPainter writes the picture as SVG.
+type svgPainter struct{ b *bytes.Buffer }
+
+func (s *svgPainter) p(format string, a ...any) { fmt.Fprintf(s.b, format, a...) }
+
+func (s *svgPainter) begin(title string) {
+	s.p(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+	s.p(`<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="13">`+"\n", drawW, drawH, drawW, drawH)
+	s.p(`<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#c0392b"/></marker></defs>` + "\n")
+	s.p(`<style>.finger{stroke:#2c6fbb;stroke-width:1.4}.successor{stroke:#2e9e44;stroke-width:2.4}.predecessor{stroke:#777;stroke-width:1.4;stroke-dasharray:5 4}.hop{stroke:#c0392b;stroke-width:2.2}.timeout{stroke:#c0392b;stroke-width:2.2;stroke-dasharray:7 4}</style>` + "\n")
+	s.p(`<rect width="100%%" height="100%%" fill="white"/>` + "\n")
+	s.text(txTitle, 20, 28, "", title)
+}
+
+func (s *svgPainter) circle() {
+	s.p(`<circle cx="%.2f" cy="%.2f" r="%.2f" fill="none" stroke="#bbb" stroke-width="1"/>`+"\n", drawCX, drawCY, drawR)
+}
+
+func (s *svgPainter) tick(x1, y1, x2, y2 float64) {
+	s.p(`<line x1="%.2f" y1="%.2f" x2="%.2f" y2="%.2f" stroke="#bbb"/>`+"\n", x1, y1, x2, y2)
+}
+
+func (s *svgPainter) chord(class string, x1, y1, x2, y2 float64) {
+	marker := ""
+	if class == "hop" || class == "timeout" {
+		marker = ` marker-end="url(#arrow)"`
+	}
+	s.p(`<line class="%s" x1="%.2f" y1="%.2f" x2="%.2f" y2="%.2f"%s/>`+"\n", class, x1, y1, x2, y2, marker)
+}
+
+func (s *svgPainter) curve(x1, y1, qx, qy, x2, y2 float64) {
+	s.p(`<path class="successor" d="M%.2f,%.2f Q%.2f,%.2f %.2f,%.2f" fill="none"/>`+"\n", x1, y1, qx, qy, x2, y2)
+}
+
+func (s *svgPainter) dot(st chord.State, x, y, rad float64) {
+	switch st {
+	case chord.Member:
+		s.p(`<circle cx="%.2f" cy="%.2f" r="%.1f" fill="#222"/>`+"\n", x, y, rad)
+	case chord.Joining:
+		s.p(`<circle class="joining" cx="%.2f" cy="%.2f" r="%.1f" fill="white" stroke="#e67e22" stroke-width="2"/>`+"\n", x, y, rad+1.5)
+	case chord.Failed:
+		d := rad + 1.5
+		s.p(`<path class="failed" d="M%.2f,%.2f L%.2f,%.2f M%.2f,%.2f L%.2f,%.2f" stroke="#d0021b" stroke-width="2"/>`+"\n", x-d, y-d, x+d, y+d, x-d, y+d, x+d, y-d)
+	case chord.Left:
+		s.p(`<circle class="left" cx="%.2f" cy="%.2f" r="%.1f" fill="white" stroke="#999" stroke-width="1.5"/>`+"\n", x, y, rad)
+	}
+}
+
+func (s *svgPainter) chosen(x, y float64) {
+	s.p(`<circle cx="%.2f" cy="%.2f" r="7" fill="none" stroke="#2c6fbb" stroke-width="3"/>`+"\n", x, y)
+}
+
+func (s *svgPainter) keyMark(x, y float64) {
+	s.p(`<path class="key" d="M%.2f,%.2f l7,7 l-7,7 l-7,-7 z" fill="#8e44ad"/>`+"\n", x, y)
+}
+
+func (s *svgPainter) text(k textKind, x, y float64, fill, str string) {
+	switch k {
+	case txTitle:
+		s.p(`<text x="%.0f" y="%.0f" font-size="17" font-weight="bold">%s</text>`+"\n", x, y, esc(str))
+	case txZero:
+		s.p(`<text x="%.2f" y="%.2f" text-anchor="middle" fill="#888">%s</text>`+"\n", x, y, esc(str))
+	case txID:
+		s.p(`<text x="%.2f" y="%.2f" text-anchor="middle" dominant-baseline="middle" font-size="11" fill="#555">%s</text>`+"\n", x, y, esc(str))
+	case txHop:
+		s.p(`<text x="%.2f" y="%.2f" text-anchor="middle" font-size="12" fill="#c0392b" stroke="white" stroke-width="3" paint-order="stroke">%s</text>`+"\n", x, y, esc(str))
+	case txChord:
+		s.p(`<text x="%.2f" y="%.2f" text-anchor="middle" dominant-baseline="middle" font-size="11" fill="%s">%s</text>`+"\n", x, y, fill, esc(str))
+	case txKey:
+		s.p(`<text x="%.2f" y="%.2f" text-anchor="middle" fill="#8e44ad" font-weight="bold">%s</text>`+"\n", x, y, esc(str))
+	case txPanel:
+		attr := ""
+		switch fill {
+		case "":
+		case "bold":
+			attr = ` font-weight="bold"`
+		default:
+			attr = ` fill="` + fill + `"`
+		}
+		s.p(`<text x="%.0f" y="%.0f"%s>%s</text>`+"\n", x, y, attr, esc(str))
+	}
+}
+
+func (s *svgPainter) end() { s.p("</svg>\n") }
+
+// panelLine is a line of the text beside the ring: black, bold, or in
+// colour fill.
+// bold is the attribute panelLines' callers pass for a bold line.
+const bold = ` font-weight="bold"`
+
+type panelLine struct {
+	text, fill string
+	bold       bool
+}
 
 // panelLines is the text beside the ring: the legend, the chosen node's
 // tables and the lookup's hops.
 func panelLines(r *chord.Ring, spec drawSpec, drawn, k int) []panelLine {
 	var out []panelLine
 	add := func(attr, format string, a ...any) {
-		out = append(out, panelLine{fmt.Sprintf(format, a...), attr})
+		l := panelLine{text: fmt.Sprintf(format, a...)}
+		if attr == bold {
+			l.bold = true
+		} else if f, ok := strings.CutPrefix(attr, ` fill="`); ok {
+			l.fill = strings.TrimSuffix(f, `"`)
+		}
+		out = append(out, l)
 	}
-	bold := ` font-weight="bold"`
 	n := spec.Node
 	add(bold, "node %s", r.Name(n))
 	add("", "id %d, %s", uint64(r.ID(n)), r.State(n))

@@ -50,7 +50,7 @@ Usage:
   chordsim compare DIR_A DIR_B [--metric NAME ...]
   chordsim repro [FIGURE ...] [--scale quick|paper] [--out DIR] [--seed N] [--shard i/n]
                               [--workers W] [--progress-every D]
-  chordsim draw CONFIG.yaml [--set path=value ...] [--node NAME|#i] [--lookup KEY] [--at D] [--out FILE.svg]
+  chordsim draw CONFIG.yaml [--set path=value ...] [--node NAME|#i] [--lookup KEY] [--at D] [--out FILE.svg|FILE.png]
   chordsim shell [SCRIPT] [--config FILE] [--replicas K] [--consistency linearizable|eventual] [--seed N] [flags]
   chordsim explore [--variant zave|original] [--campaigns N] [--seed S] [--faults LIST] [--out DIR] [--budget D]
   chordsim list
