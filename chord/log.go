@@ -51,6 +51,12 @@ func (r *Ring) record(k LogKind, node, other Handle) {
 	if r.log == nil && r.trace == nil {
 		return
 	}
+	r.keep(k, node, other)
+}
+
+// keep records an event when the log or a tracer is on; kept out of
+// record so that record stays small enough to inline.
+func (r *Ring) keep(k LogKind, node, other Handle) {
 	e := LogEntry{At: r.tr.Now(), Kind: k, Node: node, Other: other}
 	if r.trace != nil {
 		r.trace.state(e)
