@@ -25,6 +25,7 @@ n: 48
 bootstrap: ideal
 chord:
   lookup: iterative
+  rpc_timeout: 400ms
   stabilize_every: 10s
   fix_fingers_every: 10s
   check_predecessor_every: 10s
@@ -150,63 +151,7 @@ func TestTraceLookupsMatchResults(t *testing.T) {
 	}
 	lines := readLookups(t, lk)
 	row := readCSVRow(t, filepath.Join(dir, "traced", "results.csv"), 0, 1)
-	if got, want := len(lines), csvInt(t, row, "lookups"); got != want {
-		t.Errorf("%d lookup lines, results.csv lookups = %d", got, want)
-	}
-	causes := map[string]int{}
-	failed, answered, hops, timeouts := 0, 0, 0, 0
-	for i, l := range lines {
-		if l.Point != 0 || l.Replicate != 1 || l.Seed != row["seed"] {
-			t.Fatalf("line %d: identity point %d replicate %d seed %s, want 0, 1, %s", i+1, l.Point, l.Replicate, l.Seed, row["seed"])
-		}
-		switch l.Outcome {
-		case "wrong_owner":
-			failed++
-			causes["wrong_owner"]++
-		case "failed":
-			failed++
-			causes[*l.Cause]++
-		case "ok", "abandoned":
-		default:
-			t.Fatalf("line %d: outcome %q", i+1, l.Outcome)
-		}
-		if l.Answer != nil {
-			answered++
-			hops += l.Hops
-		}
-		timeouts += l.Timeouts
-		if len(l.TimedOut) != l.Timeouts {
-			t.Errorf("line %d: timed_out names %d peers, timeouts = %d", i+1, len(l.TimedOut), l.Timeouts)
-		}
-		if l.EndMs < l.StartMs || math.Abs(l.EndMs-l.StartMs-l.LatencyMs) > 1e-6 {
-			t.Errorf("line %d: start %v end %v latency %v", i+1, l.StartMs, l.EndMs, l.LatencyMs)
-		}
-		for _, h := range l.Path {
-			if h.SentMs < l.StartMs || h.SentMs > l.EndMs || (h.LatencyMs != nil && *h.LatencyMs < 0) {
-				t.Errorf("line %d: hop sent at %v, latency %v, outside the lookup [%v, %v]", i+1, h.SentMs, *h.LatencyMs, l.StartMs, l.EndMs)
-			}
-		}
-	}
-	if got, want := failed, csvInt(t, row, "failed_lookups"); got != want {
-		t.Errorf("%d failed lookups in the trace, results.csv failed_lookups = %d", got, want)
-	}
-	for cause, col := range map[string]string{"wrong_owner": "failed_wrong_owner", "timeout": "failed_timeout", "hop_limit": "failed_hop_limit", "lost_key": "failed_lost_key"} {
-		if got, want := causes[cause], csvInt(t, row, col); got != want {
-			t.Errorf("%d lookups failed by %s in the trace, results.csv %s = %d", got, cause, col, want)
-		}
-	}
-	if failed == 0 || timeouts == 0 {
-		t.Errorf("the churn config gave %d failures and %d timeouts: the test checks nothing about them", failed, timeouts)
-	}
-	// results.csv writes 10 significant digits.
-	mean, _ := strconv.ParseFloat(row["mean_hops"], 64)
-	if got := float64(hops) / float64(answered); math.Abs(got-mean) > 1e-9*mean {
-		t.Errorf("trace: %d hops over %d answered lookups = %v, results.csv mean_hops = %v", hops, answered, got, mean)
-	}
-	mt, _ := strconv.ParseFloat(row["mean_timeouts"], 64)
-	if got := float64(timeouts) / float64(len(lines)); math.Abs(got-mt) > 1e-9*mt {
-		t.Errorf("trace: %d timeouts over %d lookups = %v, results.csv mean_timeouts = %v", timeouts, len(lines), got, mt)
-	}
+	checkLookupLines(t, lines, row, true)
 	// Every event line is JSON, in the window, in time order; state
 	// changes of each kind the churn makes are there.
 	b, err := os.ReadFile(ev)
@@ -232,6 +177,110 @@ func TestTraceLookupsMatchResults(t *testing.T) {
 	for _, k := range []string{"message send", "message deliver", "message timeout", "message drop_dead", "state fail", "state successor", "state finger"} {
 		if kinds[k] == 0 {
 			t.Errorf("no %q line in the events trace (%v)", k, kinds)
+		}
+	}
+}
+
+// checkLookupLines checks a run's lookup lines against its row of
+// results.csv; iterative adds the checks of one question at a time.
+func checkLookupLines(t *testing.T, lines []lookupLine, row map[string]string, iterative bool) {
+	t.Helper()
+	if got, want := len(lines), csvInt(t, row, "lookups"); got != want {
+		t.Errorf("%d lookup lines, results.csv lookups = %d", got, want)
+	}
+	causes := map[string]int{}
+	failed, answered, hops, timeouts := 0, 0, 0, 0
+	for i, l := range lines {
+		if l.Point != 0 || l.Replicate != 1 || l.Seed != row["seed"] {
+			t.Fatalf("line %d: identity point %d replicate %d seed %s, want 0, 1, %s", i+1, l.Point, l.Replicate, l.Seed, row["seed"])
+		}
+		switch l.Outcome {
+		case "wrong_owner":
+			failed++
+			causes["wrong_owner"]++
+		case "failed":
+			failed++
+			causes[*l.Cause]++
+		case "ok", "abandoned":
+		default:
+			t.Fatalf("line %d: outcome %q", i+1, l.Outcome)
+		}
+		if l.Answer != nil {
+			answered++
+			hops += l.Hops
+		}
+		timeouts += l.Timeouts
+		if l.EndMs < l.StartMs || math.Abs(l.EndMs-l.StartMs-l.LatencyMs) > 1e-6 {
+			t.Errorf("line %d: start %v end %v latency %v", i+1, l.StartMs, l.EndMs, l.LatencyMs)
+		}
+		if !iterative {
+			continue
+		}
+		if len(l.TimedOut) != l.Timeouts {
+			t.Errorf("line %d: timed_out names %d peers, timeouts = %d", i+1, len(l.TimedOut), l.Timeouts)
+		}
+		// An iterative lookup asks one node at a time and asks the next
+		// the moment an answer or a timeout comes: its hops' delays add
+		// up to its latency, and each is sent when the one before ended.
+		sum, at := 0.0, l.StartMs
+		for _, h := range l.Path {
+			if h.LatencyMs == nil || h.Result == "unanswered" {
+				t.Fatalf("line %d: hop %+v unanswered in an iterative lookup that ended", i+1, h)
+			}
+			if math.Abs(h.SentMs-at) > 1e-6 || *h.LatencyMs < 0 || (h.Result == "timeout") != (*h.LatencyMs == 400) {
+				t.Errorf("line %d: hop sent at %v (want %v), latency %v, %s", i+1, h.SentMs, at, *h.LatencyMs, h.Result)
+			}
+			at += *h.LatencyMs
+			sum += *h.LatencyMs
+		}
+		if l.Outcome != "abandoned" && math.Abs(sum-l.LatencyMs) > 1e-6 {
+			t.Errorf("line %d: hop delays sum to %v ms, the lookup took %v ms", i+1, sum, l.LatencyMs)
+		}
+	}
+	if got, want := failed, csvInt(t, row, "failed_lookups"); got != want {
+		t.Errorf("%d failed lookups in the trace, results.csv failed_lookups = %d", got, want)
+	}
+	for cause, col := range map[string]string{"wrong_owner": "failed_wrong_owner", "timeout": "failed_timeout", "hop_limit": "failed_hop_limit", "lost_key": "failed_lost_key"} {
+		if got, want := causes[cause], csvInt(t, row, col); got != want {
+			t.Errorf("%d lookups failed by %s in the trace, results.csv %s = %d", got, cause, col, want)
+		}
+	}
+	if failed == 0 || timeouts == 0 {
+		t.Errorf("the churn config gave %d failures and %d timeouts: the test checks nothing about them", failed, timeouts)
+	}
+	// results.csv writes 10 significant digits.
+	mean, _ := strconv.ParseFloat(row["mean_hops"], 64)
+	if got := float64(hops) / float64(answered); math.Abs(got-mean) > 1e-9*mean {
+		t.Errorf("trace: %d hops over %d answered lookups = %v, results.csv mean_hops = %v", hops, answered, got, mean)
+	}
+	mt, _ := strconv.ParseFloat(row["mean_timeouts"], 64)
+	if got := float64(timeouts) / float64(len(lines)); math.Abs(got-mt) > 1e-9*mt {
+		t.Errorf("trace: %d timeouts over %d lookups = %v, results.csv mean_timeouts = %v", timeouts, len(lines), got, mt)
+	}
+}
+
+// The same agreement for recursive lookups (with and without retries),
+// whose hops are forwards from node to node.
+func TestTraceRecursiveMatchesResults(t *testing.T) {
+	for _, retries := range []string{"0", "3"} {
+		dir := t.TempDir()
+		cfg := writeConfig(t, dir, strings.Replace(traceChurn, "lookup: iterative", "lookup: recursive\n  lookup_retries: "+retries, 1))
+		lk := filepath.Join(dir, "lookups.jsonl")
+		if code, _, stderr := runCLI(t, "run", cfg, "--out", filepath.Join(dir, "out"), "--trace-lookups", lk, "--trace-replicate", "1"); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		lines := readLookups(t, lk)
+		checkLookupLines(t, lines, readCSVRow(t, filepath.Join(dir, "out", "results.csv"), 0, 1), false)
+		forwards := 0
+		for _, l := range lines {
+			for _, h := range l.Path {
+				if h.Msg == "lookup_forward" {
+					forwards++
+				}
+			}
+		}
+		if forwards == 0 {
+			t.Errorf("lookup_retries %s: no forward in the recursive lookups' paths", retries)
 		}
 	}
 }
