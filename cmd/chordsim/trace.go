@@ -16,8 +16,9 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// traceMaxLines is --trace-max-lines' default: about 150 MB of event lines,
-// a few minutes of a 1,000-node ring's messages.
+// traceMaxLines is --trace-max-lines' default: an event line is about 300
+// bytes and a lookup line about 1 KB, so some 300 MB of events (minutes of
+// a 1,000-node ring's messages) or 1 GB of lookups.
 const traceMaxLines = 1_000_000
 
 // traceFlags are run's trace flags.
