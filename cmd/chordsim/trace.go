@@ -155,11 +155,15 @@ func traceRun(ctx context.Context, plan *experiments.Plan, s *traceSpec, stderr 
 			opts.Events, err = open("--trace-events", s.events)
 		}
 		if err != nil {
+			// Remove only what this run created: the file that could
+			// not be opened may be someone else's.
+			created := make([]string, 0, len(files))
+			for _, f := range files {
+				created = append(created, f.Name())
+			}
 			closeAll()
-			for _, p := range []string{s.lookups, s.events} {
-				if p != "" {
-					os.Remove(p)
-				}
+			for _, p := range created {
+				os.Remove(p)
 			}
 			return err
 		}

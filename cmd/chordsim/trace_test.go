@@ -373,6 +373,9 @@ func TestTraceBadInputs(t *testing.T) {
 		{"replicate", []string{cfg, "--trace-lookups", lk, "--trace-replicate", "1"}, "--trace-replicate 1: the config has 1 replicate"},
 		{"no folder", []string{cfg, "--trace-lookups", filepath.Join(dir, "nope", "lk.jsonl")}, "does not exist"},
 		{"a folder", []string{cfg, "--trace-lookups", dir}, "a folder; give a file name"},
+		// The lookups file opens, the events file cannot be created (its
+		// name is too long): neither is left behind.
+		{"unwritable", []string{cfg, "--trace-lookups", lk, "--trace-events", filepath.Join(dir, strings.Repeat("x", 300))}, "cannot write"},
 		{"same file", []string{cfg, "--trace-lookups", lk, "--trace-events", lk}, "name the same file"},
 		{"window without trace", []string{cfg, "--trace-from", "1s"}, "--trace-from: no trace asked for"},
 		{"cap", []string{cfg, "--trace-events", lk, "--trace-max-lines", "0"}, "--trace-max-lines 0"},
