@@ -17,12 +17,11 @@ func (r *Ring) startTimers(h Handle) { r.armTimers(h, r.cfg.StabilizeOnJoin) }
 // once (after the events already due now).
 func (r *Ring) armTimers(h Handle, now bool) {
 	e := r.maintEpoch
-	if p := r.cfg.StabilizeEvery; p > 0 {
-		first := sim.Duration(0)
-		if !now {
-			first = r.phase(p)
-		}
-		r.tr.After(first, evStabilize, int32(h), e)
+	if now {
+		// The first round now; the periodic ones (if any) follow from it.
+		r.tr.After(0, evStabilize, int32(h), e)
+	} else if p := r.cfg.StabilizeEvery; p > 0 {
+		r.tr.After(r.phase(p), evStabilize, int32(h), e)
 	}
 	if p := r.cfg.FixFingersEvery; p > 0 && r.cfg.Stabilize == StabilizeSuccessor {
 		r.tr.After(r.phase(p), evFixFingers, int32(h), e)
@@ -119,7 +118,9 @@ func (r *Ring) Fire(ev *sim.Event) {
 			// T03's round: the successor and one other entry.
 			r.fixFingers(h)
 		}
-		r.tr.After(r.period(r.cfg.StabilizeEvery), evStabilize, int32(h), e)
+		if p := r.cfg.StabilizeEvery; p > 0 {
+			r.tr.After(r.period(p), evStabilize, int32(h), e)
+		}
 	case evFixFingers:
 		r.fixFingers(h)
 		r.tr.After(r.period(r.cfg.FixFingersEvery), evFixFingers, int32(h), e)
