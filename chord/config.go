@@ -102,7 +102,8 @@ const (
 	ProtocolToNSim
 	// ProtocolS01Sim is S01 §6.5's churn simulator (sim/new): one random
 	// finger level per fix_fingers call, fingers-only routing, no
-	// immediate stabilize on join, liveness from the simulator.
+	// immediate stabilize on join, departed nodes purged from every table
+	// by the simulator, liveness from the simulator.
 	ProtocolS01Sim
 	// ProtocolCustom applies no preset's choices beyond the defaults'; it
 	// marks a config whose choices were set by hand.
@@ -200,6 +201,7 @@ type Config struct {
 	NotifyOldPredecessor bool          `yaml:"notify_old_predecessor" doc:"a node whose predecessor changes from p to p′ tells p, so that p takes p′ as its successor without waiting for its next stabilize (T03 §V-A)"`
 	ForgetOnTimeout      bool          `yaml:"forget_on_timeout" doc:"a node drops a peer from its own tables when one of its iterative lookups timed out on it (chordsim); false keeps it until stabilize or check_predecessor finds it dead (T03 Table II: fingers to failed nodes are not removed)"`
 	StabilizeOnJoin      bool          `yaml:"stabilize_on_join" doc:"a joiner stabilizes as soon as it is a member, instead of at a random phase of its timer (T03's simulator, sim/no-rpc join.c:65; Krishnamurthy et al. IPTPS 2005)"`
+	PurgeDeparted        bool          `yaml:"purge_departed" doc:"measurement only: when a node fails or leaves, the simulator removes it from every member's successor list, fingers and predecessor at once, as S01's churn simulator does (sim/new leave.c:76–105), so no table names a departed node"`
 	Detect               Detect        `yaml:"detect" doc:"how a dead peer is recognized: timeout (no answer within rpc_timeout) or oracle (measurement only: a request to a live peer waits lookup_timeout, so there are no false timeouts, as in the 2001 simulators that asked their node table)" enum:"timeout|oracle"`
 }
 

@@ -206,7 +206,7 @@ func TestPresetsAreTheirSimulators(t *testing.T) {
 		t.Errorf("ton-sim: %+v", ts)
 	}
 	s1 := preset(ProtocolS01Sim)
-	if s1.Variant != Original || s1.FixFingers != FixRandom || s1.Routing != FingersOnly || s1.StabilizeOnJoin || s1.Detect != DetectOracle || s1.Timers != TimersUniform {
+	if s1.Variant != Original || !s1.PurgeDeparted || s1.FixFingers != FixRandom || s1.Routing != FingersOnly || s1.StabilizeOnJoin || s1.Detect != DetectOracle || s1.Timers != TimersUniform {
 		t.Errorf("s01-sim: %+v", s1)
 	}
 	tn := preset(ProtocolToN)
@@ -222,11 +222,55 @@ func TestPresetsAreTheirSimulators(t *testing.T) {
 	// Every key a preset sets is a field of Config.
 	for _, k := range PresetKeys() {
 		found := false
-		for _, f := range []string{"routing", "fix_fingers", "variant", "suspect_confirm", "timers", "stabilize", "notify_old_predecessor", "forget_on_timeout", "stabilize_on_join", "detect"} {
+		for _, f := range []string{"routing", "fix_fingers", "variant", "suspect_confirm", "timers", "stabilize", "notify_old_predecessor", "forget_on_timeout", "stabilize_on_join", "purge_departed", "detect"} {
 			found = found || f == k
 		}
 		if !found {
 			t.Errorf("preset key %q", k)
+		}
+	}
+}
+
+// TestPurgeDeparted: with purge_departed a failed or departed node is in
+// no member's successor list, fingers or predecessor right after it goes;
+// without it, the failed node's neighbours still name it.
+func TestPurgeDeparted(t *testing.T) {
+	for _, purge := range []bool{true, false} {
+		cfg := DefaultConfig()
+		cfg.Bits, cfg.Successors = 16, 4
+		cfg.StabilizeEvery, cfg.FixFingersEvery, cfg.CheckPredecessorEvery = 0, 0, 0
+		cfg.PurgeDeparted = purge
+		r, _ := knobRing(t, cfg, 32)
+		gone := []Handle{r.oracle.handles[5], r.oracle.handles[20]}
+		if err := r.Fail(gone[0]); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Leave(gone[1]); err != nil {
+			t.Fatal(err)
+		}
+		named := 0
+		for _, n := range r.oracle.handles {
+			for _, g := range gone {
+				if r.pred[n] == g {
+					named++
+				}
+				for _, x := range r.succList(n) {
+					if x == g {
+						named++
+					}
+				}
+				for _, f := range r.fingerTable(n) {
+					if f.h == g {
+						named++
+					}
+				}
+			}
+		}
+		if purge && named != 0 {
+			t.Errorf("purge on: %d table entries still name a departed node", named)
+		}
+		if !purge && named == 0 {
+			t.Error("purge off: no table names the departed nodes; the test shows nothing")
 		}
 	}
 }

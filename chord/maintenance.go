@@ -459,3 +459,36 @@ func (r *Ring) onFingerFound(n Handle, i int, owner Handle, ok bool) {
 	}
 	r.advanceFingers(n, owner, i+1, false)
 }
+
+// purgeDeparted removes node gone from every member's tables at once
+// (Config.PurgeDeparted, measurement only: S01's churn simulator does it,
+// sim/new leave.c:76–105): its successor list closes up, and fingers and
+// a predecessor naming it are cleared. A member left with no successor
+// becomes a ring of one. Costs O(members · (m + r)) per departure.
+func (r *Ring) purgeDeparted(gone Handle) {
+	for _, n := range r.oracle.handles {
+		r.scrub(n, gone)
+		l := r.succList(n)
+		first := l[0]
+		k := 0
+		for _, x := range l {
+			if x != gone {
+				l[k] = x
+				k++
+			}
+		}
+		if k == len(l) {
+			continue
+		}
+		for j := k; j < len(l); j++ {
+			l[j] = None
+		}
+		if l[0] == None {
+			l[0] = n
+		}
+		if l[0] != first {
+			r.record(LogSuccessor, n, l[0])
+		}
+		r.fingerTable(n)[0] = r.fingerTo(l[0])
+	}
+}

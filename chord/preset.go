@@ -24,6 +24,7 @@ var presetChoices = []presetChoice{
 	{"notify_old_predecessor", func(d, s *Config) { d.NotifyOldPredecessor = s.NotifyOldPredecessor }},
 	{"forget_on_timeout", func(d, s *Config) { d.ForgetOnTimeout = s.ForgetOnTimeout }},
 	{"stabilize_on_join", func(d, s *Config) { d.StabilizeOnJoin = s.StabilizeOnJoin }},
+	{"purge_departed", func(d, s *Config) { d.PurgeDeparted = s.PurgeDeparted }},
 	{"detect", func(d, s *Config) { d.Detect = s.Detect }},
 }
 
@@ -61,6 +62,7 @@ func preset(p Protocol) Config {
 		c.FixFingers = FixRandom  // stabilize.c:120
 		c.Detect = DetectOracle   // stabilize.c:42–46
 		c.StabilizeOnJoin = false // join.c:54–60: first round 15–45 s later
+		c.PurgeDeparted = true    // leave.c:76–105, node.c:195–204
 	}
 	return c
 }
