@@ -128,7 +128,7 @@ func (r *Ring) BootstrapIdeal(realNodes int) error {
 	}
 	wg.Wait()
 	for _, h := range order {
-		r.startTimers(h)
+		r.armTimers(h, false) // members from the start, not joiners
 	}
 	return nil
 }

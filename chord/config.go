@@ -30,6 +30,84 @@ const (
 	// FixAll refreshes every finger, one lookup after another (S01 §6.5:
 	// stabilization "updates all finger entries on every call").
 	FixAll
+	// FixRandom refreshes one finger level drawn uniformly from 1..m−1
+	// (the 2001 churn simulator, sim/new stabilize.c:120, and the
+	// statistical theory of Krishnamurthy et al., IPTPS 2005). A level
+	// whose start lies in (n, successor] is set locally: the call is spent.
+	FixRandom
+)
+
+// Timers chooses how the period of a periodic task is drawn.
+type Timers uint8
+
+const (
+	// TimersUniform draws each period uniformly from
+	// [p·(1−jitter), p·(1+jitter)] (the 2001 simulators: uniform [15, 45] s
+	// for p = 30 s, sim/new stabilize.c:19, sim/no-rpc stabilize.c:85).
+	TimersUniform Timers = iota
+	// TimersExponential draws each period, and the first phase,
+	// exponentially with mean p: each task is a Poisson process (the
+	// memoryless stabilization of Krishnamurthy et al., IPTPS 2005).
+	TimersExponential
+	// TimersConstant fires every p exactly after a uniform first phase.
+	TimersConstant
+)
+
+// StabilizeMode chooses what one stabilize round refreshes.
+type StabilizeMode uint8
+
+const (
+	// StabilizeSuccessor refreshes the successor (and the successor list
+	// copied from it); fingers have their own fix_fingers timer (ToN Fig. 6).
+	StabilizeSuccessor StabilizeMode = iota
+	// StabilizeSuccessorPlusOne refreshes the successor and, with
+	// probability 1/2, one finger in the fix_fingers mode; the fix_fingers
+	// timer does not run (T03 §V-A: "the successor and one other entry"
+	// per round; sim/no-rpc stabilize.c:54–55, 98, 109–113, whose other
+	// half refreshes a successor-list entry, which chordsim's list copy
+	// from the successor covers already).
+	StabilizeSuccessorPlusOne
+)
+
+// Detect chooses how a node decides that a peer it asked is dead.
+type Detect uint8
+
+const (
+	// DetectTimeout: a request unanswered within rpc_timeout (ToN §V-A).
+	DetectTimeout Detect = iota
+	// DetectOracle: a request to a peer that is alive when it is sent waits
+	// lookup_timeout instead of rpc_timeout, so a slow answer is not taken
+	// for a death; a request to a dead peer times out after rpc_timeout.
+	// Measurement only: the oracle plays the part the 2001 simulators gave
+	// their global node table (sim/no-rpc request.c:277, sim/new
+	// stabilize.c:42), which leaves them no false timeouts.
+	DetectOracle
+)
+
+// Protocol names a preset: the protocol and measurement choices of one
+// paper's protocol or simulator (docs/papers-simulators.md).
+type Protocol uint8
+
+const (
+	// ProtocolZave is chordsim's own protocol, today's defaults: Zave's
+	// corrections, a confirmed failure detector, ToN's maintenance.
+	ProtocolZave Protocol = iota
+	// ProtocolToN is the protocol as ToN (T03) publishes it: Fig. 6 with
+	// the successor list of §IV-E.3, acting at the first timeout.
+	ProtocolToN
+	// ProtocolToNSim is T03 §V's simulator (sim/no-rpc): the successor and
+	// one other entry per round, the old-predecessor notification, an
+	// immediate stabilize on join, no forgetting after a lookup timeout,
+	// liveness from the simulator.
+	ProtocolToNSim
+	// ProtocolS01Sim is S01 §6.5's churn simulator (sim/new): one random
+	// finger level per fix_fingers call, fingers-only routing, no
+	// immediate stabilize on join, departed nodes purged from every table
+	// by the simulator, liveness from the simulator.
+	ProtocolS01Sim
+	// ProtocolCustom applies no preset's choices beyond the defaults'; it
+	// marks a config whose choices were set by hand.
+	ProtocolCustom
 )
 
 // Routing chooses which entries closest_preceding_node may return.
@@ -99,8 +177,8 @@ type Config struct {
 	StabilizeEvery        sim.Duration `yaml:"stabilize_every" doc:"mean period of stabilize; 0s turns it off" unit:"duration"`
 	FixFingersEvery       sim.Duration `yaml:"fix_fingers_every" doc:"mean period of fix_fingers; 0s turns it off" unit:"duration"`
 	CheckPredecessorEvery sim.Duration `yaml:"check_predecessor_every" doc:"mean period of check_predecessor; 0s turns it off" unit:"duration"`
-	Jitter                float64      `yaml:"jitter" doc:"each period is drawn uniformly from [p·(1−jitter), p·(1+jitter)]" unit:"fraction"`
-	FixFingers            FixMode      `yaml:"fix_fingers" doc:"one: each call repairs the next finger that needs a lookup (ToN); all: each call repairs every finger (S01 §6.5)" enum:"one|all"`
+	Jitter                float64      `yaml:"jitter" doc:"timers uniform: each period is drawn uniformly from [p·(1−jitter), p·(1+jitter)]; ignored by the other timers" unit:"fraction"`
+	FixFingers            FixMode      `yaml:"fix_fingers" doc:"one: each call repairs the next finger that needs a lookup (ToN); all: each call repairs every finger (S01 §6.5); random: each call repairs one level drawn uniformly from 1..m−1 (the 2001 churn simulator, sim/new stabilize.c:120)" enum:"one|all|random"`
 	Lookup                LookupMode   `yaml:"lookup" doc:"iterative: the initiator contacts each hop; recursive: each hop forwards the query" enum:"iterative|recursive"`
 	Routing               Routing      `yaml:"routing" doc:"what closest_preceding_node searches: fingers (S01 Fig. 4) or fingers+successors (ToN §IV-E.3)" enum:"fingers|fingers+successors"`
 	RPCTimeout            sim.Duration `yaml:"rpc_timeout" doc:"a request unanswered this long means the peer is dead" unit:"duration"`
@@ -113,6 +191,18 @@ type Config struct {
 	// answer. See Variant and detector.go.
 	Variant        Variant `yaml:"variant" doc:"zave: never adopt a pointer to a node that has not answered (stabilize asks the successor's predecessor first; a notified node pings its predecessor and takes the notifier if it is silent: Zave's rectify); original: ToN Fig. 6 as published (stabilize adopts its successor's predecessor unasked; notify waits for check_predecessor to clear a dead predecessor)" enum:"zave|original"`
 	SuspectConfirm int     `yaml:"suspect_confirm" doc:"failure detector: pings a node sends a peer that missed an answer before it drops the peer or replaces its predecessor (a lookup re-checks an owner candidate as often); 0 acts at the first timeout (ToN)" unit:"pings"`
+
+	// The papers' protocol and measurement choices (issue 18; each
+	// field's source is in docs/papers-simulators.md). Protocol sets them
+	// all; a field the config file sets overrides it (see ApplyPreset).
+	Protocol             Protocol      `yaml:"protocol" doc:"preset of the choices below and of fix_fingers, routing, variant and suspect_confirm: zave (chordsim's protocol, the defaults), ton (ToN Fig. 6 as published), ton-sim (T03 §V's simulator), s01-sim (S01 §6.5's churn simulator), custom (the defaults, set by hand); fields set in the file override it" enum:"zave|ton|ton-sim|s01-sim|custom" sweep:"no"`
+	Timers               Timers        `yaml:"timers" doc:"how maintenance periods are drawn: uniform on [p·(1−jitter), p·(1+jitter)] (the 2001 simulators' [15, 45] s), exponential with mean p (memoryless, Krishnamurthy et al. IPTPS 2005), constant p" enum:"uniform|exponential|constant"`
+	Stabilize            StabilizeMode `yaml:"stabilize" doc:"what a stabilize round refreshes: successor (ToN Fig. 6; fingers have their own timer) or successor+one (T03 §V-A: with probability 1/2 also one finger in the fix_fingers mode; the fix_fingers timer does not run)" enum:"successor|successor+one"`
+	NotifyOldPredecessor bool          `yaml:"notify_old_predecessor" doc:"a node whose predecessor changes from p to p′ tells p, so that p takes p′ as its successor without waiting for its next stabilize (T03 §V-A)"`
+	ForgetOnTimeout      bool          `yaml:"forget_on_timeout" doc:"a node drops a peer from its own tables when one of its iterative lookups timed out on it (chordsim); false keeps it until stabilize or check_predecessor finds it dead (T03 Table II: fingers to failed nodes are not removed)"`
+	StabilizeOnJoin      bool          `yaml:"stabilize_on_join" doc:"a joiner stabilizes as soon as it is a member, instead of at a random phase of its timer (T03's simulator, sim/no-rpc join.c:65; Krishnamurthy et al. IPTPS 2005)"`
+	PurgeDeparted        bool          `yaml:"purge_departed" doc:"measurement only: when a node fails or leaves, the simulator removes it from every member's successor list, fingers and predecessor at once, as S01's churn simulator does (sim/new leave.c:76–105), so no table names a departed node"`
+	Detect               Detect        `yaml:"detect" doc:"how a dead peer is recognized: timeout (no answer within rpc_timeout) or oracle (measurement only: a request to a live peer waits lookup_timeout, so there are no false timeouts, as in the 2001 simulators that asked their node table)" enum:"timeout|oracle"`
 }
 
 // DefaultConfig returns the defaults: m = 64, r = 16 (about 2·log2 of
@@ -136,6 +226,11 @@ func DefaultConfig() Config {
 		VirtualNodes:          1,
 		Variant:               Zave,
 		SuspectConfirm:        3,
+		Protocol:              ProtocolZave,
+		Timers:                TimersUniform,
+		Stabilize:             StabilizeSuccessor,
+		ForgetOnTimeout:       true,
+		Detect:                DetectTimeout,
 	}
 }
 
@@ -167,8 +262,20 @@ func (c Config) Validate() error {
 	if !(c.Jitter >= 0 && c.Jitter <= 1) {
 		bad("jitter", "%v is outside 0..1; it is a fraction of the period", c.Jitter)
 	}
-	if c.FixFingers > FixAll {
-		bad("fix_fingers", "%d is not one or all", c.FixFingers)
+	if c.FixFingers > FixRandom {
+		bad("fix_fingers", "%d is not one, all or random", c.FixFingers)
+	}
+	if c.Protocol > ProtocolCustom {
+		bad("protocol", "%d is not zave, ton, ton-sim, s01-sim or custom", c.Protocol)
+	}
+	if c.Timers > TimersConstant {
+		bad("timers", "%d is not uniform, exponential or constant", c.Timers)
+	}
+	if c.Stabilize > StabilizeSuccessorPlusOne {
+		bad("stabilize", "%d is not successor or successor+one", c.Stabilize)
+	}
+	if c.Detect > DetectOracle {
+		bad("detect", "%d is not timeout or oracle", c.Detect)
 	}
 	if c.Lookup > Recursive {
 		bad("lookup", "%d is not iterative or recursive", c.Lookup)
@@ -199,7 +306,11 @@ func (c Config) Validate() error {
 
 // Names of the modes, as written in configs; the index is the mode's value.
 var (
-	fixModeNames    = [...]string{"one", "all"}
+	fixModeNames    = [...]string{"one", "all", "random"}
+	timersNames     = [...]string{"uniform", "exponential", "constant"}
+	stabilizeNames  = [...]string{"successor", "successor+one"}
+	detectNames     = [...]string{"timeout", "oracle"}
+	protocolNames   = [...]string{"zave", "ton", "ton-sim", "s01-sim", "custom"}
 	lookupModeNames = [...]string{"iterative", "recursive"}
 	routingNames    = [...]string{"fingers+successors", "fingers"}
 )
@@ -232,10 +343,10 @@ func (m FixMode) String() string {
 	return string(b)
 }
 
-// MarshalText writes one or all.
+// MarshalText writes one, all or random.
 func (m FixMode) MarshalText() ([]byte, error) { return enumText("fix mode", fixModeNames[:], m) }
 
-// UnmarshalText reads one or all.
+// UnmarshalText reads one, all or random.
 func (m *FixMode) UnmarshalText(b []byte) error {
 	return enumParse("fix mode", fixModeNames[:], b, m)
 }
@@ -274,4 +385,62 @@ func (r Routing) MarshalText() ([]byte, error) { return enumText("routing", rout
 // UnmarshalText reads fingers+successors or fingers.
 func (r *Routing) UnmarshalText(b []byte) error {
 	return enumParse("routing", routingNames[:], b, r)
+}
+
+// String is the timer law as configs write it (MarshalText).
+func (t Timers) String() string { return textString(t.MarshalText()) }
+
+// MarshalText writes uniform, exponential or constant.
+func (t Timers) MarshalText() ([]byte, error) { return enumText("timers", timersNames[:], t) }
+
+// UnmarshalText reads uniform, exponential or constant.
+func (t *Timers) UnmarshalText(b []byte) error { return enumParse("timers", timersNames[:], b, t) }
+
+// String is the mode as configs write it (MarshalText).
+func (m StabilizeMode) String() string { return textString(m.MarshalText()) }
+
+// MarshalText writes successor or successor+one.
+func (m StabilizeMode) MarshalText() ([]byte, error) {
+	return enumText("stabilize", stabilizeNames[:], m)
+}
+
+// UnmarshalText reads successor or successor+one.
+func (m *StabilizeMode) UnmarshalText(b []byte) error {
+	return enumParse("stabilize", stabilizeNames[:], b, m)
+}
+
+// String is the detector as configs write it (MarshalText).
+func (d Detect) String() string { return textString(d.MarshalText()) }
+
+// MarshalText writes timeout or oracle.
+func (d Detect) MarshalText() ([]byte, error) { return enumText("detect", detectNames[:], d) }
+
+// UnmarshalText reads timeout or oracle.
+func (d *Detect) UnmarshalText(b []byte) error { return enumParse("detect", detectNames[:], b, d) }
+
+// String is the preset as configs write it (MarshalText).
+func (p Protocol) String() string { return textString(p.MarshalText()) }
+
+// MarshalText writes the preset's name.
+func (p Protocol) MarshalText() ([]byte, error) {
+	return enumText("protocol", protocolNames[:], p)
+}
+
+// UnmarshalText reads a preset's name.
+func (p *Protocol) UnmarshalText(b []byte) error {
+	return enumParse("protocol", protocolNames[:], b, p)
+}
+
+// ParseProtocol parses a preset's name.
+func ParseProtocol(s string) (Protocol, error) {
+	var p Protocol
+	err := p.UnmarshalText([]byte(s))
+	return p, err
+}
+
+func textString(b []byte, err error) string {
+	if err != nil {
+		return err.Error()
+	}
+	return string(b)
 }

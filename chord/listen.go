@@ -86,6 +86,9 @@ func (r *Ring) setPred(n, p Handle) {
 
 // stateChanged tells the layers that h entered state s.
 func (r *Ring) stateChanged(h Handle, s State) {
+	if r.cfg.PurgeDeparted && (s == Failed || s == Left) {
+		r.purgeDeparted(h)
+	}
 	for i := range r.layers {
 		if f := r.layers[i].StateChanged; f != nil {
 			f(h, s)

@@ -291,7 +291,7 @@ func (r *Ring) onLookupReply(i int32, from Handle, m *Msg) {
 func (r *Ring) onLookupTimeout(i int32, peer Handle) {
 	l := &r.lookups[i]
 	l.timeouts++
-	if r.cfg.Lookup == Iterative {
+	if r.cfg.Lookup == Iterative && r.cfg.ForgetOnTimeout {
 		r.suspect(l.origin, peer, actForget, None)
 	}
 	if l.verifying && int(l.confirms) < r.cfg.SuspectConfirm && r.originAlive(l) {

@@ -8,14 +8,22 @@ import (
 	"github.com/chordsim/chordsim/sim"
 )
 
-// startTimers schedules a new member's periodic tasks at random phases, so
-// that nodes do not act in lockstep.
-func (r *Ring) startTimers(h Handle) {
+// startTimers schedules a member's periodic tasks; a node that has just
+// joined stabilizes at once if Config.StabilizeOnJoin says so.
+func (r *Ring) startTimers(h Handle) { r.armTimers(h, r.cfg.StabilizeOnJoin) }
+
+// armTimers schedules member h's periodic tasks at random phases, so that
+// nodes do not act in lockstep; with now, its first stabilize runs at
+// once (after the events already due now).
+func (r *Ring) armTimers(h Handle, now bool) {
 	e := r.maintEpoch
-	if p := r.cfg.StabilizeEvery; p > 0 {
+	if now {
+		// The first round now; the periodic ones (if any) follow from it.
+		r.tr.After(0, evStabilize, int32(h), e)
+	} else if p := r.cfg.StabilizeEvery; p > 0 {
 		r.tr.After(r.phase(p), evStabilize, int32(h), e)
 	}
-	if p := r.cfg.FixFingersEvery; p > 0 {
+	if p := r.cfg.FixFingersEvery; p > 0 && r.cfg.Stabilize == StabilizeSuccessor {
 		r.tr.After(r.phase(p), evFixFingers, int32(h), e)
 	}
 	if p := r.cfg.CheckPredecessorEvery; p > 0 {
@@ -41,19 +49,32 @@ func (r *Ring) ResumeMaintenance() {
 	r.maintOff = false
 	r.maintEpoch++
 	for _, h := range r.oracle.handles {
-		r.startTimers(h)
+		r.armTimers(h, false)
 	}
 }
 
 // MaintenanceStopped reports whether StopMaintenance is in force.
 func (r *Ring) MaintenanceStopped() bool { return r.maintOff }
 
+// phase draws the first firing of a periodic task of period p: uniform on
+// [0, p), or exponential with mean p for memoryless timers (a Poisson
+// process seen from any instant).
 func (r *Ring) phase(p sim.Duration) sim.Duration {
+	if r.cfg.Timers == TimersExponential {
+		return r.expPeriod(p)
+	}
 	return sim.Duration(r.timerRng.Int64N(int64(p)))
 }
 
-// period draws the next interval of a periodic task: p·(1 + j·U(−1,1)).
+// period draws the next interval of a periodic task (Config.Timers):
+// uniform p·(1 + j·U(−1,1)), exponential with mean p, or p.
 func (r *Ring) period(p sim.Duration) sim.Duration {
+	switch r.cfg.Timers {
+	case TimersExponential:
+		return r.expPeriod(p)
+	case TimersConstant:
+		return p
+	}
 	if r.cfg.Jitter == 0 {
 		return p
 	}
@@ -62,6 +83,11 @@ func (r *Ring) period(p sim.Duration) sim.Duration {
 		d = 1
 	}
 	return d
+}
+
+// expPeriod draws an exponential interval of mean p, at least 1 ns.
+func (r *Ring) expPeriod(p sim.Duration) sim.Duration {
+	return max(sim.Duration(float64(p)*r.timerRng.ExpFloat64()), 1)
 }
 
 // Fire implements sim.Owner for the ring's timers. Timers of nodes that are
@@ -88,7 +114,13 @@ func (r *Ring) Fire(ev *sim.Event) {
 	switch ev.Kind {
 	case evStabilize:
 		r.stabilize(h)
-		r.tr.After(r.period(r.cfg.StabilizeEvery), evStabilize, int32(h), e)
+		if r.cfg.Stabilize == StabilizeSuccessorPlusOne && r.timerRng.IntN(2) == 0 {
+			// T03's round: the successor and one other entry.
+			r.fixFingers(h)
+		}
+		if p := r.cfg.StabilizeEvery; p > 0 {
+			r.tr.After(r.period(p), evStabilize, int32(h), e)
+		}
 	case evFixFingers:
 		r.fixFingers(h)
 		r.tr.After(r.period(r.cfg.FixFingersEvery), evFixFingers, int32(h), e)
@@ -225,6 +257,14 @@ func (r *Ring) onNotify(s, n Handle) {
 	if p := r.pred[s]; p == None || r.space.Between(r.ids[p], r.ids[n], r.ids[s]) {
 		r.setPred(s, n)
 		r.record(LogPredecessor, s, n)
+		if r.cfg.NotifyOldPredecessor && p != None && p != s {
+			// T03 §V-A: "n notifies its old predecessor p about the new
+			// predecessor p′, which allows p to set its successor to p′
+			// without waiting for the next stabilization round".
+			slot, m := r.compose(MsgNotify)
+			m.Node = n
+			r.tr.Send(slot, s, p)
+		}
 	} else if r.cfg.Variant == Zave && p != n {
 		// Zave's rectify: the notifier does not displace the predecessor,
 		// but if the predecessor is dead the notifier is the best known;
@@ -232,6 +272,30 @@ func (r *Ring) onNotify(s, n Handle) {
 		slot, _ := r.compose(MsgPing)
 		r.tr.Request(slot, s, p, r.cfg.RPCTimeout, cookie(cookieRectify, int32(n)))
 	}
+}
+
+// onNewSuccessor: s, which was p's successor, tells p that n became its
+// predecessor (Config.NotifyOldPredecessor). If n lies between p and p's
+// successor, p takes it: variant original at once, followed by its old
+// list (T03's simulator, sim/no-rpc request.c:229–231), variant zave
+// after n answers with its own list, as stabilize does (never adopt a
+// pointer to a node that has not answered).
+func (r *Ring) onNewSuccessor(p, s, n Handle) {
+	if r.state[p] != Member || n == p || n == None {
+		return
+	}
+	cur := r.succList(p)[0]
+	if cur != p && !r.space.Between(r.ids[p], r.ids[n], r.ids[cur]) {
+		return
+	}
+	if r.cfg.Variant == Zave {
+		slot, _ := r.compose(MsgGetPredecessor)
+		r.tr.Request(slot, p, n, r.cfg.RPCTimeout, cookie(cookieStabilizePred, int32(n)))
+		return
+	}
+	r.scratch = append(r.scratch[:0], r.succList(p)...)
+	r.setSuccessors(p, n, r.scratch)
+	r.notify(p, n)
 }
 
 // onRectifyTimeout: s's predecessor p did not answer the ping that a
@@ -319,10 +383,33 @@ func (r *Ring) fixFingers(n Handle) {
 		return
 	}
 	i := int(r.nextFinger[n])
-	if r.cfg.FixFingers == FixAll {
+	switch r.cfg.FixFingers {
+	case FixAll:
 		i = 1
+	case FixRandom:
+		r.fixRandomFinger(n)
+		return
 	}
 	r.advanceFingers(n, r.succList(n)[0], i, true)
+}
+
+// fixRandomFinger refreshes one finger level drawn uniformly from 1..m−1
+// (Config.FixFingers random): set locally if its start lies in
+// (n, successor], otherwise by a lookup.
+func (r *Ring) fixRandomFinger(n Handle) {
+	M := r.cfg.Bits
+	if M < 2 {
+		return
+	}
+	i := 1 + r.timerRng.IntN(M-1)
+	s := r.succList(n)[0]
+	start := r.space.FingerStart(r.ids[n], i)
+	if r.space.BetweenIncl(r.ids[n], start, r.ids[s]) {
+		r.fingerTable(n)[i] = r.fingerTo(s)
+		return
+	}
+	r.fixing[n] = true
+	r.startLookup(n, n, start, purposeFinger, uint8(i), Tag{})
 }
 
 // advanceFingers walks the finger table from level i. A finger whose start
@@ -367,5 +454,41 @@ func (r *Ring) onFingerFound(n Handle, i int, owner Handle, ok bool) {
 		return
 	}
 	r.fingerTable(n)[i] = r.fingerTo(owner)
+	if r.cfg.FixFingers == FixRandom {
+		return // one level per call
+	}
 	r.advanceFingers(n, owner, i+1, false)
+}
+
+// purgeDeparted removes node gone from every member's tables at once
+// (Config.PurgeDeparted, measurement only: S01's churn simulator does it,
+// sim/new leave.c:76–105): its successor list closes up, and fingers and
+// a predecessor naming it are cleared. A member left with no successor
+// becomes a ring of one. Costs O(members · (m + r)) per departure.
+func (r *Ring) purgeDeparted(gone Handle) {
+	for _, n := range r.oracle.handles {
+		r.scrub(n, gone)
+		l := r.succList(n)
+		first := l[0]
+		k := 0
+		for _, x := range l {
+			if x != gone {
+				l[k] = x
+				k++
+			}
+		}
+		if k == len(l) {
+			continue
+		}
+		for j := k; j < len(l); j++ {
+			l[j] = None
+		}
+		if l[0] == None {
+			l[0] = n
+		}
+		if l[0] != first {
+			r.record(LogSuccessor, n, l[0])
+		}
+		r.fingerTable(n)[0] = r.fingerTo(l[0])
+	}
 }

@@ -15,7 +15,7 @@ const (
 	MsgLookupReply                        // recursive lookup's answer to the initiator
 	MsgGetPredecessor                     // stabilize: "who is your predecessor, and your successors?"
 	MsgGetPredecessorReply                // the predecessor and the successor list
-	MsgNotify                             // "I might be your predecessor"
+	MsgNotify                             // "I might be your predecessor"; with Node set, "Node might be your successor" (Config.NotifyOldPredecessor)
 	MsgPing                               // check_predecessor, or a lookup checking that the owner is alive
 	MsgPong                               // its answer
 	MsgLeaveToSuccessor                   // graceful leave: "your new predecessor is Node"
@@ -96,6 +96,12 @@ func (r *Ring) Deliver(to, from Handle, m *Msg, req sim.Request) {
 		a.List = append(a.List, r.Successors(to)...)
 		r.tr.Reply(slot, to, req)
 	case MsgNotify:
+		if m.Node != None {
+			// The old-predecessor notification (T03 §V-A): "your
+			// successor may now be Node".
+			r.onNewSuccessor(to, from, m.Node)
+			return
+		}
 		r.onNotify(to, from)
 	case MsgPing:
 		slot, _ := r.compose(MsgPong)

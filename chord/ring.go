@@ -136,6 +136,9 @@ func New(s *sim.Scheduler, o Options) (*Ring, error) {
 	r.tr.sched = s
 	r.tr.owner = s.Register(r)
 	r.tr.net = sim.NewNetwork[Msg](s, r, o.Net, sim.Stream(o.Seed, "latency"), sim.Stream(o.Seed, "loss"))
+	if o.Config.Detect == DetectOracle {
+		r.tr.patience = o.Config.LookupTimeout
+	}
 	return r, nil
 }
 

@@ -16,6 +16,10 @@ type transport struct {
 	net   *sim.Network[Msg]
 	sched *sim.Scheduler
 	owner sim.OwnerID // the ring's timers
+	// patience, if positive, is the timeout of a request to a peer that is
+	// alive when it is sent (Config.Detect oracle: the simulator's
+	// liveness, not a clock, decides that a peer is dead).
+	patience sim.Duration
 }
 
 // reqKind says what a request was for.
@@ -69,6 +73,9 @@ func (t *transport) Send(slot int32, from, to Handle) { t.net.Send(slot, from, t
 // Request sends the message in slot and waits up to timeout for the
 // answer, which comes back to the ring with id (or the timeout does).
 func (t *transport) Request(slot int32, from, to Handle, timeout sim.Duration, id reqID) {
+	if t.patience > timeout && t.net.Alive(to) {
+		timeout = t.patience
+	}
 	t.net.Request(slot, from, to, timeout, id.pack())
 }
 

@@ -593,7 +593,31 @@ func Parse(src []byte, filename string) (Config, []yamlconf.Axis, error) {
 		}
 		return Config{}, nil, err
 	}
+	if lines := yamlconf.Lines(src); lines != nil {
+		if _, ok := lines["chord.protocol"]; ok {
+			// The preset fills the choices the file leaves out; the
+			// file's own (decoded above) stay.
+			chord.ApplyPreset(&cfg.Chord, cfg.Chord.Protocol, func(key string) bool {
+				_, set := lines["chord."+key]
+				return set
+			})
+		}
+	}
 	return cfg, axes, nil
+}
+
+// Set applies one command-line override (yamlconf.Set) to cfg and axes.
+// Setting chord.protocol applies the preset's choices over the config's,
+// except those swept; overrides given after it change them again.
+func Set(cfg *Config, axes []yamlconf.Axis, path string, values []string) ([]yamlconf.Axis, error) {
+	axes, err := yamlconf.Set(cfg, axes, path, values)
+	if err != nil || path != "chord.protocol" {
+		return axes, err
+	}
+	chord.ApplyPreset(&cfg.Chord, cfg.Chord.Protocol, func(key string) bool {
+		return slices.ContainsFunc(axes, func(a yamlconf.Axis) bool { return a.Path == "chord."+key })
+	})
+	return axes, nil
 }
 
 // pathFields are the fields that name input files.

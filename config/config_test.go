@@ -107,3 +107,52 @@ func TestValidateTimeSeries(t *testing.T) {
 		}
 	}
 }
+
+// chord.protocol fills the choices the file leaves out; the file's own
+// win; the resolved config names every choice, and reads back the same.
+func TestProtocolPreset(t *testing.T) {
+	src := []byte("experiment: x\nchord:\n  protocol: ton-sim\n  stabilize_on_join: false\n  fix_fingers: [one, random]\n")
+	cfg, axes, err := Parse(src, "x.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cfg.Chord
+	if c.Protocol != chord.ProtocolToNSim || c.Variant != chord.Original || c.SuspectConfirm != 0 ||
+		c.Stabilize != chord.StabilizeSuccessorPlusOne || !c.NotifyOldPredecessor || c.ForgetOnTimeout || c.Detect != chord.DetectOracle {
+		t.Errorf("the preset's choices were not applied: %+v", c)
+	}
+	if c.StabilizeOnJoin {
+		t.Error("stabilize_on_join: false in the file lost to the preset")
+	}
+	if len(axes) != 1 || axes[0].Path != "chord.fix_fingers" {
+		t.Errorf("axes %+v", axes)
+	}
+	out := string(yamlconf.Encode(&cfg, axes))
+	for _, k := range append(chord.PresetKeys(), "protocol") {
+		if !strings.Contains(out, "\n  "+k+":") {
+			t.Errorf("the resolved config does not print chord.%s:\n%s", k, out)
+		}
+	}
+	back, _, err := Parse([]byte(out), "config.yaml")
+	if err != nil || back.Chord != cfg.Chord {
+		t.Errorf("the resolved config reads back as %+v (%v), want %+v", back.Chord, err, cfg.Chord)
+	}
+	// --set chord.protocol applies the preset over the file's choices,
+	// except swept ones; a later --set wins again.
+	d, ax, err := Parse([]byte("experiment: y\nchord:\n  variant: zave\n"), "y.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ax, err = Set(&d, ax, "chord.protocol", []string{"s01-sim"}); err != nil {
+		t.Fatal(err)
+	}
+	if d.Chord.Variant != chord.Original || d.Chord.FixFingers != chord.FixRandom || d.Chord.Routing != chord.FingersOnly {
+		t.Errorf("--set chord.protocol=s01-sim: %+v", d.Chord)
+	}
+	if _, err = Set(&d, ax, "chord.routing", []string{"fingers+successors"}); err != nil || d.Chord.Routing != chord.FingersAndSuccessors {
+		t.Errorf("a later --set lost: %v %+v", err, d.Chord)
+	}
+	if _, _, err := Parse([]byte("chord:\n  protocol: [ton, zave]\n"), "z.yaml"); err == nil {
+		t.Error("a sweep of chord.protocol was accepted")
+	}
+}

@@ -119,7 +119,7 @@ func (b *Builtin) Load(scale string) (config.Config, []yamlconf.Axis, error) {
 		for _, o := range b.quick {
 			path, values, err := yamlconf.ParseSet(o[0] + "=" + o[1])
 			if err == nil {
-				axes, err = yamlconf.Set(&cfg, axes, path, values)
+				axes, err = config.Set(&cfg, axes, path, values)
 			}
 			if err != nil {
 				panic("figures: quick override of " + b.Name + ": " + err.Error())

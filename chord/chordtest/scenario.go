@@ -424,6 +424,19 @@ func (sc *scenario) config(args []string) error {
 			cfg.Variant, err = chord.ParseVariant(v)
 		case "confirm":
 			cfg.SuspectConfirm, err = strconv.Atoi(v)
+		case "protocol":
+			var p chord.Protocol
+			if p, err = chord.ParseProtocol(v); err == nil {
+				chord.ApplyPreset(&cfg, p, nil)
+			}
+		case "notify-old-pred":
+			cfg.NotifyOldPredecessor, err = strconv.ParseBool(v)
+		case "forget":
+			cfg.ForgetOnTimeout, err = strconv.ParseBool(v)
+		case "join-stabilize":
+			cfg.StabilizeOnJoin, err = strconv.ParseBool(v)
+		case "detect":
+			err = cfg.Detect.UnmarshalText([]byte(v))
 		case "step":
 			sc.step, err = sim.ParseDuration(v)
 		default:

@@ -115,7 +115,7 @@ func overrides(cfg config.Config, axes []yamlconf.Axis, seed *seedFlag, sets []s
 	for _, s := range sets {
 		path, values, err := yamlconf.ParseSet(s)
 		if err == nil {
-			axes, err = yamlconf.Set(&cfg, axes, path, values)
+			axes, err = config.Set(&cfg, axes, path, values)
 		}
 		if err != nil {
 			return nil, usagef("--set %s: %v", s, err)

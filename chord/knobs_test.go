@@ -1,0 +1,276 @@
+package chord
+
+import (
+	"math"
+	"testing"
+
+	"github.com/chordsim/chordsim/sim"
+)
+
+// Tests of the protocol-choice knobs of issue 18 that no message
+// interleaving shows (those are scenario scripts 40–43): each checks that
+// the knob changes what its documentation claims, against the law or the
+// count the documentation states.
+
+func knobRing(t *testing.T, cfg Config, n int) (*Ring, *sim.Scheduler) {
+	t.Helper()
+	s := sim.NewScheduler()
+	r, err := New(s, Options{Config: cfg, Net: sim.NetConfig{Latency: sim.Latency{Kind: sim.Constant, A: 10 * sim.Millisecond}}, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n > 0 {
+		if err := r.BootstrapIdeal(n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return r, s
+}
+
+// TestTimerLaws draws periods and first phases under each Config.Timers
+// and compares them with the law the field's doc names: uniform on
+// [p(1−j), p(1+j)], exponential of mean p, constant p.
+func TestTimerLaws(t *testing.T) {
+	const p = 30 * sim.Second
+	const draws = 40000
+	for _, tc := range []struct {
+		timers Timers
+		// the law's mean and standard deviation (seconds), and its
+		// bounds of support
+		mean, sd, lo, hi float64
+		// P(X > 2p) under the law
+		tail float64
+	}{
+		{TimersUniform, 30, 30 / math.Sqrt(12), 15, 45, 0},
+		{TimersExponential, 30, 30, 0, math.Inf(1), math.Exp(-2)},
+		{TimersConstant, 30, 0, 30, 30, 0},
+	} {
+		t.Run(tc.timers.String(), func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.Timers = tc.timers
+			r, _ := knobRing(t, cfg, 0)
+			var sum, sq float64
+			over := 0
+			lo, hi := math.Inf(1), math.Inf(-1)
+			for range draws {
+				x := r.period(p).Seconds()
+				sum += x
+				sq += x * x
+				lo, hi = min(lo, x), max(hi, x)
+				if x > 60 {
+					over++
+				}
+			}
+			mean := sum / draws
+			sd := math.Sqrt(sq/draws - mean*mean)
+			// 5 standard errors of the mean, and 5 % on the spread.
+			if se := tc.sd / math.Sqrt(draws); math.Abs(mean-tc.mean) > 5*se+1e-9 {
+				t.Errorf("mean %.3f s, want %.3f ± %.3f", mean, tc.mean, 5*se)
+			}
+			if math.Abs(sd-tc.sd) > 0.05*tc.sd+1e-9 {
+				t.Errorf("standard deviation %.3f s, want %.3f ± 5%%", sd, tc.sd)
+			}
+			if lo < tc.lo-1e-9 || hi > tc.hi+1e-9 {
+				t.Errorf("draws span [%.3f, %.3f] s, outside the law's [%v, %v]", lo, hi, tc.lo, tc.hi)
+			}
+			got := float64(over) / draws
+			if se := math.Sqrt(tc.tail * (1 - tc.tail) / draws); math.Abs(got-tc.tail) > 5*se+1e-9 {
+				t.Errorf("P(period > 2p) = %.4f, want %.4f", got, tc.tail)
+			}
+			// The first phase: uniform on [0, p) unless memoryless.
+			var psum float64
+			for range draws {
+				psum += r.phase(p).Seconds()
+			}
+			want := 15.0
+			if tc.timers == TimersExponential {
+				want = 30
+			}
+			if pm := psum / draws; math.Abs(pm-want) > 0.03*want {
+				t.Errorf("mean first phase %.3f s, want %.1f", pm, want)
+			}
+		})
+	}
+}
+
+// TestFixFingersRandomLevels: fix_fingers random repairs one level per
+// call, drawn uniformly from 1..m−1; one repairs them in order. A node's
+// fingers are wiped, then each call's repaired level is read off the
+// table.
+func TestFixFingersRandomLevels(t *testing.T) {
+	const m, calls = 12, 2200
+	for _, mode := range []FixMode{FixRandom, FixOne} {
+		t.Run(mode.String(), func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.Bits, cfg.Successors = m, 4
+			cfg.StabilizeEvery, cfg.FixFingersEvery, cfg.CheckPredecessorEvery = 0, 0, 0
+			cfg.FixFingers = mode
+			r, s := knobRing(t, cfg, 40)
+			n := Handle(0)
+			counts := make([]int, m)
+			var seq []int
+			for range calls {
+				f := r.fingerTable(n)
+				for i := 1; i < m; i++ {
+					f[i] = noFinger
+				}
+				r.fixFingers(n)
+				if err := drain(s); err != nil {
+					t.Fatal(err)
+				}
+				set := 0
+				for i := 1; i < m; i++ {
+					if f[i].h != None {
+						set++
+						counts[i]++
+						seq = append(seq, i)
+					}
+				}
+				if mode == FixRandom && set != 1 {
+					t.Fatalf("a random call set %d levels, want 1", set)
+				}
+			}
+			if mode == FixOne {
+				// In order: the levels a call sets are consecutive, and a
+				// call takes up where the last one stopped.
+				for i := 1; i < len(seq) && i < 200; i++ {
+					if seq[i] != seq[i-1]+1 && seq[i] > seq[i-1] {
+						t.Fatalf("one: levels %v are not in order", seq[:i+1])
+					}
+				}
+				return
+			}
+			// Uniform over 1..m−1: a chi-square test with m−2 = 10
+			// degrees of freedom at the 0.1 % level (29.59).
+			exp := float64(calls) / float64(m-1)
+			chi := 0.0
+			for i := 1; i < m; i++ {
+				d := float64(counts[i]) - exp
+				chi += d * d / exp
+			}
+			if chi > 29.59 {
+				t.Errorf("levels %v are not uniform over 1..%d (χ² = %.1f)", counts[1:], m-1, chi)
+			}
+		})
+	}
+}
+
+// TestStabilizeSuccessorPlusOne: with stabilize successor+one the
+// fix_fingers timer does not run, and about half the stabilize rounds
+// also repair one finger (T03 §V-A); with successor, fingers follow their
+// own timer. Counted on an ideal ring of 64 nodes over 2 hours, with no
+// user lookups: rounds by get_predecessor requests, finger repairs by
+// find_successor requests (every finger lookup sends at least one).
+func TestStabilizeSuccessorPlusOne(t *testing.T) {
+	run := func(mode StabilizeMode) (rounds, fingerLookups float64) {
+		cfg := DefaultConfig()
+		cfg.Bits, cfg.Successors = 16, 4
+		cfg.CheckPredecessorEvery = 0
+		cfg.Stabilize = mode
+		r, s := knobRing(t, cfg, 64)
+		s.RunUntil(s.Now().Add(2 * sim.Hour))
+		sent := r.MessagesSent()
+		return float64(sent[MsgGetPredecessor]), float64(sent[MsgFindSuccessor])
+	}
+	rounds, finds := run(StabilizeSuccessorPlusOne)
+	// Each round repairs a finger with probability 1/2; a repair on an
+	// ideal ring is a lookup whose first step is local, and it costs one
+	// find_successor per remote hop (at least one).
+	if rounds < 15000 || finds < 0.4*rounds || finds > 3*rounds {
+		t.Errorf("successor+one: %v rounds, %v find_successor", rounds, finds)
+	}
+	r2, f2 := run(StabilizeSuccessor)
+	// Same stabilize timer; fingers now on their own 30 s timer: one
+	// finger lookup per call, twice successor+one's rate.
+	if math.Abs(r2-rounds) > 0.05*rounds {
+		t.Errorf("stabilize rounds %v vs %v: the mode should not change them", r2, rounds)
+	}
+	if f2 < 1.6*finds || f2 > 2.4*finds {
+		t.Errorf("successor: %v find_successor, want about twice successor+one's %v", f2, finds)
+	}
+}
+
+// TestPresetsAreTheirSimulators checks each preset's choices against the
+// table of docs/papers-simulators.md, and that explicit fields win.
+func TestPresetsAreTheirSimulators(t *testing.T) {
+	def := DefaultConfig()
+	if got := preset(ProtocolZave); got != def {
+		t.Errorf("preset zave is not the defaults:\n%+v\n%+v", got, def)
+	}
+	if got := preset(ProtocolCustom); got.Protocol != ProtocolCustom || func() bool { got.Protocol = ProtocolZave; return got != def }() {
+		t.Errorf("preset custom is not the defaults: %+v", got)
+	}
+	ts := preset(ProtocolToNSim)
+	if ts.Variant != Original || ts.SuspectConfirm != 0 || ts.Stabilize != StabilizeSuccessorPlusOne || !ts.NotifyOldPredecessor ||
+		ts.ForgetOnTimeout || !ts.StabilizeOnJoin || ts.Detect != DetectOracle || ts.Routing != FingersAndSuccessors {
+		t.Errorf("ton-sim: %+v", ts)
+	}
+	s1 := preset(ProtocolS01Sim)
+	if s1.Variant != Original || !s1.PurgeDeparted || s1.FixFingers != FixRandom || s1.Routing != FingersOnly || s1.StabilizeOnJoin || s1.Detect != DetectOracle || s1.Timers != TimersUniform {
+		t.Errorf("s01-sim: %+v", s1)
+	}
+	tn := preset(ProtocolToN)
+	if tn.Variant != Original || tn.SuspectConfirm != 0 || tn.NotifyOldPredecessor || tn.Detect != DetectTimeout {
+		t.Errorf("ton: %+v", tn)
+	}
+	c := DefaultConfig()
+	c.FixFingers = FixAll
+	ApplyPreset(&c, ProtocolS01Sim, func(k string) bool { return k == "fix_fingers" })
+	if c.FixFingers != FixAll || c.Routing != FingersOnly || c.Protocol != ProtocolS01Sim {
+		t.Errorf("an explicit field did not override the preset: %+v", c)
+	}
+	// Every key a preset sets is a field of Config.
+	for _, k := range PresetKeys() {
+		found := false
+		for _, f := range []string{"routing", "fix_fingers", "variant", "suspect_confirm", "timers", "stabilize", "notify_old_predecessor", "forget_on_timeout", "stabilize_on_join", "purge_departed", "detect"} {
+			found = found || f == k
+		}
+		if !found {
+			t.Errorf("preset key %q", k)
+		}
+	}
+}
+
+// TestPurgeDeparted: with purge_departed a failed or departed node is in
+// no member's successor list, fingers or predecessor right after it goes;
+// without it, the failed node's neighbours still name it.
+func TestPurgeDeparted(t *testing.T) {
+	for _, purge := range []bool{true, false} {
+		cfg := DefaultConfig()
+		cfg.Bits, cfg.Successors = 16, 4
+		cfg.StabilizeEvery, cfg.FixFingersEvery, cfg.CheckPredecessorEvery = 0, 0, 0
+		cfg.PurgeDeparted = purge
+		r, _ := knobRing(t, cfg, 32)
+		gone := []Handle{r.oracle.handles[5], r.oracle.handles[20]}
+		if err := r.Fail(gone[0]); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Leave(gone[1]); err != nil {
+			t.Fatal(err)
+		}
+		named := 0
+		for _, n := range r.oracle.handles {
+			for _, g := range gone {
+				if r.pred[n] == g {
+					named++
+				}
+				for _, x := range r.succList(n) {
+					if x == g {
+						named++
+					}
+				}
+				for _, f := range r.fingerTable(n) {
+					if f.h == g {
+						named++
+					}
+				}
+			}
+		}
+		if purge && named != 0 {
+			t.Errorf("purge on: %d table entries still name a departed node", named)
+		}
+		if !purge && named == 0 {
+			t.Error("purge off: no table names the departed nodes; the test shows nothing")
+		}
+	}
+}
