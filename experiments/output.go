@@ -62,6 +62,12 @@ var metricsList = []metric{
 	{"p50_hops", false, func(r *RunResult) float64 { return quantile(&r.Hops, 0.50) }},
 	{"p99_hops", false, func(r *RunResult) float64 { return quantile(&r.Hops, 0.99) }},
 	{"max_hops", false, func(r *RunResult) float64 { return quantile(&r.Hops, 1) }},
+	{"mean_s01_path", false, func(r *RunResult) float64 { return r.S01Path.Mean() }},
+	{"stddev_s01_path", false, func(r *RunResult) float64 { return r.S01Path.Stddev() }},
+	{"p1_s01_path", false, func(r *RunResult) float64 { return quantile(&r.S01Path, 0.01) }},
+	{"p50_s01_path", false, func(r *RunResult) float64 { return quantile(&r.S01Path, 0.50) }},
+	{"p99_s01_path", false, func(r *RunResult) float64 { return quantile(&r.S01Path, 0.99) }},
+	{"max_s01_path", false, func(r *RunResult) float64 { return quantile(&r.S01Path, 1) }},
 	{"mean_latency_ms", false, func(r *RunResult) float64 { return r.Latency.Mean() }},
 	{"p50_latency_ms", false, func(r *RunResult) float64 { return sampleQuantile(&r.Latency, 0.50) }},
 	{"p99_latency_ms", false, func(r *RunResult) float64 { return sampleQuantile(&r.Latency, 0.99) }},
@@ -320,6 +326,10 @@ type Pooled struct {
 	HopsPDF  []metrics.JSONFloat `json:"hops_pdf"`
 	KeysP1   metrics.JSONFloat   `json:"keys_p1"`
 	KeysP99  metrics.JSONFloat   `json:"keys_p99"`
+	// The path in S01 Fig. 10's counting (run.Result.S01Path), pooled.
+	MeanS01Path metrics.JSONFloat `json:"mean_s01_path"`
+	P1S01Path   metrics.JSONFloat `json:"p1_s01_path"`
+	P99S01Path  metrics.JSONFloat `json:"p99_s01_path"`
 }
 
 // Summary is summary.json.
@@ -335,11 +345,21 @@ type Summary struct {
 
 // PooledHops merges the hop histograms of a point's finished runs.
 func (o *Outcome) PooledHops(point int) *metrics.IntHist {
+	return o.pooled(point, func(r *RunResult) *metrics.IntHist { return &r.Hops })
+}
+
+// PooledS01Path merges the histograms of the path in S01 Fig. 10's
+// counting (run.Result.S01Path) of a point's finished runs.
+func (o *Outcome) PooledS01Path(point int) *metrics.IntHist {
+	return o.pooled(point, func(r *RunResult) *metrics.IntHist { return &r.S01Path })
+}
+
+func (o *Outcome) pooled(point int, of func(*RunResult) *metrics.IntHist) *metrics.IntHist {
 	var h metrics.IntHist
 	R := o.Plan.Base.Replicates
 	for k := 0; k < R; k++ {
 		if r := o.Results[point*R+k]; r != nil {
-			h.Merge(&r.Hops)
+			h.Merge(of(r))
 		}
 	}
 	return &h
@@ -383,6 +403,9 @@ func (o *Outcome) Summary() *Summary {
 		h := o.PooledHops(pi)
 		ps.Pooled = Pooled{Lookups: h.N(), MeanHops: metrics.JSONFloat(h.Mean()), P1Hops: metrics.JSONFloat(quantile(h, 0.01)),
 			P99Hops: metrics.JSONFloat(quantile(h, 0.99)), KeysP1: metrics.JSONFloat(quantile(&load, 0.01)), KeysP99: metrics.JSONFloat(quantile(&load, 0.99))}
+		s01 := o.PooledS01Path(pi)
+		ps.Pooled.MeanS01Path = metrics.JSONFloat(s01.Mean())
+		ps.Pooled.P1S01Path, ps.Pooled.P99S01Path = metrics.JSONFloat(quantile(s01, 0.01)), metrics.JSONFloat(quantile(s01, 0.99))
 		for _, f := range h.PDF() {
 			ps.Pooled.HopsPDF = append(ps.Pooled.HopsPDF, metrics.JSONFloat(f))
 		}

@@ -24,7 +24,7 @@ import (
 
 // recordFormat names the layout of run records; a record of another format
 // is ignored (the run is simply made again).
-const recordFormat = "chordsim-run-5"
+const recordFormat = "chordsim-run-6"
 
 // maxRecordBytes bounds a run record on disk. A record holds two histograms
 // (hops: at most a few hundred bins; load: one bin per load value, at most
@@ -77,6 +77,7 @@ type runRecord struct {
 	Columns  []string `json:"columns"`
 	Values   []string `json:"values"`
 	Hops     []uint64 `json:"hops"`
+	S01Path  []uint64 `json:"s01_path"`
 	Load     []uint64 `json:"load"`
 	Outcomes []int    `json:"outcomes"`
 	// Series is the run's time series (timeseries.every), one row per
@@ -145,7 +146,7 @@ func metricNames() []string {
 
 func newRecord(digest string, r *RunResult) *runRecord {
 	rec := &runRecord{Format: recordFormat, Key: digest[:32], Config: digest, Seed: strconv.FormatUint(r.Seed, 10), Columns: metricNames(),
-		Hops: histCounts(&r.Hops), Load: histCounts(&r.Load), Outcomes: r.Outcomes[:]}
+		Hops: histCounts(&r.Hops), S01Path: histCounts(&r.S01Path), Load: histCounts(&r.Load), Outcomes: r.Outcomes[:]}
 	for i := range r.Series {
 		rec.Series = append(rec.Series, seriesRow(&r.Series[i]))
 	}
@@ -183,7 +184,7 @@ func (rec *runRecord) result() (*RunResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &RunResult{Result: run.Result{Seed: seed, Hops: histFrom(rec.Hops), Load: histFrom(rec.Load)}, Values: make([]float64, len(rec.Values))}
+	r := &RunResult{Result: run.Result{Seed: seed, Hops: histFrom(rec.Hops), S01Path: histFrom(rec.S01Path), Load: histFrom(rec.Load)}, Values: make([]float64, len(rec.Values))}
 	copy(r.Outcomes[:], rec.Outcomes)
 	for _, row := range rec.Series {
 		if len(row) != seriesWidth {

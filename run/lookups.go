@@ -35,9 +35,11 @@ type lookupDriver struct {
 func (w *lookupDriver) Fire(ev *sim.Event) {
 	o := w.ring.Oracle()
 	if o.Len() > 0 {
-		origin := o.HandleAt(w.rng.IntN(o.Len()))
+		p := w.rng.IntN(o.Len())
+		origin, key := o.HandleAt(p), w.key()
+		w.res.S01Path.Add(w.ring.S01Path(p, key))
 		w.pending++ // before the call: a lookup may finish inside it
-		w.ring.Lookup(origin, w.key(), chord.Tag{Layer: w.layer, Op: uint64(w.issued)})
+		w.ring.Lookup(origin, key, chord.Tag{Layer: w.layer, Op: uint64(w.issued)})
 	}
 	w.issued++
 	if w.issued < w.total {
@@ -116,8 +118,9 @@ func (w *lookupDriver) runStatic(ctx context.Context, first sim.Time) error {
 			}
 		}
 		o := w.ring.Oracle()
-		origin := o.HandleAt(w.rng.IntN(o.Len()))
-		l := chord.StaticLookup{Origin: origin, Key: w.key(), At: at, Scheduled: scheduled, Tag: chord.Tag{Layer: w.layer, Op: uint64(w.issued)}}
+		p := w.rng.IntN(o.Len())
+		l := chord.StaticLookup{Origin: o.HandleAt(p), Key: w.key(), At: at, Scheduled: scheduled, Tag: chord.Tag{Layer: w.layer, Op: uint64(w.issued)}}
+		w.res.S01Path.Add(w.ring.S01Path(p, l.Key))
 		w.issued++
 		if w.issued < w.total {
 			scheduled, at = at, at.Add(w.gap())
