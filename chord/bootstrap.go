@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/chordsim/chordsim/internal/hugepage"
+	"github.com/chordsim/chordsim/sim"
 )
 
 // BootstrapIdeal adds n real nodes, each running Config.VirtualNodes ring
@@ -42,6 +43,13 @@ func (r *Ring) BootstrapIdeal(realNodes int) error {
 	r.pred = make([]Handle, n)
 	r.succ = make([]Handle, n*R)
 	r.fingers = make([]fingerEntry, n*M)
+	if r.fingerAt != nil {
+		// Every finger is written below, now.
+		r.fingerAt = make([]sim.Time, n*M)
+		for i := range r.fingerAt {
+			r.fingerAt[i] = r.tr.Now()
+		}
+	}
 	r.nextFinger = make([]uint8, n)
 	r.fixing = make([]bool, n)
 	hugepage.Advise(r.ids)

@@ -56,8 +56,11 @@ type Ring struct {
 	succ       []Handle      // Successors() per node, None-padded
 	fingers    []fingerEntry // Bits() per node; finger 0 mirrors the successor
 	nextFinger []uint8
-	fixing     []bool // a fix_fingers lookup of this node is in flight
-	joining    map[ID]Handle
+	// fingerAt is when the protocol last wrote each finger (Bits() per
+	// node), for the pointer-state statistics; nil unless TrackFingerAge.
+	fingerAt []sim.Time
+	fixing   []bool // a fix_fingers lookup of this node is in flight
+	joining  map[ID]Handle
 	// created holds the members that created their ring (Create) and whose
 	// list has never held another node; for the invariant checker, which
 	// allows such a member to list itself alone (see invariant.Node).
