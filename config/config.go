@@ -50,6 +50,15 @@ type Config struct {
 	// timeseries.csv; off (every 0s) it schedules nothing, so a run is the
 	// same events as without it.
 	TimeSeries TimeSeriesConfig `yaml:"timeseries" doc:"per-run counters sampled over simulated time into timeseries.csv"`
+	// Pointers samples the pointer state of the ring (wrong and dead
+	// successors, dead fingers, finger age) as the oracle sees it; off
+	// (every 0s) it schedules nothing and keeps no finger times.
+	Pointers PointersConfig `yaml:"pointers" doc:"pointer-state statistics sampled over the measurement window (issue 18; Krishnamurthy et al., IPTPS 2005)"`
+}
+
+// PointersConfig sets the sampling of the pointer-state statistics.
+type PointersConfig struct {
+	Every sim.Duration `yaml:"every" doc:"simulated time between two samples of the live members' pointers (wrong and dead first successors, first two successors dead, dead fingers by level, finger age since the last refresh), averaged over the measurement window into results.csv and per interval into timeseries.csv; 0s: off (no columns, no finger times kept, 8·m bytes per node less)" unit:"duration" sweep:"no"`
 }
 
 // TimeSeriesConfig sets the sampling of a run's time series.
@@ -233,6 +242,8 @@ func (c *Config) StaticBlocker() string {
 		return "check_invariants is on; turn it off"
 	case c.TimeSeries.Every > 0:
 		return "timeseries.every is on (the static engine has no simulated time to sample); set it to 0s"
+	case c.Pointers.Every > 0:
+		return "pointers.every is on (the static engine has no simulated time to sample); set it to 0s"
 	}
 	return ""
 }
@@ -411,6 +422,11 @@ func (c *Config) validateEngineAndNetwork(bad *problems) {
 		bad.add("timeseries.every", "%v is negative; give the sampling interval, such as 60s, or 0s for no time series", c.TimeSeries.Every)
 	} else if c.TimeSeries.Every > 0 && c.TimeSeries.Every < MinPeriod {
 		bad.add("timeseries.every", "%v is shorter than %v; sample at most once a millisecond of simulated time", c.TimeSeries.Every, MinPeriod)
+	}
+	if c.Pointers.Every < 0 {
+		bad.add("pointers.every", "%v is negative; give the sampling interval, such as 30s, or 0s for no pointer statistics", c.Pointers.Every)
+	} else if c.Pointers.Every > 0 && c.Pointers.Every < MinPeriod {
+		bad.add("pointers.every", "%v is shorter than %v; sample at most once a millisecond of simulated time", c.Pointers.Every, MinPeriod)
 	}
 	if c.Engine == "static" {
 		if why := c.StaticBlocker(); why != "" {

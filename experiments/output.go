@@ -97,6 +97,61 @@ var metricsList = []metric{
 	{"messages", true, func(r *RunResult) float64 { return float64(total(r.Sent[:])) }},
 }
 
+// pointerMetrics are the pointer-state statistics (pointers.every): means
+// over the run's samples, empty when it is off. The per-level columns
+// dead_finger_l1 … follow them (init).
+var pointerMetrics = []metric{
+	{"pointer_samples", true, func(r *RunResult) float64 { return float64(ptrSamples(r)) }},
+	{"wrong_successor_fraction", false, ptrMean(func(p *run.PointerStats) float64 { return p.WrongSuccessor })},
+	{"dead_successor_fraction", false, ptrMean(func(p *run.PointerStats) float64 { return p.DeadSuccessor })},
+	{"dead_successors2_fraction", false, ptrMean(func(p *run.PointerStats) float64 { return p.DeadSuccessors2 })},
+	{"dead_finger_fraction", false, ptrMean(func(p *run.PointerStats) float64 { return p.DeadFinger })},
+	{"mean_finger_age_s", false, func(r *RunResult) float64 {
+		if r.Pointers == nil || r.Pointers.AgeSamples == 0 {
+			return math.NaN()
+		}
+		return r.Pointers.FingerAge / float64(r.Pointers.AgeSamples)
+	}},
+}
+
+// maxFingerLevels is the number of per-level dead-finger columns: levels
+// 1 … 63 (m is at most 64; finger 0 is the successor).
+const maxFingerLevels = 63
+
+func ptrSamples(r *RunResult) int {
+	if r.Pointers == nil {
+		return 0
+	}
+	return r.Pointers.Samples
+}
+
+// ptrMean is the mean over the run's pointer samples of one sum.
+func ptrMean(sum func(*run.PointerStats) float64) func(*RunResult) float64 {
+	return func(r *RunResult) float64 {
+		if ptrSamples(r) == 0 {
+			return math.NaN()
+		}
+		return sum(r.Pointers) / float64(r.Pointers.Samples)
+	}
+}
+
+// pointerMetric reports whether metric i is a pointer-state column, and
+// for a per-level column its level (0 otherwise).
+func pointerMetric(i int) (bool, int) {
+	name := metricsList[i].name
+	if lv, ok := strings.CutPrefix(name, "dead_finger_l"); ok {
+		n := 0
+		fmt.Sscan(lv, &n)
+		return true, n
+	}
+	for _, m := range pointerMetrics {
+		if m.name == name {
+			return true, 0
+		}
+	}
+	return false, 0
+}
+
 // kvMetrics are the key-value service's columns: empty when it is off.
 var kvMetrics = []metric{
 	{"kv_requests", false, kvf(func(k *run.KVStats) float64 { return float64(kvDone(k)) })},
@@ -191,6 +246,16 @@ func ratio(a, b float64) float64 {
 
 func init() {
 	metricsList = append(metricsList, kvMetrics...)
+	metricsList = append(metricsList, pointerMetrics...)
+	for lv := 1; lv <= maxFingerLevels; lv++ {
+		metricsList = append(metricsList, metric{fmt.Sprintf("dead_finger_l%d", lv), false,
+			ptrMean(func(p *run.PointerStats) float64 {
+				if lv >= len(p.DeadFingers) {
+					return math.NaN()
+				}
+				return p.DeadFingers[lv]
+			})})
+	}
 	// One column per message kind: the protocol's traffic broken down.
 	for k := 0; k < chord.NumMsgKinds; k++ {
 		k := k
@@ -240,8 +305,21 @@ func (p *Plan) Columns() []string {
 // to the plan: the kv_ columns only when some sweep point runs the
 // key-value service (kv.requests > 0 or a kv.file); otherwise they would
 // be empty in every row, and results.csv and summary.csv leave them out.
-// summary.json keeps every metric.
+// summary.json keeps every metric but the pointer-state ones. Those apply
+// only with pointers.every > 0 (the per-level ones up to level m − 1 of
+// the largest m swept): there are 69 of them, empty in every other run.
 func (p *Plan) Applies(i int) bool {
+	if ptr, level := pointerMetric(i); ptr {
+		if p.Base.Pointers.Every <= 0 {
+			return false
+		}
+		for pi := range p.Points {
+			if level < p.Points[pi].Config.Chord.Bits {
+				return true
+			}
+		}
+		return false
+	}
 	if !strings.HasPrefix(metricsList[i].name, "kv_") {
 		return true
 	}
@@ -394,6 +472,9 @@ func (o *Outcome) Summary() *Summary {
 			continue
 		}
 		for mi, m := range metricsList {
+			if ptr, _ := pointerMetric(mi); ptr && !p.Applies(mi) {
+				continue
+			}
 			xs := make([]float64, len(runs))
 			for i, r := range runs {
 				xs[i] = r.Values[mi]

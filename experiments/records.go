@@ -87,8 +87,9 @@ type runRecord struct {
 
 // seriesWidth is the length of a record's time series row: the time in
 // nanoseconds, live, joins, fails, leaves, started, done, the outcomes,
-// lost keys, then messages sent by kind.
-const seriesWidth = 7 + chord.NumOutcomes + 1 + chord.NumMsgKinds
+// lost keys, messages sent by kind, then the pointer samples: their count,
+// the five sums (float64 bits, exact) and the count of aged samples.
+const seriesWidth = 7 + chord.NumOutcomes + 1 + chord.NumMsgKinds + 7
 
 func seriesRow(s *run.Sample) []int64 {
 	row := []int64{int64(s.At), int64(s.Live), int64(s.Joins), int64(s.Fails), int64(s.Leaves), int64(s.Started), int64(s.Done)}
@@ -99,7 +100,12 @@ func seriesRow(s *run.Sample) []int64 {
 	for _, m := range s.Sent {
 		row = append(row, int64(m))
 	}
-	return row
+	p := &s.Pointers
+	row = append(row, int64(p.Samples))
+	for _, f := range []float64{p.WrongSuccessor, p.DeadSuccessor, p.DeadSuccessors2, p.DeadFinger, p.FingerAge} {
+		row = append(row, int64(math.Float64bits(f)))
+	}
+	return append(row, int64(p.AgeSamples))
 }
 
 func sampleFrom(row []int64) run.Sample {
@@ -115,6 +121,14 @@ func sampleFrom(row []int64) run.Sample {
 		s.Sent[i] = uint64(row[k])
 		k++
 	}
+	p := &s.Pointers
+	p.Samples = int(row[k])
+	k++
+	for _, f := range []*float64{&p.WrongSuccessor, &p.DeadSuccessor, &p.DeadSuccessors2, &p.DeadFinger, &p.FingerAge} {
+		*f = math.Float64frombits(uint64(row[k]))
+		k++
+	}
+	p.AgeSamples = int(row[k])
 	return s
 }
 

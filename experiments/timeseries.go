@@ -1,8 +1,11 @@
 package experiments
 
 import (
+	"math"
+
 	"github.com/chordsim/chordsim/chord"
 	"github.com/chordsim/chordsim/metrics"
+	"github.com/chordsim/chordsim/run"
 )
 
 // SeriesOn reports whether the plan's runs take a time series
@@ -25,7 +28,30 @@ func (p *Plan) SeriesColumns() []string {
 	for k := 0; k < chord.NumMsgKinds; k++ {
 		cols = append(cols, "messages_"+chord.MsgKind(k).String())
 	}
+	if p.Base.Pointers.Every > 0 {
+		cols = append(cols, seriesPointerColumns...)
+	}
 	return cols
+}
+
+// seriesPointerColumns are timeseries.csv's pointer-state columns
+// (pointers.every > 0): the number of pointer samples taken in the
+// interval and the means over them, as results.csv's columns of the same
+// names over the whole window.
+var seriesPointerColumns = []string{"pointer_samples", "wrong_successor_fraction", "dead_successor_fraction",
+	"dead_successors2_fraction", "dead_finger_fraction", "mean_finger_age_s"}
+
+// seriesPointerCells are the interval's pointer-state cells: the means of
+// its samples, empty when it has none.
+func seriesPointerCells(p *run.PointerStats) []metrics.Cell {
+	mean := func(sum float64, n int) metrics.Cell {
+		if n == 0 {
+			return metrics.Float(math.NaN())
+		}
+		return metrics.Float(sum / float64(n))
+	}
+	return []metrics.Cell{metrics.Int(int64(p.Samples)), mean(p.WrongSuccessor, p.Samples), mean(p.DeadSuccessor, p.Samples),
+		mean(p.DeadSuccessors2, p.Samples), mean(p.DeadFinger, p.Samples), mean(p.FingerAge, p.AgeSamples)}
 }
 
 // SeriesTable builds timeseries.csv: one row per (point, replicate,
@@ -49,6 +75,9 @@ func (o *Outcome) SeriesTable() *metrics.Table {
 				metrics.Int(int64(s.Outcomes[chord.Abandoned])), metrics.Int(int64(total(s.Sent[:]))))
 			for _, m := range s.Sent {
 				row = append(row, metrics.Int(int64(m)))
+			}
+			if p.Base.Pointers.Every > 0 {
+				row = append(row, seriesPointerCells(&s.Pointers)...)
 			}
 			t.Rows = append(t.Rows, row)
 		}

@@ -39,6 +39,9 @@ type Result struct {
 	Static   bool     // the lookups ran on the static engine (not an output: the results are the same)
 	KV       *KVStats // the key-value service's figures; nil when it is off
 	Series   []Sample // the time series (timeseries.every); nil when it is off
+	// Pointers are the pointer-state statistics (pointers.every); nil
+	// when it is off.
+	Pointers *PointerStats
 }
 
 // Failed counts the lookups that did not find their key: wrong owner,
