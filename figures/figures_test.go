@@ -1,9 +1,9 @@
 package figures
 
 import (
-	"fmt"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
