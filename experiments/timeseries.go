@@ -43,15 +43,44 @@ var seriesPointerColumns = []string{"pointer_samples", "wrong_successor_fraction
 
 // seriesPointerCells are the interval's pointer-state cells: the means of
 // its samples, empty when it has none.
-func seriesPointerCells(p *run.PointerStats) []metrics.Cell {
-	mean := func(sum float64, n int) metrics.Cell {
-		if n == 0 {
-			return metrics.Float(math.NaN())
+func seriesPointerCells(s *run.Sample) []metrics.Cell {
+	cells := []metrics.Cell{metrics.Int(int64(s.Pointers.Samples))}
+	for _, name := range seriesPointerColumns[1:] {
+		v, ok := SeriesPointerMean(s, name)
+		if !ok {
+			v = math.NaN()
 		}
-		return metrics.Float(sum / float64(n))
+		cells = append(cells, metrics.Float(v))
 	}
-	return []metrics.Cell{metrics.Int(int64(p.Samples)), mean(p.WrongSuccessor, p.Samples), mean(p.DeadSuccessor, p.Samples),
-		mean(p.DeadSuccessors2, p.Samples), mean(p.DeadFinger, p.Samples), mean(p.FingerAge, p.AgeSamples)}
+	return cells
+}
+
+// SeriesPointerMean is the mean over a time series interval's pointer
+// samples of the statistic of timeseries.csv's column name (one of
+// wrong_successor_fraction, dead_successor_fraction,
+// dead_successors2_fraction, dead_finger_fraction, mean_finger_age_s), and
+// false when the interval has no sample. It panics on another name.
+func SeriesPointerMean(s *run.Sample, name string) (float64, bool) {
+	p := &s.Pointers
+	sum, n := 0.0, p.Samples
+	switch name {
+	case "wrong_successor_fraction":
+		sum = p.WrongSuccessor
+	case "dead_successor_fraction":
+		sum = p.DeadSuccessor
+	case "dead_successors2_fraction":
+		sum = p.DeadSuccessors2
+	case "dead_finger_fraction":
+		sum = p.DeadFinger
+	case "mean_finger_age_s":
+		sum, n = p.FingerAge, p.AgeSamples
+	default:
+		panic("experiments: no pointer statistic " + name)
+	}
+	if n == 0 {
+		return 0, false
+	}
+	return sum / float64(n), true
 }
 
 // SeriesTable builds timeseries.csv: one row per (point, replicate,
@@ -77,7 +106,7 @@ func (o *Outcome) SeriesTable() *metrics.Table {
 				row = append(row, metrics.Int(int64(m)))
 			}
 			if p.Base.Pointers.Every > 0 {
-				row = append(row, seriesPointerCells(&s.Pointers)...)
+				row = append(row, seriesPointerCells(s)...)
 			}
 			t.Rows = append(t.Rows, row)
 		}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/chordsim/chordsim/experiments"
 	"github.com/chordsim/chordsim/metrics/plot"
-	"github.com/chordsim/chordsim/run"
 )
 
 // seriesPlots draws a run folder's time series (timeseries.every > 0)
@@ -29,43 +28,40 @@ func seriesPlots(dir string, o *experiments.Outcome) error {
 	every := p.Base.TimeSeries.Every
 	type seriesFig struct {
 		name, title, ylabel string
-		// value is what the figure draws of a sample, false to leave the
-		// sample out.
-		value  func(s *run.Sample) (float64, bool)
+		// value is what the figure draws of sample si of run r, false to
+		// leave the sample out.
+		value  func(r *experiments.RunResult, si int) (float64, bool)
 		bounds *plot.Bounds
 	}
 	figs := []seriesFig{
 		{"timeseries_failed", fmt.Sprintf("Failed lookups per %gs", every.Seconds()), "failed lookups in the interval",
 			// Whole intervals only: a count over a partial one is not
 			// comparable.
-			func(s *run.Sample) (float64, bool) { return float64(s.Failed()), s.At%every == 0 }, plot.Count},
-		{"timeseries_live", "Live members", "members", func(s *run.Sample) (float64, bool) { return float64(s.Live), true }, plot.Count},
+			func(r *experiments.RunResult, si int) (float64, bool) {
+				s := &r.Series[si]
+				return float64(s.Failed()), s.At%every == 0
+			}, plot.Count},
+		{"timeseries_live", "Live members", "members", func(r *experiments.RunResult, si int) (float64, bool) {
+			return float64(r.Series[si].Live), true
+		}, plot.Count},
 	}
 	if p.Base.Pointers.Every > 0 {
 		// The pointer-state statistics: the mean of the interval's
 		// samples, where it has any.
-		mean := func(sum func(*run.PointerStats) float64) func(s *run.Sample) (float64, bool) {
-			return func(s *run.Sample) (float64, bool) {
-				if s.Pointers.Samples == 0 {
-					return 0, false
-				}
-				return sum(&s.Pointers) / float64(s.Pointers.Samples), true
+		mean := func(name string) func(r *experiments.RunResult, si int) (float64, bool) {
+			return func(r *experiments.RunResult, si int) (float64, bool) {
+				return experiments.SeriesPointerMean(&r.Series[si], name)
 			}
 		}
 		figs = append(figs,
 			seriesFig{"timeseries_wrong_successor", "Members whose first successor is wrong", "fraction of live members",
-				mean(func(p *run.PointerStats) float64 { return p.WrongSuccessor }), plot.Fraction},
+				mean("wrong_successor_fraction"), plot.Fraction},
 			seriesFig{"timeseries_dead_successor", "Members whose first successor is dead", "fraction of live members",
-				mean(func(p *run.PointerStats) float64 { return p.DeadSuccessor }), plot.Fraction},
+				mean("dead_successor_fraction"), plot.Fraction},
 			seriesFig{"timeseries_dead_fingers", "Dead fingers (levels 1 … m−1)", "fraction of finger entries",
-				mean(func(p *run.PointerStats) float64 { return p.DeadFinger }), plot.Fraction},
+				mean("dead_finger_fraction"), plot.Fraction},
 			seriesFig{"timeseries_finger_age", "Mean finger age since its last refresh", "seconds",
-				func(s *run.Sample) (float64, bool) {
-					if s.Pointers.AgeSamples == 0 {
-						return 0, false
-					}
-					return s.Pointers.FingerAge / float64(s.Pointers.AgeSamples), true
-				}, plot.Count})
+				mean("mean_finger_age_s"), plot.Count})
 	}
 	for _, f := range figs {
 		fig := plot.Figure{
@@ -83,13 +79,13 @@ func seriesPlots(dir string, o *experiments.Outcome) error {
 					continue
 				}
 				for si := range r.Series {
-					s := &r.Series[si]
-					v, ok := f.value(s)
+					v, ok := f.value(r, si)
 					if !ok {
 						continue
 					}
-					sum[s.At.Seconds()] += v
-					cnt[s.At.Seconds()]++
+					at := r.Series[si].At.Seconds()
+					sum[at] += v
+					cnt[at]++
 				}
 			}
 			if len(cnt) == 0 {

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/chordsim/chordsim/metrics/plot"
-	"github.com/chordsim/chordsim/run"
 )
 
 // With timeseries.every set, a run's folder gets the failed-lookups and
@@ -105,14 +104,15 @@ pointers: {every: 5s}
 		t.Fatal(err)
 	}
 	samples := o.Results[0].Series
+	// The interval's sums over its pointer samples, read field by field.
 	for _, c := range []struct {
 		name string
-		sum  func(s *run.Sample) (float64, int)
+		sum  func(i int) (float64, int)
 	}{
-		{"timeseries_wrong_successor", func(s *run.Sample) (float64, int) { return s.Pointers.WrongSuccessor, s.Pointers.Samples }},
-		{"timeseries_dead_successor", func(s *run.Sample) (float64, int) { return s.Pointers.DeadSuccessor, s.Pointers.Samples }},
-		{"timeseries_dead_fingers", func(s *run.Sample) (float64, int) { return s.Pointers.DeadFinger, s.Pointers.Samples }},
-		{"timeseries_finger_age", func(s *run.Sample) (float64, int) { return s.Pointers.FingerAge, s.Pointers.AgeSamples }},
+		{"timeseries_wrong_successor", func(i int) (float64, int) { p := samples[i].Pointers; return p.WrongSuccessor, p.Samples }},
+		{"timeseries_dead_successor", func(i int) (float64, int) { p := samples[i].Pointers; return p.DeadSuccessor, p.Samples }},
+		{"timeseries_dead_fingers", func(i int) (float64, int) { p := samples[i].Pointers; return p.DeadFinger, p.Samples }},
+		{"timeseries_finger_age", func(i int) (float64, int) { p := samples[i].Pointers; return p.FingerAge, p.AgeSamples }},
 	} {
 		f := seen[c.name]
 		if f == nil || len(f.Series) != 1 {
@@ -121,7 +121,7 @@ pointers: {every: 5s}
 		l := f.Series[0]
 		var xs, ys []float64
 		for i := range samples {
-			if sum, n := c.sum(&samples[i]); n > 0 {
+			if sum, n := c.sum(i); n > 0 {
 				xs, ys = append(xs, samples[i].At.Seconds()), append(ys, sum/float64(n))
 			}
 		}
