@@ -56,11 +56,8 @@ type Ring struct {
 	succ       []Handle      // Successors() per node, None-padded
 	fingers    []fingerEntry // Bits() per node; finger 0 mirrors the successor
 	nextFinger []uint8
-	// fingerAt is when the protocol last wrote each finger (Bits() per
-	// node), for the pointer-state statistics; nil unless TrackFingerAge.
-	fingerAt []sim.Time
-	fixing   []bool // a fix_fingers lookup of this node is in flight
-	joining  map[ID]Handle
+	fixing     []bool // a fix_fingers lookup of this node is in flight
+	joining    map[ID]Handle
 	// created holds the members that created their ring (Create) and whose
 	// list has never held another node; for the invariant checker, which
 	// allows such a member to list itself alone (see invariant.Node).
@@ -103,6 +100,11 @@ type Ring struct {
 	logPos int        // total entries written
 
 	layers []Hooks // the layers above the ring, by LayerID (see Attach)
+
+	// fingerAt is when the protocol last wrote each finger (Bits() per
+	// node), for the pointer-state statistics; nil unless TrackFingerAge.
+	// Last, so that the fields the lookup path reads keep their offsets.
+	fingerAt []sim.Time
 }
 
 // Ring event kinds (timers).

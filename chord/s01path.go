@@ -1,6 +1,11 @@
 package chord
 
-import "math/bits"
+import (
+	"math/bits"
+	"unsafe"
+
+	"github.com/chordsim/chordsim/internal/prefetch"
+)
 
 // S01Path is the length of a lookup of key from the member at position p
 // of the oracle (identifier order) as the static simulator behind S01
@@ -35,13 +40,15 @@ func (r *Ring) S01Path(p int, key ID) int {
 }
 
 // s01Path walks Stoica's rule over the oracle's sorted identifiers. A node
-// at position p is the origin or was reached; jk is the owner's offset
-// clockwise from p, in (0, N] (N: p owns key itself). The quadrant finger
-// is the first offset j in [1, jk] whose member lies at distance at least
+// at position p is the origin or was reached. Its quadrant finger is the
+// first offset j clockwise from p whose member lies at distance at least
 // 2^⌊log₂ d⌋ from p's identifier (offset N, p itself, counts as the whole
-// circle); the owner always qualifies, so the search stays in [1, jk].
-// The finger is the owner exactly when j == jk. With guess set, the ring's
-// finger table proposes j first.
+// circle), and it lies at or after key when that distance is at least d.
+// With guess set, the ring's finger table proposes j first, checked by
+// reading the member before it; otherwise (or if the check fails) a binary
+// search over [1, jk] finds it, where jk is the owner's offset, in (0, N]
+// (N: p owns key itself), found once: the owner always qualifies, and the
+// finger is the owner exactly when j == jk.
 func s01Path(o *Oracle, s Space, p int, key ID, guess *Ring) int {
 	n := len(o.ids)
 	c := o.ids[p]
@@ -49,62 +56,195 @@ func s01Path(o *Oracle, s Space, p int, key ID, guess *Ring) int {
 	if d == 0 {
 		return 0
 	}
-	jk := o.successorIndex(key) - p
-	if jk <= 0 {
-		jk += n
-	}
-	// reaches reports whether the member at offset j lies at distance at
-	// least half from c.
-	reaches := func(j int, half uint64) bool {
+	jk := -1 // not searched yet
+	// at is the distance from c to the member at offset j (the whole
+	// circle for j = N).
+	at := func(j int) uint64 {
 		if j >= n {
-			return true
+			return ^uint64(0)
 		}
 		q := p + j
 		if q >= n {
 			q -= n
 		}
-		return s.Dist(c, o.ids[q]) >= half
+		return s.Dist(c, o.ids[q])
 	}
 	count := 0
 	for {
 		count++
-		k := bits.Len64(d) - 1
-		half := uint64(1) << k
-		j := 0
+		half := uint64(1) << (bits.Len64(d) - 1)
+		j, done := 0, false
 		if guess != nil {
 			// Handles are positions: the finger's handle is its position.
-			g := int(guess.fingers[p*guess.cfg.Bits+k].h)
-			if g >= 0 && g < n {
-				if g = g - p; g <= 0 {
+			if g := int(guess.fingers[p*guess.cfg.Bits+bits.Len64(d)-1].h); g >= 0 && g < n {
+				if g -= p; g <= 0 {
 					g += n
 				}
-				if g <= jk && reaches(g, half) && (g == 1 || !reaches(g-1, half)) {
-					j = g
+				if dg := at(g); dg >= half && (g == 1 || at(g-1) < half) {
+					j, done = g, dg >= d
 				}
 			}
 		}
 		if j == 0 {
+			if jk < 0 {
+				if jk = o.successorIndex(key) - p; jk <= 0 {
+					jk += n
+				}
+			}
 			lo, hi := 1, jk
 			for lo < hi {
 				mid := int(uint(lo+hi) >> 1)
-				if reaches(mid, half) {
+				if at(mid) >= half {
 					hi = mid
 				} else {
 					lo = mid + 1
 				}
 			}
-			j = lo
+			j, done = lo, lo == jk
 		}
-		if j == jk {
+		if done {
 			return count
 		}
 		// The finger precedes key: the lookup moves there.
-		p += j
-		if p >= n {
+		if p += j; p >= n {
 			p -= n
 		}
-		jk -= j
+		if jk >= 0 {
+			jk -= j
+		}
 		c = o.ids[p]
 		d = s.Dist(c, key)
+	}
+}
+
+// BeforeMembershipChange sets f to be called just before a node becomes a
+// member or stops being one, while the oracle still holds the old
+// membership: a measurement that batches its questions to the oracle
+// (such as S01Paths over the lookups issued so far) answers them there. f
+// must not change the ring. It is not a layer hook: it does not keep the
+// static engine from running.
+func (r *Ring) BeforeMembershipChange(f func()) { r.oracle.before = f }
+
+// s01Window is how many paths S01Paths walks side by side.
+const s01Window = 16
+
+// s01Walk is one path in S01Paths' window.
+type s01Walk struct {
+	q     int // index of the query, -1 when the slot is free
+	p     int // the node the path is at (its position)
+	key   ID
+	c     ID // p's identifier (stage ≥ 1)
+	d     uint64
+	k     int // the quadrant: ⌊log₂ d⌋
+	g     int // the finger's offset from p (stage 2), 0 if unusable
+	count int // nodes counted before p
+	stage uint8 // 0: hint read (origin), 1: finger hinted, 2: finger's members hinted
+}
+
+// S01Paths computes S01Path(ps[i], keys[i]) into out[i] for every i,
+// several paths side by side: each step of a path reads a node's finger
+// and the member before it, two cache misses on a large ring that one
+// path would wait for in turn, so each walk hints what its next step
+// reads and yields to the others (the static engine's trick). The answers
+// are S01Path's.
+func (r *Ring) S01Paths(ps []int, keys []ID, out []int) {
+	o := &r.oracle
+	if !o.identity || r.reference {
+		for i := range ps {
+			out[i] = r.S01Path(ps[i], keys[i])
+		}
+		return
+	}
+	n, M := len(o.ids), r.cfg.Bits
+	var win [s01Window]s01Walk
+	next, active := 0, 0
+	refill := func(w *s01Walk) {
+		if next < len(ps) {
+			*w = s01Walk{q: next, p: ps[next], key: keys[next]}
+			prefetch.Lines2(unsafe.Pointer(&o.ids[w.p]), unsafe.Pointer(&o.ids[w.p]))
+			next++
+			active++
+		} else {
+			w.q = -1
+		}
+	}
+	for i := range win {
+		refill(&win[i])
+	}
+	// arrive: w is at node w.p, whose identifier is in cache. It ends
+	// there (the key is its identifier) or hints its quadrant finger.
+	arrive := func(w *s01Walk) {
+		w.c = o.ids[w.p]
+		w.d = r.space.Dist(w.c, w.key)
+		if w.d == 0 {
+			out[w.q] = w.count
+			active--
+			refill(w)
+			return
+		}
+		w.k = bits.Len64(w.d) - 1
+		f := &r.fingers[w.p*M+w.k]
+		prefetch.Lines2(unsafe.Pointer(f), unsafe.Pointer(f))
+		w.stage = 1
+	}
+	for active > 0 {
+		for i := range win {
+			w := &win[i]
+			if w.q < 0 {
+				continue
+			}
+			switch w.stage {
+			case 0:
+				arrive(w)
+			case 1:
+				// The finger's line is in cache: hint the member it names
+				// and the one before it.
+				g := int(r.fingers[w.p*M+w.k].h)
+				if g < 0 || g >= n {
+					w.g = 0 // no usable guess: search
+				} else {
+					prev := g - 1
+					if prev < 0 {
+						prev = n - 1
+					}
+					prefetch.Lines2(unsafe.Pointer(&o.ids[g]), unsafe.Pointer(&o.ids[prev]))
+					if g -= w.p; g <= 0 {
+						g += n
+					}
+					w.g = g
+				}
+				w.stage = 2
+			default:
+				half := uint64(1) << w.k
+				g, ok := w.g, false
+				var dg uint64
+				if g > 0 {
+					dg = ^uint64(0)
+					if g < n {
+						dg = r.space.Dist(w.c, o.ids[(w.p+g)%n])
+					}
+					ok = dg >= half && (g == 1 || r.space.Dist(w.c, o.ids[(w.p+g-1)%n]) < half)
+				}
+				if !ok {
+					// The finger is not the quadrant's first member:
+					// finish this path the plain way.
+					out[w.q] = w.count + s01Path(o, r.space, w.p, w.key, nil)
+					active--
+					refill(w)
+					continue
+				}
+				w.count++
+				if dg >= w.d {
+					out[w.q] = w.count
+					active--
+					refill(w)
+					continue
+				}
+				// The lookup moves to the finger, whose identifier the
+				// check just read.
+				w.p = (w.p + g) % n
+				arrive(w)
+			}
+		}
 	}
 }

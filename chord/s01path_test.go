@@ -48,8 +48,8 @@ func s01PathNaive(ids []ID, s Space, origin, key ID) int {
 	}
 }
 
-// TestS01PathMatchesNaive checks S01Path (with and without the finger
-// table's guess, and with tables that are not ideal) against the naive
+// TestS01PathMatchesNaive checks S01Path and S01Paths (with and without
+// the finger table's guess, and with tables that are not ideal) against the naive
 // rule on small rings, for every member as origin and keys that include
 // every member's identifier and its neighbours.
 func TestS01PathMatchesNaive(t *testing.T) {
@@ -96,9 +96,13 @@ func TestS01PathMatchesNaive(t *testing.T) {
 						keys = keys[:300]
 					}
 					longest := 0
+					var bp []int
+					var bk []ID
+					var bwant []int
 					for _, p := range origins {
 						for _, key := range keys {
 							want := s01PathNaive(ids, sp, ids[p], key)
+							bp, bk, bwant = append(bp, p), append(bk, key), append(bwant, want)
 							if got := r.S01Path(p, key); got != want {
 								t.Fatalf("%s: from %d (member %d) to key %d: S01Path %d, naive %d", what, ids[p], p, key, got, want)
 							}
@@ -106,6 +110,13 @@ func TestS01PathMatchesNaive(t *testing.T) {
 								t.Fatalf("%s: from %d to key %d: Oracle.S01Path %d, naive %d", what, ids[p], key, got, want)
 							}
 							longest = max(longest, want)
+						}
+					}
+					got := make([]int, len(bp))
+					r.S01Paths(bp, bk, got)
+					for i := range got {
+						if got[i] != bwant[i] {
+							t.Fatalf("%s: from member %d to key %d: S01Paths %d, naive %d", what, bp[i], bk[i], got[i], bwant[i])
 						}
 					}
 					if tc.n >= 64 && longest < 4 {

@@ -279,6 +279,7 @@ func (w *World) Drive(ctx context.Context) error {
 // budgets, and honours ctx (Ctrl-C) while it does.
 func (w *World) Collect(ctx context.Context) (*Result, error) {
 	res := w.res
+	w.lookups.countS01() // the last batch
 	if w.static {
 		res.Static = true
 		res.Members = w.Ring.Oracle().Len()
