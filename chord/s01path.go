@@ -135,9 +135,9 @@ type s01Walk struct {
 	key   ID
 	c     ID // p's identifier (stage ≥ 1)
 	d     uint64
-	k     int // the quadrant: ⌊log₂ d⌋
-	g     int // the finger's offset from p (stage 2), 0 if unusable
-	count int // nodes counted before p
+	k     int   // the quadrant: ⌊log₂ d⌋
+	g     int   // the finger's offset from p (stage 2), 0 if unusable
+	count int   // nodes counted before p
 	stage uint8 // 0: hint read (origin), 1: finger hinted, 2: finger's members hinted
 }
 
