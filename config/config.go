@@ -293,8 +293,9 @@ const (
 // 616 of them node state), an 8-byte latency sample per lookup, and about
 // 32 bytes per placed key
 // (identifier, name, bookkeeping) and 128 per key-value request (the
-// request, its history entry and the client's state). A sweep is checked
-// against the machine's memory with it.
+// request, its history entry and the client's state), plus 8·m bytes a
+// member with pointers.every on. A sweep is checked against the machine's
+// memory with it.
 func (c *Config) RunBytes() uint64 {
 	members := uint64(max(c.N, 0)) * uint64(max(c.Chord.VirtualNodes, 1))
 	if members > MaxNodes {
@@ -305,6 +306,9 @@ func (c *Config) RunBytes() uint64 {
 		m, r = 64, 16
 	}
 	b := chord.StateBytes(int(members), m, r) + 128*members
+	if c.Pointers.Every > 0 {
+		b += 8 * uint64(m) * members // the fingers' refresh times (chord.Ring.TrackFingerAge)
+	}
 	b += 8 * uint64(min(max(c.Workload.Lookups, 0), MaxLookups))
 	b += 32 * uint64(min(max(c.PlacedKeys(), 0), MaxKeys))
 	b += 128 * uint64(min(max(c.KV.Requests, 0), 1<<26))
