@@ -218,12 +218,20 @@ func (r *Ring) S01Paths(ps []int, keys []ID, out []int) {
 				half := uint64(1) << w.k
 				g, ok := w.g, false
 				var dg uint64
+				q := w.p + g // the finger's position (no division: g ≤ N)
+				if q >= n {
+					q -= n
+				}
 				if g > 0 {
 					dg = ^uint64(0)
 					if g < n {
-						dg = r.space.Dist(w.c, o.ids[(w.p+g)%n])
+						dg = r.space.Dist(w.c, o.ids[q])
 					}
-					ok = dg >= half && (g == 1 || r.space.Dist(w.c, o.ids[(w.p+g-1)%n]) < half)
+					prev := q - 1
+					if prev < 0 {
+						prev = n - 1
+					}
+					ok = dg >= half && (g == 1 || r.space.Dist(w.c, o.ids[prev]) < half)
 				}
 				if !ok {
 					// The finger is not the quadrant's first member:
@@ -242,7 +250,7 @@ func (r *Ring) S01Paths(ps []int, keys []ID, out []int) {
 				}
 				// The lookup moves to the finger, whose identifier the
 				// check just read.
-				w.p = (w.p + g) % n
+				w.p = q
 				arrive(w)
 			}
 		}
