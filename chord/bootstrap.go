@@ -13,7 +13,6 @@ import (
 	"sync"
 
 	"github.com/chordsim/chordsim/internal/hugepage"
-	"github.com/chordsim/chordsim/sim"
 )
 
 // BootstrapIdeal adds n real nodes, each running Config.VirtualNodes ring
@@ -45,9 +44,9 @@ func (r *Ring) BootstrapIdeal(realNodes int) error {
 	r.fingers = make([]fingerEntry, n*M)
 	if r.fingerAt != nil {
 		// Every finger is written below, now.
-		r.fingerAt = make([]sim.Time, n*M)
+		r.fingerAt = make([]float32, n*M)
 		for i := range r.fingerAt {
-			r.fingerAt[i] = r.tr.Now()
+			r.fingerAt[i] = float32(r.tr.Now().Seconds())
 		}
 	}
 	r.nextFinger = make([]uint8, n)

@@ -104,7 +104,7 @@ type Ring struct {
 	// fingerAt is when the protocol last wrote each finger (Bits() per
 	// node), for the pointer-state statistics; nil unless TrackFingerAge.
 	// Last, so that the fields the lookup path reads keep their offsets.
-	fingerAt []sim.Time
+	fingerAt []float32 // seconds
 }
 
 // Ring event kinds (timers).

@@ -58,7 +58,7 @@ type Config struct {
 
 // PointersConfig sets the sampling of the pointer-state statistics.
 type PointersConfig struct {
-	Every sim.Duration `yaml:"every" doc:"simulated time between two samples of the live members' pointers (wrong and dead first successors, first two successors dead, dead fingers by level, finger age since the last refresh), averaged over the measurement window into results.csv and per interval into timeseries.csv; 0s: off (no columns, no finger times kept, 8·m bytes per node less)" unit:"duration" sweep:"no"`
+	Every sim.Duration `yaml:"every" doc:"simulated time between two samples of the live members' pointers (wrong and dead first successors, first two successors dead, dead fingers by level, finger age since the last refresh), averaged over the measurement window into results.csv and per interval into timeseries.csv; 0s: off (no columns, no finger times kept, 4·m bytes per node less)" unit:"duration" sweep:"no"`
 }
 
 // TimeSeriesConfig sets the sampling of a run's time series.
@@ -293,7 +293,7 @@ const (
 // 616 of them node state), an 8-byte latency sample per lookup, and about
 // 32 bytes per placed key
 // (identifier, name, bookkeeping) and 128 per key-value request (the
-// request, its history entry and the client's state), plus 8·m bytes a
+// request, its history entry and the client's state), plus 4·m bytes a
 // member with pointers.every on. A sweep is checked against the machine's
 // memory with it.
 func (c *Config) RunBytes() uint64 {
@@ -307,7 +307,7 @@ func (c *Config) RunBytes() uint64 {
 	}
 	b := chord.StateBytes(int(members), m, r) + 128*members
 	if c.Pointers.Every > 0 {
-		b += 8 * uint64(m) * members // the fingers' refresh times (chord.Ring.TrackFingerAge)
+		b += 4 * uint64(m) * members // the fingers' refresh times (chord.Ring.TrackFingerAge)
 	}
 	b += 8 * uint64(min(max(c.Workload.Lookups, 0), MaxLookups))
 	b += 32 * uint64(min(max(c.PlacedKeys(), 0), MaxKeys))

@@ -48,7 +48,7 @@ func (p *PointerStats) add(s *chord.PointerState) {
 		p.DeadFinger += float64(dead) / (m * float64(levels))
 	}
 	if s.Aged > 0 {
-		p.FingerAge += (s.AgeSum / sim.Duration(s.Aged)).Seconds()
+		p.FingerAge += s.AgeSum / float64(s.Aged)
 		p.AgeSamples++
 	}
 }
