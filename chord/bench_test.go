@@ -77,3 +77,55 @@ func BenchmarkBootstrapIdeal(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkS01Path measures the oracle's count of a lookup in S01 Fig. 10's
+// counting (Ring.S01Path), which runs issue for every lookup, on the ring
+// of BenchmarkLookup: compare its ns/op with that benchmark's.
+func BenchmarkS01Path(b *testing.B) {
+	r, err := New(sim.NewScheduler(), Options{Config: staticConfig(64), Seed: 1, UniformIDs: true,
+		Net: sim.NetConfig{Latency: sim.Latency{Kind: sim.Constant, A: sim.Millisecond}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := r.BootstrapIdeal(1 << 16); err != nil {
+		b.Fatal(err)
+	}
+	rng := sim.Stream(1, "bench")
+	n := r.Oracle().Len()
+	sum := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		sum += r.S01Path(rng.IntN(n), r.Space().FromUint64(rng.Uint64()))
+	}
+	b.ReportMetric(float64(sum)/float64(b.N), "path/lookup")
+}
+
+// BenchmarkS01Paths is BenchmarkS01Path with the paths walked side by side
+// (Ring.S01Paths, as the static engine's runs use it), 256 per call.
+func BenchmarkS01Paths(b *testing.B) {
+	r, err := New(sim.NewScheduler(), Options{Config: staticConfig(64), Seed: 1, UniformIDs: true,
+		Net: sim.NetConfig{Latency: sim.Latency{Kind: sim.Constant, A: sim.Millisecond}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := r.BootstrapIdeal(1 << 16); err != nil {
+		b.Fatal(err)
+	}
+	rng := sim.Stream(1, "bench")
+	n := r.Oracle().Len()
+	ps, keys, out := make([]int, 256), make([]ID, 256), make([]int, 256)
+	sum, paths := 0, 0
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range ps {
+			ps[i], keys[i] = rng.IntN(n), r.Space().FromUint64(rng.Uint64())
+		}
+		r.S01Paths(ps, keys, out)
+		for _, x := range out {
+			sum += x
+		}
+		paths += len(out)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(paths), "ns/path")
+	b.ReportMetric(float64(sum)/float64(paths), "path/lookup")
+}

@@ -42,6 +42,13 @@ func (r *Ring) BootstrapIdeal(realNodes int) error {
 	r.pred = make([]Handle, n)
 	r.succ = make([]Handle, n*R)
 	r.fingers = make([]fingerEntry, n*M)
+	if r.fingerAt != nil {
+		// Every finger is written below, now.
+		r.fingerAt = make([]float32, n*M)
+		for i := range r.fingerAt {
+			r.fingerAt[i] = float32(r.tr.Now().Seconds())
+		}
+	}
 	r.nextFinger = make([]uint8, n)
 	r.fixing = make([]bool, n)
 	hugepage.Advise(r.ids)

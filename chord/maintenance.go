@@ -426,6 +426,7 @@ func (r *Ring) advanceFingers(n, known Handle, i int, mayLookup bool) {
 		start := r.space.FingerStart(nid, i)
 		if known != None && r.space.BetweenIncl(nid, start, r.ids[known]) {
 			f[i] = r.fingerTo(known)
+			r.fingerWritten(n, i)
 			continue
 		}
 		if !mayLookup && r.cfg.FixFingers == FixOne {
@@ -454,6 +455,7 @@ func (r *Ring) onFingerFound(n Handle, i int, owner Handle, ok bool) {
 		return
 	}
 	r.fingerTable(n)[i] = r.fingerTo(owner)
+	r.fingerWritten(n, i)
 	if r.cfg.FixFingers == FixRandom {
 		return // one level per call
 	}

@@ -94,6 +94,7 @@ func (r *Ring) BuildIdeal(hs []Handle) error {
 		f := r.fingerTable(h)
 		for i := 1; i < len(f); i++ {
 			f[i] = r.fingerTo(o.Successor(r.space.FingerStart(id, i)))
+			r.fingerWritten(h, i)
 		}
 	}
 	return nil

@@ -35,6 +35,9 @@ func (r *Ring) newHandle(id ID, addr uint64) Handle {
 	}
 	for i := 0; i < r.cfg.Bits; i++ {
 		r.fingers = append(r.fingers, noFinger)
+		if r.fingerAt != nil {
+			r.fingerAt = append(r.fingerAt, float32(r.tr.Now().Seconds()))
+		}
 	}
 	r.nextFinger = append(r.nextFinger, 1)
 	r.fixing = append(r.fixing, false)

@@ -26,6 +26,9 @@ type Oracle struct {
 	// the owner of a handle's keys is known without a search (owns).
 	identity  bool
 	reference bool // always search (Ring.reference)
+	// before, if set, is called just before the membership changes
+	// (Ring.BeforeMembershipChange).
+	before func()
 }
 
 // Len is the number of live members.
@@ -99,6 +102,9 @@ func (o *Oracle) Contains(id ID) bool {
 }
 
 func (o *Oracle) insert(id ID, h Handle) {
+	if o.before != nil {
+		o.before()
+	}
 	o.identity = false
 	i := sort.Search(len(o.ids), func(i int) bool { return o.ids[i] >= id })
 	o.ids = append(o.ids, 0)
@@ -109,6 +115,9 @@ func (o *Oracle) insert(id ID, h Handle) {
 }
 
 func (o *Oracle) remove(id ID) {
+	if o.before != nil {
+		o.before()
+	}
 	o.identity = false
 	i := sort.Search(len(o.ids), func(i int) bool { return o.ids[i] >= id })
 	if i == len(o.ids) || o.ids[i] != id {

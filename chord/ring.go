@@ -101,6 +101,11 @@ type Ring struct {
 	trace  *Tracer    // reports messages, state changes and lookups (tracer.go); nil when off
 
 	layers []Hooks // the layers above the ring, by LayerID (see Attach)
+
+	// fingerAt is when the protocol last wrote each finger (Bits() per
+	// node), for the pointer-state statistics; nil unless TrackFingerAge.
+	// Last, so that the fields the lookup path reads keep their offsets.
+	fingerAt []float32 // seconds
 }
 
 // Ring event kinds (timers).

@@ -50,6 +50,15 @@ type Config struct {
 	// timeseries.csv; off (every 0s) it schedules nothing, so a run is the
 	// same events as without it.
 	TimeSeries TimeSeriesConfig `yaml:"timeseries" doc:"per-run counters sampled over simulated time into timeseries.csv"`
+	// Pointers samples the pointer state of the ring (wrong and dead
+	// successors, dead fingers, finger age) as the oracle sees it; off
+	// (every 0s) it schedules nothing and keeps no finger times.
+	Pointers PointersConfig `yaml:"pointers" doc:"pointer-state statistics sampled over the measurement window (issue 18; Krishnamurthy et al., IPTPS 2005)"`
+}
+
+// PointersConfig sets the sampling of the pointer-state statistics.
+type PointersConfig struct {
+	Every sim.Duration `yaml:"every" doc:"simulated time between two samples of the live members' pointers (wrong and dead first successors, first two successors dead, dead fingers by level, finger age since the last refresh), averaged over the measurement window into results.csv and per interval into timeseries.csv; 0s: off (no columns, no finger times kept, 4·m bytes per node less)" unit:"duration" sweep:"no"`
 }
 
 // TimeSeriesConfig sets the sampling of a run's time series.
@@ -233,6 +242,8 @@ func (c *Config) StaticBlocker() string {
 		return "check_invariants is on; turn it off"
 	case c.TimeSeries.Every > 0:
 		return "timeseries.every is on (the static engine has no simulated time to sample); set it to 0s"
+	case c.Pointers.Every > 0:
+		return "pointers.every is on (the static engine has no simulated time to sample); set it to 0s"
 	}
 	return ""
 }
@@ -282,8 +293,9 @@ const (
 // 616 of them node state), an 8-byte latency sample per lookup, and about
 // 32 bytes per placed key
 // (identifier, name, bookkeeping) and 128 per key-value request (the
-// request, its history entry and the client's state). A sweep is checked
-// against the machine's memory with it.
+// request, its history entry and the client's state), plus 4·m bytes a
+// member with pointers.every on. A sweep is checked against the machine's
+// memory with it.
 func (c *Config) RunBytes() uint64 {
 	members := uint64(max(c.N, 0)) * uint64(max(c.Chord.VirtualNodes, 1))
 	if members > MaxNodes {
@@ -294,6 +306,9 @@ func (c *Config) RunBytes() uint64 {
 		m, r = 64, 16
 	}
 	b := chord.StateBytes(int(members), m, r) + 128*members
+	if c.Pointers.Every > 0 {
+		b += 4 * uint64(m) * members // the fingers' refresh times (chord.Ring.TrackFingerAge)
+	}
 	b += 8 * uint64(min(max(c.Workload.Lookups, 0), MaxLookups))
 	b += 32 * uint64(min(max(c.PlacedKeys(), 0), MaxKeys))
 	b += 128 * uint64(min(max(c.KV.Requests, 0), 1<<26))
@@ -411,6 +426,11 @@ func (c *Config) validateEngineAndNetwork(bad *problems) {
 		bad.add("timeseries.every", "%v is negative; give the sampling interval, such as 60s, or 0s for no time series", c.TimeSeries.Every)
 	} else if c.TimeSeries.Every > 0 && c.TimeSeries.Every < MinPeriod {
 		bad.add("timeseries.every", "%v is shorter than %v; sample at most once a millisecond of simulated time", c.TimeSeries.Every, MinPeriod)
+	}
+	if c.Pointers.Every < 0 {
+		bad.add("pointers.every", "%v is negative; give the sampling interval, such as 30s, or 0s for no pointer statistics", c.Pointers.Every)
+	} else if c.Pointers.Every > 0 && c.Pointers.Every < MinPeriod {
+		bad.add("pointers.every", "%v is shorter than %v; sample at most once a millisecond of simulated time", c.Pointers.Every, MinPeriod)
 	}
 	if c.Engine == "static" {
 		if why := c.StaticBlocker(); why != "" {

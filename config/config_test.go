@@ -74,8 +74,9 @@ func TestRingLimitStatesTheBytes(t *testing.T) {
 	}
 }
 
-// timeseries.every: negative or below a millisecond is refused, and the
-// static engine, which has no simulated time to sample, refuses it.
+// timeseries.every and pointers.every (the rows from 30s on, and those
+// naming it): negative or below a millisecond is refused, and the static
+// engine, which has no simulated time to sample, refuses them.
 func TestValidateTimeSeries(t *testing.T) {
 	for _, c := range []struct {
 		every       string
@@ -88,6 +89,10 @@ func TestValidateTimeSeries(t *testing.T) {
 		{"60s", "static", "engine:", "timeseries.every"},
 		{"60s", "auto", "", ""},
 		{"0s", "static", "", ""},
+		{"-1s", "auto", "pointers.every:", "negative"},
+		{"1us", "auto", "pointers.every:", "shorter than"},
+		{"30s", "static", "engine:", "pointers.every"},
+		{"30s", "auto", "", ""},
 	} {
 		cfg := Defaults()
 		cfg.Chord.StabilizeEvery, cfg.Chord.FixFingersEvery, cfg.Chord.CheckPredecessorEvery = 0, 0, 0
@@ -95,7 +100,11 @@ func TestValidateTimeSeries(t *testing.T) {
 		if err := cfg.Network.Latency.UnmarshalText([]byte("const:20ms")); err != nil {
 			t.Fatal(err)
 		}
-		if err := cfg.TimeSeries.Every.UnmarshalText([]byte(c.every)); err != nil {
+		every := &cfg.TimeSeries.Every
+		if strings.HasPrefix(c.wantField, "pointers") || strings.Contains(c.wantMessage, "pointers") || c.every == "30s" {
+			every = &cfg.Pointers.Every
+		}
+		if err := every.UnmarshalText([]byte(c.every)); err != nil {
 			t.Fatal(err)
 		}
 		err := cfg.Validate()

@@ -62,6 +62,12 @@ var metricsList = []metric{
 	{"p50_hops", false, func(r *RunResult) float64 { return quantile(&r.Hops, 0.50) }},
 	{"p99_hops", false, func(r *RunResult) float64 { return quantile(&r.Hops, 0.99) }},
 	{"max_hops", false, func(r *RunResult) float64 { return quantile(&r.Hops, 1) }},
+	{"mean_s01_path", false, func(r *RunResult) float64 { return r.S01Path.Mean() }},
+	{"stddev_s01_path", false, func(r *RunResult) float64 { return r.S01Path.Stddev() }},
+	{"p1_s01_path", false, func(r *RunResult) float64 { return quantile(&r.S01Path, 0.01) }},
+	{"p50_s01_path", false, func(r *RunResult) float64 { return quantile(&r.S01Path, 0.50) }},
+	{"p99_s01_path", false, func(r *RunResult) float64 { return quantile(&r.S01Path, 0.99) }},
+	{"max_s01_path", false, func(r *RunResult) float64 { return quantile(&r.S01Path, 1) }},
 	{"mean_latency_ms", false, func(r *RunResult) float64 { return r.Latency.Mean() }},
 	{"p50_latency_ms", false, func(r *RunResult) float64 { return sampleQuantile(&r.Latency, 0.50) }},
 	{"p99_latency_ms", false, func(r *RunResult) float64 { return sampleQuantile(&r.Latency, 0.99) }},
@@ -89,6 +95,61 @@ var metricsList = []metric{
 	{"events", true, func(r *RunResult) float64 { return float64(r.Events) }},
 	{"sim_seconds", false, func(r *RunResult) float64 { return r.SimTime.Seconds() }},
 	{"messages", true, func(r *RunResult) float64 { return float64(total(r.Sent[:])) }},
+}
+
+// pointerMetrics are the pointer-state statistics (pointers.every): means
+// over the run's samples, empty when it is off. The per-level columns
+// dead_finger_l1 … follow them (init).
+var pointerMetrics = []metric{
+	{"pointer_samples", true, func(r *RunResult) float64 { return float64(ptrSamples(r)) }},
+	{"wrong_successor_fraction", false, ptrMean(func(p *run.PointerStats) float64 { return p.WrongSuccessor })},
+	{"dead_successor_fraction", false, ptrMean(func(p *run.PointerStats) float64 { return p.DeadSuccessor })},
+	{"dead_successors2_fraction", false, ptrMean(func(p *run.PointerStats) float64 { return p.DeadSuccessors2 })},
+	{"dead_finger_fraction", false, ptrMean(func(p *run.PointerStats) float64 { return p.DeadFinger })},
+	{"mean_finger_age_s", false, func(r *RunResult) float64 {
+		if r.Pointers == nil || r.Pointers.AgeSamples == 0 {
+			return math.NaN()
+		}
+		return r.Pointers.FingerAge / float64(r.Pointers.AgeSamples)
+	}},
+}
+
+// maxFingerLevels is the number of per-level dead-finger columns: levels
+// 1 … 63 (m is at most 64; finger 0 is the successor).
+const maxFingerLevels = 63
+
+func ptrSamples(r *RunResult) int {
+	if r.Pointers == nil {
+		return 0
+	}
+	return r.Pointers.Samples
+}
+
+// ptrMean is the mean over the run's pointer samples of one sum.
+func ptrMean(sum func(*run.PointerStats) float64) func(*RunResult) float64 {
+	return func(r *RunResult) float64 {
+		if ptrSamples(r) == 0 {
+			return math.NaN()
+		}
+		return sum(r.Pointers) / float64(r.Pointers.Samples)
+	}
+}
+
+// pointerMetric reports whether metric i is a pointer-state column, and
+// for a per-level column its level (0 otherwise).
+func pointerMetric(i int) (bool, int) {
+	name := metricsList[i].name
+	if lv, ok := strings.CutPrefix(name, "dead_finger_l"); ok {
+		n := 0
+		fmt.Sscan(lv, &n)
+		return true, n
+	}
+	for _, m := range pointerMetrics {
+		if m.name == name {
+			return true, 0
+		}
+	}
+	return false, 0
 }
 
 // kvMetrics are the key-value service's columns: empty when it is off.
@@ -185,6 +246,16 @@ func ratio(a, b float64) float64 {
 
 func init() {
 	metricsList = append(metricsList, kvMetrics...)
+	metricsList = append(metricsList, pointerMetrics...)
+	for lv := 1; lv <= maxFingerLevels; lv++ {
+		metricsList = append(metricsList, metric{fmt.Sprintf("dead_finger_l%d", lv), false,
+			ptrMean(func(p *run.PointerStats) float64 {
+				if lv >= len(p.DeadFingers) {
+					return math.NaN()
+				}
+				return p.DeadFingers[lv]
+			})})
+	}
 	// One column per message kind: the protocol's traffic broken down.
 	for k := 0; k < chord.NumMsgKinds; k++ {
 		k := k
@@ -234,8 +305,21 @@ func (p *Plan) Columns() []string {
 // to the plan: the kv_ columns only when some sweep point runs the
 // key-value service (kv.requests > 0 or a kv.file); otherwise they would
 // be empty in every row, and results.csv and summary.csv leave them out.
-// summary.json keeps every metric.
+// summary.json keeps every metric but the pointer-state ones. Those apply
+// only with pointers.every > 0 (the per-level ones up to level m − 1 of
+// the largest m swept): there are 69 of them, empty in every other run.
 func (p *Plan) Applies(i int) bool {
+	if ptr, level := pointerMetric(i); ptr {
+		if p.Base.Pointers.Every <= 0 {
+			return false
+		}
+		for pi := range p.Points {
+			if level < p.Points[pi].Config.Chord.Bits {
+				return true
+			}
+		}
+		return false
+	}
 	if !strings.HasPrefix(metricsList[i].name, "kv_") {
 		return true
 	}
@@ -320,6 +404,10 @@ type Pooled struct {
 	HopsPDF  []metrics.JSONFloat `json:"hops_pdf"`
 	KeysP1   metrics.JSONFloat   `json:"keys_p1"`
 	KeysP99  metrics.JSONFloat   `json:"keys_p99"`
+	// The path in S01 Fig. 10's counting (run.Result.S01Path), pooled.
+	MeanS01Path metrics.JSONFloat `json:"mean_s01_path"`
+	P1S01Path   metrics.JSONFloat `json:"p1_s01_path"`
+	P99S01Path  metrics.JSONFloat `json:"p99_s01_path"`
 }
 
 // Summary is summary.json.
@@ -335,11 +423,21 @@ type Summary struct {
 
 // PooledHops merges the hop histograms of a point's finished runs.
 func (o *Outcome) PooledHops(point int) *metrics.IntHist {
+	return o.pooled(point, func(r *RunResult) *metrics.IntHist { return &r.Hops })
+}
+
+// PooledS01Path merges the histograms of the path in S01 Fig. 10's
+// counting (run.Result.S01Path) of a point's finished runs.
+func (o *Outcome) PooledS01Path(point int) *metrics.IntHist {
+	return o.pooled(point, func(r *RunResult) *metrics.IntHist { return &r.S01Path })
+}
+
+func (o *Outcome) pooled(point int, of func(*RunResult) *metrics.IntHist) *metrics.IntHist {
 	var h metrics.IntHist
 	R := o.Plan.Base.Replicates
 	for k := 0; k < R; k++ {
 		if r := o.Results[point*R+k]; r != nil {
-			h.Merge(&r.Hops)
+			h.Merge(of(r))
 		}
 	}
 	return &h
@@ -374,6 +472,9 @@ func (o *Outcome) Summary() *Summary {
 			continue
 		}
 		for mi, m := range metricsList {
+			if ptr, _ := pointerMetric(mi); ptr && !p.Applies(mi) {
+				continue
+			}
 			xs := make([]float64, len(runs))
 			for i, r := range runs {
 				xs[i] = r.Values[mi]
@@ -383,6 +484,9 @@ func (o *Outcome) Summary() *Summary {
 		h := o.PooledHops(pi)
 		ps.Pooled = Pooled{Lookups: h.N(), MeanHops: metrics.JSONFloat(h.Mean()), P1Hops: metrics.JSONFloat(quantile(h, 0.01)),
 			P99Hops: metrics.JSONFloat(quantile(h, 0.99)), KeysP1: metrics.JSONFloat(quantile(&load, 0.01)), KeysP99: metrics.JSONFloat(quantile(&load, 0.99))}
+		s01 := o.PooledS01Path(pi)
+		ps.Pooled.MeanS01Path = metrics.JSONFloat(s01.Mean())
+		ps.Pooled.P1S01Path, ps.Pooled.P99S01Path = metrics.JSONFloat(quantile(s01, 0.01)), metrics.JSONFloat(quantile(s01, 0.99))
 		for _, f := range h.PDF() {
 			ps.Pooled.HopsPDF = append(ps.Pooled.HopsPDF, metrics.JSONFloat(f))
 		}

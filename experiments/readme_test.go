@@ -29,6 +29,9 @@ func TestManualDocumentsEverything(t *testing.T) {
 	}
 	for _, m := range metricsList {
 		name := strings.TrimPrefix(m.name, "messages_")
+		if strings.HasPrefix(name, "dead_finger_l") {
+			name = "dead_finger_lK" // one row documents the 63 levels
+		}
 		if !strings.Contains(manual, "`"+name+"`") {
 			t.Errorf("docs/manual.md does not document results.csv column %s", m.name)
 		}

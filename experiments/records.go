@@ -24,7 +24,7 @@ import (
 
 // recordFormat names the layout of run records; a record of another format
 // is ignored (the run is simply made again).
-const recordFormat = "chordsim-run-5"
+const recordFormat = "chordsim-run-6"
 
 // maxRecordBytes bounds a run record on disk. A record holds two histograms
 // (hops: at most a few hundred bins; load: one bin per load value, at most
@@ -77,6 +77,7 @@ type runRecord struct {
 	Columns  []string `json:"columns"`
 	Values   []string `json:"values"`
 	Hops     []uint64 `json:"hops"`
+	S01Path  []uint64 `json:"s01_path"`
 	Load     []uint64 `json:"load"`
 	Outcomes []int    `json:"outcomes"`
 	// Series is the run's time series (timeseries.every), one row per
@@ -86,8 +87,9 @@ type runRecord struct {
 
 // seriesWidth is the length of a record's time series row: the time in
 // nanoseconds, live, joins, fails, leaves, started, done, the outcomes,
-// lost keys, then messages sent by kind.
-const seriesWidth = 7 + chord.NumOutcomes + 1 + chord.NumMsgKinds
+// lost keys, messages sent by kind, then the pointer samples: their count,
+// the five sums (float64 bits, exact) and the count of aged samples.
+const seriesWidth = 7 + chord.NumOutcomes + 1 + chord.NumMsgKinds + 7
 
 func seriesRow(s *run.Sample) []int64 {
 	row := []int64{int64(s.At), int64(s.Live), int64(s.Joins), int64(s.Fails), int64(s.Leaves), int64(s.Started), int64(s.Done)}
@@ -98,7 +100,12 @@ func seriesRow(s *run.Sample) []int64 {
 	for _, m := range s.Sent {
 		row = append(row, int64(m))
 	}
-	return row
+	p := &s.Pointers
+	row = append(row, int64(p.Samples))
+	for _, f := range []float64{p.WrongSuccessor, p.DeadSuccessor, p.DeadSuccessors2, p.DeadFinger, p.FingerAge} {
+		row = append(row, int64(math.Float64bits(f)))
+	}
+	return append(row, int64(p.AgeSamples))
 }
 
 func sampleFrom(row []int64) run.Sample {
@@ -114,6 +121,14 @@ func sampleFrom(row []int64) run.Sample {
 		s.Sent[i] = uint64(row[k])
 		k++
 	}
+	p := &s.Pointers
+	p.Samples = int(row[k])
+	k++
+	for _, f := range []*float64{&p.WrongSuccessor, &p.DeadSuccessor, &p.DeadSuccessors2, &p.DeadFinger, &p.FingerAge} {
+		*f = math.Float64frombits(uint64(row[k]))
+		k++
+	}
+	p.AgeSamples = int(row[k])
 	return s
 }
 
@@ -145,7 +160,7 @@ func metricNames() []string {
 
 func newRecord(digest string, r *RunResult) *runRecord {
 	rec := &runRecord{Format: recordFormat, Key: digest[:32], Config: digest, Seed: strconv.FormatUint(r.Seed, 10), Columns: metricNames(),
-		Hops: histCounts(&r.Hops), Load: histCounts(&r.Load), Outcomes: r.Outcomes[:]}
+		Hops: histCounts(&r.Hops), S01Path: histCounts(&r.S01Path), Load: histCounts(&r.Load), Outcomes: r.Outcomes[:]}
 	for i := range r.Series {
 		rec.Series = append(rec.Series, seriesRow(&r.Series[i]))
 	}
@@ -183,7 +198,7 @@ func (rec *runRecord) result() (*RunResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &RunResult{Result: run.Result{Seed: seed, Hops: histFrom(rec.Hops), Load: histFrom(rec.Load)}, Values: make([]float64, len(rec.Values))}
+	r := &RunResult{Result: run.Result{Seed: seed, Hops: histFrom(rec.Hops), S01Path: histFrom(rec.S01Path), Load: histFrom(rec.Load)}, Values: make([]float64, len(rec.Values))}
 	copy(r.Outcomes[:], rec.Outcomes)
 	for _, row := range rec.Series {
 		if len(row) != seriesWidth {

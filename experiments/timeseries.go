@@ -1,8 +1,11 @@
 package experiments
 
 import (
+	"math"
+
 	"github.com/chordsim/chordsim/chord"
 	"github.com/chordsim/chordsim/metrics"
+	"github.com/chordsim/chordsim/run"
 )
 
 // SeriesOn reports whether the plan's runs take a time series
@@ -25,7 +28,59 @@ func (p *Plan) SeriesColumns() []string {
 	for k := 0; k < chord.NumMsgKinds; k++ {
 		cols = append(cols, "messages_"+chord.MsgKind(k).String())
 	}
+	if p.Base.Pointers.Every > 0 {
+		cols = append(cols, seriesPointerColumns...)
+	}
 	return cols
+}
+
+// seriesPointerColumns are timeseries.csv's pointer-state columns
+// (pointers.every > 0): the number of pointer samples taken in the
+// interval and the means over them, as results.csv's columns of the same
+// names over the whole window.
+var seriesPointerColumns = []string{"pointer_samples", "wrong_successor_fraction", "dead_successor_fraction",
+	"dead_successors2_fraction", "dead_finger_fraction", "mean_finger_age_s"}
+
+// seriesPointerCells are the interval's pointer-state cells: the means of
+// its samples, empty when it has none.
+func seriesPointerCells(s *run.Sample) []metrics.Cell {
+	cells := []metrics.Cell{metrics.Int(int64(s.Pointers.Samples))}
+	for _, name := range seriesPointerColumns[1:] {
+		v, ok := SeriesPointerMean(s, name)
+		if !ok {
+			v = math.NaN()
+		}
+		cells = append(cells, metrics.Float(v))
+	}
+	return cells
+}
+
+// SeriesPointerMean is the mean over a time series interval's pointer
+// samples of the statistic of timeseries.csv's column name (one of
+// wrong_successor_fraction, dead_successor_fraction,
+// dead_successors2_fraction, dead_finger_fraction, mean_finger_age_s), and
+// false when the interval has no sample. It panics on another name.
+func SeriesPointerMean(s *run.Sample, name string) (float64, bool) {
+	p := &s.Pointers
+	sum, n := 0.0, p.Samples
+	switch name {
+	case "wrong_successor_fraction":
+		sum = p.WrongSuccessor
+	case "dead_successor_fraction":
+		sum = p.DeadSuccessor
+	case "dead_successors2_fraction":
+		sum = p.DeadSuccessors2
+	case "dead_finger_fraction":
+		sum = p.DeadFinger
+	case "mean_finger_age_s":
+		sum, n = p.FingerAge, p.AgeSamples
+	default:
+		panic("experiments: no pointer statistic " + name)
+	}
+	if n == 0 {
+		return 0, false
+	}
+	return sum / float64(n), true
 }
 
 // SeriesTable builds timeseries.csv: one row per (point, replicate,
@@ -49,6 +104,9 @@ func (o *Outcome) SeriesTable() *metrics.Table {
 				metrics.Int(int64(s.Outcomes[chord.Abandoned])), metrics.Int(int64(total(s.Sent[:]))))
 			for _, m := range s.Sent {
 				row = append(row, metrics.Int(int64(m)))
+			}
+			if p.Base.Pointers.Every > 0 {
+				row = append(row, seriesPointerCells(s)...)
 			}
 			t.Rows = append(t.Rows, row)
 		}

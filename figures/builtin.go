@@ -143,10 +143,11 @@ func (b *Builtin) Figures(dir string, o *experiments.Outcome) error {
 // paper_comparison.csv: ours against the published numbers per N.
 func pathlenFigures(dir string, o *experiments.Outcome, scale string) error {
 	type row struct {
-		n             int
-		mean, p1, p99 float64
-		lookups       uint64
-		point         int
+		n                      int
+		mean, p1, p99          float64
+		s01Mean, s01P1, s01P99 float64 // the same lookups in S01's own counting
+		lookups                uint64
+		point                  int
 	}
 	var rows []row
 	for pi := range o.Plan.Points {
@@ -154,21 +155,31 @@ func pathlenFigures(dir string, o *experiments.Outcome, scale string) error {
 		if h.N() == 0 {
 			continue
 		}
-		rows = append(rows, row{n: o.Plan.Points[pi].Config.N, mean: h.Mean(), p1: float64(h.Quantile(0.01)), p99: float64(h.Quantile(0.99)), lookups: h.N(), point: pi})
+		s := o.PooledS01Path(pi)
+		rows = append(rows, row{n: o.Plan.Points[pi].Config.N, mean: h.Mean(), p1: float64(h.Quantile(0.01)), p99: float64(h.Quantile(0.99)),
+			s01Mean: s.Mean(), s01P1: float64(s.Quantile(0.01)), s01P99: float64(s.Quantile(0.99)), lookups: h.N(), point: pi})
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].n < rows[j].n })
 	if len(rows) == 0 {
 		return nil
 	}
 	ours := plot.Series{Label: "chordsim mean (1st–99th pct)", Style: plot.LinePoints}
+	// S01's simulator counted differently (chord.Oracle.S01Path): the
+	// same lookups in its counting, drawn a little to the left.
+	s01 := plot.Series{Label: "chordsim in S01's counting, mean (1st–99th pct)", Style: plot.LinePoints, XShift: -0.012}
 	paper := plot.Series{Label: "S01 Fig. 10(a) mean (1st–99th pct)", Style: plot.Points, XShift: 0.012}
 	half := plot.Series{Label: "½·log₂ N", Style: plot.Dashed}
-	table := &metrics.Table{Columns: []string{"n", "lookups", "mean_hops", "paper_mean_hops", "mean_diff", "mean_within_0.1", "p1_hops", "paper_p1_hops", "p99_hops", "paper_p99_hops", "percentiles_equal"}}
+	table := &metrics.Table{Columns: []string{"n", "lookups", "mean_hops", "paper_mean_hops", "mean_diff", "mean_within_0.1", "p1_hops", "paper_p1_hops", "p99_hops", "paper_p99_hops", "percentiles_equal",
+		"mean_s01_path", "s01_mean_diff", "s01_mean_within_0.05", "p1_s01_path", "p99_s01_path", "s01_percentiles_equal"}}
 	for _, r := range rows {
 		ours.X = append(ours.X, float64(r.n))
 		ours.Y = append(ours.Y, r.mean)
 		ours.YLow = append(ours.YLow, r.p1)
 		ours.YHigh = append(ours.YHigh, r.p99)
+		s01.X = append(s01.X, float64(r.n))
+		s01.Y = append(s01.Y, r.s01Mean)
+		s01.YLow = append(s01.YLow, r.s01P1)
+		s01.YHigh = append(s01.YHigh, r.s01P99)
 		half.X = append(half.X, float64(r.n))
 		half.Y = append(half.Y, 0.5*math.Log2(float64(r.n)))
 		cells := []metrics.Cell{metrics.Int(int64(r.n)), metrics.Int(int64(r.lookups)), metrics.Float(r.mean)}
@@ -187,10 +198,14 @@ func pathlenFigures(dir string, o *experiments.Outcome, scale string) error {
 			cells = append(cells, metrics.Float(f.Mean), metrics.Float(diff), metrics.Str(strconv.FormatBool(math.Abs(diff) <= 0.1)),
 				metrics.Float(r.p1), metrics.Int(int64(f.P1)), metrics.Float(r.p99), metrics.Int(int64(f.P99)),
 				metrics.Str(strconv.FormatBool(int(r.p1) == f.P1 && int(r.p99) == f.P99)))
+			sd := r.s01Mean - f.Mean
+			cells = append(cells, metrics.Float(r.s01Mean), metrics.Float(sd), metrics.Str(strconv.FormatBool(math.Abs(sd) <= 0.05)),
+				metrics.Float(r.s01P1), metrics.Float(r.s01P99), metrics.Str(strconv.FormatBool(int(r.s01P1) == f.P1 && int(r.s01P99) == f.P99)))
 		}
 		if !found {
 			nan := metrics.Float(math.NaN())
-			cells = append(cells, nan, nan, metrics.Str(""), metrics.Float(r.p1), nan, metrics.Float(r.p99), nan, metrics.Str(""))
+			cells = append(cells, nan, nan, metrics.Str(""), metrics.Float(r.p1), nan, metrics.Float(r.p99), nan, metrics.Str(""),
+				metrics.Float(r.s01Mean), nan, metrics.Str(""), metrics.Float(r.s01P1), metrics.Float(r.s01P99), metrics.Str(""))
 		}
 		table.Rows = append(table.Rows, cells)
 	}
@@ -201,7 +216,7 @@ func pathlenFigures(dir string, o *experiments.Outcome, scale string) error {
 	fig := plot.Figure{
 		Title:  "Lookup path length vs number of nodes (S01 Fig. 10a)\n" + setup(o, scale, fmt.Sprintf("ideal rings, %s lookups per run", count(base.Workload.Lookups))),
 		XLabel: "number of nodes N (log scale)", YLabel: "path length (hops)",
-		LogX2: true, Series: []plot.Series{ours, paper, half}, YBounds: plot.Count,
+		LogX2: true, Series: []plot.Series{ours, s01, paper, half}, YBounds: plot.Count,
 	}
 	if err := saveFigure(dir, "pathlen_vs_n", &fig); err != nil {
 		return err

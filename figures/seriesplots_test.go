@@ -3,6 +3,7 @@ package figures
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -72,5 +73,60 @@ timeseries: {every: 30s}
 	}
 	if len(seen) != 0 {
 		t.Errorf("timeseries.every 0s drew %d figures", len(seen))
+	}
+}
+
+// With pointers.every set as well, the pointer-state figures are drawn:
+// each point is the mean of the interval's pointer samples.
+func TestSeriesPlotsPointers(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]*plot.Figure{}
+	figureHook = func(name string, fig any) {
+		mu.Lock()
+		defer mu.Unlock()
+		seen[name] = fig.(*plot.Figure)
+	}
+	defer func() { figureHook = nil }()
+	cfg := `
+experiment: series
+n: 40
+workload: {lookups: 300, lookup_rate: 2}
+churn: {join_rate: 0.05, fail_rate: 0.05}
+timeseries: {every: 30s}
+pointers: {every: 5s}
+`
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "plots"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	o := execute(t, mustPlan(t, cfg), 0)
+	if err := RunPlots(dir, o); err != nil {
+		t.Fatal(err)
+	}
+	samples := o.Results[0].Series
+	// The interval's sums over its pointer samples, read field by field.
+	for _, c := range []struct {
+		name string
+		sum  func(i int) (float64, int)
+	}{
+		{"timeseries_wrong_successor", func(i int) (float64, int) { p := samples[i].Pointers; return p.WrongSuccessor, p.Samples }},
+		{"timeseries_dead_successor", func(i int) (float64, int) { p := samples[i].Pointers; return p.DeadSuccessor, p.Samples }},
+		{"timeseries_dead_fingers", func(i int) (float64, int) { p := samples[i].Pointers; return p.DeadFinger, p.Samples }},
+		{"timeseries_finger_age", func(i int) (float64, int) { p := samples[i].Pointers; return p.FingerAge, p.AgeSamples }},
+	} {
+		f := seen[c.name]
+		if f == nil || len(f.Series) != 1 {
+			t.Fatalf("%s: figure %v, want one line", c.name, f)
+		}
+		l := f.Series[0]
+		var xs, ys []float64
+		for i := range samples {
+			if sum, n := c.sum(i); n > 0 {
+				xs, ys = append(xs, samples[i].At.Seconds()), append(ys, sum/float64(n))
+			}
+		}
+		if len(xs) < 3 || !slices.Equal(l.X, xs) || !slices.Equal(l.Y, ys) {
+			t.Errorf("%s: points (%v, %v), samples' means (%v, %v)", c.name, l.X, l.Y, xs, ys)
+		}
 	}
 }

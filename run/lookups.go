@@ -31,14 +31,58 @@ type lookupDriver struct {
 	book     *keyBook  // which placed keys are lost; nil without failures
 	progress *Progress // nil unless the run reports progress
 	trace    *tracer   // nil unless the run is traced
+
+	// The lookups whose S01 path is still to count, counted in batches
+	// (chord.Ring.S01Paths walks them side by side) on the membership of
+	// their issue: a batch is counted when full, just before the
+	// membership changes (chord.Ring.BeforeMembershipChange), and when the
+	// lookups are over.
+	s01P   []int
+	s01Key []chord.ID
+	s01Out []int
+	batch  int // s01Batch (tests set 1: each lookup counted at its issue)
+}
+
+// s01Batch is how many lookups the S01 counting batches at most.
+const s01Batch = 1024
+
+// batchS01 queues the lookup of key from the member at position p for the
+// S01 counting.
+func (w *lookupDriver) batchS01(p int, key chord.ID) {
+	if w.s01P == nil {
+		if w.batch == 0 {
+			w.batch = s01Batch
+		}
+		w.s01P, w.s01Key, w.s01Out = make([]int, 0, w.batch), make([]chord.ID, 0, w.batch), make([]int, w.batch)
+		w.ring.BeforeMembershipChange(w.countS01)
+	}
+	w.s01P, w.s01Key = append(w.s01P, p), append(w.s01Key, key)
+	if len(w.s01P) == w.batch {
+		w.countS01()
+	}
+}
+
+// countS01 adds the S01 paths of the batched lookups to the result.
+func (w *lookupDriver) countS01() {
+	if len(w.s01P) == 0 {
+		return
+	}
+	w.s01Out = w.s01Out[:len(w.s01P)]
+	w.ring.S01Paths(w.s01P, w.s01Key, w.s01Out)
+	for _, x := range w.s01Out {
+		w.res.S01Path.Add(x)
+	}
+	w.s01P, w.s01Key = w.s01P[:0], w.s01Key[:0]
 }
 
 func (w *lookupDriver) Fire(ev *sim.Event) {
 	o := w.ring.Oracle()
 	if o.Len() > 0 {
-		origin := o.HandleAt(w.rng.IntN(o.Len()))
+		p := w.rng.IntN(o.Len())
+		origin, key := o.HandleAt(p), w.key()
+		w.batchS01(p, key)
 		w.pending++ // before the call: a lookup may finish inside it
-		w.ring.Lookup(origin, w.key(), chord.Tag{Layer: w.layer, Op: uint64(w.issued)})
+		w.ring.Lookup(origin, key, chord.Tag{Layer: w.layer, Op: uint64(w.issued)})
 	}
 	w.issued++
 	if w.issued < w.total {
@@ -120,8 +164,9 @@ func (w *lookupDriver) runStatic(ctx context.Context, first sim.Time) error {
 			}
 		}
 		o := w.ring.Oracle()
-		origin := o.HandleAt(w.rng.IntN(o.Len()))
-		l := chord.StaticLookup{Origin: origin, Key: w.key(), At: at, Scheduled: scheduled, Tag: chord.Tag{Layer: w.layer, Op: uint64(w.issued)}}
+		p := w.rng.IntN(o.Len())
+		l := chord.StaticLookup{Origin: o.HandleAt(p), Key: w.key(), At: at, Scheduled: scheduled, Tag: chord.Tag{Layer: w.layer, Op: uint64(w.issued)}}
+		w.batchS01(p, l.Key)
 		w.issued++
 		if w.issued < w.total {
 			scheduled, at = at, at.Add(w.gap())
@@ -134,6 +179,7 @@ func (w *lookupDriver) runStatic(ctx context.Context, first sim.Time) error {
 	if stopped != nil {
 		return stopped
 	}
+	w.countS01()
 	w.done = true
 	w.res.Events = w.sched.Fired() + sum.Events()
 	w.res.SimTime = sum.End

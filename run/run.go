@@ -13,10 +13,14 @@ import (
 
 // Result is what one run measured.
 type Result struct {
-	Seed     uint64
-	Members  int             // live members at the end
-	Keys     int             // keys placed
-	Hops     metrics.IntHist // hops of lookups that returned an answer
+	Seed    uint64
+	Members int             // live members at the end
+	Keys    int             // keys placed
+	Hops    metrics.IntHist // hops of lookups that returned an answer
+	// S01Path is every issued lookup's path in the counting of S01 Fig. 10's
+	// simulator, on the ideal ring of the members at its issue
+	// (chord.Oracle.S01Path): a reference for Hops, not the route taken.
+	S01Path  metrics.IntHist
 	Timeouts metrics.IntHist // timeouts per lookup, all lookups
 	Outcomes [chord.NumOutcomes]int
 	Latency  metrics.Samples // milliseconds, lookups that returned an answer
@@ -35,6 +39,9 @@ type Result struct {
 	Static   bool     // the lookups ran on the static engine (not an output: the results are the same)
 	KV       *KVStats // the key-value service's figures; nil when it is off
 	Series   []Sample // the time series (timeseries.every); nil when it is off
+	// Pointers are the pointer-state statistics (pointers.every); nil
+	// when it is off.
+	Pointers *PointerStats
 }
 
 // Failed counts the lookups that did not find their key: wrong owner,

@@ -20,6 +20,9 @@ type Sample struct {
 	Outcomes [chord.NumOutcomes]int
 	LostKey  int                       // lookups of keys lost with failed nodes (not in Outcomes)
 	Sent     [chord.NumMsgKinds]uint64 // protocol messages sent, by kind
+	// Pointers sums the pointer-state samples taken in the interval
+	// (pointers.every; zero when it is off), without the per-level figures.
+	Pointers PointerStats
 }
 
 // Failed counts the interval's lookups that did not find their key, as
@@ -39,6 +42,7 @@ type sampler struct {
 	every sim.Duration
 	last  Sample // the cumulative counters at the previous sample
 	fired uint64 // the sampler's own events, left out of Result.Events
+	armed bool   // its next sample is scheduled
 }
 
 // startSampler begins sampling at the measurement start (now).
@@ -47,6 +51,7 @@ func (w *World) startSampler() {
 	s.last = s.totals()
 	s.owner = w.Sched.Register(s)
 	w.Sched.At(w.start.Add(s.every), s.owner, 0, 0, 0)
+	s.armed = true
 	w.sampler = s
 }
 
@@ -78,17 +83,24 @@ func (s *sampler) take() {
 	for i := range d.Sent {
 		d.Sent[i] -= s.last.Sent[i]
 	}
+	if p := s.w.pointers; p != nil {
+		d.Pointers = p.interval
+		d.Pointers.DeadFingers = nil
+		p.interval = PointerStats{DeadFingers: p.interval.DeadFingers[:0]}
+	}
 	s.w.res.Series = append(s.w.res.Series, d)
 	s.last = cur
 }
 
 func (s *sampler) Fire(*sim.Event) {
 	s.fired++
+	s.armed = false
 	s.take()
 	// Nothing else scheduled: the run is over or stuck, and a timer that
 	// kept the queue alive would hide "ran out of events".
-	if s.w.Sched.Pending() > 0 {
+	if s.w.othersPending() > 0 {
 		s.w.Sched.After(s.every, s.owner, 0, 0, 0)
+		s.armed = true
 	}
 }
 

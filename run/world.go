@@ -32,11 +32,13 @@ type World struct {
 	svc     *kv.Service
 	kvd     *kvDriver
 	sampler *sampler // nil unless timeseries.every > 0
-	tgt     *target
-	res     *Result
-	start   sim.Time // the end of settle, when measurement starts
-	end     sim.Time // the run lasts at least until then (churn and failures)
-	static  bool     // Drive ran the lookups on the static engine
+	// pointers samples the pointer state; nil unless pointers.every > 0.
+	pointers *pointerSampler
+	tgt      *target
+	res      *Result
+	start    sim.Time // the end of settle, when measurement starts
+	end      sim.Time // the run lasts at least until then (churn and failures)
+	static   bool     // Drive ran the lookups on the static engine
 
 	progress *Progress // nil unless the caller asked for it
 	tracer   *tracer   // nil unless the run is traced (Trace)
@@ -67,6 +69,9 @@ func New(cfg *config.Config, seed uint64) (*World, error) {
 		return nil, err
 	}
 	w.Ring = ring
+	if cfg.Pointers.Every > 0 {
+		ring.TrackFingerAge()
+	}
 	lk.ring = ring
 	lk.layer = ring.Attach(chord.Hooks{LookupDone: lk.LookupDone})
 	lk.owner = sched.Register(lk)
@@ -231,6 +236,9 @@ func (w *World) Drive(ctx context.Context) error {
 	if cfg.TimeSeries.Every > 0 {
 		w.startSampler()
 	}
+	if cfg.Pointers.Every > 0 {
+		w.startPointers()
+	}
 	if lk.total > 0 {
 		sched.At(first, lk.owner, 0, 0, 0)
 	} else {
@@ -272,6 +280,7 @@ func (w *World) Drive(ctx context.Context) error {
 // budgets, and honours ctx (Ctrl-C) while it does.
 func (w *World) Collect(ctx context.Context) (*Result, error) {
 	res := w.res
+	w.lookups.countS01() // the last batch
 	if w.static {
 		res.Static = true
 		res.Members = w.Ring.Oracle().Len()
@@ -296,6 +305,9 @@ func (w *World) Collect(ctx context.Context) (*Result, error) {
 	if w.sampler != nil {
 		w.sampler.finish()
 		res.Events -= w.sampler.fired
+	}
+	if w.pointers != nil {
+		res.Events -= w.pointers.fired
 	}
 	res.SimTime = w.Sched.Now()
 	return res, nil
