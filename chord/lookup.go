@@ -61,7 +61,7 @@ type lookup struct {
 	asks     int32
 	timeouts int32
 	purpose  uint8
-	finger   uint8
+	finger   uint16
 	// via is a joiner's introducer (None for a member's lookup): a joiner
 	// has no tables of its own, so its search starts at via.
 	via Handle
@@ -124,7 +124,7 @@ func (r *Ring) newLookup() int32 {
 // startLookup begins a lookup of key by origin. first is where the search
 // starts: the origin itself (a member decides its first step locally, at no
 // cost) or, for a joining node, its introducer.
-func (r *Ring) startLookup(origin, first Handle, key ID, purpose, finger uint8, tag Tag) {
+func (r *Ring) startLookup(origin, first Handle, key ID, purpose uint8, finger uint16, tag Tag) {
 	i := r.newLookup()
 	l := &r.lookups[i]
 	path, avoid := l.path[:0], l.avoid[:0]
@@ -408,7 +408,7 @@ func (r *Ring) finish(i int32, owner Handle, outcome LookupOutcome) {
 		if alive {
 			r.onFingerFound(l.origin, int(l.finger), owner, outcome == Correct)
 		} else {
-			r.fixing[l.origin] = false
+			r.setFixing(l.origin, false)
 		}
 	case purposeUser:
 		r.inFlight--

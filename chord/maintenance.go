@@ -315,10 +315,10 @@ func (r *Ring) forget(n, dead Handle) {
 
 // fixFingers refreshes fingers (ToN Fig. 6 fix_fingers()).
 func (r *Ring) fixFingers(n Handle) {
-	if r.fixing[n] {
+	if r.fixing(n) {
 		return
 	}
-	i := int(r.nextFinger[n])
+	i := r.nextFinger(n)
 	if r.cfg.FixFingers == FixAll {
 		i = 1
 	}
@@ -332,38 +332,39 @@ func (r *Ring) fixFingers(n Handle) {
 // start beyond it needs a lookup, which is started if mayLookup (or always
 // in FixAll mode) and resumes the walk when it returns.
 func (r *Ring) advanceFingers(n, known Handle, i int, mayLookup bool) {
-	M := r.cfg.Bits
+	M := r.nf
 	f := r.fingerTable(n)
 	nid := r.ids[n]
 	for ; i < M; i++ {
-		start := r.space.FingerStart(nid, i)
+		start := r.fingerStart(nid, i)
 		if known != None && r.space.BetweenIncl(nid, start, r.ids[known]) {
 			f[i] = r.fingerTo(known)
 			continue
 		}
 		if !mayLookup && r.cfg.FixFingers == FixOne {
-			r.nextFinger[n] = uint8(i)
+			r.setNextFinger(n, i)
 			return
 		}
-		r.fixing[n] = true
-		r.nextFinger[n] = uint8(i)
-		r.startLookup(n, n, start, purposeFinger, uint8(i), Tag{})
+		r.setFixing(n, true)
+		r.setNextFinger(n, i)
+		r.startLookup(n, n, start, purposeFinger, uint16(i), Tag{})
 		return
 	}
-	r.nextFinger[n] = 1
+	r.setNextFinger(n, 1)
 }
 
 // onFingerFound stores a finger lookup's answer and continues the walk.
 func (r *Ring) onFingerFound(n Handle, i int, owner Handle, ok bool) {
-	r.fixing[n] = false
+	r.setFixing(n, false)
 	if r.state[n] != Member {
 		return
 	}
 	if !ok {
-		r.nextFinger[n] = uint8((i + 1) % r.cfg.Bits)
-		if r.nextFinger[n] == 0 {
-			r.nextFinger[n] = 1
+		next := (i + 1) % r.nf
+		if next == 0 {
+			next = 1
 		}
+		r.setNextFinger(n, next)
 		return
 	}
 	r.fingerTable(n)[i] = r.fingerTo(owner)

@@ -19,10 +19,11 @@ type staticCase struct {
 	lookups                         int
 	gap, timeout                    sim.Duration // if set: lookups exactly gap apart; the RPC timeout
 	unsorted                        bool         // swap every list's second and third entries (the engine's general path)
+	base                            int          // finger base (0: the default, 2)
 }
 
 func (c staticCase) String() string {
-	return fmt.Sprintf("n=%d/m=%d/v=%d/retries=%d/maxhops=%d/routing=%d/%s/rate=%g/gap=%v/lookups=%d/unsorted=%v", c.n, c.m, c.virtual, c.retries, c.maxHops, c.routing, c.latency, c.rate, c.gap, c.lookups, c.unsorted)
+	return fmt.Sprintf("n=%d/m=%d/v=%d/retries=%d/maxhops=%d/routing=%d/%s/rate=%g/gap=%v/lookups=%d/unsorted=%v/base=%d", c.n, c.m, c.virtual, c.retries, c.maxHops, c.routing, c.latency, c.rate, c.gap, c.lookups, c.unsorted, c.base)
 }
 
 // staticOutcome is everything a run reports: each lookup's result in tag
@@ -96,6 +97,9 @@ func staticRing(t *testing.T, c staticCase, obs observer) (*Ring, *sim.Scheduler
 	cfg.StabilizeEvery, cfg.FixFingersEvery, cfg.CheckPredecessorEvery = 0, 0, 0
 	if c.maxHops > 0 {
 		cfg.MaxHops = c.maxHops
+	}
+	if c.base > 0 {
+		cfg.Base = c.base
 	}
 	if c.timeout > 0 {
 		cfg.RPCTimeout = c.timeout
@@ -192,6 +196,10 @@ func TestStaticEngineMatchesEvents(t *testing.T) {
 		{n: 3, m: 8, virtual: 1, retries: 3, routing: FingersAndSuccessors, latency: "const:100ms", rate: 3, lookups: 400},
 		{n: 2, m: 64, virtual: 1, routing: FingersOnly, latency: "uniform:10ms,90ms", rate: 1, lookups: 200},
 		{n: 1, m: 64, virtual: 1, retries: 3, routing: FingersAndSuccessors, latency: "const:50ms", rate: 10, lookups: 100},
+		// Base-b fingers (issue 19): the engine routes over the same tables.
+		{n: 3000, m: 64, virtual: 1, routing: FingersAndSuccessors, latency: "uniform:10ms,90ms", rate: 20000, lookups: 20000, base: 4},
+		{n: 2000, m: 40, virtual: 1, retries: 3, routing: FingersOnly, latency: "uniform:10ms,90ms", rate: 5000, lookups: 5000, base: 16, unsorted: true},
+		{n: 500, m: 13, virtual: 2, routing: FingersOnly, latency: "const:20ms", rate: 2000, lookups: 3000, base: 8},
 	}
 	for _, c := range cases {
 		t.Run(c.String(), func(t *testing.T) {

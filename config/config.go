@@ -289,15 +289,29 @@ func (c *Config) RunBytes() uint64 {
 	if members > MaxNodes {
 		members = MaxNodes
 	}
-	m, r := int(c.Chord.Bits), c.Chord.Successors
-	if m < 1 || m > 64 || r < 1 || r > 1<<16 {
-		m, r = 64, 16
+	r := c.Chord.Successors
+	if r < 1 || r > 1<<16 {
+		r = 16
 	}
-	b := chord.StateBytes(int(members), m, r) + 128*members
+	b := chord.StateBytes(int(members), c.fingerSlots(), r) + 128*members
 	b += 8 * uint64(min(max(c.Workload.Lookups, 0), MaxLookups))
 	b += 32 * uint64(min(max(c.PlacedKeys(), 0), MaxKeys))
 	b += 128 * uint64(min(max(c.KV.Requests, 0), 1<<26))
 	return b
+}
+
+// fingerSlots is the number of finger entries per member that c's ring
+// has (chord.FingerSlots), or m's if chord.base is not a valid base (the
+// base's own check reports it).
+func (c *Config) fingerSlots() int {
+	m, b := c.Chord.Bits, c.Chord.Base
+	if m < 1 || m > 64 {
+		m = 64
+	}
+	if b < 2 || b > chord.MaxBase || b&(b-1) != 0 || b > 1<<min(m, 16) {
+		return m
+	}
+	return chord.FingerSlots(m, b)
 }
 
 // Validate lists every problem with c, one line each, naming the field, the
@@ -356,10 +370,10 @@ func (c *Config) validateRing(bad *problems) {
 		bad.add("n", "%d ring members do not fit in a %d-bit identifier space (at most %d); raise chord.m or lower n", members, m, 1<<uint(m))
 	}
 	if members >= 1 && members <= MaxNodes && m >= 1 && m <= 64 && c.Chord.Successors >= 1 {
-		if need := chord.StateBytes(members, m, c.Chord.Successors); need > MaxRingBytes {
-			per := chord.StateBytes(1, m, c.Chord.Successors)
-			bad.add("n", "%d ring members with chord.m = %d and chord.successors = %d need %d bytes (%.1f GiB) of node state (%d bytes each), more than the %d GiB limit; use at most %d members at these settings, or lower chord.m or chord.successors",
-				members, m, c.Chord.Successors, need, float64(need)/(1<<30), per, MaxRingBytes>>30, MaxRingBytes/per)
+		if need := chord.StateBytes(members, c.fingerSlots(), c.Chord.Successors); need > MaxRingBytes {
+			per := chord.StateBytes(1, c.fingerSlots(), c.Chord.Successors)
+			bad.add("n", "%d ring members with chord.m = %d, chord.base = %d and chord.successors = %d need %d bytes (%.1f GiB) of node state (%d bytes each), more than the %d GiB limit; use at most %d members at these settings, or lower chord.m, chord.base or chord.successors",
+				members, m, c.Chord.Base, c.Chord.Successors, need, float64(need)/(1<<30), per, MaxRingBytes>>30, MaxRingBytes/per)
 		}
 	}
 	for _, p := range []struct {
