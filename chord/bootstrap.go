@@ -42,6 +42,7 @@ func (r *Ring) BootstrapIdeal(realNodes int) error {
 	r.succ = make([]Handle, n*R)
 	r.fingers = make([]fingerEntry, n*M)
 	r.fix = make([]uint16, n)
+	r.growRTT(n)
 	hugepage.Advise(r.ids)
 	hugepage.Advise(r.succ)
 	hugepage.Advise(r.fingers)
@@ -186,6 +187,12 @@ func (r *Ring) idealRows(ids []ID, lo, hi int) {
 				q[i] = k
 				row[i] = fs
 			}
+			if r.cfg.PNS > 1 && i > 1 {
+				// The highest of these fingers has an interval that
+				// reaches past the successor, which may hold more
+				// candidates.
+				row[i-1] = r.fingerTo(r.pnsRow(ids, p, k, i-1))
+			}
 		}
 		for ; i < M; i++ {
 			step := r.FingerOffset(i)
@@ -199,6 +206,37 @@ func (r *Ring) idealRows(ids []ID, lo, hi int) {
 			}
 			q[i] = k
 			row[i] = r.fingerTo(x)
+			if r.cfg.PNS > 1 && int(x) != p {
+				row[i] = r.fingerTo(r.pnsRow(ids, p, k, i))
+			}
 		}
 	}
+}
+
+// pnsRow is finger i of the node at position p of an ideal ring with PNS,
+// whose first node at or after the finger's start is at (unwrapped)
+// position k: among it and the next PNS − 1 positions that lie within the
+// finger's interval, the one with the lowest world RTT from p, the first
+// of them on a tie (pnsIdeal without the oracle's search).
+func (r *Ring) pnsRow(ids []ID, p, k, i int) Handle {
+	n := len(ids)
+	wrap := func(k int) Handle {
+		if k >= n {
+			k -= n
+		}
+		return Handle(k)
+	}
+	me := Handle(p)
+	best := wrap(k)
+	bestRTT := r.worldRTT(me, best)
+	for j := 1; j < r.cfg.PNS && k+j < p+n; j++ {
+		x := wrap(k + j)
+		if !r.inFingerInterval(i, r.space.Dist(ids[p], ids[x])) {
+			break
+		}
+		if d := r.worldRTT(me, x); d < bestRTT {
+			best, bestRTT = x, d
+		}
+	}
+	return best
 }

@@ -13,7 +13,9 @@ type Divergence struct {
 // Zero reports whether the ring is ideal.
 func (d Divergence) Zero() bool { return d == Divergence{} }
 
-// Divergence compares every member with the ideal ring. It reads the oracle,
+// Divergence compares every member with the ideal ring; with PNS a finger
+// is right if it is one of its start's candidates (pnsCandidate), since
+// which one a node picks depends on the round-trip times it measured. It reads the oracle,
 // so it is for measurement and tests only. Cost: O(N·(r + m log N)).
 func (r *Ring) Divergence() Divergence {
 	var d Divergence
@@ -51,7 +53,11 @@ func (r *Ring) Divergence() Divergence {
 		}
 		f := r.fingerTable(h)
 		for i := 1; i < M; i++ {
-			if f[i].h != r.idealFinger(id, i) {
+			if r.cfg.PNS > 1 {
+				if !r.pnsCandidate(h, i, f[i].h) {
+					d.Fingers++
+				}
+			} else if f[i].h != r.idealFinger(id, i) {
 				d.Fingers++
 			}
 		}

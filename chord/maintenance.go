@@ -339,6 +339,12 @@ func (r *Ring) advanceFingers(n, known Handle, i int, mayLookup bool) {
 		start := r.fingerStart(nid, i)
 		if known != None && r.space.BetweenIncl(nid, start, r.ids[known]) {
 			f[i] = r.fingerTo(known)
+			if r.cfg.PNS > 1 && i > 0 && known != n && r.inFingerInterval(i, r.space.Dist(nid, r.ids[known])) {
+				// known lies in this finger's own interval, which may
+				// hold other candidates after it (once per known: the
+				// intervals do not overlap).
+				r.pnsFetch(n, i, known)
+			}
 			continue
 		}
 		if !mayLookup && r.cfg.FixFingers == FixOne {
@@ -368,5 +374,8 @@ func (r *Ring) onFingerFound(n Handle, i int, owner Handle, ok bool) {
 		return
 	}
 	r.fingerTable(n)[i] = r.fingerTo(owner)
+	if r.cfg.PNS > 1 && r.inFingerInterval(i, r.space.Dist(r.ids[n], r.ids[owner])) {
+		r.pnsFetch(n, i, owner)
+	}
 	r.advanceFingers(n, owner, i+1, false)
 }

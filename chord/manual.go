@@ -94,6 +94,9 @@ func (r *Ring) BuildIdeal(hs []Handle) error {
 		f := r.fingerTable(h)
 		for i := 1; i < len(f); i++ {
 			f[i] = r.fingerTo(r.idealFinger(id, i))
+			if r.cfg.PNS > 1 {
+				f[i] = r.fingerTo(r.pnsIdeal(h, i))
+			}
 		}
 	}
 	return nil

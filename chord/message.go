@@ -109,7 +109,13 @@ func (r *Ring) Deliver(to, from Handle, m *Msg, req sim.Request) {
 
 // Response implements sim.Handler: an answer reaches its requester.
 func (r *Ring) Response(to, from Handle, m *Msg, c uint64) {
-	switch id := unpackReq(c); id.kind {
+	id := unpackReq(c)
+	if r.rtt != nil && (id.kind != cookieLookup || r.cfg.Lookup == Iterative) {
+		// The answer came from the node asked (a recursive lookup's
+		// answer comes from its last hop instead: no round trip).
+		r.observeRTT(to, from, r.tr.Now().Sub(r.tr.RequestSentAt()))
+	}
+	switch id.kind {
 	case cookieLookup:
 		r.onLookupReply(id.ref, from, m)
 	case cookieStabilize:
@@ -131,6 +137,10 @@ func (r *Ring) Response(to, from Handle, m *Msg, c uint64) {
 		if r.state[to] == Joining {
 			r.becomeMember(to, from, m.List)
 		}
+	case cookiePNS:
+		r.onPNSList(to, from, int(id.arg), m.List)
+	case cookieProbe:
+		// The round-trip time is all a probe is for.
 	}
 }
 
@@ -163,5 +173,8 @@ func (r *Ring) Timeout(requester, peer Handle, c uint64) {
 		if r.state[requester] == Joining {
 			r.retryJoin(requester)
 		}
+	case cookiePNS, cookieProbe:
+		// A silent finger or candidate: routing and the failure
+		// detector find it dead on their own; PNS keeps the finger.
 	}
 }

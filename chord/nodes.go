@@ -37,6 +37,7 @@ func (r *Ring) newHandle(id ID, addr uint64) Handle {
 		r.fingers = append(r.fingers, noFinger)
 	}
 	r.fix = append(r.fix, 1)
+	r.growRTT(len(r.ids))
 	return h
 }
 

@@ -31,6 +31,11 @@ type Options struct {
 	Net        sim.NetConfig
 	Seed       uint64 // the run's seed; every stream of the ring derives from it
 	UniformIDs bool   // draw identifiers uniformly instead of hashing node addresses with SHA-1
+	// RTT is the world's round-trip time between two endpoints (a node's
+	// endpoint is its handle); the world builder sets it. An ideal
+	// bootstrap with chord.pns > 1 chooses fingers by it; nil counts every
+	// pair alike.
+	RTT RTTFunc
 
 	reference bool // see Ring.reference; for tests
 }
@@ -110,6 +115,12 @@ type Ring struct {
 	logPos int        // total entries written
 
 	layers []Hooks // the layers above the ring, by LayerID (see Attach)
+
+	// Proximity (proximity.go): each node's measured round-trip times,
+	// rttSlots per node (nil unless a feature uses them), and the world's
+	// RTT function.
+	rtt   []rttEntry
+	rttFn RTTFunc
 }
 
 // Ring event kinds (timers).
@@ -143,6 +154,7 @@ func New(s *sim.Scheduler, o Options) (*Ring, error) {
 		digitBits: uint(bits.Len(uint(o.Config.Base)) - 1),
 		perDigit:  o.Config.Base - 1,
 		reference: o.reference,
+		rttFn:     o.RTT,
 	}
 	r.oracle.reference = o.reference
 	r.tr.sched = s

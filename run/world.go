@@ -61,6 +61,7 @@ func New(cfg *config.Config, seed uint64) (*World, error) {
 		Net:        w.Net,
 		Seed:       seed,
 		UniformIDs: cfg.IDs == "uniform",
+		RTT:        w.RTT,
 	})
 	if err != nil {
 		return nil, err
@@ -298,4 +299,13 @@ func (w *World) Collect(ctx context.Context) (*Result, error) {
 	}
 	res.SimTime = w.Sched.Now()
 	return res, nil
+}
+
+// RTT is the round-trip time between two endpoints as the world places
+// them; the ring's ideal bootstrap chooses PNS fingers by it
+// (chord.Options.RTT). The i.i.d. latency models place no endpoint
+// anywhere, so every pair gets twice the model's mean one-way delay (PNS
+// then keeps the plain fingers); a topology gives each pair its own.
+func (w *World) RTT(a, b sim.Endpoint) sim.Duration {
+	return 2 * w.Net.Latency.Mean()
 }
