@@ -43,9 +43,13 @@ type Msg struct {
 	// Owners: find_successor_reply: bit j set means List[j] is a fallback
 	// owner (to be checked), not a fallback hop (to be asked).
 	Owners uint8
-	Hops   int32  // recursive lookups: hops so far
-	Key    ID     // the identifier looked up
-	Node   Handle // owner, next hop, predecessor, or new predecessor; a recursive forward: the initiator
+	// User: the message belongs to a user lookup (its question, answer,
+	// forward or owner check), for the bytes of lookups and of
+	// maintenance (costs.go); answers and forwards copy it.
+	User bool
+	Hops int32  // recursive lookups: hops so far
+	Key  ID     // the identifier looked up
+	Node Handle // owner, next hop, predecessor, or new predecessor; a recursive forward: the initiator
 	// Ref and Tries: a recursive lookup that routes around silent nodes
 	// (recursive.go): its index at the initiator, and the timeouts of the
 	// current leg (Owners then holds the leg's number).
@@ -70,14 +74,14 @@ func (r *Ring) Deliver(to, from Handle, m *Msg, req sim.Request) {
 		// m.List: the nodes the initiator found silent, to be passed over.
 		done, next := r.decideAvoiding(to, m.Key, m.List)
 		slot, a := r.compose(MsgFindSuccessorReply)
-		a.Done, a.Node = done, next
+		a.Done, a.Node, a.User = done, next, m.User
 		if r.retrying() {
 			var buf [maxAlts]Handle
 			k, owners := r.alternates(to, m.Key, done, next, buf[:], m.List)
 			a.List = append(a.List, buf[:k]...)
 			a.Owners = owners
 		}
-		r.tr.Reply(slot, to, req)
+		r.reply(slot, to, req)
 	case MsgLookupForward:
 		if r.recRetrying() && req.Valid() && !m.Req.Valid() {
 			r.onRecForward(to, m, req)
@@ -86,7 +90,7 @@ func (r *Ring) Deliver(to, from Handle, m *Msg, req sim.Request) {
 		if !req.Valid() {
 			req = m.Req
 		}
-		r.forward(to, m.Key, m.Hops, req)
+		r.forward(to, m.Key, m.Hops, req, m.User)
 	case MsgLookupReply:
 		// recursive.go: a leg's one-way answer to the initiator.
 		r.onRecReply(to, m.Done, m.Node, m.Ref, m.Owners, m.Key, m.Hops, m.Tries, m.List, true)
@@ -94,12 +98,13 @@ func (r *Ring) Deliver(to, from Handle, m *Msg, req sim.Request) {
 		slot, a := r.compose(MsgGetPredecessorReply)
 		a.Node = r.pred[to]
 		a.List = append(a.List, r.Successors(to)...)
-		r.tr.Reply(slot, to, req)
+		r.reply(slot, to, req)
 	case MsgNotify:
 		r.onNotify(to, from)
 	case MsgPing:
-		slot, _ := r.compose(MsgPong)
-		r.tr.Reply(slot, to, req)
+		slot, a := r.compose(MsgPong)
+		a.User = m.User
+		r.reply(slot, to, req)
 	case MsgLeaveToSuccessor:
 		r.onLeaveToSuccessor(to, from, m)
 	case MsgLeaveToPredecessor:

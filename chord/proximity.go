@@ -153,7 +153,7 @@ func (r *Ring) pnsFetch(n Handle, i int, owner Handle) {
 		return
 	}
 	slot, _ := r.compose(MsgGetPredecessor)
-	r.tr.Request(slot, n, owner, r.cfg.RPCTimeout, reqID{kind: cookiePNS, ref: int32(n), arg: uint32(i)})
+	r.request(slot, n, owner, r.cfg.RPCTimeout, reqID{kind: cookiePNS, ref: int32(n), arg: uint32(i)})
 }
 
 // onPNSList: owner, still n's finger i, answered with its successor list.
@@ -182,7 +182,7 @@ func (r *Ring) onPNSList(n, owner Handle, i int, list []Handle) {
 		d, ok := r.RTTEstimate(n, x)
 		if !ok {
 			slot, _ := r.compose(MsgPing)
-			r.tr.Request(slot, n, x, r.cfg.RPCTimeout, cookie(cookieProbe, int32(n)))
+			r.request(slot, n, x, r.cfg.RPCTimeout, cookie(cookieProbe, int32(n)))
 			continue
 		}
 		if d < bestRTT {

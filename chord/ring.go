@@ -36,6 +36,8 @@ type Options struct {
 	// bootstrap with chord.pns > 1 chooses fingers by it; nil counts every
 	// pair alike.
 	RTT RTTFunc
+	// Costs is the message-size model (costs.go); nil is DefaultCosts.
+	Costs *Costs
 
 	reference bool // see Ring.reference; for tests
 }
@@ -103,8 +105,14 @@ type Ring struct {
 	freeLookups []int32
 	inFlight    int // user lookups started and not finished
 	sent        [numMsgKinds]uint64
-	scratch     []Handle
-	result      LookupResult
+	// Bytes sent (costs.go): by kind, and those of user lookups; the
+	// model, and the fixed sizes its Kinds set.
+	bytes     [numMsgKinds]uint64
+	userBytes uint64
+	costs     Costs
+	fixedSize [numMsgKinds]int32
+	scratch   []Handle
+	result    LookupResult
 
 	// Maintenance timers carry the epoch they were set in; stopping or
 	// resuming maintenance starts a new epoch, so older timers lapse.
@@ -137,6 +145,14 @@ func New(s *sim.Scheduler, o Options) (*Ring, error) {
 	if err := o.Config.Validate(); err != nil {
 		return nil, err
 	}
+	costs := DefaultCosts()
+	if o.Costs != nil {
+		costs = *o.Costs
+	}
+	if err := costs.Validate(); err != nil {
+		return nil, err
+	}
+	fixed, _ := costs.sizes()
 	if o.Net.Loss < 0 || o.Net.Loss >= 1 {
 		return nil, fmt.Errorf("network loss %v outside [0,1)", o.Net.Loss)
 	}
@@ -155,6 +171,8 @@ func New(s *sim.Scheduler, o Options) (*Ring, error) {
 		perDigit:  o.Config.Base - 1,
 		reference: o.reference,
 		rttFn:     o.RTT,
+		costs:     costs,
+		fixedSize: fixed,
 	}
 	r.oracle.reference = o.reference
 	r.tr.sched = s

@@ -31,6 +31,8 @@ func (c staticCase) String() string {
 type staticOutcome struct {
 	results []LookupResult
 	sent    [numMsgKinds]uint64
+	bytes   [numMsgKinds]uint64
+	user    uint64 // bytes of user lookups
 	events  uint64
 	end     sim.Time
 }
@@ -142,7 +144,7 @@ func runStaticEvents(t *testing.T, c staticCase) staticOutcome {
 			t.Fatal("ran out of events")
 		}
 	}
-	return staticOutcome{results: byTag(w.res), sent: r.MessagesSent(), events: s.Fired() - before, end: s.Now()}
+	return staticOutcome{results: byTag(w.res), sent: r.MessagesSent(), bytes: r.BytesSent(), user: r.LookupBytes(), events: s.Fired() - before, end: s.Now()}
 }
 
 func runStaticEngine(t *testing.T, c staticCase) staticOutcome {
@@ -165,7 +167,7 @@ func runStaticEngine(t *testing.T, c staticCase) staticOutcome {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return staticOutcome{results: byTag(col.res), sent: r.MessagesSent(), events: sum.Events(), end: sum.End}
+	return staticOutcome{results: byTag(col.res), sent: r.MessagesSent(), bytes: r.BytesSent(), user: r.LookupBytes(), events: sum.Events(), end: sum.End}
 }
 
 func byTag(rs []LookupResult) []LookupResult {
@@ -283,6 +285,9 @@ func compareStatic(t *testing.T, c staticCase) staticOutcome {
 	}
 	if ev.sent != st.sent {
 		t.Fatalf("%v: messages by kind: events %v, engine %v", c, ev.sent, st.sent)
+	}
+	if ev.bytes != st.bytes || ev.user != st.user {
+		t.Fatalf("%v: bytes by kind: events %v (lookups %d), engine %v (lookups %d)", c, ev.bytes, ev.user, st.bytes, st.user)
 	}
 	if ev.events != st.events || ev.end != st.end {
 		t.Fatalf("%v: events %d ending at %v on the event path, %d ending at %v on the engine", c, ev.events, ev.end, st.events, st.end)

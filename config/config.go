@@ -39,6 +39,9 @@ type Config struct {
 	Churn      ChurnConfig    `yaml:"churn" doc:"membership changes while lookups run"`
 	Failure    FailureConfig  `yaml:"failure" doc:"a mass failure of a fraction of the nodes at one instant"`
 	KV         KVConfig       `yaml:"kv" doc:"the key-value service and the requests it serves (on when kv.requests > 0 or kv.file is set)"`
+	// Costs is the message-size model behind the bytes columns; it
+	// changes no protocol behaviour.
+	Costs chord.Costs `yaml:"costs" doc:"message sizes in bytes, for the bandwidth columns (Li et al. 2005's model by default)"`
 	// CheckInvariants checks the ring invariants on every membership change
 	// and every stabilization period, and stops the run at the first
 	// violation with a report.
@@ -140,6 +143,7 @@ func Defaults() Config {
 		JoinEvery:  sim.Second,
 		Settle:     0,
 		Chord:      chord.DefaultConfig(),
+		Costs:      chord.DefaultCosts(),
 		Network: NetworkConfig{
 			Latency: sim.Latency{Kind: sim.Exponential, A: 50 * sim.Millisecond},
 			Draws:   "stream",
@@ -352,6 +356,7 @@ func (c *Config) validateRing(bad *problems) {
 	}
 	// The protocol's own knobs, checked by package chord.
 	bad.section("chord", c.Chord.Validate())
+	bad.section("costs", c.Costs.Validate())
 	v := max(c.Chord.VirtualNodes, 1)
 	if v > 1 && c.Bootstrap != "ideal" {
 		bad.add("chord.virtual_nodes", "%d needs bootstrap: ideal; virtual nodes are not yet joined through the protocol", v)

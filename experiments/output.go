@@ -191,6 +191,30 @@ func init() {
 		metricsList = append(metricsList, metric{"messages_" + chord.MsgKind(k).String(), true,
 			func(r *RunResult) float64 { return float64(r.Sent[k]) }})
 	}
+	// Bandwidth (issue 19): bytes from the costs section's model, per node
+	// (the config's n) per simulated second of the whole run, all of them,
+	// user lookups' and maintenance's (everything else); then per kind.
+	metricsList = append(metricsList,
+		metric{"bytes", true, func(r *RunResult) float64 { return float64(total(r.Bytes[:])) }},
+		metric{"bytes_per_node_per_s", false, func(r *RunResult) float64 { return perNodeSecond(float64(total(r.Bytes[:])), r) }},
+		metric{"lookup_bytes_per_node_per_s", false, func(r *RunResult) float64 { return perNodeSecond(float64(r.LookupBytes), r) }},
+		metric{"maintenance_bytes_per_node_per_s", false, func(r *RunResult) float64 {
+			return perNodeSecond(float64(total(r.Bytes[:])-r.LookupBytes), r)
+		}})
+	for k := 0; k < chord.NumMsgKinds; k++ {
+		metricsList = append(metricsList, metric{"bytes_" + chord.MsgKind(k).String(), true,
+			func(r *RunResult) float64 { return float64(r.Bytes[k]) }})
+	}
+}
+
+// perNodeSecond is x per node (the config's n) per simulated second of
+// the run; NaN for a run that took no time.
+func perNodeSecond(x float64, r *RunResult) float64 {
+	s := r.SimTime.Seconds()
+	if s <= 0 || r.Nodes <= 0 {
+		return math.NaN()
+	}
+	return x / (float64(r.Nodes) * s)
 }
 
 func total(xs []uint64) uint64 {

@@ -24,7 +24,7 @@ import (
 
 // recordFormat names the layout of run records; a record of another format
 // is ignored (the run is simply made again).
-const recordFormat = "chordsim-run-5"
+const recordFormat = "chordsim-run-6"
 
 // maxRecordBytes bounds a run record on disk. A record holds two histograms
 // (hops: at most a few hundred bins; load: one bin per load value, at most
@@ -86,8 +86,8 @@ type runRecord struct {
 
 // seriesWidth is the length of a record's time series row: the time in
 // nanoseconds, live, joins, fails, leaves, started, done, the outcomes,
-// lost keys, then messages sent by kind.
-const seriesWidth = 7 + chord.NumOutcomes + 1 + chord.NumMsgKinds
+// lost keys, then messages sent by kind, then their bytes by kind.
+const seriesWidth = 7 + chord.NumOutcomes + 1 + 2*chord.NumMsgKinds
 
 func seriesRow(s *run.Sample) []int64 {
 	row := []int64{int64(s.At), int64(s.Live), int64(s.Joins), int64(s.Fails), int64(s.Leaves), int64(s.Started), int64(s.Done)}
@@ -97,6 +97,9 @@ func seriesRow(s *run.Sample) []int64 {
 	row = append(row, int64(s.LostKey))
 	for _, m := range s.Sent {
 		row = append(row, int64(m))
+	}
+	for _, b := range s.Bytes {
+		row = append(row, int64(b))
 	}
 	return row
 }
@@ -112,6 +115,10 @@ func sampleFrom(row []int64) run.Sample {
 	k++
 	for i := range s.Sent {
 		s.Sent[i] = uint64(row[k])
+		k++
+	}
+	for i := range s.Bytes {
+		s.Bytes[i] = uint64(row[k])
 		k++
 	}
 	return s

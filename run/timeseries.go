@@ -20,6 +20,7 @@ type Sample struct {
 	Outcomes [chord.NumOutcomes]int
 	LostKey  int                       // lookups of keys lost with failed nodes (not in Outcomes)
 	Sent     [chord.NumMsgKinds]uint64 // protocol messages sent, by kind
+	Bytes    [chord.NumMsgKinds]uint64 // their bytes (costs section), by kind
 }
 
 // Failed counts the interval's lookups that did not find their key, as
@@ -54,7 +55,7 @@ func (w *World) startSampler() {
 func (s *sampler) totals() Sample {
 	w := s.w
 	t := Sample{At: w.Sched.Now().Sub(w.start), Live: w.Ring.Oracle().Len(), Started: w.lookups.issued,
-		Outcomes: w.res.Outcomes, LostKey: w.res.LostKey, Sent: w.Ring.MessagesSent()}
+		Outcomes: w.res.Outcomes, LostKey: w.res.LostKey, Sent: w.Ring.MessagesSent(), Bytes: w.Ring.BytesSent()}
 	if w.tgt != nil {
 		t.Joins, t.Fails, t.Leaves = w.tgt.joins, w.tgt.fails, w.tgt.leaves
 	}
@@ -77,6 +78,7 @@ func (s *sampler) take() {
 	}
 	for i := range d.Sent {
 		d.Sent[i] -= s.last.Sent[i]
+		d.Bytes[i] -= s.last.Bytes[i]
 	}
 	s.w.res.Series = append(s.w.res.Series, d)
 	s.last = cur

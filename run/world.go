@@ -47,7 +47,7 @@ type World struct {
 // here (the shell uses a ring of no nodes); a run's config must have been.
 func New(cfg *config.Config, seed uint64) (*World, error) {
 	sched := sim.NewScheduler()
-	res := &Result{Seed: seed, Lookups: cfg.Workload.Lookups}
+	res := &Result{Seed: seed, Lookups: cfg.Workload.Lookups, Nodes: cfg.N}
 	lk := &lookupDriver{
 		sched: sched, rng: sim.Stream(seed, "workload"), rate: cfg.Workload.LookupRate,
 		total: cfg.Workload.Lookups, res: res, uniform: cfg.IDs == "uniform",
@@ -62,6 +62,7 @@ func New(cfg *config.Config, seed uint64) (*World, error) {
 		Seed:       seed,
 		UniformIDs: cfg.IDs == "uniform",
 		RTT:        w.RTT,
+		Costs:      &cfg.Costs,
 	})
 	if err != nil {
 		return nil, err
@@ -276,6 +277,7 @@ func (w *World) Collect(ctx context.Context) (*Result, error) {
 		res.Static = true
 		res.Members = w.Ring.Oracle().Len()
 		res.Sent = w.Ring.MessagesSent()
+		res.Bytes, res.LookupBytes = w.Ring.BytesSent(), w.Ring.LookupBytes()
 		return res, nil
 	}
 	if w.tgt != nil {
@@ -292,6 +294,7 @@ func (w *World) Collect(ctx context.Context) (*Result, error) {
 	}
 	res.Members = w.Ring.Oracle().Len()
 	res.Sent = w.Ring.MessagesSent()
+	res.Bytes, res.LookupBytes = w.Ring.BytesSent(), w.Ring.LookupBytes()
 	res.Events = w.Sched.Fired()
 	if w.sampler != nil {
 		w.sampler.finish()

@@ -185,6 +185,11 @@ func (n *Network[P]) NewMessage() (int32, *P) {
 	return slot, &n.env(slot).payload
 }
 
+// Payload is the message in slot, as composed so far: a sender that
+// accounts for what it sends (sizes) reads it just before Send, Request or
+// Reply.
+func (n *Network[P]) Payload(slot int32) *P { return &n.env(slot).payload }
+
 func (n *Network[P]) env(slot int32) *envelope[P] {
 	return &n.chunks[slot>>chunkBits][slot&(1<<chunkBits-1)]
 }
