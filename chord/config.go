@@ -112,7 +112,12 @@ type Config struct {
 
 	// Finger geometry and proximity (issue 19).
 	Base int `yaml:"base" doc:"finger base b, a power of two: for each base-b digit position i, b−1 fingers at n + j·b^i (j = 1..b−1), (b−1)·log_b 2^m entries; 2 is the papers' table (p2psim's ChordFinger base)" unit:"base"`
-	PNS  int `yaml:"pns" doc:"proximity neighbour selection: each finger is the lowest-RTT node among the first pns successors of its start that lie before the next finger's start (T03 §V-F); 1 is off; at most successors" unit:"candidates"`
+	// RTT-based timeouts (Li et al. 2005): a request to a peer whose
+	// round-trip time the node has measured times out after k times that
+	// estimate, no sooner than the floor; 0 keeps rpc_timeout for all.
+	RTTTimeout    float64      `yaml:"rtt_timeout" doc:"per-request timeout = rtt_timeout × the node's smoothed RTT to the peer (Li et al. 2005), at least rtt_timeout_min; peers not yet measured get rpc_timeout; 0 turns it off (rpc_timeout for every request). A lookup's total budget stays lookup_retries timeouts" unit:"× RTT"`
+	RTTTimeoutMin sim.Duration `yaml:"rtt_timeout_min" doc:"floor of the RTT-based timeout" unit:"duration"`
+	PNS           int          `yaml:"pns" doc:"proximity neighbour selection: each finger is the lowest-RTT node among the first pns successors of its start that lie before the next finger's start (T03 §V-F); 1 is off; at most successors" unit:"candidates"`
 
 	// Fault handling (issue 17): how the protocol treats nodes that do not
 	// answer. See Variant and detector.go.
@@ -141,6 +146,7 @@ func DefaultConfig() Config {
 		VirtualNodes:          1,
 		Base:                  2,
 		PNS:                   1,
+		RTTTimeoutMin:         50 * sim.Millisecond,
 		Variant:               Zave,
 		SuspectConfirm:        3,
 	}
@@ -224,6 +230,12 @@ func (c Config) Validate() error {
 		bad("base", "%d is not a power of two in 2..%d; use 2 (the papers' fingers), 4, 8, 16, ...", c.Base, MaxBase)
 	} else if c.Bits >= 1 && c.Bits <= 64 && bits.Len(uint(c.Base))-1 > c.Bits {
 		bad("base", "%d is larger than the %d-bit identifier space (2^m = %d); use a base of at most 2^m", c.Base, c.Bits, uint64(1)<<uint(c.Bits))
+	}
+	if !(c.RTTTimeout == 0 || c.RTTTimeout >= 1 && c.RTTTimeout <= 100) {
+		bad("rtt_timeout", "%v is outside 1..100; a timeout shorter than the round trip fires on every request: use 0 (off) or a multiple such as 3", c.RTTTimeout)
+	}
+	if c.RTTTimeoutMin < 0 {
+		bad("rtt_timeout_min", "%v is negative; use a positive floor such as 50ms", c.RTTTimeoutMin)
 	}
 	if c.PNS < 1 {
 		bad("pns", "%d is less than 1; use 1 to turn proximity neighbour selection off", c.PNS)

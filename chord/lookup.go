@@ -217,7 +217,7 @@ func (r *Ring) answered(i int32, owner Handle) {
 	l.asks++
 	slot, m := r.compose(MsgPing)
 	m.User = l.purpose == purposeUser
-	r.request(slot, l.origin, owner, r.cfg.RPCTimeout, cookie(cookieLookup, i))
+	r.rpc(slot, l.origin, owner, cookie(cookieLookup, i))
 }
 
 // ask sends lookup i's next step to node x.
@@ -229,7 +229,7 @@ func (r *Ring) ask(i int32, x Handle) {
 		slot, m := r.compose(MsgFindSuccessor)
 		m.Key, m.User = l.key, l.purpose == purposeUser
 		m.List = append(m.List, l.avoid...)
-		r.request(slot, l.origin, x, r.cfg.RPCTimeout, cookie(cookieLookup, i))
+		r.rpc(slot, l.origin, x, cookie(cookieLookup, i))
 		return
 	}
 	slot, m := r.compose(MsgLookupForward)
@@ -305,7 +305,7 @@ func (r *Ring) onLookupTimeout(i int32, peer Handle) {
 		l.asks++
 		slot, m := r.compose(MsgPing)
 		m.User = l.purpose == purposeUser
-		r.request(slot, l.origin, l.cur, r.cfg.RPCTimeout, cookie(cookieLookup, i))
+		r.rpc(slot, l.origin, l.cur, cookie(cookieLookup, i))
 		return
 	}
 	if int(l.timeouts) > r.cfg.LookupRetries || !r.originAlive(l) {
@@ -403,7 +403,7 @@ func (r *Ring) finish(i int32, owner Handle, outcome LookupOutcome) {
 		// same): a joiner that knew only its successor would be cut off
 		// if that one left or failed before its first stabilize.
 		slot, _ := r.compose(MsgGetPredecessor)
-		r.request(slot, l.origin, owner, r.cfg.RPCTimeout, cookie(cookieJoin, int32(l.origin)))
+		r.rpc(slot, l.origin, owner, cookie(cookieJoin, int32(l.origin)))
 	case purposeRepair:
 		r.onRepairFound(l.origin, owner, alive && outcome == Correct)
 	case purposeFinger:

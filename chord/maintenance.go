@@ -110,12 +110,12 @@ func (r *Ring) stabilize(n Handle) {
 		// (trace C1 of the correctness reference; Zave's fix S).
 		if p := r.pred[n]; p != None && p != n {
 			slot, _ := r.compose(MsgGetPredecessor)
-			r.request(slot, n, p, r.cfg.RPCTimeout, cookie(cookieStabilize, int32(n)))
+			r.rpc(slot, n, p, cookie(cookieStabilize, int32(n)))
 		}
 		return
 	}
 	slot, _ := r.compose(MsgGetPredecessor)
-	r.request(slot, n, s, r.cfg.RPCTimeout, cookie(cookieStabilize, int32(n)))
+	r.rpc(slot, n, s, cookie(cookieStabilize, int32(n)))
 }
 
 // onStabilizeReply handles the successor's answer: adopt its predecessor if
@@ -139,7 +139,7 @@ func (r *Ring) onStabilizeReply(n, s Handle, m *Msg) {
 		// take s's list now, and p in front of it only when p answers.
 		r.setSuccessors(n, s, m.List)
 		slot, _ := r.compose(MsgGetPredecessor)
-		r.request(slot, n, p, r.cfg.RPCTimeout, cookie(cookieStabilizePred, int32(p)))
+		r.rpc(slot, n, p, cookie(cookieStabilizePred, int32(p)))
 		return
 	} else if p != None && p != n && r.space.Between(r.ids[n], r.ids[p], r.ids[s]) {
 		target = p
@@ -230,7 +230,7 @@ func (r *Ring) onNotify(s, n Handle) {
 		// but if the predecessor is dead the notifier is the best known;
 		// ask rather than wait for check_predecessor.
 		slot, _ := r.compose(MsgPing)
-		r.request(slot, s, p, r.cfg.RPCTimeout, cookie(cookieRectify, int32(n)))
+		r.rpc(slot, s, p, cookie(cookieRectify, int32(n)))
 	}
 }
 
@@ -255,7 +255,7 @@ func (r *Ring) checkPredecessor(n Handle) {
 		return
 	}
 	slot, _ := r.compose(MsgPing)
-	r.request(slot, n, p, r.cfg.RPCTimeout, cookie(cookieCheckPredecessor, int32(n)))
+	r.rpc(slot, n, p, cookie(cookieCheckPredecessor, int32(n)))
 }
 
 // forget removes a peer that failed to answer from everything n knows:

@@ -32,7 +32,7 @@ type rttEntry struct {
 
 // trackRTT reports whether nodes keep round-trip times (only when a
 // feature uses them, so that other runs pay no memory for them).
-func (c Config) trackRTT() bool { return c.PNS > 1 }
+func (c Config) trackRTT() bool { return c.PNS > 1 || c.RTTTimeout > 0 }
 
 // growRTT gives nodes up to n a round-trip table, if the ring keeps them.
 func (r *Ring) growRTT(n int) {
@@ -153,7 +153,7 @@ func (r *Ring) pnsFetch(n Handle, i int, owner Handle) {
 		return
 	}
 	slot, _ := r.compose(MsgGetPredecessor)
-	r.request(slot, n, owner, r.cfg.RPCTimeout, reqID{kind: cookiePNS, ref: int32(n), arg: uint32(i)})
+	r.rpc(slot, n, owner, reqID{kind: cookiePNS, ref: int32(n), arg: uint32(i)})
 }
 
 // onPNSList: owner, still n's finger i, answered with its successor list.
@@ -182,7 +182,7 @@ func (r *Ring) onPNSList(n, owner Handle, i int, list []Handle) {
 		d, ok := r.RTTEstimate(n, x)
 		if !ok {
 			slot, _ := r.compose(MsgPing)
-			r.request(slot, n, x, r.cfg.RPCTimeout, cookie(cookieProbe, int32(n)))
+			r.rpc(slot, n, x, cookie(cookieProbe, int32(n)))
 			continue
 		}
 		if d < bestRTT {
@@ -190,4 +190,25 @@ func (r *Ring) onPNSList(n, owner Handle, i int, list []Handle) {
 		}
 	}
 	f[i] = r.fingerTo(best)
+}
+
+// timeoutFor is how long node from waits for peer to answer a request:
+// rpc_timeout, or with RTT-based timeouts (Li et al. 2005) rtt_timeout
+// times from's smoothed RTT to peer, at least rtt_timeout_min, when from
+// has measured one.
+func (r *Ring) timeoutFor(from, peer Handle) sim.Duration {
+	if r.cfg.RTTTimeout == 0 {
+		return r.cfg.RPCTimeout
+	}
+	est, ok := r.RTTEstimate(from, peer)
+	if !ok {
+		return r.cfg.RPCTimeout
+	}
+	return max(r.cfg.RTTTimeoutMin, sim.Duration(r.cfg.RTTTimeout*float64(est)))
+}
+
+// rpc sends the request in slot from one node to a peer with the
+// timeout timeoutFor gives.
+func (r *Ring) rpc(slot int32, from, to Handle, id reqID) {
+	r.request(slot, from, to, r.timeoutFor(from, to), id)
 }

@@ -283,3 +283,92 @@ func TestPNSChoiceFromMeasuredRTTs(t *testing.T) {
 		t.Errorf("finger %d took %d from beyond its interval, want %d", lo, got, f)
 	}
 }
+
+// Li et al.'s RTT-based timeouts: k × the smoothed RTT to the peer, no
+// less than the floor; rpc_timeout for a peer never measured.
+func TestTimeoutFor(t *testing.T) {
+	cfg := staticConfig(64)
+	cfg.RTTTimeout, cfg.RTTTimeoutMin = 3, 50*sim.Millisecond
+	r, _, _ := testRing(t, cfg, 1)
+	if err := r.BootstrapIdeal(10); err != nil {
+		t.Fatal(err)
+	}
+	ms := sim.Millisecond
+	r.observeRTT(0, 1, 20*ms)
+	r.observeRTT(0, 2, 5*ms)
+	for _, tc := range []struct {
+		peer Handle
+		want sim.Duration
+	}{{1, 60 * ms}, {2, 50 * ms}, {3, cfg.RPCTimeout}} {
+		if got := r.timeoutFor(0, tc.peer); got != tc.want {
+			t.Errorf("timeout to %d: %v, want %v", tc.peer, got, tc.want)
+		}
+	}
+	off := staticConfig(64)
+	r2, _, _ := testRing(t, off, 1)
+	if err := r2.BootstrapIdeal(10); err != nil {
+		t.Fatal(err)
+	}
+	if r2.rtt != nil || r2.timeoutFor(0, 1) != off.RPCTimeout {
+		t.Error("with rtt_timeout 0 the ring keeps RTTs or changes timeouts")
+	}
+}
+
+// With RTT-based timeouts a lookup that meets a dead node its initiator
+// has measured waits 3 × 20 ms instead of rpc_timeout's 500 ms (constant
+// 10 ms delays; T03 §V's setting: 20% fail, maintenance stopped), so
+// lookups that meet timeouts finish sooner. Most silent nodes a lookup
+// meets are named by other nodes and never measured by the initiator,
+// which waits rpc_timeout for them: measured, 1.60 s fixed against 1.41 s
+// (Li et al. predict those from Vivaldi coordinates, which chordsim lacks).
+func TestRTTTimeoutsShortenFailedHops(t *testing.T) {
+	meanSlow := func(k float64) (sim.Duration, int) {
+		cfg := DefaultConfig()
+		cfg.RTTTimeout = k
+		cfg.StabilizeEvery, cfg.FixFingersEvery, cfg.CheckPredecessorEvery = sim.Second, sim.Second, sim.Second
+		r, s, c := testRing(t, cfg, 8)
+		if err := r.BootstrapIdeal(400); err != nil {
+			t.Fatal(err)
+		}
+		// Warm up: fix_fingers' lookups measure the nodes they ask.
+		s.RunUntil(sim.Time(40 * sim.Second))
+		r.StopMaintenance()
+		rng := sim.Stream(2, "fail")
+		o := r.Oracle()
+		var victims []Handle
+		for _, p := range rng.Perm(o.Len())[:80] {
+			_, h := o.At(p)
+			victims = append(victims, h)
+		}
+		for _, h := range victims {
+			if err := r.Fail(h); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c.res = c.res[:0]
+		for i := range 2000 {
+			_, h := o.At(rng.IntN(o.Len()))
+			r.Lookup(h, r.space.FromUint64(rng.Uint64()), userTag(uint64(i)))
+		}
+		for r.InFlight() > 0 && s.Step() {
+		}
+		var sum sim.Duration
+		n := 0
+		for _, x := range c.res {
+			if x.Timeouts > 0 {
+				sum += x.Latency
+				n++
+			}
+		}
+		return sum / sim.Duration(max(n, 1)), n
+	}
+	fixed, nf := meanSlow(0)
+	rtt, nr := meanSlow(3)
+	t.Logf("lookups that met a timeout: fixed %d, mean %v; RTT-based %d, mean %v", nf, fixed, nr, rtt)
+	if nf < 100 || nr < 100 {
+		t.Fatalf("too few lookups met a timeout (%d, %d)", nf, nr)
+	}
+	if rtt >= fixed {
+		t.Errorf("RTT-based timeouts: mean latency %v of lookups with timeouts, not below the fixed timeout's %v", rtt, fixed)
+	}
+}

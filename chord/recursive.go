@@ -92,7 +92,7 @@ func (r *Ring) recDecide(k int32) {
 		rs.next, rs.confirms = next, 0
 		slot, m := r.compose(MsgPing)
 		m.User = rs.user
-		r.request(slot, x, next, r.cfg.RPCTimeout, cookie(cookieRecOwner, k))
+		r.rpc(slot, x, next, cookie(cookieRecOwner, k))
 		return
 	}
 	if int(rs.hops) >= r.cfg.MaxHops {
@@ -111,7 +111,7 @@ func (r *Ring) recForward(k int32, y Handle) {
 	// unanswered adds none.
 	m.Key, m.Hops, m.Node, m.Ref, m.Owners, m.Tries, m.User = rs.key, rs.hops+1, rs.origin, rs.ref, rs.leg, rs.tries, rs.user
 	m.List = append(m.List, rs.avoid...)
-	r.request(slot, rs.at, y, r.cfg.RPCTimeout, cookie(cookieForward, k))
+	r.rpc(slot, rs.at, y, cookie(cookieForward, k))
 }
 
 // onRecForward: node y receives a forward: it acknowledges it and takes
@@ -141,7 +141,7 @@ func (r *Ring) onRecSilent(k int32, owner bool) {
 		rs.confirms++
 		slot, m := r.compose(MsgPing)
 		m.User = rs.user
-		r.request(slot, rs.at, rs.next, r.cfg.RPCTimeout, cookie(cookieRecOwner, k))
+		r.rpc(slot, rs.at, rs.next, cookie(cookieRecOwner, k))
 		return
 	}
 	rs.tries++

@@ -64,6 +64,7 @@ const (
 	NoMaintenance                           // stabilize, fix_fingers and check_predecessor are off
 	BoundedLatency                          // the latency model has an upper bound
 	RoundTripUnderTimeout                   // the longest round trip is shorter than the RPC timeout
+	FixedTimeouts                           // every request waits rpc_timeout (no RTT-based timeouts)
 	numStaticRules
 )
 
@@ -86,6 +87,8 @@ func BrokenStaticRule(c Config, net sim.NetConfig) (StaticRule, bool) {
 			ok = bounded
 		case RoundTripUnderTimeout:
 			ok = !bounded || 2*worst < c.RPCTimeout
+		case FixedTimeouts:
+			ok = c.RTTTimeout == 0
 		}
 		if !ok {
 			return rule, true
@@ -110,6 +113,8 @@ func (r *Ring) StaticReady() error {
 			return errors.New("maintenance is on")
 		case BoundedLatency:
 			return fmt.Errorf("latency %s has no upper bound, so a request can time out", nc.Latency)
+		case FixedTimeouts:
+			return errors.New("timeouts follow measured round trips (rtt_timeout), so a request can time out")
 		default:
 			worst, _ := nc.Latency.Max()
 			return fmt.Errorf("a round trip can take %s, not less than the RPC timeout %s", 2*worst, r.cfg.RPCTimeout)

@@ -219,6 +219,8 @@ func (c *Config) StaticBlocker() string {
 			return "maintenance is on; set chord.stabilize_every, chord.fix_fingers_every and chord.check_predecessor_every to 0s"
 		case chord.BoundedLatency:
 			return fmt.Sprintf("network.latency %s has no upper bound, so a request could time out; use const or uniform", c.Network.Latency)
+		case chord.FixedTimeouts:
+			return fmt.Sprintf("chord.rtt_timeout is %v, so a request could time out; set it to 0", c.Chord.RTTTimeout)
 		default:
 			worst, _ := c.Network.Latency.Max()
 			return fmt.Sprintf("a round trip can take %s, not less than chord.rpc_timeout %s; raise the timeout or lower the latency", 2*worst, c.Chord.RPCTimeout)
