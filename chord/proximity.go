@@ -8,7 +8,11 @@
 
 package chord
 
-import "github.com/chordsim/chordsim/sim"
+import (
+	"unsafe"
+
+	"github.com/chordsim/chordsim/sim"
+)
 
 // RTTFunc gives the round-trip time between two endpoints as the simulated
 // world places them (a topology's, or an i.i.d. model's mean). The world
@@ -28,6 +32,16 @@ const rttSlots = 32
 type rttEntry struct {
 	peer Handle
 	us   uint32
+}
+
+// RTTBytesPerMember is the memory, in bytes, that a member's round-trip
+// table takes with config c: none unless PNS or RTT-based timeouts use it.
+// The memory check adds it to StateBytes.
+func RTTBytesPerMember(c Config) uint64 {
+	if !c.trackRTT() {
+		return 0
+	}
+	return rttSlots * uint64(unsafe.Sizeof(rttEntry{}))
 }
 
 // trackRTT reports whether nodes keep round-trip times (only when a

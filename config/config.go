@@ -299,7 +299,7 @@ func (c *Config) RunBytes() uint64 {
 	if r < 1 || r > 1<<16 {
 		r = 16
 	}
-	b := chord.StateBytes(int(members), c.fingerSlots(), r) + 128*members
+	b := chord.StateBytes(int(members), c.fingerSlots(), r) + (128+chord.RTTBytesPerMember(c.Chord))*members
 	b += 8 * uint64(min(max(c.Workload.Lookups, 0), MaxLookups))
 	b += 32 * uint64(min(max(c.PlacedKeys(), 0), MaxKeys))
 	b += 128 * uint64(min(max(c.KV.Requests, 0), 1<<26))
@@ -377,8 +377,9 @@ func (c *Config) validateRing(bad *problems) {
 		bad.add("n", "%d ring members do not fit in a %d-bit identifier space (at most %d); raise chord.m or lower n", members, m, 1<<uint(m))
 	}
 	if members >= 1 && members <= MaxNodes && m >= 1 && m <= 64 && c.Chord.Successors >= 1 {
-		if need := chord.StateBytes(members, c.fingerSlots(), c.Chord.Successors); need > MaxRingBytes {
-			per := chord.StateBytes(1, c.fingerSlots(), c.Chord.Successors)
+		rtt := chord.RTTBytesPerMember(c.Chord)
+		if need := chord.StateBytes(members, c.fingerSlots(), c.Chord.Successors) + rtt*uint64(members); need > MaxRingBytes {
+			per := chord.StateBytes(1, c.fingerSlots(), c.Chord.Successors) + rtt
 			bad.add("n", "%d ring members with chord.m = %d, chord.base = %d and chord.successors = %d need %d bytes (%.1f GiB) of node state (%d bytes each), more than the %d GiB limit; use at most %d members at these settings, or lower chord.m, chord.base or chord.successors",
 				members, m, c.Chord.Base, c.Chord.Successors, need, float64(need)/(1<<30), per, MaxRingBytes>>30, MaxRingBytes/per)
 		}
