@@ -3,6 +3,7 @@ package chord
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"strings"
 	"testing"
 
@@ -62,7 +63,7 @@ func TestFingerOffsetsAndTopLevel(t *testing.T) {
 				d := uint(math.Log2(float64(b)))
 				for i := uint(0); i*d < uint(m); i++ {
 					for j := uint64(1); j < uint64(b); j++ {
-						if int(i*d)+int(64-countLeadingZeros(j)) > m {
+						if int(i*d)+bits.Len64(j) > m {
 							break
 						}
 						want = append(want, j<<(i*d))
@@ -101,14 +102,6 @@ func TestFingerOffsetsAndTopLevel(t *testing.T) {
 			}
 		}
 	}
-}
-
-func countLeadingZeros(x uint64) int {
-	n := 0
-	for i := 63; i >= 0 && x&(1<<uint(i)) == 0; i-- {
-		n++
-	}
-	return n
 }
 
 // bruteSuccessor is the first member at or after id, by scanning them all.

@@ -103,7 +103,7 @@ func (r *Ring) fingerLimit(i int) uint64 {
 	if i+1 < r.nf {
 		return r.FingerOffset(i + 1)
 	}
-	return uint64(r.space.Max()) + 1 // 0 at m = 64: read as a full turn (see inInterval)
+	return uint64(r.space.Max()) + 1 // 0 at m = 64: a full turn (see inFingerInterval)
 }
 
 // inFingerInterval reports whether x, at clockwise distance dx from the
@@ -127,7 +127,7 @@ func (r *Ring) pnsIdeal(n Handle, i int) Handle {
 		id, x := o.At((p + j) % o.Len())
 		dx := r.space.Dist(nid, id)
 		if x == n || !r.inFingerInterval(i, dx) || dx < r.FingerOffset(i) {
-			break
+			break // past the interval, or past n (first was n itself)
 		}
 		if d := r.worldRTT(n, x); d < bestRTT {
 			best, bestRTT = x, d
@@ -150,7 +150,7 @@ func (r *Ring) pnsCandidate(n Handle, i int, x Handle) bool {
 		id, y := o.At((p + j) % o.Len())
 		dx := r.space.Dist(nid, id)
 		if y == n || !r.inFingerInterval(i, dx) || dx < r.FingerOffset(i) {
-			return false
+			return false // past the interval, or past n (first was n itself)
 		}
 		if y == x {
 			return true
@@ -191,7 +191,7 @@ func (r *Ring) onPNSList(n, owner Handle, i int, list []Handle) {
 			break
 		}
 		if dx := r.space.Dist(nid, r.ids[x]); !r.inFingerInterval(i, dx) || dx < r.FingerOffset(i) {
-			break
+			break // past the interval, or a list that wrapped past n
 		}
 		d, ok := r.RTTEstimate(n, x)
 		if !ok {

@@ -26,35 +26,24 @@ func lineRTT(a, b sim.Endpoint) sim.Duration {
 	return sim.Duration(d) * sim.Microsecond
 }
 
-// brutePNS is finger i of member h with PNS s, found by sorting nothing
-// and trusting nothing: scan every member for those at distance at least
-// the finger's offset and below the next finger's (the first at or after
-// the start always counts), take the s nearest to the start, and pick the
-// lowest RTT, the nearest on a tie.
+// brutePNS is finger i of member h with PNS s, found by scanning every
+// member: the candidates are the first at or after the finger's start,
+// then each next member clockwise while it lies below the next finger's
+// offset (and is not h), s in all at most; the lowest RTT wins, the
+// nearest to the start on a tie.
 func brutePNS(r *Ring, h Handle, i, s int, rtt RTTFunc) Handle {
 	first := bruteSuccessor(r, r.space.Add(r.ID(h), r.FingerOffset(i)))
 	if first == h {
 		return h
 	}
-	var cands []Handle
-	o := r.Oracle()
+	limit := uint64(0) // 0: the last finger, whose interval runs to h
+	if i+1 < r.FingerCount() {
+		limit = r.FingerOffset(i + 1)
+	}
+	cands := []Handle{first}
 	for len(cands) < s {
-		// the next member after the last candidate (or first)
-		var from Handle = first
-		if len(cands) > 0 {
-			from = cands[len(cands)-1]
-		}
-		if len(cands) == 0 {
-			cands = append(cands, first)
-			continue
-		}
-		next := bruteSuccessor(r, r.space.Add(r.ID(from), 1))
-		dx := r.space.Dist(r.ID(h), r.ID(next))
-		limit := uint64(0)
-		if i+1 < r.FingerCount() {
-			limit = r.FingerOffset(i + 1)
-		}
-		if next == h || (limit != 0 && dx >= limit) || len(cands) >= o.Len() {
+		next := bruteSuccessor(r, r.space.Add(r.ID(cands[len(cands)-1]), 1))
+		if dx := r.space.Dist(r.ID(h), r.ID(next)); next == h || limit != 0 && dx >= limit {
 			break
 		}
 		cands = append(cands, next)
