@@ -7,7 +7,6 @@ package chord
 import (
 	"cmp"
 	"fmt"
-	"math/bits"
 	"runtime"
 	"slices"
 	"sync"
@@ -34,7 +33,7 @@ func (r *Ring) BootstrapIdeal(realNodes int) error {
 	}
 	// Allocate the whole table at once: growing it node by node would copy
 	// it log(n) times.
-	R, M := r.cfg.Successors, r.cfg.Bits
+	R, M := r.cfg.Successors, r.nf
 	r.ids = make([]ID, n)
 	r.addrs = make([]uint64, n)
 	r.host = make([]int32, n)
@@ -49,15 +48,15 @@ func (r *Ring) BootstrapIdeal(realNodes int) error {
 			r.fingerAt[i] = float32(r.tr.Now().Seconds())
 		}
 	}
-	r.nextFinger = make([]uint8, n)
-	r.fixing = make([]bool, n)
+	r.fix = make([]uint16, n)
+	r.growRTT(n)
 	hugepage.Advise(r.ids)
 	hugepage.Advise(r.succ)
 	hugepage.Advise(r.fingers)
 	for i := 0; i < n; i++ {
 		r.ids[i], r.addrs[i] = r.drawID()
 		r.pred[i] = None
-		r.nextFinger[i] = 1
+		r.fix[i] = 1
 	}
 	// Sort by identifier; redraw the later of any two that collide (by
 	// handle), so the outcome depends only on the seed.
@@ -149,7 +148,7 @@ var idealParts int
 // (handle = position).
 func (r *Ring) idealRows(ids []ID, lo, hi int) {
 	n := len(ids)
-	R, M := r.cfg.Successors, r.cfg.Bits
+	R, M := r.cfg.Successors, r.nf
 	// Positions are counted unwrapped where that saves a division:
 	// position k ≥ n is handle k − n.
 	wrap := func(k int) Handle {
@@ -171,12 +170,12 @@ func (r *Ring) idealRows(ids []ID, lo, hi int) {
 		}
 	}
 	// Finger i of the node at position p is the first node at clockwise
-	// distance ≥ 2^i, or p itself if there is none: the first position k
+	// distance ≥ FingerOffset(i) (2^i with base 2), or p itself if there is none: the first position k
 	// in p+1 … p+n−1 with that distance, else k = p+n. As p grows, k never
 	// moves back, so one pointer per level, advanced monotonically from
 	// lo+1, finds them all in O((hi−lo)·m + n); within a row, k never
 	// moves back as the level grows either, so a level starts from the
-	// higher of its own pointer and the level below. Levels with 2^i at
+	// higher of its own pointer and the level below. Levels whose offset is at
 	// most the successor's distance (most of them when 2^m ≫ n) are the
 	// successor, with no search. Nodes are the outer loop so that each
 	// finger row is written once, sequentially.
@@ -191,13 +190,19 @@ func (r *Ring) idealRows(ids []ID, lo, hi int) {
 		if n > 1 {
 			s := wrap(k)
 			fs := r.fingerTo(s)
-			for low := bits.Len64(r.space.Dist(idp, ids[s])); i < low; i++ {
+			for low := min(r.slotsUpTo(r.space.Dist(idp, ids[s])), M); i < low; i++ {
 				q[i] = k
 				row[i] = fs
 			}
+			if r.cfg.PNS > 1 && i > 1 {
+				// The highest of these fingers has an interval that
+				// reaches past the successor, which may hold more
+				// candidates.
+				row[i-1] = r.fingerTo(r.pnsRow(ids, p, k, i-1))
+			}
 		}
 		for ; i < M; i++ {
-			step := uint64(1) << uint(i)
+			step := r.FingerOffset(i)
 			k = max(k, q[i])
 			x := wrap(k)
 			for k < p+n && r.space.Dist(idp, ids[x]) < step {
@@ -208,6 +213,37 @@ func (r *Ring) idealRows(ids []ID, lo, hi int) {
 			}
 			q[i] = k
 			row[i] = r.fingerTo(x)
+			if r.cfg.PNS > 1 && int(x) != p {
+				row[i] = r.fingerTo(r.pnsRow(ids, p, k, i))
+			}
 		}
 	}
+}
+
+// pnsRow is finger i of the node at position p of an ideal ring with PNS,
+// whose first node at or after the finger's start is at (unwrapped)
+// position k: among it and the next PNS − 1 positions that lie within the
+// finger's interval, the one with the lowest world RTT from p, the first
+// of them on a tie (pnsIdeal without the oracle's search).
+func (r *Ring) pnsRow(ids []ID, p, k, i int) Handle {
+	n := len(ids)
+	wrap := func(k int) Handle {
+		if k >= n {
+			k -= n
+		}
+		return Handle(k)
+	}
+	me := Handle(p)
+	best := wrap(k)
+	bestRTT := r.worldRTT(me, best)
+	for j := 1; j < r.cfg.PNS && k+j < p+n; j++ {
+		x := wrap(k + j)
+		if !r.inFingerInterval(i, r.space.Dist(ids[p], ids[x])) {
+			break
+		}
+		if d := r.worldRTT(me, x); d < bestRTT {
+			best, bestRTT = x, d
+		}
+	}
+	return best
 }

@@ -3,6 +3,7 @@ package chord
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 	"strings"
 
 	"github.com/chordsim/chordsim/sim"
@@ -187,6 +188,15 @@ type Config struct {
 	MaxHops               int          `yaml:"max_hops" doc:"a lookup needing more hops fails (guards against routing loops)" unit:"hops"`
 	VirtualNodes          int          `yaml:"virtual_nodes" doc:"ring members per real node (S01 §4.2); n counts real nodes and load is counted per real node; bootstrap ideal only" unit:"members/node"`
 
+	// Finger geometry and proximity (issue 19).
+	Base int `yaml:"base" doc:"finger base b, a power of two: for each base-b digit position i, b−1 fingers at n + j·b^i (j = 1..b−1), (b−1)·log_b 2^m entries; 2 is the papers' table (p2psim's ChordFinger base)" unit:"base"`
+	// RTT-based timeouts (Li et al. 2005): a request to a peer whose
+	// round-trip time the node has measured times out after k times that
+	// estimate, no sooner than the floor; 0 keeps rpc_timeout for all.
+	RTTTimeout    float64      `yaml:"rtt_timeout" doc:"per-request timeout = rtt_timeout × the node's smoothed RTT to the peer (Li et al. 2005), at least rtt_timeout_min; peers not yet measured get rpc_timeout; 0 turns it off (rpc_timeout for every request). A lookup's total budget stays lookup_retries timeouts" unit:"× RTT"`
+	RTTTimeoutMin sim.Duration `yaml:"rtt_timeout_min" doc:"floor of the RTT-based timeout" unit:"duration"`
+	PNS           int          `yaml:"pns" doc:"proximity neighbour selection: each finger is the lowest-RTT node among the first pns successors of its start that lie before the next finger's start (T03 §V-F); 1 is off; at most successors" unit:"candidates"`
+
 	// Fault handling (issue 17): how the protocol treats nodes that do not
 	// answer. See Variant and detector.go.
 	Variant        Variant `yaml:"variant" doc:"zave: never adopt a pointer to a node that has not answered (stabilize asks the successor's predecessor first; a notified node pings its predecessor and takes the notifier if it is silent: Zave's rectify); original: ToN Fig. 6 as published (stabilize adopts its successor's predecessor unasked; notify waits for check_predecessor to clear a dead predecessor)" enum:"zave|original"`
@@ -224,6 +234,9 @@ func DefaultConfig() Config {
 		MaxHops:               128,
 		LookupRetries:         3,
 		VirtualNodes:          1,
+		Base:                  2,
+		PNS:                   1,
+		RTTTimeoutMin:         50 * sim.Millisecond,
 		Variant:               Zave,
 		SuspectConfirm:        3,
 		Protocol:              ProtocolZave,
@@ -232,6 +245,28 @@ func DefaultConfig() Config {
 		ForgetOnTimeout:       true,
 		Detect:                DetectTimeout,
 	}
+}
+
+// MaxBase is the largest finger base: 256 gives 255 fingers per digit,
+// already 2,040 finger entries (16 KiB) per node at m = 64.
+const MaxBase = 256
+
+// FingerSlots is the number of finger entries per node with m-bit
+// identifiers and finger base b (a power of two): b−1 per base-b digit
+// position, those whose start j·b^i lies within the ring (below 2^m). With
+// b = 2 it is m.
+func FingerSlots(m, b int) int {
+	d := bits.Len(uint(b)) - 1
+	n := 0
+	for i := 0; i*d < m; i++ {
+		for j := 1; j < b; j++ {
+			if i*d+bits.Len(uint(j)) > m {
+				break
+			}
+			n++
+		}
+	}
+	return n
 }
 
 // Validate lists every problem with c, one line each, as "key: problem;
@@ -297,6 +332,22 @@ func (c Config) Validate() error {
 	}
 	if c.MaxHops < 1 {
 		bad("max_hops", "%d is less than 1", c.MaxHops)
+	}
+	if c.Base < 2 || c.Base > MaxBase || c.Base&(c.Base-1) != 0 {
+		bad("base", "%d is not a power of two in 2..%d; use 2 (the papers' fingers), 4, 8, 16, ...", c.Base, MaxBase)
+	} else if c.Bits >= 1 && c.Bits <= 64 && bits.Len(uint(c.Base))-1 > c.Bits {
+		bad("base", "%d is larger than the %d-bit identifier space (2^m = %d); use a base of at most 2^m", c.Base, c.Bits, uint64(1)<<uint(c.Bits))
+	}
+	if !(c.RTTTimeout == 0 || c.RTTTimeout >= 1 && c.RTTTimeout <= 100) {
+		bad("rtt_timeout", "%v is outside 1..100; a timeout shorter than the round trip fires on every request: use 0 (off) or a multiple such as 3", c.RTTTimeout)
+	}
+	if c.RTTTimeoutMin < 0 {
+		bad("rtt_timeout_min", "%v is negative; use a positive floor such as 50ms", c.RTTTimeoutMin)
+	}
+	if c.PNS < 1 {
+		bad("pns", "%d is less than 1; use 1 to turn proximity neighbour selection off", c.PNS)
+	} else if c.Successors >= 1 && c.PNS > c.Successors {
+		bad("pns", "%d is larger than the successor list (successors = %d); a node chooses among successors it knows: use at most %d, or lengthen the list", c.PNS, c.Successors, c.Successors)
 	}
 	if c.LookupRetries < 0 || c.LookupRetries > 1000 {
 		bad("lookup_retries", "%d is outside 0..1000; use 0 to fail a lookup at its first timeout", c.LookupRetries)

@@ -57,7 +57,7 @@ func (r *Ring) confirmPing(i int32) {
 	s := &r.suspicions[i]
 	s.left--
 	slot, _ := r.compose(MsgPing)
-	r.tr.Request(slot, s.node, s.peer, r.cfg.RPCTimeout, cookie(cookieConfirm, i))
+	r.rpc(slot, s.node, s.peer, cookie(cookieConfirm, i))
 }
 
 // suspectKey identifies a suspicion: who suspects whom, to do what.
@@ -179,7 +179,7 @@ func (r *Ring) repairFallback(n Handle) Handle {
 // list.
 func (r *Ring) askRepair(n, x Handle) {
 	slot, _ := r.compose(MsgGetPredecessor)
-	r.tr.Request(slot, n, x, r.cfg.RPCTimeout, cookie(cookieRepair, int32(n)))
+	r.rpc(slot, n, x, cookie(cookieRepair, int32(n)))
 }
 
 // onRepairReply: the candidate successor x answered with its predecessor

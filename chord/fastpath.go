@@ -174,7 +174,7 @@ func (r *Ring) hintRow(n Handle) {
 // identifiers as well measured no faster: after an ideal bootstrap they sit
 // beside n's own.
 func (r *Ring) hintFinger(n Handle, key ID) {
-	M := r.cfg.Bits
+	M := r.nf
 	top := max(r.topLevel(r.space.Dist(r.ids[n], key)), 0)
 	f := r.fingers[int(n)*M : int(n)*M+M]
 	prefetch.Lines2(unsafe.Pointer(&f[top]), unsafe.Pointer(&f[max(top-1, 0)]))
@@ -189,7 +189,7 @@ func (r *Ring) hintFinger(n Handle, key ID) {
 // hintFinger), found from near, n's identifier or a point at most
 // 2^(m−32) − 1 before it. A wrong guess only wastes a hint.
 func (r *Ring) hintSortedHop(n Handle, key ID, near ID) {
-	M, R := r.cfg.Bits, r.cfg.Successors
+	M, R := r.nf, r.cfg.Successors
 	last := int(n) + R
 	if last >= len(r.ids) {
 		last %= len(r.ids)

@@ -54,9 +54,15 @@ type fastPathStats struct{ lookups, maxHops, notCorrect, joined int }
 // fastPathTrace runs the scenario of TestFastPathsMatchReference and
 // returns its trace.
 func fastPathTrace(t *testing.T, m int, routing Routing, retries int, reference bool) (string, fastPathStats) {
+	return fastPathTraceBase(t, m, 2, routing, retries, reference)
+}
+
+// fastPathTraceBase is fastPathTrace with finger base b.
+func fastPathTraceBase(t *testing.T, m, base int, routing Routing, retries int, reference bool) (string, fastPathStats) {
 	t.Helper()
 	cfg := DefaultConfig()
 	cfg.Bits = m
+	cfg.Base = base
 	cfg.Routing = routing
 	cfg.LookupRetries = retries
 	cfg.StabilizeEvery, cfg.FixFingersEvery, cfg.CheckPredecessorEvery = 2*sim.Second, 2*sim.Second, 2*sim.Second

@@ -61,7 +61,7 @@ type lookup struct {
 	asks     int32
 	timeouts int32
 	purpose  uint8
-	finger   uint8
+	finger   uint16
 	// via is a joiner's introducer (None for a member's lookup): a joiner
 	// has no tables of its own, so its search starts at via.
 	via Handle
@@ -124,7 +124,7 @@ func (r *Ring) newLookup() int32 {
 // startLookup begins a lookup of key by origin. first is where the search
 // starts: the origin itself (a member decides its first step locally, at no
 // cost) or, for a joining node, its introducer.
-func (r *Ring) startLookup(origin, first Handle, key ID, purpose, finger uint8, tag Tag) {
+func (r *Ring) startLookup(origin, first Handle, key ID, purpose uint8, finger uint16, tag Tag) {
 	i := r.newLookup()
 	l := &r.lookups[i]
 	path, avoid := l.path[:0], l.avoid[:0]
@@ -215,8 +215,9 @@ func (r *Ring) answered(i int32, owner Handle) {
 	l.confirms = 0
 	l.cur = owner
 	l.asks++
-	slot, _ := r.compose(MsgPing)
-	r.tr.Request(slot, l.origin, owner, r.cfg.RPCTimeout, cookie(cookieLookup, i))
+	slot, m := r.compose(MsgPing)
+	m.User = l.purpose == purposeUser
+	r.rpc(slot, l.origin, owner, cookie(cookieLookup, i))
 }
 
 // ask sends lookup i's next step to node x.
@@ -226,29 +227,29 @@ func (r *Ring) ask(i int32, x Handle) {
 	l.asks++
 	if r.cfg.Lookup == Iterative {
 		slot, m := r.compose(MsgFindSuccessor)
-		m.Key = l.key
+		m.Key, m.User = l.key, l.purpose == purposeUser
 		m.List = append(m.List, l.avoid...)
-		r.tr.Request(slot, l.origin, x, r.cfg.RPCTimeout, cookie(cookieLookup, i))
+		r.rpc(slot, l.origin, x, cookie(cookieLookup, i))
 		return
 	}
 	slot, m := r.compose(MsgLookupForward)
-	m.Key, m.Hops = l.key, l.hops
-	r.tr.Request(slot, l.origin, x, r.cfg.LookupTimeout, cookie(cookieLookup, i))
+	m.Key, m.Hops, m.User = l.key, l.hops, l.purpose == purposeUser
+	r.request(slot, l.origin, x, r.cfg.LookupTimeout, cookie(cookieLookup, i))
 }
 
 // forward is a recursive lookup step at node n: answer the initiator if n's
 // successor owns key, otherwise pass the query on.
-func (r *Ring) forward(n Handle, key ID, hops int32, req sim.Request) {
+func (r *Ring) forward(n Handle, key ID, hops int32, req sim.Request, user bool) {
 	done, next := r.decide(n, key)
 	if done || int(hops) >= r.cfg.MaxHops {
 		slot, a := r.compose(MsgLookupReply)
-		a.Done, a.Node, a.Hops = done, next, hops
-		r.tr.Reply(slot, n, req)
+		a.Done, a.Node, a.Hops, a.User = done, next, hops, user
+		r.reply(slot, n, req)
 		return
 	}
 	slot, m := r.compose(MsgLookupForward)
-	m.Key, m.Hops, m.Req = key, hops+1, req
-	r.tr.Send(slot, n, next)
+	m.Key, m.Hops, m.Req, m.User = key, hops+1, req, user
+	r.send(slot, n, next)
 }
 
 func (r *Ring) onLookupReply(i int32, from Handle, m *Msg) {
@@ -302,8 +303,9 @@ func (r *Ring) onLookupTimeout(i int32, peer Handle) {
 		l.timeouts--
 		l.confirmTimeouts++
 		l.asks++
-		slot, _ := r.compose(MsgPing)
-		r.tr.Request(slot, l.origin, l.cur, r.cfg.RPCTimeout, cookie(cookieLookup, i))
+		slot, m := r.compose(MsgPing)
+		m.User = l.purpose == purposeUser
+		r.rpc(slot, l.origin, l.cur, cookie(cookieLookup, i))
 		return
 	}
 	if int(l.timeouts) > r.cfg.LookupRetries || !r.originAlive(l) {
@@ -401,14 +403,14 @@ func (r *Ring) finish(i int32, owner Handle, outcome LookupOutcome) {
 		// same): a joiner that knew only its successor would be cut off
 		// if that one left or failed before its first stabilize.
 		slot, _ := r.compose(MsgGetPredecessor)
-		r.tr.Request(slot, l.origin, owner, r.cfg.RPCTimeout, cookie(cookieJoin, int32(l.origin)))
+		r.rpc(slot, l.origin, owner, cookie(cookieJoin, int32(l.origin)))
 	case purposeRepair:
 		r.onRepairFound(l.origin, owner, alive && outcome == Correct)
 	case purposeFinger:
 		if alive {
 			r.onFingerFound(l.origin, int(l.finger), owner, outcome == Correct)
 		} else {
-			r.fixing[l.origin] = false
+			r.setFixing(l.origin, false)
 		}
 	case purposeUser:
 		r.inFlight--

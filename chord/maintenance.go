@@ -142,12 +142,12 @@ func (r *Ring) stabilize(n Handle) {
 		// (trace C1 of the correctness reference; Zave's fix S).
 		if p := r.pred[n]; p != None && p != n {
 			slot, _ := r.compose(MsgGetPredecessor)
-			r.tr.Request(slot, n, p, r.cfg.RPCTimeout, cookie(cookieStabilize, int32(n)))
+			r.rpc(slot, n, p, cookie(cookieStabilize, int32(n)))
 		}
 		return
 	}
 	slot, _ := r.compose(MsgGetPredecessor)
-	r.tr.Request(slot, n, s, r.cfg.RPCTimeout, cookie(cookieStabilize, int32(n)))
+	r.rpc(slot, n, s, cookie(cookieStabilize, int32(n)))
 }
 
 // onStabilizeReply handles the successor's answer: adopt its predecessor if
@@ -171,7 +171,7 @@ func (r *Ring) onStabilizeReply(n, s Handle, m *Msg) {
 		// take s's list now, and p in front of it only when p answers.
 		r.setSuccessors(n, s, m.List)
 		slot, _ := r.compose(MsgGetPredecessor)
-		r.tr.Request(slot, n, p, r.cfg.RPCTimeout, cookie(cookieStabilizePred, int32(p)))
+		r.rpc(slot, n, p, cookie(cookieStabilizePred, int32(p)))
 		return
 	} else if p != None && p != n && r.space.Between(r.ids[n], r.ids[p], r.ids[s]) {
 		target = p
@@ -246,7 +246,7 @@ func (r *Ring) setSuccessors(n, first Handle, rest []Handle) {
 
 func (r *Ring) notify(n, target Handle) {
 	slot, _ := r.compose(MsgNotify)
-	r.tr.Send(slot, n, target)
+	r.send(slot, n, target)
 }
 
 // onNotify: n thinks it might be our predecessor (ToN Fig. 6 notify()).
@@ -270,7 +270,7 @@ func (r *Ring) onNotify(s, n Handle) {
 		// but if the predecessor is dead the notifier is the best known;
 		// ask rather than wait for check_predecessor.
 		slot, _ := r.compose(MsgPing)
-		r.tr.Request(slot, s, p, r.cfg.RPCTimeout, cookie(cookieRectify, int32(n)))
+		r.rpc(slot, s, p, cookie(cookieRectify, int32(n)))
 	}
 }
 
@@ -319,7 +319,7 @@ func (r *Ring) checkPredecessor(n Handle) {
 		return
 	}
 	slot, _ := r.compose(MsgPing)
-	r.tr.Request(slot, n, p, r.cfg.RPCTimeout, cookie(cookieCheckPredecessor, int32(n)))
+	r.rpc(slot, n, p, cookie(cookieCheckPredecessor, int32(n)))
 }
 
 // forget removes a peer that failed to answer from everything n knows:
@@ -379,10 +379,10 @@ func (r *Ring) forget(n, dead Handle) {
 
 // fixFingers refreshes fingers (ToN Fig. 6 fix_fingers()).
 func (r *Ring) fixFingers(n Handle) {
-	if r.fixing[n] {
+	if r.fixing(n) {
 		return
 	}
-	i := int(r.nextFinger[n])
+	i := r.nextFinger(n)
 	switch r.cfg.FixFingers {
 	case FixAll:
 		i = 1
@@ -397,19 +397,20 @@ func (r *Ring) fixFingers(n Handle) {
 // (Config.FixFingers random): set locally if its start lies in
 // (n, successor], otherwise by a lookup.
 func (r *Ring) fixRandomFinger(n Handle) {
-	M := r.cfg.Bits
+	M := r.nf
 	if M < 2 {
 		return
 	}
 	i := 1 + r.timerRng.IntN(M-1)
 	s := r.succList(n)[0]
-	start := r.space.FingerStart(r.ids[n], i)
+	start := r.fingerStart(r.ids[n], i)
 	if r.space.BetweenIncl(r.ids[n], start, r.ids[s]) {
 		r.fingerTable(n)[i] = r.fingerTo(s)
+		r.fingerWritten(n, i)
 		return
 	}
-	r.fixing[n] = true
-	r.startLookup(n, n, start, purposeFinger, uint8(i), Tag{})
+	r.setFixing(n, true)
+	r.startLookup(n, n, start, purposeFinger, uint16(i), Tag{})
 }
 
 // advanceFingers walks the finger table from level i. A finger whose start
@@ -419,43 +420,53 @@ func (r *Ring) fixRandomFinger(n Handle) {
 // start beyond it needs a lookup, which is started if mayLookup (or always
 // in FixAll mode) and resumes the walk when it returns.
 func (r *Ring) advanceFingers(n, known Handle, i int, mayLookup bool) {
-	M := r.cfg.Bits
+	M := r.nf
 	f := r.fingerTable(n)
 	nid := r.ids[n]
 	for ; i < M; i++ {
-		start := r.space.FingerStart(nid, i)
+		start := r.fingerStart(nid, i)
 		if known != None && r.space.BetweenIncl(nid, start, r.ids[known]) {
 			f[i] = r.fingerTo(known)
 			r.fingerWritten(n, i)
+			if r.cfg.PNS > 1 && i > 0 && known != n && r.inFingerInterval(i, r.space.Dist(nid, r.ids[known])) {
+				// known lies in this finger's own interval, which may
+				// hold other candidates after it (once per known: the
+				// intervals do not overlap).
+				r.pnsFetch(n, i, known)
+			}
 			continue
 		}
 		if !mayLookup && r.cfg.FixFingers == FixOne {
-			r.nextFinger[n] = uint8(i)
+			r.setNextFinger(n, i)
 			return
 		}
-		r.fixing[n] = true
-		r.nextFinger[n] = uint8(i)
-		r.startLookup(n, n, start, purposeFinger, uint8(i), Tag{})
+		r.setFixing(n, true)
+		r.setNextFinger(n, i)
+		r.startLookup(n, n, start, purposeFinger, uint16(i), Tag{})
 		return
 	}
-	r.nextFinger[n] = 1
+	r.setNextFinger(n, 1)
 }
 
 // onFingerFound stores a finger lookup's answer and continues the walk.
 func (r *Ring) onFingerFound(n Handle, i int, owner Handle, ok bool) {
-	r.fixing[n] = false
+	r.setFixing(n, false)
 	if r.state[n] != Member {
 		return
 	}
 	if !ok {
-		r.nextFinger[n] = uint8((i + 1) % r.cfg.Bits)
-		if r.nextFinger[n] == 0 {
-			r.nextFinger[n] = 1
+		next := (i + 1) % r.nf
+		if next == 0 {
+			next = 1
 		}
+		r.setNextFinger(n, next)
 		return
 	}
 	r.fingerTable(n)[i] = r.fingerTo(owner)
 	r.fingerWritten(n, i)
+	if r.cfg.PNS > 1 && r.inFingerInterval(i, r.space.Dist(r.ids[n], r.ids[owner])) {
+		r.pnsFetch(n, i, owner)
+	}
 	if r.cfg.FixFingers == FixRandom {
 		return // one level per call
 	}

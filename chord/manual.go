@@ -93,7 +93,10 @@ func (r *Ring) BuildIdeal(hs []Handle) error {
 		_, r.pred[h] = o.At((p + n - 1) % n)
 		f := r.fingerTable(h)
 		for i := 1; i < len(f); i++ {
-			f[i] = r.fingerTo(o.Successor(r.space.FingerStart(id, i)))
+			f[i] = r.fingerTo(r.idealFinger(id, i))
+			if r.cfg.PNS > 1 {
+				f[i] = r.fingerTo(r.pnsIdeal(h, i))
+			}
 			r.fingerWritten(h, i)
 		}
 	}

@@ -128,12 +128,12 @@ func (r *Ring) Leave(h Handle) error {
 	if s != None && s != h {
 		slot, m := r.compose(MsgLeaveToSuccessor)
 		m.Node = p
-		r.tr.Send(slot, h, s)
+		r.send(slot, h, s)
 	}
 	if p != None && p != h {
 		slot, m := r.compose(MsgLeaveToPredecessor)
 		m.List = append(m.List, r.Successors(h)...)
-		r.tr.Send(slot, h, p)
+		r.send(slot, h, p)
 	}
 	r.oracle.remove(r.ids[h])
 	r.state[h] = Left

@@ -43,9 +43,13 @@ type Msg struct {
 	// Owners: find_successor_reply: bit j set means List[j] is a fallback
 	// owner (to be checked), not a fallback hop (to be asked).
 	Owners uint8
-	Hops   int32  // recursive lookups: hops so far
-	Key    ID     // the identifier looked up
-	Node   Handle // owner, next hop, predecessor, or new predecessor; a recursive forward: the initiator
+	// User: the message belongs to a user lookup (its question, answer,
+	// forward or owner check), for the bytes of lookups and of
+	// maintenance (costs.go); answers and forwards copy it.
+	User bool
+	Hops int32  // recursive lookups: hops so far
+	Key  ID     // the identifier looked up
+	Node Handle // owner, next hop, predecessor, or new predecessor; a recursive forward: the initiator
 	// Ref and Tries: a recursive lookup that routes around silent nodes
 	// (recursive.go): its index at the initiator, and the timeouts of the
 	// current leg (Owners then holds the leg's number).
@@ -70,14 +74,14 @@ func (r *Ring) Deliver(to, from Handle, m *Msg, req sim.Request) {
 		// m.List: the nodes the initiator found silent, to be passed over.
 		done, next := r.decideAvoiding(to, m.Key, m.List)
 		slot, a := r.compose(MsgFindSuccessorReply)
-		a.Done, a.Node = done, next
+		a.Done, a.Node, a.User = done, next, m.User
 		if r.retrying() {
 			var buf [maxAlts]Handle
 			k, owners := r.alternates(to, m.Key, done, next, buf[:], m.List)
 			a.List = append(a.List, buf[:k]...)
 			a.Owners = owners
 		}
-		r.tr.Reply(slot, to, req)
+		r.reply(slot, to, req)
 	case MsgLookupForward:
 		if r.recRetrying() && req.Valid() && !m.Req.Valid() {
 			r.onRecForward(to, m, req)
@@ -86,7 +90,7 @@ func (r *Ring) Deliver(to, from Handle, m *Msg, req sim.Request) {
 		if !req.Valid() {
 			req = m.Req
 		}
-		r.forward(to, m.Key, m.Hops, req)
+		r.forward(to, m.Key, m.Hops, req, m.User)
 	case MsgLookupReply:
 		// recursive.go: a leg's one-way answer to the initiator.
 		r.onRecReply(to, m.Done, m.Node, m.Ref, m.Owners, m.Key, m.Hops, m.Tries, m.List, true)
@@ -94,7 +98,7 @@ func (r *Ring) Deliver(to, from Handle, m *Msg, req sim.Request) {
 		slot, a := r.compose(MsgGetPredecessorReply)
 		a.Node = r.pred[to]
 		a.List = append(a.List, r.Successors(to)...)
-		r.tr.Reply(slot, to, req)
+		r.reply(slot, to, req)
 	case MsgNotify:
 		if m.Node != None {
 			// The old-predecessor notification (T03 §V-A): "your
@@ -104,8 +108,9 @@ func (r *Ring) Deliver(to, from Handle, m *Msg, req sim.Request) {
 		}
 		r.onNotify(to, from)
 	case MsgPing:
-		slot, _ := r.compose(MsgPong)
-		r.tr.Reply(slot, to, req)
+		slot, a := r.compose(MsgPong)
+		a.User = m.User
+		r.reply(slot, to, req)
 	case MsgLeaveToSuccessor:
 		r.onLeaveToSuccessor(to, from, m)
 	case MsgLeaveToPredecessor:
@@ -115,7 +120,13 @@ func (r *Ring) Deliver(to, from Handle, m *Msg, req sim.Request) {
 
 // Response implements sim.Handler: an answer reaches its requester.
 func (r *Ring) Response(to, from Handle, m *Msg, c uint64) {
-	switch id := unpackReq(c); id.kind {
+	id := unpackReq(c)
+	if r.rtt != nil && (id.kind != cookieLookup || r.cfg.Lookup == Iterative) {
+		// The answer came from the node asked (a recursive lookup's
+		// answer comes from its last hop instead: no round trip).
+		r.observeRTT(to, from, r.tr.Now().Sub(r.tr.RequestSentAt()))
+	}
+	switch id.kind {
 	case cookieLookup:
 		r.onLookupReply(id.ref, from, m)
 	case cookieStabilize:
@@ -137,6 +148,10 @@ func (r *Ring) Response(to, from Handle, m *Msg, c uint64) {
 		if r.state[to] == Joining {
 			r.becomeMember(to, from, m.List)
 		}
+	case cookiePNS:
+		r.onPNSList(to, from, int(id.arg), m.List)
+	case cookieProbe:
+		// The round-trip time is all a probe is for.
 	}
 }
 
@@ -169,5 +184,8 @@ func (r *Ring) Timeout(requester, peer Handle, c uint64) {
 		if r.state[requester] == Joining {
 			r.retryJoin(requester)
 		}
+	case cookiePNS, cookieProbe:
+		// A silent finger or candidate: routing and the failure
+		// detector find it dead on their own; PNS keeps the finger.
 	}
 }

@@ -33,14 +33,14 @@ func (r *Ring) newHandle(id ID, addr uint64) Handle {
 	for i := 0; i < r.cfg.Successors; i++ {
 		r.succ = append(r.succ, None)
 	}
-	for i := 0; i < r.cfg.Bits; i++ {
+	for i := 0; i < r.nf; i++ {
 		r.fingers = append(r.fingers, noFinger)
 		if r.fingerAt != nil {
 			r.fingerAt = append(r.fingerAt, float32(r.tr.Now().Seconds()))
 		}
 	}
-	r.nextFinger = append(r.nextFinger, 1)
-	r.fixing = append(r.fixing, false)
+	r.fix = append(r.fix, 1)
+	r.growRTT(len(r.ids))
 	return h
 }
 

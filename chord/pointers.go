@@ -7,9 +7,9 @@ package chord
 // has crashed or left. The protocol never reads any of this.
 
 // PointerState counts, over the live members at one instant, the pointers
-// that are wrong or dead, and the age of the fingers. Level i is finger i
-// (start n + 2^i); finger 0 mirrors the successor and is left out of the
-// finger figures.
+// that are wrong or dead, and the age of the fingers. Level i is finger
+// slot i (start n + 2^i at base 2; see chord.base for other bases); slot 0
+// mirrors the successor and is left out of the finger figures.
 type PointerState struct {
 	Members int // live members counted
 	// WrongSuccessor: first successor is not the oracle's (the next live
@@ -23,7 +23,8 @@ type PointerState struct {
 	// node there is no second entry: then it counts DeadSuccessor.
 	DeadSuccessors2 int
 	// DeadFingers[i]: members whose finger i names a node that is not
-	// live (an absent finger is not counted: it names no node). Length m;
+	// live (an absent finger is not counted: it names no node). One entry per
+	// finger slot (m at base 2);
 	// DeadFingers[0] stays 0.
 	DeadFingers []int
 	// AgeSum is the sum over the members' fingers at levels 1..m−1 that
@@ -38,7 +39,7 @@ type PointerState struct {
 // protocol last wrote it (set or confirmed it), so that PointerState can
 // report fingers' ages. It must be called on an empty ring: a finger's age
 // is known only from its first write. A time is kept as float32 seconds,
-// 4 bytes per finger (4·m per node): exact to 2^-24 of the time itself
+// 4 bytes per finger (4·m per node at base 2): exact to 2^-24 of the time itself
 // (5 ms at one simulated day, 2 s at a year), which is enough for ages of
 // seconds to hours.
 func (r *Ring) TrackFingerAge() {
@@ -51,7 +52,7 @@ func (r *Ring) TrackFingerAge() {
 // fingerWritten records that node n's finger i was written now.
 func (r *Ring) fingerWritten(n Handle, i int) {
 	if r.fingerAt != nil {
-		r.fingerAt[int(n)*r.cfg.Bits+i] = float32(r.tr.Now().Seconds())
+		r.fingerAt[int(n)*r.nf+i] = float32(r.tr.Now().Seconds())
 	}
 }
 
@@ -59,7 +60,7 @@ func (r *Ring) fingerWritten(n Handle, i int) {
 // (whose DeadFingers is reused). It reads the oracle and the network's
 // liveness: measurement only. Cost O(N·m).
 func (r *Ring) PointerState(s *PointerState) {
-	M, R := r.cfg.Bits, r.cfg.Successors
+	M, R := r.nf, r.cfg.Successors
 	if cap(s.DeadFingers) < M {
 		s.DeadFingers = make([]int, M)
 	}

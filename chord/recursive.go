@@ -23,6 +23,7 @@ import "github.com/chordsim/chordsim/sim"
 type recStep struct {
 	at, origin Handle
 	ref        int32 // the lookup's index at the origin
+	user       bool  // a user lookup's (Msg.User)
 	leg        uint8
 	key        ID
 	hops       int32
@@ -58,7 +59,7 @@ func (r *Ring) startLeg(i int32) {
 	k := r.newRecStep()
 	rs := &r.recs[k]
 	avoid := append(rs.avoid[:0], l.avoid...)
-	*rs = recStep{at: l.origin, origin: l.origin, ref: i, leg: l.leg, key: l.key, next: None, avoid: avoid}
+	*rs = recStep{at: l.origin, origin: l.origin, ref: i, leg: l.leg, key: l.key, next: None, avoid: avoid, user: l.purpose == purposeUser}
 	if l.via != None {
 		// A joiner has no tables: its introducer takes the first step.
 		if holds(avoid, l.via) {
@@ -89,8 +90,9 @@ func (r *Ring) recDecide(k int32) {
 			return
 		}
 		rs.next, rs.confirms = next, 0
-		slot, _ := r.compose(MsgPing)
-		r.tr.Request(slot, x, next, r.cfg.RPCTimeout, cookie(cookieRecOwner, k))
+		slot, m := r.compose(MsgPing)
+		m.User = rs.user
+		r.rpc(slot, x, next, cookie(cookieRecOwner, k))
 		return
 	}
 	if int(rs.hops) >= r.cfg.MaxHops {
@@ -107,20 +109,21 @@ func (r *Ring) recForward(k int32, y Handle) {
 	slot, m := r.compose(MsgLookupForward)
 	// The hop counts once the next node has it: a forward that goes
 	// unanswered adds none.
-	m.Key, m.Hops, m.Node, m.Ref, m.Owners, m.Tries = rs.key, rs.hops+1, rs.origin, rs.ref, rs.leg, rs.tries
+	m.Key, m.Hops, m.Node, m.Ref, m.Owners, m.Tries, m.User = rs.key, rs.hops+1, rs.origin, rs.ref, rs.leg, rs.tries, rs.user
 	m.List = append(m.List, rs.avoid...)
-	r.tr.Request(slot, rs.at, y, r.cfg.RPCTimeout, cookie(cookieForward, k))
+	r.rpc(slot, rs.at, y, cookie(cookieForward, k))
 }
 
 // onRecForward: node y receives a forward: it acknowledges it and takes
 // the next step.
 func (r *Ring) onRecForward(y Handle, m *Msg, req sim.Request) {
-	slot, _ := r.compose(MsgPong)
-	r.tr.Reply(slot, y, req)
+	slot, a := r.compose(MsgPong)
+	a.User = m.User
+	r.reply(slot, y, req)
 	k := r.newRecStep()
 	rs := &r.recs[k]
 	avoid := append(rs.avoid[:0], m.List...)
-	*rs = recStep{at: y, origin: m.Node, ref: m.Ref, leg: m.Owners, key: m.Key, hops: m.Hops, tries: m.Tries, next: None, avoid: avoid}
+	*rs = recStep{at: y, origin: m.Node, ref: m.Ref, leg: m.Owners, key: m.Key, hops: m.Hops, tries: m.Tries, next: None, avoid: avoid, user: m.User}
 	r.recDecide(k)
 }
 
@@ -136,8 +139,9 @@ func (r *Ring) onRecSilent(k int32, owner bool) {
 	}
 	if owner && int(rs.confirms) < r.cfg.SuspectConfirm {
 		rs.confirms++
-		slot, _ := r.compose(MsgPing)
-		r.tr.Request(slot, rs.at, rs.next, r.cfg.RPCTimeout, cookie(cookieRecOwner, k))
+		slot, m := r.compose(MsgPing)
+		m.User = rs.user
+		r.rpc(slot, rs.at, rs.next, cookie(cookieRecOwner, k))
 		return
 	}
 	rs.tries++
@@ -179,11 +183,11 @@ func (r *Ring) recReply(k int32, done bool, owner Handle) {
 		return
 	}
 	slot, m := r.compose(MsgLookupReply)
-	m.Done, m.Node, m.Key, m.Hops, m.Ref, m.Owners, m.Tries = done, owner, rs.key, rs.hops, rs.ref, rs.leg, rs.tries
+	m.Done, m.Node, m.Key, m.Hops, m.Ref, m.Owners, m.Tries, m.User = done, owner, rs.key, rs.hops, rs.ref, rs.leg, rs.tries, rs.user
 	if !done {
 		m.List = append(m.List, rs.avoid...)
 	}
-	r.tr.Send(slot, rs.at, rs.origin)
+	r.send(slot, rs.at, rs.origin)
 	r.freeRecStep(k)
 }
 

@@ -2,6 +2,7 @@ package chord
 
 import (
 	"fmt"
+	"math/bits"
 	"math/rand/v2"
 	"unsafe"
 
@@ -30,6 +31,13 @@ type Options struct {
 	Net        sim.NetConfig
 	Seed       uint64 // the run's seed; every stream of the ring derives from it
 	UniformIDs bool   // draw identifiers uniformly instead of hashing node addresses with SHA-1
+	// RTT is the world's round-trip time between two endpoints (a node's
+	// endpoint is its handle); the world builder sets it. An ideal
+	// bootstrap with chord.pns > 1 chooses fingers by it; nil counts every
+	// pair alike.
+	RTT RTTFunc
+	// Costs is the message-size model (costs.go); nil is DefaultCosts.
+	Costs *Costs
 
 	reference bool // see Ring.reference; for tests
 }
@@ -47,17 +55,20 @@ type Ring struct {
 
 	// The node table, indexed by handle (structure of arrays: a lookup hop
 	// touches ids and fingers only).
-	ids        []ID
-	addrs      []uint64 // IPv4 address and port, for names
-	host       []int32  // the real node a member runs on (virtual nodes, S01 §4.2)
-	names      []string // explicit names; nil unless some node was named
-	state      []State
-	pred       []Handle
-	succ       []Handle      // Successors() per node, None-padded
-	fingers    []fingerEntry // Bits() per node; finger 0 mirrors the successor
-	nextFinger []uint8
-	fixing     []bool // a fix_fingers lookup of this node is in flight
-	joining    map[ID]Handle
+	ids     []ID
+	addrs   []uint64 // IPv4 address and port, for names
+	host    []int32  // the real node a member runs on (virtual nodes, S01 §4.2)
+	names   []string // explicit names; nil unless some node was named
+	state   []State
+	pred    []Handle
+	succ    []Handle      // Successors() per node, None-padded
+	fingers []fingerEntry // FingerCount() per node; finger 0 mirrors the successor
+	// fix is fix_fingers' state per node: the next finger to refresh in
+	// the low 15 bits, and fixInFlight when a fix_fingers lookup of the
+	// node is in flight (one uint16, so that bases up to MaxBase cost no
+	// more memory than the uint8 and bool of base 2 did).
+	fix     []uint16
+	joining map[ID]Handle
 	// created holds the members that created their ring (Create) and whose
 	// list has never held another node; for the invariant checker, which
 	// allows such a member to list itself alone (see invariant.Node).
@@ -75,6 +86,12 @@ type Ring struct {
 	freeRec      []int32
 	lookupSerial uint64
 
+	// The finger geometry (Config.Base): nf entries per node, digitBits =
+	// log2 of the base, perDigit = base − 1 fingers per digit position.
+	nf        int
+	digitBits uint
+	perDigit  int
+
 	// hiShift turns an identifier into the 32-bit prefix that finger
 	// entries carry (fingerEntry.hi): max(m − 32, 0).
 	hiShift uint
@@ -88,8 +105,14 @@ type Ring struct {
 	freeLookups []int32
 	inFlight    int // user lookups started and not finished
 	sent        [numMsgKinds]uint64
-	scratch     []Handle
-	result      LookupResult
+	// Bytes sent (costs.go): by kind, and those of user lookups; the
+	// model, and the fixed sizes its Kinds set.
+	bytes     [numMsgKinds]uint64
+	userBytes uint64
+	costs     Costs
+	fixedSize [numMsgKinds]int32
+	scratch   []Handle
+	result    LookupResult
 
 	// Maintenance timers carry the epoch they were set in; stopping or
 	// resuming maintenance starts a new epoch, so older timers lapse.
@@ -102,8 +125,14 @@ type Ring struct {
 
 	layers []Hooks // the layers above the ring, by LayerID (see Attach)
 
-	// fingerAt is when the protocol last wrote each finger (Bits() per
-	// node), for the pointer-state statistics; nil unless TrackFingerAge.
+	// Proximity (proximity.go): each node's measured round-trip times,
+	// rttSlots per node (nil unless a feature uses them), and the world's
+	// RTT function.
+	rtt   []rttEntry
+	rttFn RTTFunc
+
+	// fingerAt is when the protocol last wrote each finger (nf per node),
+	// for the pointer-state statistics; nil unless TrackFingerAge.
 	// Last, so that the fields the lookup path reads keep their offsets.
 	fingerAt []float32 // seconds
 }
@@ -122,6 +151,14 @@ func New(s *sim.Scheduler, o Options) (*Ring, error) {
 	if err := o.Config.Validate(); err != nil {
 		return nil, err
 	}
+	costs := DefaultCosts()
+	if o.Costs != nil {
+		costs = *o.Costs
+	}
+	if err := costs.Validate(); err != nil {
+		return nil, err
+	}
+	fixed, _ := costs.sizes()
 	if o.Net.Loss < 0 || o.Net.Loss >= 1 {
 		return nil, fmt.Errorf("network loss %v outside [0,1)", o.Net.Loss)
 	}
@@ -135,7 +172,13 @@ func New(s *sim.Scheduler, o Options) (*Ring, error) {
 		joining:   make(map[ID]Handle),
 		repairing: make(map[Handle]bool),
 		hiShift:   uint(max(o.Config.Bits-32, 0)),
+		nf:        FingerSlots(o.Config.Bits, o.Config.Base),
+		digitBits: uint(bits.Len(uint(o.Config.Base)) - 1),
+		perDigit:  o.Config.Base - 1,
 		reference: o.reference,
+		rttFn:     o.RTT,
+		costs:     costs,
+		fixedSize: fixed,
 	}
 	r.oracle.reference = o.reference
 	r.tr.sched = s
@@ -183,8 +226,43 @@ func (r *Ring) Successors(h Handle) []Handle {
 	return l[:n]
 }
 
-// Finger returns node h's finger i (0 ≤ i < m); None if unknown.
-func (r *Ring) Finger(h Handle, i int) Handle { return r.fingers[int(h)*r.cfg.Bits+i].h }
+// Finger returns node h's finger i (0 ≤ i < FingerCount()); None if unknown.
+func (r *Ring) Finger(h Handle, i int) Handle { return r.fingers[int(h)*r.nf+i].h }
+
+// FingerCount is the number of finger entries per node: m with base 2,
+// (b−1)·log_b 2^m with base b (FingerSlots).
+func (r *Ring) FingerCount() int { return r.nf }
+
+// FingerStart is the start of node h's finger i: its identifier plus
+// FingerOffset(i).
+func (r *Ring) FingerStart(h Handle, i int) ID { return r.fingerStart(r.ids[h], i) }
+
+// FingerOffset is the distance from a node to the start of its finger i:
+// j·b^k for the j-th finger (j = 1..b−1) of digit position k, i =
+// k·(b−1) + j − 1; with base 2 it is 2^i. Offsets grow with i.
+func (r *Ring) FingerOffset(i int) uint64 {
+	if r.digitBits == 1 {
+		return 1 << uint(i)
+	}
+	k, j := i/r.perDigit, i%r.perDigit+1
+	return uint64(j) << (r.digitBits * uint(k))
+}
+
+// fingerStart is nid + FingerOffset(i) on the ring.
+func (r *Ring) fingerStart(nid ID, i int) ID { return r.space.Add(nid, r.FingerOffset(i)) }
+
+// slotsUpTo is the number of fingers whose offset is at most e: the
+// base-b digits of e say how many offsets j·b^k lie at or below it.
+func (r *Ring) slotsUpTo(e uint64) int {
+	if r.digitBits == 1 {
+		return bits.Len64(e)
+	}
+	if e == 0 {
+		return 0
+	}
+	k := uint(bits.Len64(e)-1) / r.digitBits
+	return int(k)*r.perDigit + int(e>>(r.digitBits*k))
+}
 
 // Name returns a node's name: its explicit name, or its address "a.b.c.d:port".
 func (r *Ring) Name(h Handle) string {
@@ -210,29 +288,50 @@ func (r *Ring) succList(h Handle) []Handle {
 	return r.succ[int(h)*R : int(h)*R+R]
 }
 
+// fixInFlight is the bit of fix that says a fix_fingers lookup is out.
+const fixInFlight = 1 << 15
+
+func (r *Ring) nextFinger(n Handle) int { return int(r.fix[n] &^ fixInFlight) }
+
+func (r *Ring) setNextFinger(n Handle, i int) {
+	r.fix[n] = r.fix[n]&fixInFlight | uint16(i)
+}
+
+func (r *Ring) fixing(n Handle) bool { return r.fix[n]&fixInFlight != 0 }
+
+func (r *Ring) setFixing(n Handle, on bool) {
+	if on {
+		r.fix[n] |= fixInFlight
+	} else {
+		r.fix[n] &^= fixInFlight
+	}
+}
+
 func (r *Ring) fingerTable(h Handle) []fingerEntry {
-	M := r.cfg.Bits
+	M := r.nf
 	return r.fingers[int(h)*M : int(h)*M+M]
 }
 
 // StateBytes estimates the memory, in bytes, of the node state of a ring
-// of members nodes with m-bit identifiers and r successors: the node table
-// (identifier, address, host, state, predecessor, r successors, m finger
-// entries of 8 bytes, finger bookkeeping), the network's liveness flag and
+// of members nodes with f finger entries (FingerSlots: m with base 2) and r
+// successors: the node table (identifier, address, host, state,
+// predecessor, r successors, f finger entries of 8 bytes, finger
+// bookkeeping), the network's liveness flag and
 // the oracle's sorted copy. It is what a config is checked against before
 // anything is allocated; `chordsim bench` reports the measured figure.
-func StateBytes(members, m, r int) uint64 {
+func StateBytes(members, f, r int) uint64 {
 	var (
 		id    ID
 		h     Handle
-		f     fingerEntry
+		fe    fingerEntry
 		st    State
-		small uint8 // nextFinger, fixing, the network's liveness flag
+		small uint8 // the network's liveness flag
+		fix   uint16
 	)
 	per := 2*unsafe.Sizeof(id) + // ids, and the oracle's sorted copy
 		8 + 4 + // address, host
 		unsafe.Sizeof(st) + 2*unsafe.Sizeof(h) + // state, predecessor, the oracle's handle
-		uintptr(r)*unsafe.Sizeof(h) + uintptr(m)*unsafe.Sizeof(f) +
-		3*unsafe.Sizeof(small)
+		uintptr(r)*unsafe.Sizeof(h) + uintptr(f)*unsafe.Sizeof(fe) +
+		unsafe.Sizeof(small) + unsafe.Sizeof(fix)
 	return uint64(members) * uint64(per)
 }

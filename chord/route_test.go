@@ -37,7 +37,7 @@ func exhaustiveRoute(r *Ring, origin Handle, key ID) bool {
 			seen[y] = true
 			stack = append(stack, y)
 		}
-		for i := 0; i < r.Config().Bits; i++ {
+		for i := 0; i < r.FingerCount(); i++ {
 			try(r.Finger(x, i))
 		}
 		for _, s := range r.Successors(x) {

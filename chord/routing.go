@@ -101,16 +101,19 @@ func (r *Ring) closestPreceding(n Handle, key ID, silent []Handle) Handle {
 // key. It is −1 when none can (d = 1).
 func (r *Ring) topLevel(d uint64) int {
 	if d == 0 {
-		return r.cfg.Bits - 1
+		return r.nf - 1
 	}
-	return min(r.cfg.Bits-1, topFinger(d))
+	if r.digitBits == 1 {
+		return min(r.nf-1, topFinger(d))
+	}
+	return min(r.nf, r.slotsUpTo(d-1)) - 1
 }
 
 // closestFinger returns the finger of node n (identifier nid, at distance d
 // from key, 0 for a full turn) that most closely precedes key, and its
 // entry; or n and noFinger if none does. Nodes in silent are passed over.
 func (r *Ring) closestFinger(n Handle, nid, key ID, d uint64, silent []Handle) (Handle, fingerEntry) {
-	M := r.cfg.Bits
+	M := r.nf
 	f := r.fingers[int(n)*M : int(n)*M+M]
 	prev := None
 	for i := r.topLevel(d); i >= 1; i-- {

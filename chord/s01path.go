@@ -31,9 +31,10 @@ func (o *Oracle) S01Path(s Space, p int, key ID) int {
 // the oracle's handles are its positions, a node's finger for the key's
 // quadrant names the member to check first (two reads instead of a
 // search); a finger that is not that member (the tables need not be ideal)
-// only costs the search.
+// only costs the search. The hint needs base-2 fingers (finger k is the
+// quadrant's first member); other bases search.
 func (r *Ring) S01Path(p int, key ID) int {
-	if r.oracle.identity && !r.reference {
+	if r.oracle.identity && !r.reference && r.nf == r.cfg.Bits {
 		return s01Path(&r.oracle, r.space, p, key, r)
 	}
 	return s01Path(&r.oracle, r.space, p, key, nil)
@@ -149,7 +150,7 @@ type s01Walk struct {
 // are S01Path's.
 func (r *Ring) S01Paths(ps []int, keys []ID, out []int) {
 	o := &r.oracle
-	if !o.identity || r.reference {
+	if !o.identity || r.reference || r.nf != r.cfg.Bits {
 		for i := range ps {
 			out[i] = r.S01Path(ps[i], keys[i])
 		}

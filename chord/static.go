@@ -64,6 +64,7 @@ const (
 	NoMaintenance                           // stabilize, fix_fingers and check_predecessor are off
 	BoundedLatency                          // the latency model has an upper bound
 	RoundTripUnderTimeout                   // the longest round trip is shorter than the RPC timeout
+	FixedTimeouts                           // every request waits rpc_timeout (no RTT-based timeouts)
 	numStaticRules
 )
 
@@ -86,6 +87,8 @@ func BrokenStaticRule(c Config, net sim.NetConfig) (StaticRule, bool) {
 			ok = bounded
 		case RoundTripUnderTimeout:
 			ok = !bounded || 2*worst < c.RPCTimeout
+		case FixedTimeouts:
+			ok = c.RTTTimeout == 0
 		}
 		if !ok {
 			return rule, true
@@ -110,6 +113,8 @@ func (r *Ring) StaticReady() error {
 			return errors.New("maintenance is on")
 		case BoundedLatency:
 			return fmt.Errorf("latency %s has no upper bound, so a request can time out", nc.Latency)
+		case FixedTimeouts:
+			return errors.New("timeouts follow measured round trips (rtt_timeout), so a request can time out")
 		default:
 			worst, _ := nc.Latency.Max()
 			return fmt.Errorf("a round trip can take %s, not less than the RPC timeout %s", 2*worst, r.cfg.RPCTimeout)
@@ -174,6 +179,7 @@ func (r *Ring) RunStatic(next func() (StaticLookup, bool)) (StaticSummary, error
 		return StaticSummary{}, fmt.Errorf("the static-lookup engine cannot run: %v", err)
 	}
 	e := staticEngine{r: r, next: next, timeout: r.cfg.RPCTimeout}
+	e.replyItems = r.messageItems(&Msg{Kind: MsgFindSuccessorReply, Node: 0})
 	e.sorted = r.cfg.Routing == FingersAndSuccessors && r.successorListsSorted()
 	e.run()
 	return e.sum, nil
@@ -187,6 +193,9 @@ type staticEngine struct {
 	window  [staticWindow]staticLookup
 	more    bool
 	sorted  bool // every successor list runs clockwise (closestPrecedingSorted applies)
+	// replyItems is what a find_successor_reply carries (costs.go): the
+	// node it names, and the fixed fallback array when lookups retry.
+	replyItems int
 
 	// For the timeout count: the send times of requests whose timeout may
 	// come after the run's end, and the last issue's details.
@@ -270,6 +279,7 @@ func (e *staticEngine) step(l *staticLookup) bool {
 	if !l.local {
 		// The hop answers; the initiator reads the answer on arrival.
 		r.sent[MsgFindSuccessorReply]++
+		r.meterStatic(MsgFindSuccessorReply, e.replyItems)
 		l.sent = l.now
 		l.now = l.now.Add(r.tr.KeyedDelay(sim.Endpoint(l.cur), sim.Endpoint(l.Origin), l.now, true))
 	}
@@ -284,6 +294,7 @@ func (e *staticEngine) step(l *staticLookup) bool {
 	l.hops++
 	l.asks++
 	r.sent[MsgFindSuccessor]++
+	r.meterStatic(MsgFindSuccessor, 1) // the key; no node is ever silent here
 	e.request(l.now)
 	l.now = l.now.Add(r.tr.KeyedDelay(sim.Endpoint(l.Origin), sim.Endpoint(next), l.now, false))
 	l.cur, l.local, l.stage = next, false, 0
@@ -320,6 +331,8 @@ func (e *staticEngine) answered(l *staticLookup, owner Handle) {
 		l.asks++
 		r.sent[MsgPing]++
 		r.sent[MsgPong]++
+		r.meterStatic(MsgPing, 0)
+		r.meterStatic(MsgPong, 0)
 		e.request(l.now)
 		l.now = l.now.Add(r.tr.KeyedDelay(sim.Endpoint(l.Origin), sim.Endpoint(owner), l.now, false))
 		l.sent = l.now

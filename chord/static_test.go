@@ -19,10 +19,11 @@ type staticCase struct {
 	lookups                         int
 	gap, timeout                    sim.Duration // if set: lookups exactly gap apart; the RPC timeout
 	unsorted                        bool         // swap every list's second and third entries (the engine's general path)
+	base                            int          // finger base (0: the default, 2)
 }
 
 func (c staticCase) String() string {
-	return fmt.Sprintf("n=%d/m=%d/v=%d/retries=%d/maxhops=%d/routing=%d/%s/rate=%g/gap=%v/lookups=%d/unsorted=%v", c.n, c.m, c.virtual, c.retries, c.maxHops, c.routing, c.latency, c.rate, c.gap, c.lookups, c.unsorted)
+	return fmt.Sprintf("n=%d/m=%d/v=%d/retries=%d/maxhops=%d/routing=%d/%s/rate=%g/gap=%v/lookups=%d/unsorted=%v/base=%d", c.n, c.m, c.virtual, c.retries, c.maxHops, c.routing, c.latency, c.rate, c.gap, c.lookups, c.unsorted, c.base)
 }
 
 // staticOutcome is everything a run reports: each lookup's result in tag
@@ -30,6 +31,8 @@ func (c staticCase) String() string {
 type staticOutcome struct {
 	results []LookupResult
 	sent    [numMsgKinds]uint64
+	bytes   [numMsgKinds]uint64
+	user    uint64 // bytes of user lookups
 	events  uint64
 	end     sim.Time
 }
@@ -97,6 +100,9 @@ func staticRing(t *testing.T, c staticCase, obs observer) (*Ring, *sim.Scheduler
 	if c.maxHops > 0 {
 		cfg.MaxHops = c.maxHops
 	}
+	if c.base > 0 {
+		cfg.Base = c.base
+	}
 	if c.timeout > 0 {
 		cfg.RPCTimeout = c.timeout
 	}
@@ -138,7 +144,7 @@ func runStaticEvents(t *testing.T, c staticCase) staticOutcome {
 			t.Fatal("ran out of events")
 		}
 	}
-	return staticOutcome{results: byTag(w.res), sent: r.MessagesSent(), events: s.Fired() - before, end: s.Now()}
+	return staticOutcome{results: byTag(w.res), sent: r.MessagesSent(), bytes: r.BytesSent(), user: r.LookupBytes(), events: s.Fired() - before, end: s.Now()}
 }
 
 func runStaticEngine(t *testing.T, c staticCase) staticOutcome {
@@ -161,7 +167,7 @@ func runStaticEngine(t *testing.T, c staticCase) staticOutcome {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return staticOutcome{results: byTag(col.res), sent: r.MessagesSent(), events: sum.Events(), end: sum.End}
+	return staticOutcome{results: byTag(col.res), sent: r.MessagesSent(), bytes: r.BytesSent(), user: r.LookupBytes(), events: sum.Events(), end: sum.End}
 }
 
 func byTag(rs []LookupResult) []LookupResult {
@@ -192,6 +198,10 @@ func TestStaticEngineMatchesEvents(t *testing.T) {
 		{n: 3, m: 8, virtual: 1, retries: 3, routing: FingersAndSuccessors, latency: "const:100ms", rate: 3, lookups: 400},
 		{n: 2, m: 64, virtual: 1, routing: FingersOnly, latency: "uniform:10ms,90ms", rate: 1, lookups: 200},
 		{n: 1, m: 64, virtual: 1, retries: 3, routing: FingersAndSuccessors, latency: "const:50ms", rate: 10, lookups: 100},
+		// Base-b fingers (issue 19): the engine routes over the same tables.
+		{n: 3000, m: 64, virtual: 1, routing: FingersAndSuccessors, latency: "uniform:10ms,90ms", rate: 20000, lookups: 20000, base: 4},
+		{n: 2000, m: 40, virtual: 1, retries: 3, routing: FingersOnly, latency: "uniform:10ms,90ms", rate: 5000, lookups: 5000, base: 16, unsorted: true},
+		{n: 500, m: 13, virtual: 2, routing: FingersOnly, latency: "const:20ms", rate: 2000, lookups: 3000, base: 8},
 	}
 	for _, c := range cases {
 		t.Run(c.String(), func(t *testing.T) {
@@ -275,6 +285,9 @@ func compareStatic(t *testing.T, c staticCase) staticOutcome {
 	}
 	if ev.sent != st.sent {
 		t.Fatalf("%v: messages by kind: events %v, engine %v", c, ev.sent, st.sent)
+	}
+	if ev.bytes != st.bytes || ev.user != st.user {
+		t.Fatalf("%v: bytes by kind: events %v (lookups %d), engine %v (lookups %d)", c, ev.bytes, ev.user, st.bytes, st.user)
 	}
 	if ev.events != st.events || ev.end != st.end {
 		t.Fatalf("%v: events %d ending at %v on the event path, %d ending at %v on the engine", c, ev.events, ev.end, st.events, st.end)

@@ -172,7 +172,7 @@ func (t *Tracer) diffFingers(h Handle, now sim.Time) {
 		return
 	}
 	r := t.r
-	M := r.cfg.Bits
+	M := r.nf
 	for int(h) >= len(t.seen) {
 		t.seen = append(t.seen, false)
 		for range M {

@@ -47,6 +47,11 @@ const (
 	// that names the owner checks it; the ref is the recStep
 	cookieForward
 	cookieRecOwner
+	// proximity.go: fix_fingers with PNS asks a finger for its successor
+	// list (ref: the node, arg: the finger), and pings a candidate whose
+	// round-trip time the node has not measured (ref: the node)
+	cookiePNS
+	cookieProbe
 )
 
 // reqID identifies a request to the node that sent it: what it was for,
@@ -56,13 +61,18 @@ const (
 type reqID struct {
 	kind reqKind
 	ref  int32
+	arg  uint32 // 24 bits: a second reference some requests carry
 }
 
 func cookie(kind reqKind, ref int32) reqID { return reqID{kind: kind, ref: ref} }
 
-func (c reqID) pack() uint64 { return uint64(c.kind)<<56 | uint64(uint32(c.ref)) }
+func (c reqID) pack() uint64 {
+	return uint64(c.kind)<<56 | uint64(c.arg&(1<<24-1))<<32 | uint64(uint32(c.ref))
+}
 
-func unpackReq(c uint64) reqID { return reqID{kind: reqKind(c >> 56), ref: int32(uint32(c))} }
+func unpackReq(c uint64) reqID {
+	return reqID{kind: reqKind(c >> 56), ref: int32(uint32(c)), arg: uint32(c>>32) & (1<<24 - 1)}
+}
 
 // newMessage takes a payload slot from the network's pool.
 func (t *transport) newMessage() (int32, *Msg) { return t.net.NewMessage() }
@@ -78,6 +88,10 @@ func (t *transport) Request(slot int32, from, to Handle, timeout sim.Duration, i
 	}
 	t.net.Request(slot, from, to, timeout, id.pack())
 }
+
+// RequestSentAt is, while the ring handles a Response, when the request
+// being answered was sent.
+func (t *transport) RequestSentAt() sim.Time { return t.net.RequestSentAt() }
 
 // Reply answers request req with the message in slot.
 func (t *transport) Reply(slot int32, from Handle, req sim.Request) { t.net.Reply(slot, from, req) }

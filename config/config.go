@@ -39,6 +39,9 @@ type Config struct {
 	Churn      ChurnConfig    `yaml:"churn" doc:"membership changes while lookups run"`
 	Failure    FailureConfig  `yaml:"failure" doc:"a mass failure of a fraction of the nodes at one instant"`
 	KV         KVConfig       `yaml:"kv" doc:"the key-value service and the requests it serves (on when kv.requests > 0 or kv.file is set)"`
+	// Costs is the message-size model behind the bytes columns; it
+	// changes no protocol behaviour.
+	Costs chord.Costs `yaml:"costs" doc:"message sizes in bytes, for the bandwidth columns (Li et al. 2005's model by default)"`
 	// CheckInvariants checks the ring invariants on every membership change
 	// and every stabilization period, and stops the run at the first
 	// violation with a report.
@@ -149,6 +152,7 @@ func Defaults() Config {
 		JoinEvery:  sim.Second,
 		Settle:     0,
 		Chord:      chord.DefaultConfig(),
+		Costs:      chord.DefaultCosts(),
 		Network: NetworkConfig{
 			Latency: sim.Latency{Kind: sim.Exponential, A: 50 * sim.Millisecond},
 			Draws:   "stream",
@@ -224,6 +228,8 @@ func (c *Config) StaticBlocker() string {
 			return "maintenance is on; set chord.stabilize_every, chord.fix_fingers_every and chord.check_predecessor_every to 0s"
 		case chord.BoundedLatency:
 			return fmt.Sprintf("network.latency %s has no upper bound, so a request could time out; use const or uniform", c.Network.Latency)
+		case chord.FixedTimeouts:
+			return fmt.Sprintf("chord.rtt_timeout is %v, so a request could time out; set it to 0", c.Chord.RTTTimeout)
 		default:
 			worst, _ := c.Network.Latency.Max()
 			return fmt.Sprintf("a round trip can take %s, not less than chord.rpc_timeout %s; raise the timeout or lower the latency", 2*worst, c.Chord.RPCTimeout)
@@ -301,18 +307,32 @@ func (c *Config) RunBytes() uint64 {
 	if members > MaxNodes {
 		members = MaxNodes
 	}
-	m, r := int(c.Chord.Bits), c.Chord.Successors
-	if m < 1 || m > 64 || r < 1 || r > 1<<16 {
-		m, r = 64, 16
+	r := c.Chord.Successors
+	if r < 1 || r > 1<<16 {
+		r = 16
 	}
-	b := chord.StateBytes(int(members), m, r) + 128*members
+	b := chord.StateBytes(int(members), c.fingerSlots(), r) + (128+chord.RTTBytesPerMember(c.Chord))*members
 	if c.Pointers.Every > 0 {
-		b += 4 * uint64(m) * members // the fingers' refresh times (chord.Ring.TrackFingerAge)
+		b += 4 * uint64(c.fingerSlots()) * members // the fingers' refresh times (chord.Ring.TrackFingerAge)
 	}
 	b += 8 * uint64(min(max(c.Workload.Lookups, 0), MaxLookups))
 	b += 32 * uint64(min(max(c.PlacedKeys(), 0), MaxKeys))
 	b += 128 * uint64(min(max(c.KV.Requests, 0), 1<<26))
 	return b
+}
+
+// fingerSlots is the number of finger entries per member that c's ring
+// has (chord.FingerSlots), or m's if chord.base is not a valid base (the
+// base's own check reports it).
+func (c *Config) fingerSlots() int {
+	m, b := c.Chord.Bits, c.Chord.Base
+	if m < 1 || m > 64 {
+		m = 64
+	}
+	if b < 2 || b > chord.MaxBase || b&(b-1) != 0 || b > 1<<min(m, 16) {
+		return m
+	}
+	return chord.FingerSlots(m, b)
 }
 
 // Validate lists every problem with c, one line each, naming the field, the
@@ -353,6 +373,7 @@ func (c *Config) validateRing(bad *problems) {
 	}
 	// The protocol's own knobs, checked by package chord.
 	bad.section("chord", c.Chord.Validate())
+	bad.section("costs", c.Costs.Validate())
 	v := max(c.Chord.VirtualNodes, 1)
 	if v > 1 && c.Bootstrap != "ideal" {
 		bad.add("chord.virtual_nodes", "%d needs bootstrap: ideal; virtual nodes are not yet joined through the protocol", v)
@@ -371,10 +392,11 @@ func (c *Config) validateRing(bad *problems) {
 		bad.add("n", "%d ring members do not fit in a %d-bit identifier space (at most %d); raise chord.m or lower n", members, m, 1<<uint(m))
 	}
 	if members >= 1 && members <= MaxNodes && m >= 1 && m <= 64 && c.Chord.Successors >= 1 {
-		if need := chord.StateBytes(members, m, c.Chord.Successors); need > MaxRingBytes {
-			per := chord.StateBytes(1, m, c.Chord.Successors)
-			bad.add("n", "%d ring members with chord.m = %d and chord.successors = %d need %d bytes (%.1f GiB) of node state (%d bytes each), more than the %d GiB limit; use at most %d members at these settings, or lower chord.m or chord.successors",
-				members, m, c.Chord.Successors, need, float64(need)/(1<<30), per, MaxRingBytes>>30, MaxRingBytes/per)
+		rtt := chord.RTTBytesPerMember(c.Chord)
+		if need := chord.StateBytes(members, c.fingerSlots(), c.Chord.Successors) + rtt*uint64(members); need > MaxRingBytes {
+			per := chord.StateBytes(1, c.fingerSlots(), c.Chord.Successors) + rtt
+			bad.add("n", "%d ring members with chord.m = %d, chord.base = %d and chord.successors = %d need %d bytes (%.1f GiB) of node state (%d bytes each), more than the %d GiB limit; use at most %d members at these settings, or lower chord.m, chord.base or chord.successors",
+				members, m, c.Chord.Base, c.Chord.Successors, need, float64(need)/(1<<30), per, MaxRingBytes>>30, MaxRingBytes/per)
 		}
 	}
 	for _, p := range []struct {

@@ -165,3 +165,34 @@ func TestProtocolPreset(t *testing.T) {
 		t.Error("a sweep of chord.protocol was accepted")
 	}
 }
+
+// Issue 19's bad inputs each get one error naming the field: a base that
+// is not a power of two or is too big for m, pns beyond the successor
+// list, a malformed cost list. Bigger bases and PNS's round-trip tables
+// count in the memory check: 2^24 nodes fit at base 2 and not at base 16
+// (2,024 bytes a member), and PNS adds 32 entries of 8 bytes a member.
+func TestValidateProximityFields(t *testing.T) {
+	for _, tc := range []struct {
+		set  func(c *Config)
+		want string
+	}{
+		{func(c *Config) { c.Chord.Base = 6 }, "chord.base: 6 is not a power of two"},
+		{func(c *Config) { c.Chord.Bits, c.Chord.Base = 4, 32 }, "chord.base: 32 is larger than the 4-bit identifier space"},
+		{func(c *Config) { c.Chord.PNS = 17 }, "chord.pns: 17 is larger than the successor list (successors = 16)"},
+		{func(c *Config) { c.Chord.RTTTimeout = 0.5 }, "chord.rtt_timeout: 0.5 is outside 1..100"},
+		{func(c *Config) { c.Costs.Kinds = "ping=x" }, "costs.kinds: ping=x is not a whole number"},
+		{func(c *Config) { c.N, c.Chord.Base = 1<<24, 16 }, "chord.base = 16"},
+	} {
+		c := Defaults()
+		tc.set(&c)
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("got %v, want %q", err, tc.want)
+		}
+	}
+	c := Defaults()
+	plain := c.RunBytes()
+	c.Chord.PNS = 2
+	if got := c.RunBytes() - plain; got != 256*uint64(c.N) {
+		t.Errorf("PNS adds %d bytes to the estimate of %d nodes, want %d", got, c.N, 256*c.N)
+	}
+}

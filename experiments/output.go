@@ -262,6 +262,30 @@ func init() {
 		metricsList = append(metricsList, metric{"messages_" + chord.MsgKind(k).String(), true,
 			func(r *RunResult) float64 { return float64(r.Sent[k]) }})
 	}
+	// Bandwidth (issue 19): bytes from the costs section's model, per node
+	// (the config's n) per simulated second of the whole run, all of them,
+	// user lookups' and maintenance's (everything else); then per kind.
+	metricsList = append(metricsList,
+		metric{"bytes", true, func(r *RunResult) float64 { return float64(total(r.Bytes[:])) }},
+		metric{"bytes_per_node_per_s", false, func(r *RunResult) float64 { return perNodeSecond(float64(total(r.Bytes[:])), r) }},
+		metric{"lookup_bytes_per_node_per_s", false, func(r *RunResult) float64 { return perNodeSecond(float64(r.LookupBytes), r) }},
+		metric{"maintenance_bytes_per_node_per_s", false, func(r *RunResult) float64 {
+			return perNodeSecond(float64(total(r.Bytes[:])-r.LookupBytes), r)
+		}})
+	for k := 0; k < chord.NumMsgKinds; k++ {
+		metricsList = append(metricsList, metric{"bytes_" + chord.MsgKind(k).String(), true,
+			func(r *RunResult) float64 { return float64(r.Bytes[k]) }})
+	}
+}
+
+// perNodeSecond is x per node (the config's n) per simulated second of
+// the run; NaN for a run that took no time.
+func perNodeSecond(x float64, r *RunResult) float64 {
+	s := r.SimTime.Seconds()
+	if s <= 0 || r.Nodes <= 0 {
+		return math.NaN()
+	}
+	return x / (float64(r.Nodes) * s)
 }
 
 func total(xs []uint64) uint64 {
@@ -306,15 +330,15 @@ func (p *Plan) Columns() []string {
 // key-value service (kv.requests > 0 or a kv.file); otherwise they would
 // be empty in every row, and results.csv and summary.csv leave them out.
 // summary.json keeps every metric but the pointer-state ones. Those apply
-// only with pointers.every > 0 (the per-level ones up to level m − 1 of
-// the largest m swept): there are 69 of them, empty in every other run.
+// only with pointers.every > 0 (the per-level ones up to the last finger
+// slot of the largest table swept: level m − 1 at base 2): there are 69 of them, empty in every other run.
 func (p *Plan) Applies(i int) bool {
 	if ptr, level := pointerMetric(i); ptr {
 		if p.Base.Pointers.Every <= 0 {
 			return false
 		}
 		for pi := range p.Points {
-			if level < p.Points[pi].Config.Chord.Bits {
+			if c := p.Points[pi].Config.Chord; level < chord.FingerSlots(c.Bits, c.Base) {
 				return true
 			}
 		}

@@ -28,11 +28,14 @@ func TestManualDocumentsEverything(t *testing.T) {
 		}
 	}
 	for _, m := range metricsList {
-		name := strings.TrimPrefix(m.name, "messages_")
+		// The per-kind columns are documented as messages_KIND and
+		// bytes_KIND, with the kinds listed once; one row documents the
+		// dead_finger_lK levels.
+		name := strings.TrimPrefix(strings.TrimPrefix(m.name, "messages_"), "bytes_")
 		if strings.HasPrefix(name, "dead_finger_l") {
-			name = "dead_finger_lK" // one row documents the 63 levels
+			name = "dead_finger_lK"
 		}
-		if !strings.Contains(manual, "`"+name+"`") {
+		if !strings.Contains(manual, "`"+m.name+"`") && !strings.Contains(manual, "`"+name+"`") {
 			t.Errorf("docs/manual.md does not document results.csv column %s", m.name)
 		}
 	}

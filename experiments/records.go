@@ -87,9 +87,10 @@ type runRecord struct {
 
 // seriesWidth is the length of a record's time series row: the time in
 // nanoseconds, live, joins, fails, leaves, started, done, the outcomes,
-// lost keys, messages sent by kind, then the pointer samples: their count,
-// the five sums (float64 bits, exact) and the count of aged samples.
-const seriesWidth = 7 + chord.NumOutcomes + 1 + chord.NumMsgKinds + 7
+// lost keys, messages sent by kind, their bytes by kind, then the pointer
+// samples: their count, the five sums (float64 bits, exact) and the count
+// of aged samples.
+const seriesWidth = 7 + chord.NumOutcomes + 1 + 2*chord.NumMsgKinds + 7
 
 func seriesRow(s *run.Sample) []int64 {
 	row := []int64{int64(s.At), int64(s.Live), int64(s.Joins), int64(s.Fails), int64(s.Leaves), int64(s.Started), int64(s.Done)}
@@ -99,6 +100,9 @@ func seriesRow(s *run.Sample) []int64 {
 	row = append(row, int64(s.LostKey))
 	for _, m := range s.Sent {
 		row = append(row, int64(m))
+	}
+	for _, b := range s.Bytes {
+		row = append(row, int64(b))
 	}
 	p := &s.Pointers
 	row = append(row, int64(p.Samples))
@@ -119,6 +123,10 @@ func sampleFrom(row []int64) run.Sample {
 	k++
 	for i := range s.Sent {
 		s.Sent[i] = uint64(row[k])
+		k++
+	}
+	for i := range s.Bytes {
+		s.Bytes[i] = uint64(row[k])
 		k++
 	}
 	p := &s.Pointers

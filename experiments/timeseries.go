@@ -28,6 +28,10 @@ func (p *Plan) SeriesColumns() []string {
 	for k := 0; k < chord.NumMsgKinds; k++ {
 		cols = append(cols, "messages_"+chord.MsgKind(k).String())
 	}
+	cols = append(cols, "bytes")
+	for k := 0; k < chord.NumMsgKinds; k++ {
+		cols = append(cols, "bytes_"+chord.MsgKind(k).String())
+	}
 	if p.Base.Pointers.Every > 0 {
 		cols = append(cols, seriesPointerColumns...)
 	}
@@ -104,6 +108,10 @@ func (o *Outcome) SeriesTable() *metrics.Table {
 				metrics.Int(int64(s.Outcomes[chord.Abandoned])), metrics.Int(int64(total(s.Sent[:]))))
 			for _, m := range s.Sent {
 				row = append(row, metrics.Int(int64(m)))
+			}
+			row = append(row, metrics.Int(int64(total(s.Bytes[:]))))
+			for _, b := range s.Bytes {
+				row = append(row, metrics.Int(int64(b)))
 			}
 			if p.Base.Pointers.Every > 0 {
 				row = append(row, seriesPointerCells(s)...)

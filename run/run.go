@@ -14,6 +14,7 @@ import (
 // Result is what one run measured.
 type Result struct {
 	Seed    uint64
+	Nodes   int             // the config's n: real nodes, the bytes columns' "per node"
 	Members int             // live members at the end
 	Keys    int             // keys placed
 	Hops    metrics.IntHist // hops of lookups that returned an answer
@@ -27,18 +28,22 @@ type Result struct {
 	Messages uint64          // messages sent by lookups
 	Load     metrics.IntHist // keys per member
 	Sent     [chord.NumMsgKinds]uint64
-	Events   uint64
-	SimTime  sim.Time
-	Lookups  int
-	LostKey  int      // lookups of keys lost with failed nodes (not in Outcomes)
-	KeysLost int      // placed keys lost with failed nodes
-	Joins    int      // churn: joins started
-	Fails    int      // churn and mass failure: members and joining nodes crashed
-	Leaves   int      // churn: graceful departures
-	Checks   int      // invariant checks made
-	Static   bool     // the lookups ran on the static engine (not an output: the results are the same)
-	KV       *KVStats // the key-value service's figures; nil when it is off
-	Series   []Sample // the time series (timeseries.every); nil when it is off
+	// Bytes sent by kind (the costs section's model), and those of user
+	// lookups; the rest is maintenance.
+	Bytes       [chord.NumMsgKinds]uint64
+	LookupBytes uint64
+	Events      uint64
+	SimTime     sim.Time
+	Lookups     int
+	LostKey     int      // lookups of keys lost with failed nodes (not in Outcomes)
+	KeysLost    int      // placed keys lost with failed nodes
+	Joins       int      // churn: joins started
+	Fails       int      // churn and mass failure: members and joining nodes crashed
+	Leaves      int      // churn: graceful departures
+	Checks      int      // invariant checks made
+	Static      bool     // the lookups ran on the static engine (not an output: the results are the same)
+	KV          *KVStats // the key-value service's figures; nil when it is off
+	Series      []Sample // the time series (timeseries.every); nil when it is off
 	// Pointers are the pointer-state statistics (pointers.every); nil
 	// when it is off.
 	Pointers *PointerStats

@@ -20,6 +20,7 @@ type Sample struct {
 	Outcomes [chord.NumOutcomes]int
 	LostKey  int                       // lookups of keys lost with failed nodes (not in Outcomes)
 	Sent     [chord.NumMsgKinds]uint64 // protocol messages sent, by kind
+	Bytes    [chord.NumMsgKinds]uint64 // their bytes (costs section), by kind
 	// Pointers sums the pointer-state samples taken in the interval
 	// (pointers.every; zero when it is off), without the per-level figures.
 	Pointers PointerStats
@@ -59,7 +60,7 @@ func (w *World) startSampler() {
 func (s *sampler) totals() Sample {
 	w := s.w
 	t := Sample{At: w.Sched.Now().Sub(w.start), Live: w.Ring.Oracle().Len(), Started: w.lookups.issued,
-		Outcomes: w.res.Outcomes, LostKey: w.res.LostKey, Sent: w.Ring.MessagesSent()}
+		Outcomes: w.res.Outcomes, LostKey: w.res.LostKey, Sent: w.Ring.MessagesSent(), Bytes: w.Ring.BytesSent()}
 	if w.tgt != nil {
 		t.Joins, t.Fails, t.Leaves = w.tgt.joins, w.tgt.fails, w.tgt.leaves
 	}
@@ -82,6 +83,7 @@ func (s *sampler) take() {
 	}
 	for i := range d.Sent {
 		d.Sent[i] -= s.last.Sent[i]
+		d.Bytes[i] -= s.last.Bytes[i]
 	}
 	if p := s.w.pointers; p != nil {
 		d.Pointers = p.interval

@@ -61,6 +61,22 @@ func checkSums(t *testing.T, res *Result, every sim.Duration) {
 			t.Errorf("%s: the samples sum to %d, the run counted %d", c.name, c.got, c.want)
 		}
 	}
+	// The configs here build an ideal ring, which sends nothing, and have
+	// no settle: the window is the whole run, so every message and byte
+	// is in some sample.
+	var sent, bytes [chord.NumMsgKinds]uint64
+	for _, s := range res.Series {
+		for k := range sent {
+			sent[k] += s.Sent[k]
+			bytes[k] += s.Bytes[k]
+		}
+	}
+	if sent != res.Sent || bytes != res.Bytes {
+		t.Errorf("messages and bytes by kind: the samples sum to %v and %v, the run counted %v and %v", sent, bytes, res.Sent, res.Bytes)
+	}
+	if bytes == ([chord.NumMsgKinds]uint64{}) {
+		t.Error("no bytes counted")
+	}
 }
 
 // Under Poisson churn, the per-interval joins, failures, leaves and

@@ -50,7 +50,7 @@ type World struct {
 // here (the shell uses a ring of no nodes); a run's config must have been.
 func New(cfg *config.Config, seed uint64) (*World, error) {
 	sched := sim.NewScheduler()
-	res := &Result{Seed: seed, Lookups: cfg.Workload.Lookups}
+	res := &Result{Seed: seed, Lookups: cfg.Workload.Lookups, Nodes: cfg.N}
 	lk := &lookupDriver{
 		sched: sched, rng: sim.Stream(seed, "workload"), rate: cfg.Workload.LookupRate,
 		total: cfg.Workload.Lookups, res: res, uniform: cfg.IDs == "uniform",
@@ -64,6 +64,8 @@ func New(cfg *config.Config, seed uint64) (*World, error) {
 		Net:        w.Net,
 		Seed:       seed,
 		UniformIDs: cfg.IDs == "uniform",
+		RTT:        w.RTT,
+		Costs:      &cfg.Costs,
 	})
 	if err != nil {
 		return nil, err
@@ -285,6 +287,7 @@ func (w *World) Collect(ctx context.Context) (*Result, error) {
 		res.Static = true
 		res.Members = w.Ring.Oracle().Len()
 		res.Sent = w.Ring.MessagesSent()
+		res.Bytes, res.LookupBytes = w.Ring.BytesSent(), w.Ring.LookupBytes()
 		return res, nil
 	}
 	if w.tgt != nil {
@@ -301,6 +304,7 @@ func (w *World) Collect(ctx context.Context) (*Result, error) {
 	}
 	res.Members = w.Ring.Oracle().Len()
 	res.Sent = w.Ring.MessagesSent()
+	res.Bytes, res.LookupBytes = w.Ring.BytesSent(), w.Ring.LookupBytes()
 	res.Events = w.Sched.Fired()
 	if w.sampler != nil {
 		w.sampler.finish()
@@ -311,4 +315,13 @@ func (w *World) Collect(ctx context.Context) (*Result, error) {
 	}
 	res.SimTime = w.Sched.Now()
 	return res, nil
+}
+
+// RTT is the round-trip time between two endpoints as the world places
+// them; the ring's ideal bootstrap chooses PNS fingers by it
+// (chord.Options.RTT). The i.i.d. latency models place no endpoint
+// anywhere, so every pair gets twice the model's mean one-way delay (PNS
+// then keeps the plain fingers); a topology gives each pair its own.
+func (w *World) RTT(a, b sim.Endpoint) sim.Duration {
+	return 2 * w.Net.Latency.Mean()
 }

@@ -515,8 +515,7 @@ func (s *Session) cmdFingers(c *command, args []token, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sp := s.ring.Space()
-	m := sp.Bits()
+	m := s.ring.FingerCount()
 	fmt.Fprintf(out, "node:%s id=%s\n", show(s.ring.Name(h)), s.id(s.ring.ID(h)))
 	for i := 0; i < m; {
 		f := s.ring.Finger(h, i)
@@ -528,7 +527,7 @@ func (s *Session) cmdFingers(c *command, args []token, out io.Writer) error {
 		if j > i {
 			span = fmt.Sprintf("%d..%d", i, j)
 		}
-		fmt.Fprintf(out, "  %-7s %s → %s\n", span, s.id(sp.FingerStart(s.ring.ID(h), i)), s.nodeName(f))
+		fmt.Fprintf(out, "  %-7s %s → %s\n", span, s.id(s.ring.FingerStart(h, i)), s.nodeName(f))
 		i = j + 1
 	}
 	var b strings.Builder

@@ -86,6 +86,7 @@ type pending struct {
 	gen      uint32
 	open     bool
 	cookie   uint64
+	sent     Time // when the request was sent, for RequestSentAt
 }
 
 // Network carries messages of payload type P between endpoints after a delay
@@ -115,6 +116,9 @@ type Network[P any] struct {
 	reqs    []pending
 	reqFree []int32
 	stats   NetStats
+	// answering is when the request whose Response is being delivered
+	// was sent (RequestSentAt).
+	answering Time
 
 	// Held messages (see Hold), in the order Held lists them; nil unless
 	// a test holds messages.
@@ -185,6 +189,11 @@ func (n *Network[P]) NewMessage() (int32, *P) {
 	return slot, &n.env(slot).payload
 }
 
+// Payload is the message in slot, as composed so far: a sender that
+// accounts for what it sends (sizes) reads it just before Send, Request or
+// Reply.
+func (n *Network[P]) Payload(slot int32) *P { return &n.env(slot).payload }
+
 func (n *Network[P]) env(slot int32) *envelope[P] {
 	return &n.chunks[slot>>chunkBits][slot&(1<<chunkBits-1)]
 }
@@ -210,7 +219,7 @@ func (n *Network[P]) Request(slot int32, from, to Endpoint, timeout Duration, co
 	}
 	p := &n.reqs[idx]
 	p.gen++
-	p.from, p.to, p.open, p.cookie = from, to, true, cookie
+	p.from, p.to, p.open, p.cookie, p.sent = from, to, true, cookie, n.sched.Now()
 	e := n.env(slot)
 	e.from, e.to, e.req, e.response = from, to, Request{slot: idx + 1, gen: p.gen}, false
 	n.sched.AfterLane(n.sched.Lane(timeout), n.owner, evTimeout, idx, uint64(p.gen))
@@ -240,6 +249,12 @@ func (n *Network[P]) Reply(slot int32, from Endpoint, req Request) {
 	}
 	n.transmit(slot)
 }
+
+// RequestSentAt is, during a Handler.Response call, when the request being
+// answered was sent: the requester's round-trip time to the node that
+// answered is Now − RequestSentAt (the transport sees both ends of an
+// exchange; a node needs no clock of its own for it).
+func (n *Network[P]) RequestSentAt() Time { return n.answering }
 
 // Outstanding reports whether request req is still waiting for an answer.
 func (n *Network[P]) Outstanding(req Request) bool {
@@ -356,6 +371,7 @@ func (n *Network[P]) Fire(ev *Event) {
 			p.open = false
 			n.reqFree = append(n.reqFree, e.req.slot-1)
 			n.stats.Delivered++
+			n.answering = p.sent
 			n.handler.Response(e.to, e.from, &e.payload, p.cookie)
 		} else {
 			if n.obs != nil {

@@ -54,7 +54,7 @@ func ringChords(r *chord.Ring, spec drawSpec) []drawChord {
 			out = append(out, drawChord{Class: "successor", From: n, To: s, Label: fmt.Sprintf("s%d", i+1)})
 		}
 	}
-	m := r.Space().Bits()
+	m := r.FingerCount()
 	for i := 0; i < m; {
 		f := r.Finger(n, i)
 		j := i
