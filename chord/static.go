@@ -62,7 +62,7 @@ const (
 	NoLoss                                  // no message is lost
 	IterativeLookups                        // lookups are iterative
 	NoMaintenance                           // stabilize, fix_fingers and check_predecessor are off
-	BoundedLatency                          // the latency model has an upper bound
+	BoundedLatency                          // the latency model (and the topology, if any) has an upper bound
 	RoundTripUnderTimeout                   // the longest round trip is shorter than the RPC timeout
 	numStaticRules
 )
@@ -70,7 +70,7 @@ const (
 // BrokenStaticRule returns the first rule that c and net break, and false
 // if they break none.
 func BrokenStaticRule(c Config, net sim.NetConfig) (StaticRule, bool) {
-	worst, bounded := net.Latency.Max()
+	worst, bounded := net.MaxDelay()
 	for rule := range numStaticRules {
 		var ok bool
 		switch rule {
@@ -111,7 +111,7 @@ func (r *Ring) StaticReady() error {
 		case BoundedLatency:
 			return fmt.Errorf("latency %s has no upper bound, so a request can time out", nc.Latency)
 		default:
-			worst, _ := nc.Latency.Max()
+			worst, _ := nc.MaxDelay()
 			return fmt.Errorf("a round trip can take %s, not less than the RPC timeout %s", 2*worst, r.cfg.RPCTimeout)
 		}
 	}

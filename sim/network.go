@@ -49,7 +49,12 @@ type Toucher[P any] interface {
 
 // NetConfig holds the network model's parameters.
 type NetConfig struct {
-	Latency Latency // one-way delay of every message
+	// Latency is the one-way delay of every message, or with a Topology
+	// the jitter added to the topology's base delay.
+	Latency Latency
+	// Topology gives each pair of endpoints its base one-way delay; nil
+	// puts every pair at the same distance (Latency alone).
+	Topology Topology
 	Loss    float64 // probability that a message is silently lost, in [0,1)
 	// Keyed draws each message's delay and loss from a hash of the seed,
 	// the sender, the receiver, the send time and whether it is a reply,
@@ -274,18 +279,26 @@ func (n *Network[P]) delay(e *envelope[P]) Duration {
 	if n.cfg.Keyed {
 		return n.KeyedDelay(e.from, e.to, n.sched.Now(), e.response)
 	}
+	if n.cfg.Topology != nil {
+		return n.cfg.Topology.OneWay(e.from, e.to) + n.cfg.Latency.Sample(n.latRng)
+	}
 	return n.cfg.Latency.Sample(n.latRng)
 }
 
 // KeyedDelay is the delay a keyed network (NetConfig.Keyed) gives a message
 // sent from one endpoint to another at time at, as a request or one-way
-// message or as a reply. It lets a caller that knows which messages a run
+// message or as a reply: the topology's base delay, if there is one, plus
+// the keyed draw of the latency model. It lets a caller that knows which messages a run
 // would send compute their delays without sending them.
 func (n *Network[P]) KeyedDelay(from, to Endpoint, at Time, response bool) Duration {
 	if !n.cfg.Keyed {
 		panic("sim: KeyedDelay on a network that draws delays from a stream")
 	}
-	return n.cfg.Latency.SampleKeyed(messageKey(n.latSalt, from, to, at, response))
+	d := n.cfg.Latency.SampleKeyed(messageKey(n.latSalt, from, to, at, response))
+	if n.cfg.Topology != nil {
+		d += n.cfg.Topology.OneWay(from, to)
+	}
+	return d
 }
 
 // Config returns the network's parameters.

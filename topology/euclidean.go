@@ -1,0 +1,91 @@
+package topology
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/chordsim/chordsim/sim"
+)
+
+// Euclidean places every endpoint at its own point drawn uniformly in the
+// cube [0, Scale)^Dims, where distance is delay: a message from a to b
+// takes |a − b| plus a's and b's access delays (each endpoint's drawn once
+// from Access, the last mile between the host and the core). Delays are
+// symmetric.
+type Euclidean struct {
+	dims   int
+	scale  float64 // the cube's side, in nanoseconds of delay
+	salt   uint64  // the points' hash salt
+	access sim.Latency
+	aSalt  uint64 // the access delays' hash salt
+	noAcc  bool   // access is const:0s: skip it
+}
+
+// NewEuclidean returns the Euclidean topology of the given dimensions,
+// side (as a delay) and access delay distribution, its points and access
+// delays a function of seed. Parameters must have been validated.
+func NewEuclidean(dims int, scale sim.Duration, access sim.Latency, seed uint64) *Euclidean {
+	if dims < 1 || dims > MaxDimensions || scale < 0 {
+		panic(fmt.Sprintf("topology: euclidean with %d dimensions and scale %v", dims, scale))
+	}
+	return &Euclidean{
+		dims: dims, scale: float64(scale), access: access,
+		salt: sim.Seed(seed, "topology", "points"), aSalt: sim.Seed(seed, "topology", "access"),
+		noAcc: access == (sim.Latency{}),
+	}
+}
+
+// MaxDimensions bounds a Euclidean space's dimensions: proximity studies
+// use 2 to 5, and each dimension costs two hashes per message.
+const MaxDimensions = 16
+
+// Point returns coordinate i of endpoint e, in nanoseconds of delay.
+func (t *Euclidean) Point(e sim.Endpoint, i int) float64 {
+	return unit(mix64(t.salt^(uint64(uint32(e))<<6|uint64(i)))) * t.scale
+}
+
+// Access returns endpoint e's access delay.
+func (t *Euclidean) Access(e sim.Endpoint) sim.Duration {
+	if t.noAcc {
+		return 0
+	}
+	return t.access.SampleKeyed(mix64(t.aSalt ^ uint64(uint32(e))))
+}
+
+// OneWay implements sim.Topology: the distance between the two points plus
+// both access delays, rounded down to a nanosecond.
+func (t *Euclidean) OneWay(a, b sim.Endpoint) sim.Duration {
+	var sum float64
+	for i := range t.dims {
+		d := t.Point(a, i) - t.Point(b, i)
+		// The conversion stops the compiler from fusing the multiply
+		// into the add on platforms that have FMA: the same bits on
+		// every machine.
+		sum += float64(d * d)
+	}
+	return sim.Duration(math.Sqrt(sum)) + t.Access(a) + t.Access(b)
+}
+
+// MaxOneWay implements sim.Topology: the cube's diagonal plus twice the
+// longest access delay.
+func (t *Euclidean) MaxOneWay() (sim.Duration, bool) {
+	acc, ok := t.access.Max()
+	if !ok {
+		return 0, false
+	}
+	return sim.Duration(math.Sqrt(float64(t.dims))*t.scale) + 1 + 2*acc, true
+}
+
+// Symmetric implements sim.Topology.
+func (t *Euclidean) Symmetric() bool { return true }
+
+// Bytes implements sim.Topology: the points are hashes, so nothing.
+func (t *Euclidean) Bytes() int64 { return 0 }
+
+func (t *Euclidean) String() string {
+	s := fmt.Sprintf("euclidean: %d dimensions, side %v", t.dims, sim.Duration(t.scale))
+	if !t.noAcc {
+		s += ", access " + t.access.String()
+	}
+	return s
+}
