@@ -462,6 +462,9 @@ func (c *Config) validateEngineAndNetwork(bad *problems) {
 	if c.Network.On() && c.Network.Latency != Defaults().Network.Latency {
 		bad.add("network.latency", "%s is the delay of topology none; with network.topology %s a message takes the topology's delay plus network.jitter, so move the distribution to network.jitter (or remove it)", c.Network.Latency, c.Network.Kind)
 	}
+	if c.Network.On() && c.Chord.VirtualNodes > 1 {
+		bad.add("network.topology", "%s with chord.virtual_nodes = %d: a topology places each ring member on its own, so one host's virtual nodes would sit apart; use virtual_nodes 1 with a topology", c.Network.Kind, c.Chord.VirtualNodes)
+	}
 	if !c.Network.On() && c.Network.Jitter != (sim.Latency{}) {
 		bad.add("network.jitter", "%s is added to a topology's delay, but network.topology is none; put the distribution in network.latency, or choose a topology", c.Network.Jitter)
 	}

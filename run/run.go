@@ -21,6 +21,14 @@ type Result struct {
 	Timeouts metrics.IntHist // timeouts per lookup, all lookups
 	Outcomes [chord.NumOutcomes]int
 	Latency  metrics.Samples // milliseconds, lookups that returned an answer
+	// With a topology only (empty otherwise, so that a run without one
+	// keeps no more samples than before): OKLatency is the latency in
+	// milliseconds of each successful lookup (outcome correct), and
+	// Stretch each one's latency over the direct round trip from its
+	// initiator to the owner (World.RTT), where the owner is another
+	// node and that round trip is not 0.
+	OKLatency metrics.Samples
+	Stretch   metrics.Samples
 	Messages uint64          // messages sent by lookups
 	Load     metrics.IntHist // keys per member
 	Sent     [chord.NumMsgKinds]uint64

@@ -65,6 +65,7 @@ func newWorld(cfg *config.Config, seed uint64, matrix *topology.Matrix) (*World,
 		sched: sched, rng: sim.Stream(seed, "workload"), rate: cfg.Workload.LookupRate,
 		total: cfg.Workload.Lookups, res: res, uniform: cfg.IDs == "uniform",
 	}
+	lk.net = net
 	w := &World{
 		Config: cfg, Seed: seed, Sched: sched, res: res, lookups: lk,
 		Net: net,
@@ -241,6 +242,10 @@ func (w *World) StartChurn(trace *churn.Trace) error {
 func (w *World) Drive(ctx context.Context) error {
 	cfg, sched, lk := w.Config, w.Sched, w.lookups
 	lk.res.Latency.Grow(lk.total)
+	if w.Net.Topology != nil {
+		lk.res.OKLatency.Grow(lk.total)
+		lk.res.Stretch.Grow(lk.total)
+	}
 	first := w.start.Add(cfg.Workload.Start)
 	if cfg.Engine == "static" || (cfg.Engine == "auto" && cfg.StaticBlocker() == "" && sched.Pending() == 0 && w.Ring.StaticReady() == nil) {
 		if err := lk.runStatic(ctx, first); err != nil {
