@@ -55,7 +55,7 @@ type NetConfig struct {
 	// Topology gives each pair of endpoints its base one-way delay; nil
 	// puts every pair at the same distance (Latency alone).
 	Topology Topology
-	Loss    float64 // probability that a message is silently lost, in [0,1)
+	Loss     float64 // probability that a message is silently lost, in [0,1)
 	// Keyed draws each message's delay and loss from a hash of the seed,
 	// the sender, the receiver, the send time and whether it is a reply,
 	// instead of from the next draw of a stream (see SampleKeyed): a

@@ -326,7 +326,11 @@ func TestConfigValidate(t *testing.T) {
 		{func(c *Config) { c.Kind = "euclidean"; c.Euclidean.Dimensions = 0 }, "euclidean.dimensions: 0 is outside 1..16"},
 		{func(c *Config) { c.Kind = "euclidean"; c.Euclidean.Scale = 0 }, "euclidean.scale: 0s is outside"},
 		{func(c *Config) { c.Kind = "transit-stub"; c.TransitStub.StubRouters = 300 }, "transit_stub.stub_routers: 300 is outside 1..255"},
-		{func(c *Config) { c.Kind = "transit-stub"; c.TransitStub.TransitDomains = 100; c.TransitStub.TransitRouters = 100 }, "transit_stub.transit_domains: 100 domains of 100 routers make more than 4096"},
+		{func(c *Config) {
+			c.Kind = "transit-stub"
+			c.TransitStub.TransitDomains = 100
+			c.TransitStub.TransitRouters = 100
+		}, "transit_stub.transit_domains: 100 domains of 100 routers make more than 4096"},
 		{func(c *Config) { c.Kind = "transit-stub"; c.TransitStub.StubsPerRouter = 0 }, "transit_stub.stubs_per_router: 0"},
 		{func(c *Config) { c.Kind = "transit-stub"; c.TransitStub.EdgeProbability = 2 }, "transit_stub.edge_probability: 2 is outside [0, 1]"},
 		{func(c *Config) { c.Kind = "transit-stub"; c.TransitStub.StubDelay = -1 }, "transit_stub.stub_delay: -1ns is outside"},
