@@ -34,6 +34,13 @@ type Result struct {
 	// took (not part of Build or Lookup).
 	MemLatencyNs   float64
 	MemLatencyTime time.Duration
+	// Topology names the network.topology of the run (none: i.i.d.
+	// delays); TopologyBytes is the memory the topology itself holds (a
+	// matrix, a graph's tables, the placement permutation), part of
+	// StateBytes. Placing a node costs no memory of its own (a hash, or
+	// its number modulo the hosts), so it adds nothing per node.
+	Topology      string
+	TopologyBytes int64
 }
 
 // Config is the fixed benchmark scenario: an ideal ring with m = 64,
@@ -49,6 +56,19 @@ type Result struct {
 // two more events per lookup, about 25% more time), which protects against
 // failures this scenario does not have.
 func Config(nodes, lookups int, seed uint64, engine string) config.Config {
+	return ConfigOn(nodes, lookups, seed, engine, "none")
+}
+
+// Topologies are the topologies ConfigOn takes: none and those that need
+// no file, each at its defaults.
+var Topologies = []string{"none", "euclidean", "transit-stub", "planetlab490"}
+
+// ConfigOn is Config on a network topology (one of Topologies): the same
+// scenario with each message's delay the topology's, with no jitter, and
+// an RPC timeout of 2 s, above the longest round trip of every topology
+// at its defaults (PlanetLab's 675 ms), so that still no request times
+// out.
+func ConfigOn(nodes, lookups int, seed uint64, engine, topology string) config.Config {
 	c := config.Defaults()
 	c.Experiment = "bench"
 	c.Engine = engine
@@ -61,6 +81,11 @@ func Config(nodes, lookups int, seed uint64, engine string) config.Config {
 	c.Workload.Lookups = lookups
 	c.Workload.LookupRate = 10_000
 	c.Network.Latency = sim.Latency{Kind: sim.Uniform, A: 10 * sim.Millisecond, B: 90 * sim.Millisecond}
+	if topology != "none" {
+		c.Network.Kind = topology
+		c.Network.Latency = config.Defaults().Network.Latency
+		c.Chord.RPCTimeout = 2 * sim.Second
+	}
 	return c
 }
 
@@ -82,7 +107,12 @@ func (b *Result) LatencyRatio() float64 { return b.NsPerHop() / b.MemLatencyNs }
 // it, then measures the machine's memory latency over a buffer as large as
 // the ring's state (see Result.MemLatencyNs).
 func Run(ctx context.Context, nodes, lookups int, seed uint64, engine string) (*Result, error) {
-	cfg := Config(nodes, lookups, seed, engine)
+	return RunOn(ctx, nodes, lookups, seed, engine, "none")
+}
+
+// RunOn is Run on a topology (see ConfigOn).
+func RunOn(ctx context.Context, nodes, lookups int, seed uint64, engine, topology string) (*Result, error) {
+	cfg := ConfigOn(nodes, lookups, seed, engine, topology)
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -120,6 +150,10 @@ func Run(ctx context.Context, nodes, lookups int, seed uint64, engine string) (*
 		MeanHops:      res.Hops.Mean(),
 		Hops:          res.Hops.Sum(),
 		FailedLookups: res.Failed(),
+		Topology:      cfg.Network.Kind,
+	}
+	if w.Net.Topology != nil {
+		b.TopologyBytes = w.Net.Topology.Bytes()
 	}
 	t := time.Now()
 	b.MemLatencyNs = MemoryLatencyNs(int(state))

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"os"
 	"strconv"
 	"strings"
@@ -216,10 +217,10 @@ func ReadMatrix(src []byte, name string, sym Symmetry) (*Matrix, error) {
 // the diagonal's delay apart (0 for a measured matrix, a transit-stub's
 // router).
 type Hosted struct {
-	hosts    hostDelays
-	perm     []int32
-	n        uint32
-	fastPerm bool // hosts is a power of two: e mod n is a mask
+	hosts hostDelays
+	perm  []int32
+	n     uint64
+	m     uint64 // ⌈2^64 / n⌉: e mod n without a division (Lemire's fastmod)
 }
 
 // hostDelays is what a Hosted topology places endpoints on.
@@ -246,15 +247,16 @@ func place(h hostDelays, seed uint64) *Hosted {
 	for i, p := range sim.Stream(seed, "topology", "placement").Perm(n) {
 		perm[i] = int32(p)
 	}
-	return &Hosted{hosts: h, perm: perm, n: uint32(n), fastPerm: n&(n-1) == 0}
+	return &Hosted{hosts: h, perm: perm, n: uint64(n), m: ^uint64(0)/uint64(n) + 1}
 }
 
-// Host is the host endpoint e sits on.
+// Host is the host endpoint e sits on: perm[e mod hosts], the remainder
+// taken by two multiplications (exact for 32-bit e; Lemire, Kaser, Kurz,
+// "Faster remainder by direct computation", 2019), a division costing as
+// much as the rest of a message's delay.
 func (t *Hosted) Host(e sim.Endpoint) int {
-	if t.fastPerm {
-		return int(t.perm[uint32(e)&(t.n-1)])
-	}
-	return int(t.perm[uint32(e)%t.n])
+	hi, _ := bits.Mul64(t.m*uint64(uint32(e)), t.n)
+	return int(t.perm[hi])
 }
 
 // OneWay implements sim.Topology.
