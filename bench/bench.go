@@ -21,6 +21,9 @@ type Result struct {
 	Nodes, Lookups int
 	Build          time.Duration // ideal bootstrap of the ring
 	Lookup         time.Duration // issuing and answering the lookups
+	// LookupCPU is the process's CPU time (user and system, every thread)
+	// over the lookup phase; 0 where it is not measured (not Unix).
+	LookupCPU time.Duration
 	Events         uint64        // events processed in the lookup phase
 	StateBytes     uint64        // live heap held by the ring after the build
 	BytesPerNode   float64       // StateBytes per node
@@ -97,6 +100,12 @@ func (b *Result) NsPerHop() float64 {
 	return float64(b.Lookup.Nanoseconds()) / float64(b.Hops)
 }
 
+// CPUNsPerHop is NsPerHop in CPU time (LookupCPU): the figure to compare
+// on a loaded machine.
+func (b *Result) CPUNsPerHop() float64 {
+	return float64(b.LookupCPU.Nanoseconds()) / float64(b.Hops)
+}
+
 // LatencyRatio is NsPerHop over MemLatencyNs: about how many cache misses
 // to memory of the ring's size a hop costs. A hop must read at least one
 // node whose state is not in cache, so 1 is the floor for a ring that does
@@ -133,16 +142,16 @@ func RunOn(ctx context.Context, nodes, lookups int, seed uint64, engine, topolog
 	// state is counted; the collection is timed in neither phase.
 	runtime.GC()
 	runtime.ReadMemStats(&after)
-	lookupStart := time.Now()
+	lookupStart, cpuStart := time.Now(), cpuTime()
 	res, err := w.Finish(ctx, run.Inputs{})
 	if err != nil {
 		return nil, err
 	}
-	end := time.Now()
+	end, cpuEnd := time.Now(), cpuTime()
 	state := uint64(max(int64(after.HeapAlloc)-int64(before.HeapAlloc), 0))
 	b := &Result{
 		Nodes: nodes, Lookups: lookups,
-		Build: built.Sub(start), Lookup: end.Sub(lookupStart),
+		Build: built.Sub(start), Lookup: end.Sub(lookupStart), LookupCPU: cpuEnd - cpuStart,
 		Events:        res.Events - eventsAtBuild,
 		StateBytes:    state,
 		BytesPerNode:  float64(state) / float64(nodes),

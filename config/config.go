@@ -319,8 +319,9 @@ const (
 // 616 of them node state), an 8-byte latency sample per lookup, and about
 // 32 bytes per placed key
 // (identifier, name, bookkeeping) and 128 per key-value request (the
-// request, its history entry and the client's state). A sweep is checked
-// against the machine's memory with it.
+// request, its history entry and the client's state), and with a
+// topology two more samples per lookup and the topology's tables. A sweep
+// is checked against the machine's memory with it.
 func (c *Config) RunBytes() uint64 {
 	members := uint64(max(c.N, 0)) * uint64(max(c.Chord.VirtualNodes, 1))
 	if members > MaxNodes {
@@ -334,6 +335,13 @@ func (c *Config) RunBytes() uint64 {
 	b += 8 * uint64(min(max(c.Workload.Lookups, 0), MaxLookups))
 	b += 32 * uint64(min(max(c.PlacedKeys(), 0), MaxKeys))
 	b += 128 * uint64(min(max(c.KV.Requests, 0), 1<<26))
+	if c.Network.On() {
+		// Two more samples per lookup (successful latency, stretch) and
+		// the topology's own tables (a matrix file's are counted by its
+		// size when it is read: at most 256 MiB).
+		b += 16 * uint64(min(max(c.Workload.Lookups, 0), MaxLookups))
+		b += c.Network.EstimateBytes()
+	}
 	return b
 }
 

@@ -3,6 +3,7 @@ package topology
 import (
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/chordsim/chordsim/sim"
 )
@@ -153,4 +154,29 @@ func (c Config) Build(seed uint64, m *Matrix) (sim.Topology, error) {
 		return OnMatrix(m, seed), nil
 	}
 	return nil, fmt.Errorf("topology %q is not none, euclidean, transit-stub, matrix or planetlab490", c.Kind)
+}
+
+// EstimateBytes is about the memory c's topology holds, before it is
+// built: nothing for none and euclidean, the tables of a transit-stub
+// graph (TransitStub.Bytes' terms, from the parameters), 1 MiB for
+// planetlab490, and for a matrix file what its size allows (a text
+// matrix takes at least 2 bytes a value, the parsed one 4).
+func (c Config) EstimateBytes() uint64 {
+	switch c.Kind {
+	case "transit-stub":
+		p := c.TransitStub.Params()
+		if p.Check() != nil {
+			return 0
+		}
+		nt := uint64(p.TransitDomains * p.TransitRouters)
+		hosts := nt * uint64(p.StubsPerRouter*p.StubRouters)
+		return 2*nt*nt + hosts*uint64(p.StubRouters) + 5*hosts
+	case "planetlab490":
+		return 1 << 20
+	case "matrix":
+		if fi, err := os.Stat(c.Matrix.File); err == nil && fi.Size() > 0 {
+			return 2 * uint64(fi.Size())
+		}
+	}
+	return 0
 }

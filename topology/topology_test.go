@@ -361,6 +361,9 @@ func TestConfigValidate(t *testing.T) {
 				t.Errorf("%s: bound %v without the seed, %v with it", kind, b, w)
 			}
 			_ = fmt.Sprint(topo)
+			if est := c.EstimateBytes(); kind == "transit-stub" && est != uint64(topo.Bytes()) {
+				t.Errorf("transit-stub: estimated %d bytes, built %d", est, topo.Bytes())
+			}
 		}
 	}
 }

@@ -148,6 +148,9 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "lookups          %d in %.3f s (%.0f lookups/s), mean %.2f hops, %d failed\n", r.Lookups, r.Lookup.Seconds(), float64(r.Lookups)/r.Lookup.Seconds(), r.MeanHops, r.FailedLookups)
 		fmt.Fprintf(stdout, "events           %d (%.0f events/s)\n", r.Events, float64(r.Events)/r.Lookup.Seconds())
 		fmt.Fprintf(stdout, "ns/hop           %s (%d hops)\n", fmtFinite(r.NsPerHop(), 1), r.Hops)
+		if r.LookupCPU > 0 {
+			fmt.Fprintf(stdout, "cpu ns/hop       %s (CPU time of the process over the lookups, %.3f s: on a loaded machine, the figure to compare)\n", fmtFinite(r.CPUNsPerHop(), 1), r.LookupCPU.Seconds())
+		}
 		fmt.Fprintf(stdout, "memory latency   %.1f ns (random access over %.1f MiB, the ring's node state; measured in %.1f s)\n", r.MemLatencyNs, float64(r.StateBytes)/(1<<20), r.MemLatencyTime.Seconds())
 		fmt.Fprintf(stdout, "latency ratio    %s (ns/hop ÷ memory latency)\n", fmtFinite(r.LatencyRatio(), 2))
 		fmt.Fprintf(stdout, "total            %.3f s\n", (r.Build + r.Lookup).Seconds())
