@@ -23,14 +23,14 @@ type Result struct {
 	Lookup         time.Duration // issuing and answering the lookups
 	// LookupCPU is the process's CPU time (user and system, every thread)
 	// over the lookup phase; 0 where it is not measured (not Unix).
-	LookupCPU time.Duration
-	Events         uint64        // events processed in the lookup phase
-	StateBytes     uint64        // live heap held by the ring after the build
-	BytesPerNode   float64       // StateBytes per node
-	PeakRSS        uint64        // peak resident memory of the process so far (Linux), bytes
-	MeanHops       float64
-	Hops           uint64 // hops of all lookups that returned an answer
-	FailedLookups  int
+	LookupCPU     time.Duration
+	Events        uint64  // events processed in the lookup phase
+	StateBytes    uint64  // live heap held by the ring after the build
+	BytesPerNode  float64 // StateBytes per node
+	PeakRSS       uint64  // peak resident memory of the process so far (Linux), bytes
+	MeanHops      float64
+	Hops          uint64 // hops of all lookups that returned an answer
+	FailedLookups int
 	// MemLatencyNs is the machine's random-access memory latency over a
 	// buffer of StateBytes (MemoryLatencyNs), measured after the run, when
 	// the ring's memory is free again; MemLatencyTime is what measuring it
