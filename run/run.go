@@ -21,6 +21,21 @@ type Result struct {
 	Timeouts metrics.IntHist // timeouts per lookup, all lookups
 	Outcomes [chord.NumOutcomes]int
 	Latency  metrics.Samples // milliseconds, lookups that returned an answer
+	Messages uint64          // messages sent by lookups
+	Load     metrics.IntHist // keys per member
+	Sent     [chord.NumMsgKinds]uint64
+	Events   uint64
+	SimTime  sim.Time
+	Lookups  int
+	LostKey  int      // lookups of keys lost with failed nodes (not in Outcomes)
+	KeysLost int      // placed keys lost with failed nodes
+	Joins    int      // churn: joins started
+	Fails    int      // churn and mass failure: members and joining nodes crashed
+	Leaves   int      // churn: graceful departures
+	Checks   int      // invariant checks made
+	Static   bool     // the lookups ran on the static engine (not an output: the results are the same)
+	KV       *KVStats // the key-value service's figures; nil when it is off
+	Series   []Sample // the time series (timeseries.every); nil when it is off
 	// With a topology only (empty otherwise, so that a run without one
 	// keeps no more samples than before): OKLatency is the latency in
 	// milliseconds of each successful lookup (outcome correct), and
@@ -29,21 +44,6 @@ type Result struct {
 	// node and that round trip is not 0.
 	OKLatency metrics.Samples
 	Stretch   metrics.Samples
-	Messages  uint64          // messages sent by lookups
-	Load      metrics.IntHist // keys per member
-	Sent      [chord.NumMsgKinds]uint64
-	Events    uint64
-	SimTime   sim.Time
-	Lookups   int
-	LostKey   int      // lookups of keys lost with failed nodes (not in Outcomes)
-	KeysLost  int      // placed keys lost with failed nodes
-	Joins     int      // churn: joins started
-	Fails     int      // churn and mass failure: members and joining nodes crashed
-	Leaves    int      // churn: graceful departures
-	Checks    int      // invariant checks made
-	Static    bool     // the lookups ran on the static engine (not an output: the results are the same)
-	KV        *KVStats // the key-value service's figures; nil when it is off
-	Series    []Sample // the time series (timeseries.every); nil when it is off
 }
 
 // Failed counts the lookups that did not find their key: wrong owner,
