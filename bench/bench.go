@@ -72,6 +72,15 @@ var Topologies = []string{"none", "euclidean", "transit-stub", "planetlab490"}
 // at its defaults (PlanetLab's 675 ms), so that still no request times
 // out.
 func ConfigOn(nodes, lookups int, seed uint64, engine, topology string) config.Config {
+	return ConfigWith(nodes, lookups, seed, engine, topology, sim.Latency{})
+}
+
+// ConfigWith is ConfigOn with the i.i.d. latency model of topology none
+// replaced by lat (the zero Latency keeps uniform on [10 ms, 90 ms]): to
+// compare a topology with i.i.d. delays of the same mean, so that as many
+// lookups are in flight (PlanetLab's one-way mean is 72.5 ms:
+// uniform:0ms,145ms).
+func ConfigWith(nodes, lookups int, seed uint64, engine, topology string, lat sim.Latency) config.Config {
 	c := config.Defaults()
 	c.Experiment = "bench"
 	c.Engine = engine
@@ -84,6 +93,9 @@ func ConfigOn(nodes, lookups int, seed uint64, engine, topology string) config.C
 	c.Workload.Lookups = lookups
 	c.Workload.LookupRate = 10_000
 	c.Network.Latency = sim.Latency{Kind: sim.Uniform, A: 10 * sim.Millisecond, B: 90 * sim.Millisecond}
+	if lat != (sim.Latency{}) {
+		c.Network.Latency = lat
+	}
 	if topology != "none" {
 		c.Network.Kind = topology
 		c.Network.Latency = config.Defaults().Network.Latency
@@ -121,7 +133,12 @@ func Run(ctx context.Context, nodes, lookups int, seed uint64, engine string) (*
 
 // RunOn is Run on a topology (see ConfigOn).
 func RunOn(ctx context.Context, nodes, lookups int, seed uint64, engine, topology string) (*Result, error) {
-	cfg := ConfigOn(nodes, lookups, seed, engine, topology)
+	return RunWith(ctx, ConfigOn(nodes, lookups, seed, engine, topology))
+}
+
+// RunWith runs the benchmark on cfg, a config of ConfigWith.
+func RunWith(ctx context.Context, cfg config.Config) (*Result, error) {
+	nodes, lookups, seed := cfg.N, cfg.Workload.Lookups, cfg.Seed
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}

@@ -105,7 +105,8 @@ type Network[P any] struct {
 	sched   *Scheduler
 	owner   OwnerID
 	handler Handler[P]
-	toucher Toucher[P] // handler, if it is one
+	toucher Toucher[P]     // handler, if it is one
+	hinter  TopologyHinter // cfg.Topology, if it is one
 	cfg     NetConfig
 	latRng  *rand.Rand
 	lossRng *rand.Rand
@@ -140,6 +141,7 @@ func NewNetwork[P any](s *Scheduler, h Handler[P], cfg NetConfig, latency, loss 
 		n.latSalt, n.lossSalt = latency.Uint64(), loss.Uint64()
 	}
 	n.toucher, _ = h.(Toucher[P])
+	n.hinter, _ = cfg.Topology.(TopologyHinter)
 	n.owner = s.Register(n)
 	return n
 }
@@ -309,7 +311,8 @@ func (n *Network[P]) release(slot int32) { n.free = append(n.free, slot) }
 // Prefetch implements Prefetcher. Stage 0 hints the envelope of a message
 // to be delivered (written when it was sent, long since evicted); the
 // later stages read it and pass a message that is not a reply on to the
-// handler's Touch.
+// handler's Touch, and stage 1 hints a request's reply delay to a
+// topology that takes hints.
 func (n *Network[P]) Prefetch(ev *Event, stage int) {
 	if ev.Kind != evDeliver {
 		return
@@ -321,7 +324,14 @@ func (n *Network[P]) Prefetch(ev *Event, stage int) {
 		prefetch.Lines2(p, unsafe.Add(p, unsafe.Sizeof(*e)-1))
 		return
 	}
-	if n.toucher != nil && !e.response {
+	if e.response {
+		return
+	}
+	if stage == 1 && n.hinter != nil && e.req.Valid() {
+		// The receiver will answer: its reply's delay.
+		n.hinter.HintOneWay(e.to, e.from)
+	}
+	if n.toucher != nil {
 		n.toucher.Touch(e.to, &e.payload, stage-1)
 	}
 }

@@ -25,6 +25,15 @@ type Topology interface {
 	String() string
 }
 
+// TopologyHinter is a Topology that can start loading into the cache what
+// OneWay(from, to) will read (a matrix entry). The network calls it for
+// the reply of a request a few events before the request is delivered,
+// so that the reply's delay does not wait for memory. It must not change
+// any state.
+type TopologyHinter interface {
+	HintOneWay(from, to Endpoint)
+}
+
 // BaseRTT is the round trip between two endpoints that the network's
 // topology gives, without jitter: OneWay there plus OneWay back. With no
 // topology it is twice the latency model's mean, the round trip every pair

@@ -11,6 +11,7 @@ import (
 
 	"github.com/chordsim/chordsim/bench"
 	"github.com/chordsim/chordsim/config"
+	"github.com/chordsim/chordsim/sim"
 )
 
 const benchUsage = `Usage: chordsim bench [flags]
@@ -84,6 +85,7 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 	kvRequests := fs.Int("kv", 0, "instead of lookups, answer this many key-value requests (k = 3 chain replication, 100 clients; --nodes defaults to 1000)")
 	seed := addSeed(fs, 1, "master seed")
 	engine := fs.String("engine", "static", "static: lookups computed without the event queue; events: every message an event (same results)")
+	latency := fs.String("latency", "", "with --topology none: the i.i.d. one-way latency instead of uniform:10ms,90ms (to compare a topology with i.i.d. delays of the same mean, e.g. uniform:0ms,145ms for planetlab490)")
 	topo := fs.String("topology", "none", "network topology at its defaults: none (i.i.d. delays), euclidean, transit-stub or planetlab490; delays come from it with no jitter, and the RPC timeout is 2s")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -93,6 +95,16 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if !slices.Contains(bench.Topologies, *topo) {
 		return usagef("bench --topology %q: use %s", *topo, strings.Join(bench.Topologies, ", "))
+	}
+	var lat sim.Latency
+	if *latency != "" {
+		var err error
+		if lat, err = sim.ParseLatency(*latency); err != nil {
+			return usagef("bench --latency: %v", err)
+		}
+		if *topo != "none" {
+			return usagef("bench --latency %s: the i.i.d. latency is for --topology none; a topology's delays are its own", *latency)
+		}
 	}
 	if fs.NArg() > 0 {
 		return usagef("bench takes no arguments, got %q", strings.Join(fs.Args(), " "))
@@ -123,14 +135,14 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 		return nil
 	}
 	for _, n := range nodes.n {
-		cfg := bench.ConfigOn(n, *lookups, seed.v, *engine, *topo)
+		cfg := bench.ConfigWith(n, *lookups, seed.v, *engine, *topo, lat)
 		if err := cfg.Validate(); err != nil {
 			return usagef("bench --nodes %d: %v", n, err)
 		}
 	}
 	var results []*bench.Result
 	for i, n := range nodes.n {
-		r, err := bench.RunOn(ctx, n, *lookups, seed.v, *engine, *topo)
+		r, err := bench.RunWith(ctx, bench.ConfigWith(n, *lookups, seed.v, *engine, *topo, lat))
 		if err != nil {
 			return err
 		}

@@ -32,7 +32,7 @@ var allowed = map[string][]string{
 	"sim":                           {"internal/prefetch"},
 	"chord/invariant":               nil,
 	"churn":                         {"sim"},
-	"topology":                      {"sim"},
+	"topology":                      {"sim", "internal/prefetch"},
 	"topology/internal/mkplanetlab": {"topology"},
 	"chord":                         {"sim", "chord/invariant", "internal/prefetch", "internal/hugepage"},
 	"chord/kv":                      {"sim", "chord"},
