@@ -157,6 +157,12 @@ type staticLookup struct {
 	near   ID    // cur's identifier, or a point at most 2^(m−32) − 1 before it
 	live   bool
 	seq    int // 1 for the first lookup issued, and so on
+	// The request to cur, sent at sentAt: its delay is added to now when
+	// cur decides (step), a turn after it was hinted, so that a topology's
+	// matrix entry has arrived in cache by then. pending is false at the
+	// origin's first step.
+	pending bool
+	sentAt  sim.Time
 	// stage 3: the lookup has finished with this answer, to be reported
 	owner   Handle
 	outcome LookupOutcome
@@ -215,6 +221,10 @@ func (e *staticEngine) run() {
 			}
 			switch l.stage {
 			case 0:
+				if !l.local {
+					// cur will answer the origin: that delay's entry.
+					e.r.tr.HintDelay(l.cur, l.Origin)
+				}
 				if l.placed {
 					// Everything at once; the next turn decides.
 					e.r.hintSortedHop(l.cur, l.Key, l.near)
@@ -266,6 +276,10 @@ func (e *staticEngine) refill(l *staticLookup) bool {
 // finished.
 func (e *staticEngine) step(l *staticLookup) bool {
 	r := e.r
+	if l.pending {
+		l.now = l.sentAt.Add(r.tr.KeyedDelay(sim.Endpoint(l.Origin), sim.Endpoint(l.cur), l.sentAt, false))
+		l.pending = false
+	}
 	done, next, near := e.decide(l.cur, l.Key)
 	if !l.local {
 		// The hop answers; the initiator reads the answer on arrival.
@@ -285,7 +299,9 @@ func (e *staticEngine) step(l *staticLookup) bool {
 	l.asks++
 	r.sent[MsgFindSuccessor]++
 	e.request(l.now)
-	l.now = l.now.Add(r.tr.KeyedDelay(sim.Endpoint(l.Origin), sim.Endpoint(next), l.now, false))
+	// The request's delay is added when next decides (see pending).
+	l.pending, l.sentAt = true, l.now
+	r.tr.HintDelay(l.Origin, next)
 	l.cur, l.local, l.stage = next, false, 0
 	l.placed, l.near = e.sorted, near
 	return false

@@ -303,6 +303,16 @@ func (n *Network[P]) KeyedDelay(from, to Endpoint, at Time, response bool) Durat
 	return d
 }
 
+// HintDelay starts loading into the cache what the delay of a message from
+// one endpoint to another will read, if the topology takes hints
+// (TopologyHinter); it changes nothing. The static engine calls it a turn
+// before it computes a delay.
+func (n *Network[P]) HintDelay(from, to Endpoint) {
+	if n.hinter != nil {
+		n.hinter.HintOneWay(from, to)
+	}
+}
+
 // Config returns the network's parameters.
 func (n *Network[P]) Config() NetConfig { return n.cfg }
 

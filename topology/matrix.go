@@ -60,9 +60,8 @@ const (
 // nanoseconds: half of a round-trip time matrix. A symmetric matrix keeps
 // only its upper triangle (diagonal included), row by row: half the
 // memory, so that more of it stays in cache while a large ring's state
-// streams through (on PlanetLab's 490 hosts 481 KB instead of 960 KB;
-// the event path at 2^20 nodes measured ... ). A directed one keeps
-// every entry, row-major.
+// streams through (on PlanetLab's 490 hosts 481 KB instead of 960 KB).
+// A directed one keeps every entry, row-major.
 type Matrix struct {
 	n         int
 	full      []uint32 // directed: entry (a, b) at a*n+b; nil when symmetric

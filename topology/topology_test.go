@@ -176,8 +176,24 @@ func TestHostedPlacement(t *testing.T) {
 	for a := range sim.Endpoint(9) {
 		for b := range sim.Endpoint(9) {
 			want := rtt[h.Host(a)][h.Host(b)] * sim.Millisecond / 2
+			h.HintOneWay(a, b) // indexes the same entry: in range, changes nothing
 			if got := h.OneWay(a, b); got != want {
 				t.Fatalf("endpoints %d, %d: %v, want %v", a, b, got, want)
+			}
+		}
+	}
+	// A directed matrix keeps both directions.
+	d, err := ReadMatrix([]byte("0 10 20\n30 0 40\n50 60 0\n"), "d", Directed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hd := OnMatrix(d, 5)
+	dir := [3][3]sim.Duration{{0, 10, 20}, {30, 0, 40}, {50, 60, 0}}
+	for a := range sim.Endpoint(6) {
+		for b := range sim.Endpoint(6) {
+			hd.HintOneWay(a, b)
+			if got, want := hd.OneWay(a, b), dir[hd.Host(a)][hd.Host(b)]*sim.Millisecond/2; got != want {
+				t.Fatalf("directed, endpoints %d, %d: %v, want %v", a, b, got, want)
 			}
 		}
 	}
