@@ -12,7 +12,7 @@ import (
 // range.
 func TestHostRemainder(t *testing.T) {
 	for _, n := range []int{1, 2, 3, 7, 490, 1024, 4950, MaxHosts} {
-		h := &Hosted{perm: make([]int32, n), n: uint64(n), m: ^uint64(0)/uint64(n) + 1}
+		h := &Hosted{perm: make([]int32, n), n: uint64(n), mod: ^uint64(0)/uint64(n) + 1}
 		for i := range h.perm {
 			h.perm[i] = int32(i)
 		}

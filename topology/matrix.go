@@ -244,9 +244,10 @@ func ReadMatrix(src []byte, name string, sym Symmetry) (*Matrix, error) {
 // router).
 type Hosted struct {
 	hosts hostDelays
+	m     *Matrix // hosts, if a matrix: read without an interface call
 	perm  []int32
 	n     uint64
-	m     uint64 // ⌈2^64 / n⌉: e mod n without a division (Lemire's fastmod)
+	mod   uint64 // ⌈2^64 / n⌉: e mod n without a division (Lemire's fastmod)
 }
 
 // hostDelays is what a Hosted topology places endpoints on.
@@ -273,7 +274,8 @@ func place(h hostDelays, seed uint64) *Hosted {
 	for i, p := range sim.Stream(seed, "topology", "placement").Perm(n) {
 		perm[i] = int32(p)
 	}
-	return &Hosted{hosts: h, perm: perm, n: uint64(n), m: ^uint64(0)/uint64(n) + 1}
+	m, _ := h.(*Matrix)
+	return &Hosted{hosts: h, m: m, perm: perm, n: uint64(n), mod: ^uint64(0)/uint64(n) + 1}
 }
 
 // Host is the host endpoint e sits on: perm[e mod hosts], the remainder
@@ -281,13 +283,13 @@ func place(h hostDelays, seed uint64) *Hosted {
 // "Faster remainder by direct computation", 2019), a division costing as
 // much as the rest of a message's delay.
 func (t *Hosted) Host(e sim.Endpoint) int {
-	hi, _ := bits.Mul64(t.m*uint64(uint32(e)), t.n)
+	hi, _ := bits.Mul64(t.mod*uint64(uint32(e)), t.n)
 	return int(t.perm[hi])
 }
 
 // OneWay implements sim.Topology.
 func (t *Hosted) OneWay(a, b sim.Endpoint) sim.Duration {
-	if m, ok := t.hosts.(*Matrix); ok {
+	if m := t.m; m != nil {
 		// The common case, without the second interface call.
 		return m.OneWay(t.Host(a), t.Host(b))
 	}
@@ -298,8 +300,8 @@ func (t *Hosted) OneWay(a, b sim.Endpoint) sim.Duration {
 // entry OneWay(a, b) reads (a random one of up to a megabyte, most often
 // not in cache on a large ring). Other host delays are small tables.
 func (t *Hosted) HintOneWay(a, b sim.Endpoint) {
-	m, ok := t.hosts.(*Matrix)
-	if !ok {
+	m := t.m
+	if m == nil {
 		return
 	}
 	ha, hb := t.Host(a), t.Host(b)
