@@ -12,6 +12,3 @@ func mix64(x uint64) uint64 {
 	x ^= x >> 31
 	return x
 }
-
-// unit maps a hash to a float in [0, 1).
-func unit(h uint64) float64 { return float64(h>>11) * 0x1p-53 }
