@@ -21,19 +21,29 @@ type Result struct {
 	Nodes, Lookups int
 	Build          time.Duration // ideal bootstrap of the ring
 	Lookup         time.Duration // issuing and answering the lookups
-	Events         uint64        // events processed in the lookup phase
-	StateBytes     uint64        // live heap held by the ring after the build
-	BytesPerNode   float64       // StateBytes per node
-	PeakRSS        uint64        // peak resident memory of the process so far (Linux), bytes
-	MeanHops       float64
-	Hops           uint64 // hops of all lookups that returned an answer
-	FailedLookups  int
+	// LookupCPU is the process's CPU time (user and system, every thread)
+	// over the lookup phase; 0 where it is not measured (not Unix).
+	LookupCPU     time.Duration
+	Events        uint64  // events processed in the lookup phase
+	StateBytes    uint64  // live heap held by the ring after the build
+	BytesPerNode  float64 // StateBytes per node
+	PeakRSS       uint64  // peak resident memory of the process so far (Linux), bytes
+	MeanHops      float64
+	Hops          uint64 // hops of all lookups that returned an answer
+	FailedLookups int
 	// MemLatencyNs is the machine's random-access memory latency over a
 	// buffer of StateBytes (MemoryLatencyNs), measured after the run, when
 	// the ring's memory is free again; MemLatencyTime is what measuring it
 	// took (not part of Build or Lookup).
 	MemLatencyNs   float64
 	MemLatencyTime time.Duration
+	// Topology names the network.topology of the run (none: i.i.d.
+	// delays); TopologyBytes is the memory the topology itself holds (a
+	// matrix, a graph's tables, the placement permutation), part of
+	// StateBytes. Placing a node costs no memory of its own (a hash, or
+	// its number modulo the hosts), so it adds nothing per node.
+	Topology      string
+	TopologyBytes int64
 }
 
 // Config is the fixed benchmark scenario: an ideal ring with m = 64,
@@ -49,6 +59,28 @@ type Result struct {
 // two more events per lookup, about 25% more time), which protects against
 // failures this scenario does not have.
 func Config(nodes, lookups int, seed uint64, engine string) config.Config {
+	return ConfigOn(nodes, lookups, seed, engine, "none")
+}
+
+// Topologies are the topologies ConfigOn takes: none and those that need
+// no file, each at its defaults.
+var Topologies = []string{"none", "euclidean", "transit-stub", "planetlab490"}
+
+// ConfigOn is Config on a network topology (one of Topologies): the same
+// scenario with each message's delay the topology's, with no jitter, and
+// an RPC timeout of 2 s, above the longest round trip of every topology
+// at its defaults (PlanetLab's 675 ms), so that still no request times
+// out.
+func ConfigOn(nodes, lookups int, seed uint64, engine, topology string) config.Config {
+	return ConfigWith(nodes, lookups, seed, engine, topology, sim.Latency{})
+}
+
+// ConfigWith is ConfigOn with the i.i.d. latency model of topology none
+// replaced by lat (the zero Latency keeps uniform on [10 ms, 90 ms]): to
+// compare a topology with i.i.d. delays of the same mean, so that as many
+// lookups are in flight (PlanetLab's one-way mean is 72.5 ms:
+// uniform:0ms,145ms).
+func ConfigWith(nodes, lookups int, seed uint64, engine, topology string, lat sim.Latency) config.Config {
 	c := config.Defaults()
 	c.Experiment = "bench"
 	c.Engine = engine
@@ -61,6 +93,14 @@ func Config(nodes, lookups int, seed uint64, engine string) config.Config {
 	c.Workload.Lookups = lookups
 	c.Workload.LookupRate = 10_000
 	c.Network.Latency = sim.Latency{Kind: sim.Uniform, A: 10 * sim.Millisecond, B: 90 * sim.Millisecond}
+	if lat != (sim.Latency{}) {
+		c.Network.Latency = lat
+	}
+	if topology != "none" {
+		c.Network.Kind = topology
+		c.Network.Latency = config.Defaults().Network.Latency
+		c.Chord.RPCTimeout = 2 * sim.Second
+	}
 	return c
 }
 
@@ -70,6 +110,12 @@ func Config(nodes, lookups int, seed uint64, engine string) config.Config {
 // lookup made a hop (a ring of one node).
 func (b *Result) NsPerHop() float64 {
 	return float64(b.Lookup.Nanoseconds()) / float64(b.Hops)
+}
+
+// CPUNsPerHop is NsPerHop in CPU time (LookupCPU): the figure to compare
+// on a loaded machine.
+func (b *Result) CPUNsPerHop() float64 {
+	return float64(b.LookupCPU.Nanoseconds()) / float64(b.Hops)
 }
 
 // LatencyRatio is NsPerHop over MemLatencyNs: about how many cache misses
@@ -82,7 +128,17 @@ func (b *Result) LatencyRatio() float64 { return b.NsPerHop() / b.MemLatencyNs }
 // it, then measures the machine's memory latency over a buffer as large as
 // the ring's state (see Result.MemLatencyNs).
 func Run(ctx context.Context, nodes, lookups int, seed uint64, engine string) (*Result, error) {
-	cfg := Config(nodes, lookups, seed, engine)
+	return RunOn(ctx, nodes, lookups, seed, engine, "none")
+}
+
+// RunOn is Run on a topology (see ConfigOn).
+func RunOn(ctx context.Context, nodes, lookups int, seed uint64, engine, topology string) (*Result, error) {
+	return RunWith(ctx, ConfigOn(nodes, lookups, seed, engine, topology))
+}
+
+// RunWith runs the benchmark on cfg, a config of ConfigWith.
+func RunWith(ctx context.Context, cfg config.Config) (*Result, error) {
+	nodes, lookups, seed := cfg.N, cfg.Workload.Lookups, cfg.Seed
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -103,16 +159,16 @@ func Run(ctx context.Context, nodes, lookups int, seed uint64, engine string) (*
 	// state is counted; the collection is timed in neither phase.
 	runtime.GC()
 	runtime.ReadMemStats(&after)
-	lookupStart := time.Now()
+	lookupStart, cpuStart := time.Now(), cpuTime()
 	res, err := w.Finish(ctx, run.Inputs{})
 	if err != nil {
 		return nil, err
 	}
-	end := time.Now()
+	end, cpuEnd := time.Now(), cpuTime()
 	state := uint64(max(int64(after.HeapAlloc)-int64(before.HeapAlloc), 0))
 	b := &Result{
 		Nodes: nodes, Lookups: lookups,
-		Build: built.Sub(start), Lookup: end.Sub(lookupStart),
+		Build: built.Sub(start), Lookup: end.Sub(lookupStart), LookupCPU: cpuEnd - cpuStart,
 		Events:        res.Events - eventsAtBuild,
 		StateBytes:    state,
 		BytesPerNode:  float64(state) / float64(nodes),
@@ -120,6 +176,10 @@ func Run(ctx context.Context, nodes, lookups int, seed uint64, engine string) (*
 		MeanHops:      res.Hops.Mean(),
 		Hops:          res.Hops.Sum(),
 		FailedLookups: res.Failed(),
+		Topology:      cfg.Network.Kind,
+	}
+	if w.Net.Topology != nil {
+		b.TopologyBytes = w.Net.Topology.Bytes()
 	}
 	t := time.Now()
 	b.MemLatencyNs = MemoryLatencyNs(int(state))

@@ -62,7 +62,7 @@ const (
 	NoLoss                                  // no message is lost
 	IterativeLookups                        // lookups are iterative
 	NoMaintenance                           // stabilize, fix_fingers and check_predecessor are off
-	BoundedLatency                          // the latency model has an upper bound
+	BoundedLatency                          // the latency model (and the topology, if any) has an upper bound
 	RoundTripUnderTimeout                   // the longest round trip is shorter than the RPC timeout
 	FixedTimeouts                           // every request waits rpc_timeout (no RTT-based timeouts)
 	numStaticRules
@@ -71,7 +71,7 @@ const (
 // BrokenStaticRule returns the first rule that c and net break, and false
 // if they break none.
 func BrokenStaticRule(c Config, net sim.NetConfig) (StaticRule, bool) {
-	worst, bounded := net.Latency.Max()
+	worst, bounded := net.MaxDelay()
 	for rule := range numStaticRules {
 		var ok bool
 		switch rule {
@@ -116,7 +116,7 @@ func (r *Ring) StaticReady() error {
 		case FixedTimeouts:
 			return errors.New("timeouts follow measured round trips (rtt_timeout), so a request can time out")
 		default:
-			worst, _ := nc.Latency.Max()
+			worst, _ := nc.MaxDelay()
 			return fmt.Errorf("a round trip can take %s, not less than the RPC timeout %s", 2*worst, r.cfg.RPCTimeout)
 		}
 	}
@@ -162,6 +162,12 @@ type staticLookup struct {
 	near   ID    // cur's identifier, or a point at most 2^(m−32) − 1 before it
 	live   bool
 	seq    int // 1 for the first lookup issued, and so on
+	// The request to cur, sent at sentAt: its delay is added to now when
+	// cur decides (step), a turn after it was hinted, so that a topology's
+	// matrix entry has arrived in cache by then. pending is false at the
+	// origin's first step.
+	pending bool
+	sentAt  sim.Time
 	// stage 3: the lookup has finished with this answer, to be reported
 	owner   Handle
 	outcome LookupOutcome
@@ -224,6 +230,10 @@ func (e *staticEngine) run() {
 			}
 			switch l.stage {
 			case 0:
+				if !l.local {
+					// cur will answer the origin: that delay's entry.
+					e.r.tr.HintDelay(l.cur, l.Origin)
+				}
 				if l.placed {
 					// Everything at once; the next turn decides.
 					e.r.hintSortedHop(l.cur, l.Key, l.near)
@@ -275,6 +285,10 @@ func (e *staticEngine) refill(l *staticLookup) bool {
 // finished.
 func (e *staticEngine) step(l *staticLookup) bool {
 	r := e.r
+	if l.pending {
+		l.now = l.sentAt.Add(r.tr.KeyedDelay(sim.Endpoint(l.Origin), sim.Endpoint(l.cur), l.sentAt, false))
+		l.pending = false
+	}
 	done, next, near := e.decide(l.cur, l.Key)
 	if !l.local {
 		// The hop answers; the initiator reads the answer on arrival.
@@ -296,7 +310,9 @@ func (e *staticEngine) step(l *staticLookup) bool {
 	r.sent[MsgFindSuccessor]++
 	r.meterStatic(MsgFindSuccessor, 1) // the key; no node is ever silent here
 	e.request(l.now)
-	l.now = l.now.Add(r.tr.KeyedDelay(sim.Endpoint(l.Origin), sim.Endpoint(next), l.now, false))
+	// The request's delay is added when next decides (see pending).
+	l.pending, l.sentAt = true, l.now
+	r.tr.HintDelay(l.Origin, next)
 	l.cur, l.local, l.stage = next, false, 0
 	l.placed, l.near = e.sorted, near
 	return false

@@ -46,6 +46,9 @@ func (r *Ring) TraceLookup(origin Handle, key ID) LookupTrace {
 	// oneWay is a message's delay sent at now, and moves now on.
 	oneWay := func(from, to Handle, response bool) sim.Duration {
 		d := nc.Latency.Mean()
+		if nc.Topology != nil {
+			d += nc.Topology.OneWay(from, to)
+		}
 		if t.Keyed {
 			d = r.tr.KeyedDelay(from, to, now, response)
 		}

@@ -124,6 +124,10 @@ func (t *transport) KeyedDelay(from, to Handle, at sim.Time, response bool) sim.
 	return t.net.KeyedDelay(from, to, at, response)
 }
 
+// HintDelay hints what KeyedDelay(from, to, ...) will read (a topology's
+// matrix entry); it changes nothing.
+func (t *transport) HintDelay(from, to Handle) { t.net.HintDelay(from, to) }
+
 // Network is the network the ring's messages travel on: for tests that
 // play the wire by hand (sim.Network.Hold) and for its counters.
 func (r *Ring) Network() *sim.Network[Msg] { return r.tr.net }

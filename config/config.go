@@ -16,6 +16,7 @@ import (
 	"github.com/chordsim/chordsim/internal/bounded"
 	"github.com/chordsim/chordsim/internal/yamlconf"
 	"github.com/chordsim/chordsim/sim"
+	"github.com/chordsim/chordsim/topology"
 	"github.com/chordsim/chordsim/workload"
 )
 
@@ -125,9 +126,13 @@ type KVConfig struct {
 
 // NetworkConfig holds the network model.
 type NetworkConfig struct {
-	Latency sim.Latency `yaml:"latency" doc:"one-way message delay: const:D, uniform:D1,D2, exp:MEAN or lognormal:MEDIAN,SIGMA" unit:"distribution"`
+	Latency sim.Latency `yaml:"latency" doc:"topology none: every message's one-way delay, drawn independently of who sends it to whom: const:D, uniform:D1,D2, exp:MEAN or lognormal:MEDIAN,SIGMA (with a topology, leave it at its default and give network.jitter)" unit:"distribution"`
 	Loss    float64     `yaml:"loss" doc:"probability that a message is lost" unit:"fraction"`
 	Draws   string      `yaml:"draws" doc:"stream: each message's delay and loss is the next draw of the run's random stream, in the order messages are sent; keyed: a hash of the seed, the sender, the receiver, the send time and the direction, independent of the order of events (same distributions, other values)" enum:"stream|keyed"`
+	// The topology (network.topology and its sections), declared and
+	// validated by package topology.
+	topology.Config `yaml:",inline"`
+	Jitter          sim.Latency `yaml:"jitter" doc:"with a topology: a draw of this distribution (same forms as network.latency, drawn as network.draws says) is added to each message's base delay from the topology; const:0s: none, the topology's delay alone. Must stay const:0s with topology none" unit:"distribution"`
 }
 
 // WorkloadConfig holds what the ring is asked to do.
@@ -156,6 +161,7 @@ func Defaults() Config {
 		Network: NetworkConfig{
 			Latency: sim.Latency{Kind: sim.Exponential, A: 50 * sim.Millisecond},
 			Draws:   "stream",
+			Config:  topology.Default(),
 		},
 		Workload: WorkloadConfig{
 			Lookups:    10_000,
@@ -231,9 +237,12 @@ func (c *Config) StaticBlocker() string {
 		case chord.FixedTimeouts:
 			return fmt.Sprintf("chord.rtt_timeout is %v, so a request could time out; set it to 0", c.Chord.RTTTimeout)
 		default:
-			worst, _ := c.Network.Latency.Max()
+			worst, _ := c.Net().MaxDelay()
 			return fmt.Sprintf("a round trip can take %s, not less than chord.rpc_timeout %s; raise the timeout or lower the latency", 2*worst, c.Chord.RPCTimeout)
 		}
+	}
+	if why := c.topologyBlocker(); why != "" {
+		return why
 	}
 	switch {
 	case c.Workload.Lookups == 0:
@@ -254,9 +263,37 @@ func (c *Config) StaticBlocker() string {
 	return ""
 }
 
-// Net is the network model of the ring and the key-value service.
+// topologyBlocker is StaticBlocker's check of the topology's longest
+// delay, where it is known before the run (not for a matrix file, which
+// the ring checks when the run starts: chord.Ring.StaticReady).
+func (c *Config) topologyBlocker() string {
+	if !c.Network.On() {
+		return ""
+	}
+	base, ok := c.Network.Bound()
+	if !ok {
+		if c.Network.Kind == "euclidean" {
+			return fmt.Sprintf("network.euclidean.access %s has no upper bound, so a request could time out; use const or uniform", c.Network.Euclidean.Access)
+		}
+		return ""
+	}
+	jit, _ := c.Network.Jitter.Max()
+	if rtt := 2 * (base + jit); rtt >= c.Chord.RPCTimeout {
+		return fmt.Sprintf("a round trip on network.topology %s can take %s, not less than chord.rpc_timeout %s; raise the timeout", c.Network.Kind, rtt, c.Chord.RPCTimeout)
+	}
+	return ""
+}
+
+// Net is the network model of the ring and the key-value service, without
+// its topology: that depends on the run's seed (and may need a matrix
+// file), so the run builds it (topology.Config.Build) and sets
+// NetConfig.Topology. With a topology the latency model is the jitter.
 func (c *Config) Net() sim.NetConfig {
-	return sim.NetConfig{Latency: c.Network.Latency, Loss: c.Network.Loss, Keyed: c.Network.Draws == "keyed"}
+	lat := c.Network.Latency
+	if c.Network.On() {
+		lat = c.Network.Jitter
+	}
+	return sim.NetConfig{Latency: lat, Loss: c.Network.Loss, Keyed: c.Network.Draws == "keyed"}
 }
 
 // Churning reports whether any continuous churn is configured.
@@ -299,9 +336,10 @@ const (
 // 616 of them node state), an 8-byte latency sample per lookup, and about
 // 32 bytes per placed key
 // (identifier, name, bookkeeping) and 128 per key-value request (the
-// request, its history entry and the client's state), plus 4·m bytes a
-// member with pointers.every on. A sweep is checked against the machine's
-// memory with it.
+// request, its history entry and the client's state), plus 4 bytes a
+// finger with pointers.every on, and with a topology two more samples per
+// lookup and the topology's tables. A sweep is checked against the
+// machine's memory with it.
 func (c *Config) RunBytes() uint64 {
 	members := uint64(max(c.N, 0)) * uint64(max(c.Chord.VirtualNodes, 1))
 	if members > MaxNodes {
@@ -318,6 +356,13 @@ func (c *Config) RunBytes() uint64 {
 	b += 8 * uint64(min(max(c.Workload.Lookups, 0), MaxLookups))
 	b += 32 * uint64(min(max(c.PlacedKeys(), 0), MaxKeys))
 	b += 128 * uint64(min(max(c.KV.Requests, 0), 1<<26))
+	if c.Network.On() {
+		// Two more samples per lookup (successful latency, stretch) and
+		// the topology's own tables (a matrix file's are counted by its
+		// size when it is read: at most 256 MiB).
+		b += 16 * uint64(min(max(c.Workload.Lookups, 0), MaxLookups))
+		b += c.Network.EstimateBytes()
+	}
 	return b
 }
 
@@ -461,6 +506,17 @@ func (c *Config) validateEngineAndNetwork(bad *problems) {
 	}
 	if !(c.Network.Loss >= 0 && c.Network.Loss < 1) {
 		bad.add("network.loss", "%v is outside [0, 1); it is the probability that a message is lost", c.Network.Loss)
+	}
+	// The topology's own knobs, checked by package topology.
+	bad.section("network", c.Network.Config.Validate())
+	if c.Network.On() && c.Network.Latency != Defaults().Network.Latency {
+		bad.add("network.latency", "%s is the delay of topology none; with network.topology %s a message takes the topology's delay plus network.jitter, so move the distribution to network.jitter (or remove it)", c.Network.Latency, c.Network.Kind)
+	}
+	if c.Network.On() && c.Chord.VirtualNodes > 1 {
+		bad.add("network.topology", "%s with chord.virtual_nodes = %d: a topology places each ring member on its own, so one host's virtual nodes would sit apart; use virtual_nodes 1 with a topology", c.Network.Kind, c.Chord.VirtualNodes)
+	}
+	if !c.Network.On() && c.Network.Jitter != (sim.Latency{}) {
+		bad.add("network.jitter", "%s is added to a topology's delay, but network.topology is none; put the distribution in network.latency, or choose a topology", c.Network.Jitter)
 	}
 }
 
@@ -663,10 +719,10 @@ func Set(cfg *Config, axes []yamlconf.Axis, path string, values []string) ([]yam
 }
 
 // pathFields are the fields that name input files.
-var pathFields = []string{"churn.trace", "kv.file"}
+var pathFields = []string{"churn.trace", "kv.file", "network.matrix.file"}
 
 // ResolvePaths makes the relative input paths of a config read from a file
-// (churn.trace and kv.file, in the base config and in sweep lists) relative
+// (churn.trace, kv.file and network.matrix.file, in the base config and in sweep lists) relative
 // to dir, the config file's folder, so that a config names the files beside
 // it whatever the working directory. Paths given later with --set stay
 // relative to the working directory, like any path on a command line.
@@ -679,6 +735,7 @@ func ResolvePaths(c *Config, axes []yamlconf.Axis, dir string) {
 	}
 	c.Churn.Trace = resolve(c.Churn.Trace)
 	c.KV.File = resolve(c.KV.File)
+	c.Network.Matrix.File = resolve(c.Network.Matrix.File)
 	for i := range axes {
 		if slices.Contains(pathFields, axes[i].Path) {
 			vals := make([]string, len(axes[i].Values))

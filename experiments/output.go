@@ -206,6 +206,31 @@ var kvMetrics = []metric{
 	{"kv_copies_max", false, kvf(func(k *run.KVStats) float64 { return quantile(&k.Copies, 1) })},
 }
 
+// topologyMetrics are the latency columns of proximity studies, measured
+// only on a topology (network.topology not none): the latency of
+// successful lookups, and their stretch, latency over the direct round
+// trip from the initiator to the owner (run.Result.Stretch). They are left
+// out of results.csv, summary.csv and summary.json when no sweep point has
+// a topology, so a run without one writes what it wrote before they came.
+var topologyMetrics = []metric{
+	{"mean_ok_latency_ms", false, func(r *RunResult) float64 { return r.OKLatency.Mean() }},
+	{"p10_ok_latency_ms", false, func(r *RunResult) float64 { return sampleQuantile(&r.OKLatency, 0.10) }},
+	{"p50_ok_latency_ms", false, func(r *RunResult) float64 { return sampleQuantile(&r.OKLatency, 0.50) }},
+	{"p90_ok_latency_ms", false, func(r *RunResult) float64 { return sampleQuantile(&r.OKLatency, 0.90) }},
+	{"p99_ok_latency_ms", false, func(r *RunResult) float64 { return sampleQuantile(&r.OKLatency, 0.99) }},
+	{"stretch_lookups", true, func(r *RunResult) float64 { return float64(r.Stretch.N()) }},
+	{"mean_stretch", false, func(r *RunResult) float64 { return r.Stretch.Mean() }},
+	{"p10_stretch", false, func(r *RunResult) float64 { return sampleQuantile(&r.Stretch, 0.10) }},
+	{"p50_stretch", false, func(r *RunResult) float64 { return sampleQuantile(&r.Stretch, 0.50) }},
+	{"p90_stretch", false, func(r *RunResult) float64 { return sampleQuantile(&r.Stretch, 0.90) }},
+}
+
+// topologyMetric reports whether metric i is one of topologyMetrics.
+func topologyMetric(i int) bool { return i >= topologyFirst && i < topologyFirst+len(topologyMetrics) }
+
+// topologyFirst is the index of the first of topologyMetrics in metricsList.
+var topologyFirst int
+
 // kvf makes a kv metric: NaN (an empty field) when the service is off.
 func kvf(f func(k *run.KVStats) float64) func(r *RunResult) float64 {
 	return func(r *RunResult) float64 {
@@ -256,6 +281,8 @@ func init() {
 				return p.DeadFingers[lv]
 			})})
 	}
+	topologyFirst = len(metricsList)
+	metricsList = append(metricsList, topologyMetrics...)
 	// One column per message kind: the protocol's traffic broken down.
 	for k := 0; k < chord.NumMsgKinds; k++ {
 		k := k
@@ -329,9 +356,12 @@ func (p *Plan) Columns() []string {
 // to the plan: the kv_ columns only when some sweep point runs the
 // key-value service (kv.requests > 0 or a kv.file); otherwise they would
 // be empty in every row, and results.csv and summary.csv leave them out.
-// summary.json keeps every metric but the pointer-state ones. Those apply
-// only with pointers.every > 0 (the per-level ones up to the last finger
-// slot of the largest table swept: level m − 1 at base 2): there are 69 of them, empty in every other run.
+// summary.json keeps every metric but the pointer-state ones and the
+// topology's. The pointer-state ones apply only with pointers.every > 0
+// (the per-level ones up to the last finger slot of the largest table
+// swept: level m − 1 at base 2): there are 69 of them, empty in every
+// other run. The topology's (topologyMetrics) apply when some sweep point
+// has a network.topology.
 func (p *Plan) Applies(i int) bool {
 	if ptr, level := pointerMetric(i); ptr {
 		if p.Base.Pointers.Every <= 0 {
@@ -339,6 +369,14 @@ func (p *Plan) Applies(i int) bool {
 		}
 		for pi := range p.Points {
 			if c := p.Points[pi].Config.Chord; level < chord.FingerSlots(c.Bits, c.Base) {
+				return true
+			}
+		}
+		return false
+	}
+	if topologyMetric(i) {
+		for pi := range p.Points {
+			if p.Points[pi].Config.Network.On() {
 				return true
 			}
 		}
@@ -496,7 +534,7 @@ func (o *Outcome) Summary() *Summary {
 			continue
 		}
 		for mi, m := range metricsList {
-			if ptr, _ := pointerMetric(mi); ptr && !p.Applies(mi) {
+			if ptr, _ := pointerMetric(mi); (ptr || topologyMetric(mi)) && !p.Applies(mi) {
 				continue
 			}
 			xs := make([]float64, len(runs))

@@ -56,6 +56,9 @@ func runDigest(pt *PlanPoint, seed uint64) string {
 		// The trace file's contents, not just its name, determine the run.
 		fmt.Fprintf(h, "trace %s\n", pt.traceDigest)
 	}
+	if pt.matrixDigest != "" {
+		fmt.Fprintf(h, "matrix %s\n", pt.matrixDigest)
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 

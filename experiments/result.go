@@ -51,7 +51,7 @@ func RunPoint(ctx context.Context, pt *PlanPoint, seed uint64) (*RunResult, erro
 
 // runPoint is RunPoint keeping p up to date (if not nil).
 func runPoint(ctx context.Context, pt *PlanPoint, seed uint64, p *run.Progress) (*RunResult, error) {
-	return finish(run.Run(ctx, &pt.Config, seed, run.Inputs{Trace: pt.trace, Requests: pt.requests, Progress: p}))
+	return finish(run.Run(ctx, &pt.Config, seed, run.Inputs{Trace: pt.trace, Requests: pt.requests, Matrix: pt.matrix, Progress: p}))
 }
 
 // TracePoint executes one run of a plan's sweep point with the given

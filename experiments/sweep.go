@@ -20,6 +20,7 @@ import (
 	"github.com/chordsim/chordsim/internal/yamlconf"
 	"github.com/chordsim/chordsim/run"
 	"github.com/chordsim/chordsim/sim"
+	"github.com/chordsim/chordsim/topology"
 	"github.com/chordsim/chordsim/workload"
 
 	"golang.org/x/sync/errgroup"
@@ -46,6 +47,10 @@ type PlanPoint struct {
 	// its bytes (part of the run key).
 	requests       []workload.Request
 	requestsDigest string
+	// matrix is the parsed network.matrix.file and matrixDigest the
+	// SHA-256 of its bytes (part of the run key).
+	matrix       *topology.Matrix
+	matrixDigest string
 }
 
 // Runs is the number of runs the plan makes.
@@ -73,6 +78,7 @@ func NewPlan(base config.Config, axes []yamlconf.Axis) (*Plan, error) {
 	at := map[string][]string{}
 	traces := map[string]loadedTrace{}
 	requestFiles := map[string]loadedRequests{}
+	matrices := map[string]loadedMatrix{}
 	for _, pt := range yamlconf.Expand(axes) {
 		c := base
 		for _, a := range pt.Assign {
@@ -127,6 +133,23 @@ func NewPlan(base config.Config, axes []yamlconf.Axis) (*Plan, error) {
 				requestFiles[fk] = rf
 			}
 			point.requests, point.requestsDigest = rf.requests, rf.digest
+		}
+		if c.Network.Kind == "matrix" {
+			mk := c.Network.Matrix.File + "\x00" + c.Network.Matrix.Symmetry
+			lm, ok := matrices[mk]
+			if !ok {
+				var err error
+				lm, err = loadMatrix(c.Network.Matrix)
+				if err != nil {
+					if !seen[err.Error()] {
+						seen[err.Error()] = true
+						problems = append(problems, "network.matrix.file: "+err.Error())
+					}
+					continue
+				}
+				matrices[mk] = lm
+			}
+			point.matrix, point.matrixDigest = lm.matrix, lm.digest
 		}
 		p.Points = append(p.Points, point)
 	}
@@ -227,6 +250,33 @@ func loadRequests(path string, mode workload.Mode) (loadedRequests, error) {
 	}
 	sum := sha256.Sum256(src)
 	return loadedRequests{reqs, hex.EncodeToString(sum[:])}, nil
+}
+
+// loadedMatrix is a parsed network.matrix.file and the digest of its
+// bytes.
+type loadedMatrix struct {
+	matrix *topology.Matrix
+	digest string
+}
+
+// loadMatrix reads and parses a round-trip matrix file before any run, so
+// that a malformed, asymmetric or non-square matrix is reported with its
+// line and nothing is run.
+func loadMatrix(c topology.MatrixConfig) (loadedMatrix, error) {
+	src, err := readInput(c.File, topology.MaxFileBytes, "a matrix of 8,192 hosts is far smaller; check the path")
+	if err != nil {
+		return loadedMatrix{}, err
+	}
+	sym, err := topology.ParseSymmetry(c.Symmetry)
+	if err != nil {
+		return loadedMatrix{}, err
+	}
+	m, err := topology.ReadMatrix(src, c.File, sym)
+	if err != nil {
+		return loadedMatrix{}, err
+	}
+	sum := sha256.Sum256(src)
+	return loadedMatrix{m, hex.EncodeToString(sum[:])}, nil
 }
 
 // ReplicateSeed is the seed of replicate k under master seed s. It does not

@@ -31,6 +31,9 @@ type lookupDriver struct {
 	book     *keyBook  // which placed keys are lost; nil without failures
 	progress *Progress // nil unless the run reports progress
 	trace    *tracer   // nil unless the run is traced
+	// net is the run's network; with a topology the driver measures
+	// successful lookups' latency and stretch (Result.OKLatency, Stretch)
+	net sim.NetConfig
 
 	// The lookups whose S01 path is still to count, counted in batches
 	// (chord.Ring.S01Paths walks them side by side) on the membership of
@@ -133,6 +136,12 @@ func (w *lookupDriver) LookupDone(r *chord.LookupResult) {
 	if r.Outcome == chord.Correct || r.Outcome == chord.WrongOwner {
 		res.Hops.Add(r.Hops)
 		res.Latency.Add(r.Latency.Milliseconds())
+	}
+	if w.net.Topology != nil && r.Outcome == chord.Correct && (w.book == nil || !w.book.isLost(r.Key)) {
+		res.OKLatency.Add(r.Latency.Milliseconds())
+		if rtt := w.net.BaseRTT(r.Origin, r.Owner); r.Owner != r.Origin && rtt > 0 {
+			res.Stretch.Add(float64(r.Latency) / float64(rtt))
+		}
 	}
 	w.pending--
 	if w.issued == w.total && w.pending == 0 {

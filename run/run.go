@@ -8,6 +8,7 @@ import (
 	"github.com/chordsim/chordsim/config"
 	"github.com/chordsim/chordsim/metrics"
 	"github.com/chordsim/chordsim/sim"
+	"github.com/chordsim/chordsim/topology"
 	"github.com/chordsim/chordsim/workload"
 )
 
@@ -47,6 +48,14 @@ type Result struct {
 	// Pointers are the pointer-state statistics (pointers.every); nil
 	// when it is off.
 	Pointers *PointerStats
+	// With a topology only (empty otherwise, so that a run without one
+	// keeps no more samples than before): OKLatency is the latency in
+	// milliseconds of each successful lookup (outcome correct), and
+	// Stretch each one's latency over the direct round trip from its
+	// initiator to the owner (World.RTT), where the owner is another
+	// node and that round trip is not 0.
+	OKLatency metrics.Samples
+	Stretch   metrics.Samples
 }
 
 // Failed counts the lookups that did not find their key: wrong owner,
@@ -60,10 +69,14 @@ func (r *Result) Failed() int {
 const checkEvery = 1 << 16
 
 // Inputs are what a run reads from files, parsed once per plan by the
-// caller: the churn.trace and the kv.file requests (nil when not set).
+// caller: the churn.trace, the kv.file requests and the
+// network.matrix.file (nil when not set).
 type Inputs struct {
 	Trace    *churn.Trace
 	Requests []workload.Request
+	// Matrix is the parsed network.matrix.file (nil: the run reads it
+	// when it needs it).
+	Matrix *topology.Matrix
 	// Progress, if set, is kept up to date as the run goes (see Progress).
 	Progress *Progress
 	// AfterBuild, if set, is called once the ring is built, before the
@@ -76,7 +89,7 @@ type Inputs struct {
 // with the given seed, through its phases in order: New, Build,
 // StartKV, PlaceKeys, StartChurn, Drive and Collect.
 func Run(ctx context.Context, cfg *config.Config, seed uint64, in Inputs) (*Result, error) {
-	w, err := New(cfg, seed)
+	w, err := newWorld(cfg, seed, in.Matrix)
 	if err != nil {
 		return nil, err
 	}

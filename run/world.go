@@ -9,6 +9,7 @@ import (
 	"github.com/chordsim/chordsim/churn"
 	"github.com/chordsim/chordsim/config"
 	"github.com/chordsim/chordsim/sim"
+	"github.com/chordsim/chordsim/topology"
 	"github.com/chordsim/chordsim/workload"
 )
 
@@ -24,7 +25,8 @@ type World struct {
 	Sched  *sim.Scheduler
 	Ring   *chord.Ring
 	// Net is the network model, the same for the ring's messages and the
-	// key-value service's.
+	// key-value service's; its Topology (nil for network.topology none)
+	// places the run's endpoints (see RTT).
 	Net sim.NetConfig
 
 	lookups *lookupDriver
@@ -48,16 +50,28 @@ type World struct {
 // user lookups the lookup driver observes, and, with check_invariants, the
 // invariant watcher, which checks from time 0 on. cfg is not validated
 // here (the shell uses a ring of no nodes); a run's config must have been.
+// A network.matrix.file is read here; Run takes it parsed (Inputs.Matrix).
 func New(cfg *config.Config, seed uint64) (*World, error) {
+	return newWorld(cfg, seed, nil)
+}
+
+func newWorld(cfg *config.Config, seed uint64, matrix *topology.Matrix) (*World, error) {
+	net := cfg.Net()
+	topo, err := cfg.Network.Build(seed, matrix)
+	if err != nil {
+		return nil, fmt.Errorf("network.topology %s: %v", cfg.Network.Kind, err)
+	}
+	net.Topology = topo
 	sched := sim.NewScheduler()
 	res := &Result{Seed: seed, Lookups: cfg.Workload.Lookups, Nodes: cfg.N}
 	lk := &lookupDriver{
 		sched: sched, rng: sim.Stream(seed, "workload"), rate: cfg.Workload.LookupRate,
 		total: cfg.Workload.Lookups, res: res, uniform: cfg.IDs == "uniform",
 	}
+	lk.net = net
 	w := &World{
 		Config: cfg, Seed: seed, Sched: sched, res: res, lookups: lk,
-		Net: cfg.Net(),
+		Net: net,
 	}
 	ring, err := chord.New(sched, chord.Options{
 		Config:     cfg.Protocol(),
@@ -87,6 +101,15 @@ func New(cfg *config.Config, seed uint64) (*World, error) {
 	}
 	return w, nil
 }
+
+// RTT is the round trip between two endpoints (a ring's node handles) that
+// the run's network gives, without jitter: the topology's one-way delay
+// there and back (sim.NetConfig.BaseRTT), or with topology none twice the
+// mean of network.latency, the same for every pair. It is a pure function
+// of the two endpoints and the run's seed, so proximity routing may read
+// it to fill an ideal ring's tables ("as if every node had measured every
+// other") without changing any other draw of the run.
+func (w *World) RTT(a, b sim.Endpoint) sim.Duration { return w.Net.BaseRTT(a, b) }
 
 // stopped returns the invariant watcher's violation, if it stopped the
 // simulation.
@@ -227,6 +250,10 @@ func (w *World) StartChurn(trace *churn.Trace) error {
 func (w *World) Drive(ctx context.Context) error {
 	cfg, sched, lk := w.Config, w.Sched, w.lookups
 	lk.res.Latency.Grow(lk.total)
+	if w.Net.Topology != nil {
+		lk.res.OKLatency.Grow(lk.total)
+		lk.res.Stretch.Grow(lk.total)
+	}
 	first := w.start.Add(cfg.Workload.Start)
 	if w.tracer == nil && (cfg.Engine == "static" || (cfg.Engine == "auto" && cfg.StaticBlocker() == "" && sched.Pending() == 0 && w.Ring.StaticReady() == nil)) {
 		if err := lk.runStatic(ctx, first); err != nil {
@@ -315,13 +342,4 @@ func (w *World) Collect(ctx context.Context) (*Result, error) {
 	}
 	res.SimTime = w.Sched.Now()
 	return res, nil
-}
-
-// RTT is the round-trip time between two endpoints as the world places
-// them; the ring's ideal bootstrap chooses PNS fingers by it
-// (chord.Options.RTT). The i.i.d. latency models place no endpoint
-// anywhere, so every pair gets twice the model's mean one-way delay (PNS
-// then keeps the plain fingers); a topology gives each pair its own.
-func (w *World) RTT(a, b sim.Endpoint) sim.Duration {
-	return 2 * w.Net.Latency.Mean()
 }

@@ -49,8 +49,13 @@ type Toucher[P any] interface {
 
 // NetConfig holds the network model's parameters.
 type NetConfig struct {
-	Latency Latency // one-way delay of every message
-	Loss    float64 // probability that a message is silently lost, in [0,1)
+	// Latency is the one-way delay of every message, or with a Topology
+	// the jitter added to the topology's base delay.
+	Latency Latency
+	// Topology gives each pair of endpoints its base one-way delay; nil
+	// puts every pair at the same distance (Latency alone).
+	Topology Topology
+	Loss     float64 // probability that a message is silently lost, in [0,1)
 	// Keyed draws each message's delay and loss from a hash of the seed,
 	// the sender, the receiver, the send time and whether it is a reply,
 	// instead of from the next draw of a stream (see SampleKeyed): a
@@ -101,7 +106,8 @@ type Network[P any] struct {
 	sched   *Scheduler
 	owner   OwnerID
 	handler Handler[P]
-	toucher Toucher[P] // handler, if it is one
+	toucher Toucher[P]     // handler, if it is one
+	hinter  TopologyHinter // cfg.Topology, if it is one
 	cfg     NetConfig
 	latRng  *rand.Rand
 	lossRng *rand.Rand
@@ -143,6 +149,7 @@ func NewNetwork[P any](s *Scheduler, h Handler[P], cfg NetConfig, latency, loss 
 		n.latSalt, n.lossSalt = latency.Uint64(), loss.Uint64()
 	}
 	n.toucher, _ = h.(Toucher[P])
+	n.hinter, _ = cfg.Topology.(TopologyHinter)
 	n.owner = s.Register(n)
 	return n
 }
@@ -303,18 +310,36 @@ func (n *Network[P]) delay(e *envelope[P]) Duration {
 	if n.cfg.Keyed {
 		return n.KeyedDelay(e.from, e.to, n.sched.Now(), e.response)
 	}
+	if n.cfg.Topology != nil {
+		return n.cfg.Topology.OneWay(e.from, e.to) + n.cfg.Latency.Sample(n.latRng)
+	}
 	return n.cfg.Latency.Sample(n.latRng)
 }
 
 // KeyedDelay is the delay a keyed network (NetConfig.Keyed) gives a message
 // sent from one endpoint to another at time at, as a request or one-way
-// message or as a reply. It lets a caller that knows which messages a run
+// message or as a reply: the topology's base delay, if there is one, plus
+// the keyed draw of the latency model. It lets a caller that knows which messages a run
 // would send compute their delays without sending them.
 func (n *Network[P]) KeyedDelay(from, to Endpoint, at Time, response bool) Duration {
 	if !n.cfg.Keyed {
 		panic("sim: KeyedDelay on a network that draws delays from a stream")
 	}
-	return n.cfg.Latency.SampleKeyed(messageKey(n.latSalt, from, to, at, response))
+	d := n.cfg.Latency.SampleKeyed(messageKey(n.latSalt, from, to, at, response))
+	if n.cfg.Topology != nil {
+		d += n.cfg.Topology.OneWay(from, to)
+	}
+	return d
+}
+
+// HintDelay starts loading into the cache what the delay of a message from
+// one endpoint to another will read, if the topology takes hints
+// (TopologyHinter); it changes nothing. The static engine calls it a turn
+// before it computes a delay.
+func (n *Network[P]) HintDelay(from, to Endpoint) {
+	if n.hinter != nil {
+		n.hinter.HintOneWay(from, to)
+	}
 }
 
 // Config returns the network's parameters.
@@ -325,7 +350,8 @@ func (n *Network[P]) release(slot int32) { n.free = append(n.free, slot) }
 // Prefetch implements Prefetcher. Stage 0 hints the envelope of a message
 // to be delivered (written when it was sent, long since evicted); the
 // later stages read it and pass a message that is not a reply on to the
-// handler's Touch.
+// handler's Touch, and stage 1 hints a request's reply delay to a
+// topology that takes hints.
 func (n *Network[P]) Prefetch(ev *Event, stage int) {
 	if ev.Kind != evDeliver {
 		return
@@ -337,7 +363,14 @@ func (n *Network[P]) Prefetch(ev *Event, stage int) {
 		prefetch.Lines2(p, unsafe.Add(p, unsafe.Sizeof(*e)-1))
 		return
 	}
-	if n.toucher != nil && !e.response {
+	if e.response {
+		return
+	}
+	if stage == 1 && n.hinter != nil && e.req.Valid() {
+		// The receiver will answer: its reply's delay.
+		n.hinter.HintOneWay(e.to, e.from)
+	}
+	if n.toucher != nil {
 		n.toucher.Touch(e.to, &e.payload, stage-1)
 	}
 }

@@ -55,6 +55,7 @@ Usage:
   chordsim explore [--variant zave|original] [--campaigns N] [--seed S] [--faults LIST] [--out DIR] [--budget D]
   chordsim list
   chordsim bench [--nodes N[,N...]] [--lookups L] [--kv REQUESTS] [--engine static|events] [--seed N]
+                 [--topology none|euclidean|transit-stub|planetlab490] [--latency DIST]
   chordsim schema
   chordsim completion bash|zsh|fish
   chordsim version
