@@ -129,7 +129,7 @@ func (r *Ring) Response(to, from Handle, m *Msg, c uint64) {
 		r.recReply(k, true, r.recs[k].next)
 	case cookieJoin:
 		if r.state[to] == Joining {
-			r.becomeMember(to, from, m.List)
+			r.onJoinReply(to, from, m)
 		}
 	}
 }
@@ -161,7 +161,7 @@ func (r *Ring) Timeout(requester, peer Handle, c uint64) {
 		r.onRecSilent(int32(uint32(c)), true)
 	case cookieJoin:
 		if r.state[requester] == Joining {
-			r.retryJoin(requester)
+			r.onJoinTimeout(requester, peer)
 		}
 	}
 }

@@ -69,6 +69,9 @@ type Ring struct {
 	freeSuspicions []int32
 	suspected      map[suspectKey]int32 // the suspicion in progress per (node, peer, action)
 	repairing      map[Handle]bool
+	// joinWalks: joiners (variant zave) checking that the successor their
+	// lookup named skips no live node (membership.go, onJoinReply).
+	joinWalks map[Handle]*joinWalk
 
 	// Recursive lookups that route around silent nodes (recursive.go).
 	recs         []recStep
@@ -128,6 +131,7 @@ func New(s *sim.Scheduler, o Options) (*Ring, error) {
 		joinRng:   sim.Stream(o.Seed, "join"),
 		joining:   make(map[ID]Handle),
 		repairing: make(map[Handle]bool),
+		joinWalks: make(map[Handle]*joinWalk),
 		hiShift:   uint(max(o.Config.Bits-32, 0)),
 		reference: o.reference,
 	}
