@@ -44,6 +44,7 @@ type Ring struct {
 	uniform bool
 
 	idRng, timerRng, joinRng *rand.Rand
+	rendezvousRng            *rand.Rand // detector.go: a stranded member's rendezvous
 
 	// The node table, indexed by handle (structure of arrays: a lookup hop
 	// touches ids and fingers only).
@@ -123,17 +124,18 @@ func New(s *sim.Scheduler, o Options) (*Ring, error) {
 		return nil, fmt.Errorf("network loss %v outside [0,1)", o.Net.Loss)
 	}
 	r := &Ring{
-		cfg:       o.Config,
-		space:     MustSpace(o.Config.Bits),
-		uniform:   o.UniformIDs,
-		idRng:     sim.Stream(o.Seed, "ids"),
-		timerRng:  sim.Stream(o.Seed, "timers"),
-		joinRng:   sim.Stream(o.Seed, "join"),
-		joining:   make(map[ID]Handle),
-		repairing: make(map[Handle]bool),
-		joinWalks: make(map[Handle]*joinWalk),
-		hiShift:   uint(max(o.Config.Bits-32, 0)),
-		reference: o.reference,
+		cfg:           o.Config,
+		space:         MustSpace(o.Config.Bits),
+		uniform:       o.UniformIDs,
+		idRng:         sim.Stream(o.Seed, "ids"),
+		timerRng:      sim.Stream(o.Seed, "timers"),
+		joinRng:       sim.Stream(o.Seed, "join"),
+		rendezvousRng: sim.Stream(o.Seed, "rendezvous"),
+		joining:       make(map[ID]Handle),
+		repairing:     make(map[Handle]bool),
+		joinWalks:     make(map[Handle]*joinWalk),
+		hiShift:       uint(max(o.Config.Bits-32, 0)),
+		reference:     o.reference,
 	}
 	r.oracle.reference = o.reference
 	r.tr.sched = s
