@@ -70,13 +70,13 @@ func (r *Ring) ScheduleJoin(at sim.Time, h Handle) {
 }
 
 // joinWalk is a joiner's check of its successor (variant zave): cand is
-// the nearest candidate that answered, list its successor list, and
-// confirms the pings of the silent node nearer than cand that were
-// repeated (Config.SuspectConfirm).
+// the nearest candidate that answered, confirms the pings of the silent
+// node asked after it that were repeated (Config.SuspectConfirm), and
+// silent the nodes of this walk that stayed silent through them.
 type joinWalk struct {
 	cand     Handle
-	list     []Handle
 	confirms int
+	silent   []Handle
 }
 
 // onJoinReply: joiner h's candidate successor x answered with its
@@ -89,19 +89,20 @@ type joinWalk struct {
 // whose first pair skips a live node can leave fewer than r+1 principals
 // (scenarios 30 and 31). If x's predecessor lies between h and x, h asks
 // it in turn (each step strictly nearer, so the walk ends) and adopts
-// the first candidate whose predecessor does not.
+// the first candidate whose predecessor does not, or whose predecessor
+// stayed silent.
 func (r *Ring) onJoinReply(h, x Handle, m *Msg) {
 	if r.cfg.Variant == Original {
 		r.becomeMember(h, x, m.List)
 		return
 	}
-	if p := m.Node; p != None && p != h && p != x && r.space.Between(r.ids[h], r.ids[p], r.ids[x]) {
-		w := r.joinWalks[h]
+	w := r.joinWalks[h]
+	if p := m.Node; p != None && p != h && p != x && r.space.Between(r.ids[h], r.ids[p], r.ids[x]) && (w == nil || !holds(w.silent, p)) {
 		if w == nil {
 			w = &joinWalk{}
 			r.joinWalks[h] = w
 		}
-		w.cand, w.list, w.confirms = x, append(w.list[:0], m.List...), 0
+		w.cand, w.confirms = x, 0
 		r.askJoin(h, p)
 		return
 	}
@@ -117,11 +118,12 @@ func (r *Ring) askJoin(h, x Handle) {
 }
 
 // onJoinTimeout: the node joiner h asked for its list is silent. If it
-// was the lookup's answer, the join starts over. If it was a nearer node
-// on the walk back (onJoinReply), h asks it again as the failure detector
-// would (a lost message or a slow reply must not make h skip a live
-// node), then takes the candidate that answered: its predecessor pointer
-// names a dead node.
+// was the lookup's answer, the join starts over. On the walk back
+// (onJoinReply), h asks it again as the failure detector would (a lost
+// message or a slow reply must not make h skip a live node); if it stays
+// silent, h asks the candidate before it once more, to adopt it with a
+// fresh list if it still answers (it may have failed while h waited),
+// and starts the join over if the candidate is silent too.
 func (r *Ring) onJoinTimeout(h, peer Handle) {
 	w := r.joinWalks[h]
 	if w == nil {
@@ -133,8 +135,13 @@ func (r *Ring) onJoinTimeout(h, peer Handle) {
 		r.askJoin(h, peer)
 		return
 	}
-	delete(r.joinWalks, h)
-	r.becomeMember(h, w.cand, w.list)
+	if peer == w.cand {
+		r.retryJoin(h)
+		return
+	}
+	w.silent = append(w.silent, peer)
+	w.confirms = 0
+	r.askJoin(h, w.cand)
 }
 
 // becomeMember makes h a member with the given successor, followed in its
