@@ -102,11 +102,12 @@ func TestNoAcknowledgedWriteLost(t *testing.T) {
 		// before (stable, then two repair periods for the copies to be
 		// pushed) can take, with it, more than k − 1 copies of a key (seed
 		// 221: a key's fourth replica fails; 5 s later, while the ring
-		// is still rebuilding its lists, the other three fail). A key is
-		// excused, and counted, only if such a burst killed every member
-		// still holding a copy of it and an earlier burst of the same
-		// window had killed one: the campaign test waits for recovery
-		// instead.
+		// is still rebuilding its lists, the other three fail). A lost
+		// write is excused, and counted, only if such a burst killed
+		// every member still holding a copy of its key and an earlier
+		// burst of the same window had killed one: the campaign test
+		// waits for recovery instead. Such a key is still read and
+		// checked; most survive (a copy in flight).
 		hit := map[string]bool{}
 		excused := map[string]bool{}
 		var stableAt sim.Time = -1
@@ -162,11 +163,6 @@ func TestNoAcknowledgedWriteLost(t *testing.T) {
 		w.svc.SetClient(w.rec)
 		_, origin := w.ring.Oracle().At(0)
 		for _, key := range c.keys {
-			if excused[key] {
-				excusedKeys++
-				excusedAt = append(excusedAt, fmt.Sprintf("%d:%s", seed, key))
-				continue
-			}
 			ws := c.writes[key]
 			res := w.do(t, origin, Query, key, "")
 			if res.Outcome != OK {
@@ -183,6 +179,11 @@ func TestNoAcknowledgedWriteLost(t *testing.T) {
 			}
 			for i := range ws {
 				lost := ws[i].acknowledged && (from == nil || (from.acknowledged && from.ret < ws[i].call))
+				if lost && excused[key] {
+					excusedKeys++
+					excusedAt = append(excusedAt, fmt.Sprintf("%d:%s", seed, key))
+					break
+				}
 				if lost {
 					t.Fatalf("seed %d (k = %d, n = %d): acknowledged write %s = %s (at %v–%v) is lost: the key reads %q (found %v); rerun: go test ./chord/kv -run 'TestNoAcknowledgedWriteLost$' -kv.seed %d", seed, k, n, key, ws[i].value, ws[i].call, ws[i].ret, res.Value, res.Found, seed)
 				}
@@ -192,5 +193,5 @@ func TestNoAcknowledgedWriteLost(t *testing.T) {
 	if acked == 0 {
 		t.Fatal("no write was acknowledged: the test checked nothing")
 	}
-	t.Logf("%d acknowledged writes over seeds %d..%d and %v; %d keys excused (a burst before the ring had recovered killed their last copies): %v", acked, first, last, list[:len(list)-int(last-first+1)], excusedKeys, excusedAt)
+	t.Logf("%d acknowledged writes over seeds %d..%d and %v; %d keys lost and excused (a burst before the ring had recovered killed their last copies): %v", acked, first, last, list[:len(list)-int(last-first+1)], excusedKeys, excusedAt)
 }
