@@ -133,7 +133,11 @@ const (
 	// asks its successor's predecessor before making it its successor, and
 	// a notified node whose predecessor is not displaced by the notifier
 	// pings that predecessor and takes the notifier if it is silent (Zave's
-	// rectify), instead of waiting for check_predecessor.
+	// rectify), instead of waiting for check_predecessor. A joiner walks
+	// back from the successor its lookup named through predecessors that
+	// answer, so that its list skips no live node, and a member that has
+	// lost every successor repairs its list through another node (the
+	// rendezvous if it knows none) instead of becoming a ring of one.
 	Zave Variant = iota
 	// Original is ToN Fig. 6 as published: stabilize adopts the
 	// successor's predecessor as soon as it hears of it, and notify keeps

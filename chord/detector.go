@@ -126,11 +126,36 @@ func (r *Ring) repairSuccessor(n, dead Handle) bool {
 		}
 	}
 	if via == None {
+		// n knows no other node: every pointer it had was forgotten (a
+		// partition cut it off from all of them, and they answered no
+		// ping while it lasted). It asks the rendezvous, as a joiner
+		// does (Join): a member picked at random, not itself. Without
+		// it n would keep its dead successor for good, unknown to a
+		// ring that closed over it once the partition healed.
+		via = r.rendezvous(n)
+	}
+	if via == None {
 		return false
 	}
 	r.repairing[n] = true
 	r.startLookup(n, via, r.space.Add(r.ids[n], 1), purposeRepair, 0, Tag{})
 	return true
+}
+
+// rendezvous is a live member other than n picked at random (the
+// rendezvous service of Join; picking it is not a protocol decision), or
+// None if n is the only one.
+func (r *Ring) rendezvous(n Handle) Handle {
+	k := r.oracle.Len()
+	if k == 0 || k == 1 && r.oracle.Contains(r.ids[n]) {
+		return None
+	}
+	i := r.rendezvousRng.IntN(k)
+	if _, h := r.oracle.At(i); h != n {
+		return h
+	}
+	_, h := r.oracle.At((i + 1) % k)
+	return h
 }
 
 // onRepairFound: the repair lookup of node n named owner (ok) or failed.

@@ -58,6 +58,7 @@ func (r *Ring) JoinVia(h, via Handle) error {
 // again through another member after a pause.
 func (r *Ring) retryJoin(h Handle) {
 	delete(r.joining, r.ids[h])
+	delete(r.joinWalks, h)
 	r.state[h] = Idle
 	r.tr.SetAlive(h, false)
 	r.ScheduleJoin(r.tr.Now().Add(r.cfg.RPCTimeout), h)
@@ -66,6 +67,81 @@ func (r *Ring) retryJoin(h Handle) {
 // ScheduleJoin makes node h join (through a random member) at time at.
 func (r *Ring) ScheduleJoin(at sim.Time, h Handle) {
 	r.tr.At(at, evJoin, int32(h), 0)
+}
+
+// joinWalk is a joiner's check of its successor (variant zave): cand is
+// the nearest candidate that answered, confirms the pings of the silent
+// node asked after it that were repeated (Config.SuspectConfirm), and
+// silent the nodes of this walk that stayed silent through them.
+type joinWalk struct {
+	cand     Handle
+	confirms int
+	silent   []Handle
+}
+
+// onJoinReply: joiner h's candidate successor x answered with its
+// predecessor and list. Variant original adopts x at once (ToN Fig. 6).
+//
+// Variant zave first checks that x skips no live node, as Zave's
+// stabilize does before it trusts a successor: the lookup's answer may
+// be stale (x's predecessor changed while the answer travelled) or may
+// have routed round a live node whose reply was lost or late, and a list
+// whose first pair skips a live node can leave fewer than r+1 principals
+// (scenarios 30 and 31). If x's predecessor lies between h and x, h asks
+// it in turn (each step strictly nearer, so the walk ends) and adopts
+// the first candidate whose predecessor does not, or whose predecessor
+// stayed silent.
+func (r *Ring) onJoinReply(h, x Handle, m *Msg) {
+	if r.cfg.Variant == Original {
+		r.becomeMember(h, x, m.List)
+		return
+	}
+	w := r.joinWalks[h]
+	if p := m.Node; p != None && p != h && p != x && r.space.Between(r.ids[h], r.ids[p], r.ids[x]) && (w == nil || !holds(w.silent, p)) {
+		if w == nil {
+			w = &joinWalk{}
+			r.joinWalks[h] = w
+		}
+		w.cand, w.confirms = x, 0
+		r.askJoin(h, p)
+		return
+	}
+	delete(r.joinWalks, h)
+	r.becomeMember(h, x, m.List)
+}
+
+// askJoin asks x, a candidate successor of joiner h, for its predecessor
+// and list.
+func (r *Ring) askJoin(h, x Handle) {
+	slot, _ := r.compose(MsgGetPredecessor)
+	r.tr.Request(slot, h, x, r.cfg.RPCTimeout, cookie(cookieJoin, int32(h)))
+}
+
+// onJoinTimeout: the node joiner h asked for its list is silent. If it
+// was the lookup's answer, the join starts over. On the walk back
+// (onJoinReply), h asks it again as the failure detector would (a lost
+// message or a slow reply must not make h skip a live node); if it stays
+// silent, h asks the candidate before it once more, to adopt it with a
+// fresh list if it still answers (it may have failed while h waited),
+// and starts the join over if the candidate is silent too.
+func (r *Ring) onJoinTimeout(h, peer Handle) {
+	w := r.joinWalks[h]
+	if w == nil {
+		r.retryJoin(h)
+		return
+	}
+	if w.confirms < r.cfg.SuspectConfirm {
+		w.confirms++
+		r.askJoin(h, peer)
+		return
+	}
+	if peer == w.cand {
+		r.retryJoin(h)
+		return
+	}
+	w.silent = append(w.silent, peer)
+	w.confirms = 0
+	r.askJoin(h, w.cand)
 }
 
 // becomeMember makes h a member with the given successor, followed in its
@@ -98,6 +174,7 @@ func (r *Ring) Fail(h Handle) error {
 		r.oracle.remove(r.ids[h])
 	case Joining:
 		delete(r.joining, r.ids[h])
+		delete(r.joinWalks, h)
 	default:
 		return fmt.Errorf("node %s is %s; only a live node can fail", r.Name(h), r.state[h])
 	}

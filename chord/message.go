@@ -146,7 +146,7 @@ func (r *Ring) Response(to, from Handle, m *Msg, c uint64) {
 		r.recReply(k, true, r.recs[k].next)
 	case cookieJoin:
 		if r.state[to] == Joining {
-			r.becomeMember(to, from, m.List)
+			r.onJoinReply(to, from, m)
 		}
 	case cookiePNS:
 		r.onPNSList(to, from, int(id.arg), m.List)
@@ -182,7 +182,7 @@ func (r *Ring) Timeout(requester, peer Handle, c uint64) {
 		r.onRecSilent(int32(uint32(c)), true)
 	case cookieJoin:
 		if r.state[requester] == Joining {
-			r.retryJoin(requester)
+			r.onJoinTimeout(requester, peer)
 		}
 	case cookiePNS, cookieProbe:
 		// A silent finger or candidate: routing and the failure

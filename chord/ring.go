@@ -52,6 +52,7 @@ type Ring struct {
 	uniform bool
 
 	idRng, timerRng, joinRng *rand.Rand
+	rendezvousRng            *rand.Rand // detector.go: a stranded member's rendezvous
 
 	// The node table, indexed by handle (structure of arrays: a lookup hop
 	// touches ids and fingers only).
@@ -80,6 +81,9 @@ type Ring struct {
 	freeSuspicions []int32
 	suspected      map[suspectKey]int32 // the suspicion in progress per (node, peer, action)
 	repairing      map[Handle]bool
+	// joinWalks: joiners (variant zave) checking that the successor their
+	// lookup named skips no live node (membership.go, onJoinReply).
+	joinWalks map[Handle]*joinWalk
 
 	// Recursive lookups that route around silent nodes (recursive.go).
 	recs         []recStep
@@ -163,22 +167,24 @@ func New(s *sim.Scheduler, o Options) (*Ring, error) {
 		return nil, fmt.Errorf("network loss %v outside [0,1)", o.Net.Loss)
 	}
 	r := &Ring{
-		cfg:       o.Config,
-		space:     MustSpace(o.Config.Bits),
-		uniform:   o.UniformIDs,
-		idRng:     sim.Stream(o.Seed, "ids"),
-		timerRng:  sim.Stream(o.Seed, "timers"),
-		joinRng:   sim.Stream(o.Seed, "join"),
-		joining:   make(map[ID]Handle),
-		repairing: make(map[Handle]bool),
-		hiShift:   uint(max(o.Config.Bits-32, 0)),
-		nf:        FingerSlots(o.Config.Bits, o.Config.Base),
-		digitBits: uint(bits.Len(uint(o.Config.Base)) - 1),
-		perDigit:  o.Config.Base - 1,
-		reference: o.reference,
-		rttFn:     o.RTT,
-		costs:     costs,
-		fixedSize: fixed,
+		cfg:           o.Config,
+		space:         MustSpace(o.Config.Bits),
+		uniform:       o.UniformIDs,
+		idRng:         sim.Stream(o.Seed, "ids"),
+		timerRng:      sim.Stream(o.Seed, "timers"),
+		joinRng:       sim.Stream(o.Seed, "join"),
+		joining:       make(map[ID]Handle),
+		repairing:     make(map[Handle]bool),
+		hiShift:       uint(max(o.Config.Bits-32, 0)),
+		nf:            FingerSlots(o.Config.Bits, o.Config.Base),
+		digitBits:     uint(bits.Len(uint(o.Config.Base)) - 1),
+		perDigit:      o.Config.Base - 1,
+		reference:     o.reference,
+		rttFn:         o.RTT,
+		costs:         costs,
+		fixedSize:     fixed,
+		rendezvousRng: sim.Stream(o.Seed, "rendezvous"),
+		joinWalks:     make(map[Handle]*joinWalk),
 	}
 	r.oracle.reference = o.reference
 	r.tr.sched = s

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/chordsim/chordsim/chord"
@@ -76,7 +77,8 @@ func TestNoAcknowledgedWriteLost(t *testing.T) {
 	for seed := first; seed <= last; seed++ {
 		list = append(list, seed)
 	}
-	acked := 0
+	acked, excusedKeys := 0, 0
+	var excusedAt []string // seed:key
 	for _, seed := range list {
 		rng := rand.New(rand.NewPCG(seed, 11))
 		k := 2 + rng.IntN(3)
@@ -96,8 +98,31 @@ func TestNoAcknowledgedWriteLost(t *testing.T) {
 		for range 1 + rng.IntN(8) {
 			c.next()
 		}
+		// A burst that comes before the ring has recovered from the one
+		// before (stable, then two repair periods for the copies to be
+		// pushed) can take, with it, more than k − 1 copies of a key (seed
+		// 221: a key's fourth replica fails; 5 s later, while the ring
+		// is still rebuilding its lists, the other three fail). A lost
+		// write is excused, and counted, only if such a burst killed
+		// every member still holding a copy of its key and an earlier
+		// burst of the same window had killed one: the campaign test
+		// waits for recovery instead. Such a key is still read and
+		// checked; most survive (a copy in flight).
+		hit := map[string]bool{}
+		excused := map[string]bool{}
+		var stableAt sim.Time = -1
 		for w.sched.Now() < c.stop {
-			w.run(sim.Duration(5+rng.IntN(20)) * sim.Second)
+			for range 5 + rng.IntN(20) {
+				w.run(sim.Second)
+				if !stable(w) {
+					stableAt = -1
+				} else if stableAt < 0 {
+					stableAt = w.sched.Now()
+				}
+				if stableAt >= 0 && w.sched.Now().Sub(stableAt) >= 2*kc.RepairEvery {
+					clear(hit)
+				}
+			}
 			o := w.ring.Oracle()
 			burst := 1 + rng.IntN(k-1)
 			if o.Len()-burst < k {
@@ -108,6 +133,24 @@ func TestNoAcknowledgedWriteLost(t *testing.T) {
 			for j := range burst {
 				_, h := o.At((first + j) % o.Len())
 				dead = append(dead, h)
+			}
+			recovered := stableAt >= 0 && w.sched.Now().Sub(stableAt) >= 2*kc.RepairEvery
+			for _, key := range c.keys {
+				holders, killed := 0, 0
+				for h := range w.svc.stores {
+					if w.ring.State(chord.Handle(h)) == chord.Member && w.svc.stores[h][key] != nil {
+						holders++
+						if slices.Contains(dead, chord.Handle(h)) {
+							killed++
+						}
+					}
+				}
+				if holders > 0 && killed == holders && hit[key] && !recovered {
+					excused[key] = true
+				}
+				if killed > 0 {
+					hit[key] = true
+				}
 			}
 			for _, h := range dead {
 				w.ring.Fail(h)
@@ -136,6 +179,11 @@ func TestNoAcknowledgedWriteLost(t *testing.T) {
 			}
 			for i := range ws {
 				lost := ws[i].acknowledged && (from == nil || (from.acknowledged && from.ret < ws[i].call))
+				if lost && excused[key] {
+					excusedKeys++
+					excusedAt = append(excusedAt, fmt.Sprintf("%d:%s", seed, key))
+					break
+				}
 				if lost {
 					t.Fatalf("seed %d (k = %d, n = %d): acknowledged write %s = %s (at %v–%v) is lost: the key reads %q (found %v); rerun: go test ./chord/kv -run 'TestNoAcknowledgedWriteLost$' -kv.seed %d", seed, k, n, key, ws[i].value, ws[i].call, ws[i].ret, res.Value, res.Found, seed)
 				}
@@ -145,5 +193,5 @@ func TestNoAcknowledgedWriteLost(t *testing.T) {
 	if acked == 0 {
 		t.Fatal("no write was acknowledged: the test checked nothing")
 	}
-	t.Logf("%d acknowledged writes over seeds %d..%d and %v", acked, first, last, list[:len(list)-int(last-first+1)])
+	t.Logf("%d acknowledged writes over seeds %d..%d and %v; %d keys lost and excused (a burst before the ring had recovered killed their last copies): %v", acked, first, last, list[:len(list)-int(last-first+1)], excusedKeys, excusedAt)
 }
