@@ -157,3 +157,31 @@ func headingAnchors(text string) map[string]bool {
 	}
 	return a
 }
+
+// ARCHITECTURE.md's table of the chord package names every one of its
+// source files, so that a new file is placed (and a renamed one found)
+// in the map a newcomer reads first.
+func TestArchitectureNamesEveryChordFile(t *testing.T) {
+	b, err := os.ReadFile("../ARCHITECTURE.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob("../chord/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := 0
+	for _, f := range files {
+		name := filepath.Base(f)
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		if !strings.Contains(string(b), "`"+name+"`") {
+			t.Errorf("ARCHITECTURE.md does not name chord/%s in its table of the chord package", name)
+		}
+		named++
+	}
+	if named == 0 {
+		t.Fatal("no chord source files found")
+	}
+}
