@@ -35,14 +35,15 @@ var allowed = map[string][]string{
 	"chord":             {"sim", "chord/invariant", "internal/prefetch", "internal/hugepage"},
 	"chord/kv":          {"sim", "chord"},
 	"chord/chordtest":   {"sim", "chord", "chord/invariant"},
+	"ringdraw":          {"chord"},
 	"config":            {"sim", "chord", "chord/kv", "churn", "workload", "internal/yamlconf", "internal/bounded"},
 	"run":               {"sim", "chord", "chord/kv", "chord/invariant", "churn", "metrics", "metrics/lincheck", "workload", "config", "internal/yamlconf"},
 	"experiments":       {"sim", "chord", "chord/kv", "churn", "metrics", "workload", "config", "run", "internal/yamlconf", "internal/hugepage", "internal/bounded"},
-	"shell":             {"sim", "chord", "chord/kv", "config", "run", "internal/yamlconf", "internal/bounded"},
+	"shell":             {"sim", "chord", "chord/kv", "config", "run", "ringdraw", "internal/yamlconf", "internal/bounded"},
 	"explore":           {"sim", "chord", "chord/invariant", "chord/chordtest"},
 	"figures":           {"metrics", "metrics/plot", "config", "experiments", "internal/yamlconf"},
 	"bench":             {"sim", "chord/kv", "config", "run", "experiments", "internal/hugepage"},
-	"cmd/chordsim":      {"sim", "chord", "chord/kv", "explore", "config", "run", "experiments", "figures", "bench", "shell", "internal/yamlconf", "internal/bounded"},
+	"cmd/chordsim":      {"sim", "chord", "chord/kv", "explore", "config", "run", "experiments", "figures", "bench", "shell", "ringdraw", "internal/yamlconf", "internal/bounded"},
 }
 
 // imports returns, for every directory of the module below root that holds
