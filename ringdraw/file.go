@@ -43,8 +43,12 @@ func CheckPath(path string) error {
 		return err
 	}
 	dir := filepath.Dir(path)
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+	st, err := os.Stat(dir)
+	if err != nil {
 		return fmt.Errorf("folder %q does not exist; create it first", dir)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("%q is a file, not a folder; give a path in a folder", dir)
 	}
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return errors.New("is a folder; give a file name ending in .svg or .png")

@@ -34,16 +34,6 @@ func TestCheckPathAndWriteFile(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(busy, "inside"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, tc := range []struct{ path, mention string }{
-		{filepath.Join(dir, "r.gif"), ".svg or .png"},
-		{filepath.Join(dir, "no", "r.svg"), "does not exist"},
-		{busy, "is a folder"},
-	} {
-		err := CheckPath(tc.path)
-		if err == nil || !strings.Contains(err.Error(), tc.mention) {
-			t.Errorf("CheckPath(%q) = %v; want an error naming %q", tc.path, err, tc.mention)
-		}
-	}
 	good := filepath.Join(dir, "r.svg")
 	if err := CheckPath(good); err != nil {
 		t.Fatalf("CheckPath(%q): %v", good, err)
@@ -51,6 +41,18 @@ func TestCheckPathAndWriteFile(t *testing.T) {
 	if err := WriteFile(good, []byte("<svg/>")); err != nil {
 		t.Fatal(err)
 	}
+	for _, tc := range []struct{ path, mention string }{
+		{filepath.Join(dir, "r.gif"), ".svg or .png"},
+		{filepath.Join(dir, "no", "r.svg"), "does not exist"},
+		{busy, "is a folder"},
+		{filepath.Join(dir, "r.svg", "x.svg"), "r.svg\" is a file, not a folder"},
+	} {
+		err := CheckPath(tc.path)
+		if err == nil || !strings.Contains(err.Error(), tc.mention) {
+			t.Errorf("CheckPath(%q) = %v; want an error naming %q", tc.path, err, tc.mention)
+		}
+	}
+
 	if err := WriteFile(busy, []byte("<svg/>")); err == nil || !strings.HasPrefix(err.Error(), "cannot write: ") || strings.Contains(err.Error(), ".draw-") {
 		t.Errorf("WriteFile onto a folder: %v; want cannot write, without the temporary name", err)
 	}
