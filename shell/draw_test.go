@@ -12,6 +12,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -535,5 +536,45 @@ func TestDrawUnwritable(t *testing.T) {
 	}
 	if err := s.Exec("draw "+filepath.Join(dir, "r.svg"), &out); err != nil {
 		t.Errorf("the next draw: %v", err)
+	}
+}
+
+// Every command is listed where users look for it: the package doc's
+// list, chordsim shell --help's summary and the manual's table of shell
+// commands.
+func TestCommandsDocumented(t *testing.T) {
+	read := func(path string) string {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	doc := read("doc.go")
+	_, usage, _ := strings.Cut(read(filepath.Join("..", "cmd", "chordsim", "shell.go")), "const shellUsage = `")
+	usage, _, _ = strings.Cut(usage, "`")
+	manual := read(filepath.Join("..", "docs", "manual.md"))
+	_, table, _ := strings.Cut(manual, "`chordsim shell` reads commands from the terminal")
+	_, table, _ = strings.Cut(table, "| command | what it does |")
+	table, _, _ = strings.Cut(table, "\n\n")
+	if strings.Count(table, "\n| `") < 10 {
+		t.Fatalf("the manual's table of shell commands not found:\n%s", table)
+	}
+	for _, c := range commands {
+		if !strings.Contains(doc, "//\t"+c.name+" ") && !strings.Contains(doc, "//\t"+c.name+"\t") && !strings.Contains(doc, "//\t"+c.name+"\n") {
+			t.Errorf("doc.go's command list lacks %s", c.name)
+		}
+		if !regexp.MustCompile(`(^|[\s,])` + regexp.QuoteMeta(c.name) + `([\s,.]|$)`).MatchString(usage) {
+			t.Errorf("chordsim shell --help lacks %s", c.name)
+		}
+		listed := false
+		for _, pre := range []string{"| `", ", `"} {
+			for _, post := range []string{" ", "`"} {
+				listed = listed || strings.Contains(table, pre+c.name+post)
+			}
+		}
+		if !listed {
+			t.Errorf("the manual's table of shell commands lacks %s", c.name)
+		}
 	}
 }

@@ -44,6 +44,9 @@ those it points to are always drawn), and the picture says so. Labels
 that would overlap are left out, the lookup's first, and the picture says
 how many; above 64 dots only the chosen node and the lookup's nodes are
 labelled with their identifiers.
+
+The shell's draw command draws the same picture of its own ring as it
+stands: 'chordsim shell', then 'help draw'.
 `
 
 func cmdDraw(ctx context.Context, args []string, stdout io.Writer) error {
