@@ -578,3 +578,42 @@ func TestCommandsDocumented(t *testing.T) {
 		}
 	}
 }
+
+// last draws the last insert, query, delete or find (not query *, which
+// looks nothing up), from its node unless node is given; it is refused
+// before any operation and when that node is gone.
+func TestDrawLast(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "r.svg")
+	s, err := New(Options{Seed: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ line, out, err string }{
+		{"draw " + file + " last", "", "draw: last: no insert, query, delete or find has run in this session"},
+		{"join-many 6", "joined 6 nodes", ""},
+		{"run 20s", "t = ", ""},
+		{"draw " + file + " last", "", "draw: last: no insert"},
+		{"find k1 at node2", "Key:k1 ", ""},
+		{"draw " + file + " last", "; node node2; find k1 from node2: ", ""},
+		{"insert k2 v at node4", "Key:k2 inserted", ""},
+		{"query * at node1", "on 6 nodes", ""},
+		{"draw " + file + " last", "; node node4; insert k2 from node4: ", ""},
+		{"draw " + file + " last node node5", "; node node5; insert k2 from node5: ", ""},
+		{"depart node4", "Node node4 departed", ""},
+		{"draw " + file + " last", "", "draw: node node4, where insert k2 started, is left, not a member; a lookup starts at a member"},
+		{"draw " + file + " node node4", "; node node4 (left)", ""},
+	} {
+		var out bytes.Buffer
+		err := s.Exec(c.line, &out)
+		if c.err != "" {
+			if err == nil || !strings.HasPrefix(err.Error(), c.err) {
+				t.Errorf("%s: error %v, want %q…", c.line, err, c.err)
+			}
+			continue
+		}
+		if err != nil || !strings.Contains(out.String(), c.out) {
+			t.Errorf("%s: %q, %v; want output with %q", c.line, out.String(), err, c.out)
+		}
+	}
+}
