@@ -18,6 +18,7 @@ type command struct {
 	alias   string // another name for it ("" if none)
 	usage   string
 	summary string
+	more    string // further lines that help COMMAND prints (none if "")
 	run     func(s *Session, c *command, args []token, out io.Writer) error
 }
 
@@ -36,6 +37,7 @@ func init() {
 		{name: "find", usage: "find KEY [at NAME]", summary: "look up the node that owns KEY, without touching data", run: (*Session).cmdFind},
 		{name: "overlay", usage: "overlay", summary: "the ring in identifier order, with each node's own predecessor and successor", run: (*Session).cmdOverlay},
 		{name: "fingers", usage: "fingers NAME", summary: "NAME's finger table, successor list and predecessor", run: (*Session).cmdFingers},
+		{name: "draw", usage: "draw FILE [node NAME] [lookup KEY|last]", summary: "picture the ring as it stands now, SVG or PNG by FILE's extension (help draw: the options)", more: drawHelp, run: (*Session).cmdDraw},
 		{name: "run", usage: "run DURATION", summary: "advance simulated time, e.g. run 30s, run 5m", run: (*Session).cmdRun},
 		{name: "stats", usage: "stats", summary: "simulated time, members, message counts, operations", run: (*Session).cmdStats},
 		{name: "help", usage: "help [COMMAND]", summary: "this list, or one command's line", run: (*Session).cmdHelp},
@@ -333,6 +335,9 @@ func (s *Session) origin(cmd, at string) (chord.Handle, error) {
 func (s *Session) do(what string, origin chord.Handle, kind kv.Kind, key, value string) (*kv.Result, error) {
 	s.tag++
 	s.result = nil
+	if kind != kv.QueryAll {
+		s.last = &lastLookup{what: what, key: key, origin: origin}
+	}
 	s.svc.Start(origin, kind, key, value, s.tag)
 	deadline := s.sched.Now().Add(opWait)
 	for s.result == nil {
@@ -607,6 +612,7 @@ func (s *Session) cmdHelp(c *command, args []token, out io.Writer) error {
 			return fmt.Errorf("help: unknown command %q; type help for the commands", args[0].text)
 		}
 		fmt.Fprintf(out, "%-28s %s\n", h.usage, h.summary)
+		io.WriteString(out, h.more)
 		return nil
 	}
 	for _, h := range commands {

@@ -30,6 +30,13 @@
 //	overlay                     the members in identifier order, each with its own pred and succ
 //	fingers NAME                a member's finger table (runs of equal fingers collapsed),
 //	                            successor list and predecessor
+//	draw FILE [node NAME] [lookup KEY|last] [max-dots N]
+//	                            a picture of the ring as it stands (package ringdraw, as
+//	                            chordsim draw): SVG or PNG by FILE's extension; NAME's
+//	                            tables (default #0, the first member by identifier); the
+//	                            path a lookup of KEY from NAME takes on the tables now, or
+//	                            last: the key and node of the last insert, query, delete
+//	                            or find
 //	run DURATION                advance simulated time (30s, 5m, 1h; at most 24h at a time)
 //	stats                       time, members, chord and kv message counts, operations
 //	help [COMMAND]              the commands

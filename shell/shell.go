@@ -77,6 +77,7 @@ type Session struct {
 	opsDone, opsFailed        int // operations
 
 	keys map[string]bool // keys inserted in this session, for tab completion
+	last *lastLookup     // the last insert, query, delete or find, for draw … last
 }
 
 // New builds a session with an empty ring: the first join creates it.

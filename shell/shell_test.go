@@ -458,9 +458,11 @@ func FuzzExec(f *testing.F) {
 		"delete k at a", "find k", "overlay", "fingers a", "run 5s", "stats", "help", "help join", "quit",
 		`insert "a b" "c \" d"`, `insert k "x`, "", "# c", "JOIN e", "run 0", "query * at b", "fail c\nquery k",
 		"\x00", "join \xff", "fingers \"\"", "run 1m", "depart c",
+		"draw r.svg", "draw r.png node a lookup k", "draw r.svg last", "draw r.svg node #1 max-dots 16",
 	} {
 		f.Add(l)
 	}
+	f.Chdir(f.TempDir()) // where draw writes
 	f.Fuzz(func(t *testing.T, line string) {
 		s, err := New(Options{Bits: 8, Successors: 3, Seed: 1})
 		if err != nil {

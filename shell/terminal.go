@@ -177,7 +177,7 @@ func (s *Session) Terminal(in io.Reader, out io.Writer, width, height int, h *Hi
 
 // complete is the Tab key: it completes the word before the cursor from
 // what fits there (a command, a member's name, a key inserted in this
-// session, the at and via keywords). One candidate is written in full with
+// session, the at and via keywords, draw's options). One candidate is written in full with
 // a space after it; several are completed to their common prefix, or, if
 // that adds nothing, listed above the prompt.
 func (s *Session) complete(line string, pos int, out io.Writer) (string, int, bool) {
@@ -239,6 +239,29 @@ func (s *Session) candidates(typed []string) []string {
 		return s.memberNames()
 	}
 	n := len(typed) - 1 // arguments before the word
+	if cmd == "draw" && n >= 1 {
+		switch last {
+		case "node":
+			return s.memberNames()
+		case "lookup":
+			return s.keyNames()
+		case "max-dots":
+			return nil
+		}
+		// The options not given yet (lookup and last exclude each other).
+		var opts []string
+		for _, o := range []string{"last", "lookup", "max-dots", "node"} {
+			given := false
+			for _, w := range typed[2:] {
+				lw := strings.ToLower(w)
+				given = given || lw == o || (o == "last" && lw == "lookup") || (o == "lookup" && lw == "last")
+			}
+			if !given {
+				opts = append(opts, o)
+			}
+		}
+		return opts
+	}
 	switch cmd {
 	case "help":
 		if n == 0 {

@@ -106,7 +106,8 @@ func TestHistoryFile(t *testing.T) {
 }
 
 // Tab completes commands, members after at and via and as the node of
-// depart, fail and fingers, and inserted keys; several candidates complete
+// depart, fail and fingers, and inserted keys, draw's options and their
+// values; several candidates complete
 // to their common prefix or are listed.
 func TestCompletion(t *testing.T) {
 	s, _ := New(Options{Seed: 1})
@@ -134,6 +135,14 @@ func TestCompletion(t *testing.T) {
 		{"join gamma v", "join gamma via ", ""},
 		{"insert song1 new at a", "insert song1 new at alp", ""},
 		{"help dep", "help depart ", ""},
+		{"dr", "draw ", ""},
+		{"draw r.svg n", "draw r.svg node ", ""},
+		{"draw r.svg node b", "draw r.svg node beta ", ""},
+		{"draw r.svg l", "", "last  lookup"},
+		{"draw r.svg lookup t", "draw r.svg lookup track ", ""},
+		{"draw r.svg last ", "", "max-dots  node"},
+		{"draw r.svg last l", "", ""},
+		{"draw r.svg max-dots ", "", ""},
 		{"zzz", "", ""},
 	} {
 		out.Reset()

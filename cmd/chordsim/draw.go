@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/chordsim/chordsim/chord"
 	"github.com/chordsim/chordsim/config"
 	"github.com/chordsim/chordsim/experiments"
+	"github.com/chordsim/chordsim/ringdraw"
 	"github.com/chordsim/chordsim/run"
 	"github.com/chordsim/chordsim/sim"
 )
@@ -44,11 +44,10 @@ those it points to are always drawn), and the picture says so. Labels
 that would overlap are left out, the lookup's first, and the picture says
 how many; above 64 dots only the chosen node and the lookup's nodes are
 labelled with their identifiers.
-`
 
-// drawDefaultDots is how many nodes' dots a picture holds before it
-// samples: 4096 dots are still legible at the picture's size.
-const drawDefaultDots = 4096
+The shell's draw command draws the same picture of its own ring as it
+stands: 'chordsim shell', then 'help draw'.
+`
 
 func cmdDraw(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("draw", drawUsage, stdout)
@@ -58,7 +57,7 @@ func cmdDraw(ctx context.Context, args []string, stdout io.Writer) error {
 	key := fs.String("lookup", "", "draw the path of a lookup of this key from --node: an identifier, or text hashed with SHA-1")
 	atText := fs.String("at", "0s", "simulated time after the end of settle at which to draw the ring")
 	out := fs.String("out", "ring.svg", "the picture to write: FILE.svg or FILE.png (2400 × 1720 pixels)")
-	maxDots := fs.Int("max-dots", drawDefaultDots, "draw at most this many nodes' dots; above, a sample by identifier")
+	maxDots := fs.Int("max-dots", ringdraw.DefaultMaxDots, "draw at most this many nodes' dots; above, a sample by identifier")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -69,16 +68,13 @@ func cmdDraw(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil || at < 0 {
 		return usagef("--at %q: not a duration of 0s or more; give a Go duration such as 90s or 2h", *atText)
 	}
-	if *maxDots < 16 || *maxDots > 1<<20 {
-		return usagef("--max-dots %d: outside 16 to 1048576; the default is %d", *maxDots, drawDefaultDots)
+	if *maxDots < ringdraw.MinDots || *maxDots > ringdraw.MaxDots {
+		return usagef("--max-dots %d: outside %d to %d; the default is %d", *maxDots, ringdraw.MinDots, ringdraw.MaxDots, ringdraw.DefaultMaxDots)
 	}
-	ext := strings.ToLower(filepath.Ext(*out))
-	if ext != ".svg" && ext != ".png" {
-		return usagef("--out %q: draw writes SVG or PNG; give a file name ending in .svg or .png", *out)
+	if err := ringdraw.CheckPath(*out); err != nil {
+		return usagef("--out %q: %v", *out, err)
 	}
-	if st, err := os.Stat(filepath.Dir(*out)); err != nil || !st.IsDir() {
-		return usagef("--out %q: folder %q does not exist; create it first", *out, filepath.Dir(*out))
-	}
+	format, _ := ringdraw.FormatOf(*out)
 	path := fs.Arg(0)
 	src, err := config.ReadFile(path)
 	if err != nil {
@@ -120,7 +116,7 @@ func cmdDraw(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return usageError{err}
 	}
-	spec := drawSpec{
+	spec := ringdraw.Spec{
 		Node:    h,
 		MaxDots: *maxDots,
 		Title:   fmt.Sprintf("%s: %d members, m = %d, r = %d, seed %d, t = settle + %v", pc.Experiment, r.Oracle().Len(), r.Space().Bits(), pc.Chord.Successors, plan.Base.Seed, at),
@@ -136,13 +132,14 @@ func cmdDraw(ctx context.Context, args []string, stdout io.Writer) error {
 		tr := r.TraceLookup(h, id)
 		spec.Trace = &tr
 	}
-	pic := drawRing(r, spec)
-	if ext == ".png" {
-		if pic, err = drawRingPNG(r, spec); err != nil {
-			return fmt.Errorf("--out %q: %v", *out, err)
-		}
+	pic, err := ringdraw.Render(r, spec, format)
+	if err != nil {
+		return fmt.Errorf("--out %q: %v", *out, err)
 	}
-	return writeAtomic(*out, pic)
+	if err := ringdraw.WriteFile(*out, pic); err != nil {
+		return usagef("--out %q: %v", *out, err)
+	}
+	return nil
 }
 
 // findDrawNode resolves --node: #i, the i-th member by identifier, or a
@@ -186,28 +183,4 @@ func parseDrawKey(sp chord.Space, s string) (chord.ID, error) {
 		return chord.ID(v), nil
 	}
 	return sp.Hash(s), nil
-}
-
-// writeAtomic writes b to path through a temporary file in the same
-// folder, so that a failure leaves no half-written picture.
-func writeAtomic(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".draw-*"+filepath.Ext(path))
-	if err != nil {
-		return usagef("--out %q: cannot write: %v", path, err)
-	}
-	_, err = f.Write(b)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return usagef("--out %q: cannot write: %v", path, err)
-	}
-	return nil
 }

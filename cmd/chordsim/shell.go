@@ -21,8 +21,11 @@ An interactive session on a simulated Chord ring running the key-value
 service, with the reference systems' commands: join NAME, join-many N
 [PREFIX], depart NAME, fail NAME, insert KEY VALUE, query KEY, query *,
 delete KEY, find KEY, overlay, fingers NAME, run DURATION, stats,
-help [COMMAND], quit. Node IDs are SHA-1 of their names, so
-"join 127.0.0.1:5000" places a node where the reference systems did.
+help [COMMAND], quit; and draw FILE [node NAME] [lookup KEY|last], a
+picture of the ring as it stands (SVG or PNG by FILE's extension, as
+'chordsim draw' draws: 'help draw' in the shell lists the options).
+Node IDs are SHA-1 of their names, so "join 127.0.0.1:5000" places a
+node where the reference systems did.
 
 On a terminal: the arrows, Home/End and Ctrl-A/E/K/U/W edit the line; Up
 and Down walk the history, kept in --history; Tab completes commands, node

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -97,5 +99,38 @@ func TestShellOnTerminal(t *testing.T) {
 	b, _ := os.ReadFile(hist)
 	if string(b) != "join a\ninsert song1 x\nquery song1\n" {
 		t.Errorf("history file %q", b)
+	}
+}
+
+// The shell's draw through the command: a picture of the config's ring
+// in the file asked for, a bad extension refused with one error line on
+// stderr and exit status 1 at the end, nothing else written.
+func TestShellDraw(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "n: 40\nseed: 9\nchord:\n  m: 16\n")
+	pics := filepath.Join(dir, "pics")
+	if err := os.Mkdir(pics, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(dir, "s.chord")
+	os.WriteFile(script, []byte("insert k v\ndraw "+filepath.Join(pics, "r.svg")+" last\ndraw "+filepath.Join(pics, "r.bmp")+"\ndraw "+filepath.Join(pics, "r.png")+" node #3\n"), 0o644)
+	code, out, errOut := runCLI(t, "shell", script, "--config", cfg)
+	if code != 1 || strings.Count(errOut, "error: ") != 1 || !strings.Contains(errOut, "r.bmp") {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want 1 and one error naming r.bmp", code, out, errOut)
+	}
+	if !strings.Contains(out, "r.svg: 40 members; node ") || !strings.Contains(out, "insert k from ") || !strings.Contains(out, "r.png: 40 members; node ") {
+		t.Errorf("stdout %q", out)
+	}
+	ents, _ := os.ReadDir(pics)
+	if len(ents) != 2 || ents[0].Name() != "r.png" || ents[1].Name() != "r.svg" {
+		t.Fatalf("pics holds %v, want r.png and r.svg", ents)
+	}
+	svg, _ := os.ReadFile(filepath.Join(pics, "r.svg"))
+	if n := strings.Count(string(svg), `fill="#222"/>`); !strings.HasPrefix(string(svg), "<?xml") || n != 40 {
+		t.Errorf("r.svg: %d member dots, want 40", n)
+	}
+	b, _ := os.ReadFile(filepath.Join(pics, "r.png"))
+	if _, err := png.Decode(bytes.NewReader(b)); err != nil {
+		t.Errorf("r.png: %v", err)
 	}
 }

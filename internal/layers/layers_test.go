@@ -37,14 +37,15 @@ var allowed = map[string][]string{
 	"chord":                         {"sim", "chord/invariant", "internal/prefetch", "internal/hugepage"},
 	"chord/kv":                      {"sim", "chord"},
 	"chord/chordtest":               {"sim", "chord", "chord/invariant"},
+	"ringdraw":                      {"chord"},
 	"config":                        {"sim", "topology", "chord", "chord/kv", "churn", "workload", "internal/yamlconf", "internal/bounded"},
 	"run":                           {"sim", "topology", "chord", "chord/kv", "chord/invariant", "churn", "metrics", "metrics/lincheck", "workload", "config", "internal/yamlconf"},
 	"experiments":                   {"sim", "topology", "chord", "chord/kv", "churn", "metrics", "workload", "config", "run", "internal/yamlconf", "internal/hugepage", "internal/bounded"},
-	"shell":                         {"sim", "chord", "chord/kv", "config", "run", "internal/yamlconf", "internal/bounded"},
+	"shell":                         {"sim", "chord", "chord/kv", "config", "run", "ringdraw", "internal/yamlconf", "internal/bounded"},
 	"explore":                       {"sim", "chord", "chord/invariant", "chord/chordtest"},
 	"figures":                       {"metrics", "metrics/plot", "config", "experiments", "internal/yamlconf"},
 	"bench":                         {"sim", "topology", "chord/kv", "config", "run", "experiments", "internal/hugepage"},
-	"cmd/chordsim":                  {"sim", "chord", "chord/kv", "explore", "config", "run", "experiments", "figures", "bench", "shell", "internal/yamlconf", "internal/bounded"},
+	"cmd/chordsim":                  {"sim", "chord", "chord/kv", "explore", "config", "run", "experiments", "figures", "bench", "shell", "ringdraw", "internal/yamlconf", "internal/bounded"},
 }
 
 // imports returns, for every directory of the module below root that holds

@@ -1,4 +1,4 @@
-package main
+package ringdraw
 
 import (
 	"bytes"
@@ -18,11 +18,11 @@ import (
 // labels stay sharp (the image is 2400 × 1720).
 const drawPNGScale = 2
 
-// drawRingPNG renders the ring as PNG, with the SVG's geometry (paintRing).
-// The same inputs give the same bytes on one machine; across machines the
-// anti-aliasing may differ in the last bits, so tests look at pixels, not
-// bytes.
-func drawRingPNG(r *chord.Ring, spec drawSpec) ([]byte, error) {
+// PNG renders the ring as PNG (2400 × 1720 pixels), with the SVG's
+// geometry (paintRing). The same inputs give the same bytes on one
+// machine; across machines the anti-aliasing may differ in the last bits,
+// so tests look at pixels, not bytes.
+func PNG(r *chord.Ring, spec Spec) ([]byte, error) {
 	c := vgimg.NewWith(vgimg.UseWH(vg.Length(drawW), vg.Length(drawH)), vgimg.UseDPI(72*drawPNGScale), vgimg.UseBackgroundColor(color.White))
 	paintRing(r, spec, &pngPainter{c: c, fonts: font.NewCache(liberation.Collection())})
 	var b bytes.Buffer

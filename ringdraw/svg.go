@@ -1,4 +1,4 @@
-package main
+package ringdraw
 
 import (
 	"bytes"
@@ -11,13 +11,24 @@ import (
 	"github.com/chordsim/chordsim/chord"
 )
 
-// drawSpec is what a picture of the ring shows besides the nodes.
-type drawSpec struct {
-	Node    chord.Handle       // whose fingers, successors and predecessor are drawn
-	Trace   *chord.LookupTrace // a lookup's path, or nil
-	MaxDots int
-	Title   string
+// Spec is what a picture of the ring shows besides the nodes.
+type Spec struct {
+	Node    chord.Handle       // whose fingers, successors and predecessor are drawn; any node ever started
+	Trace   *chord.LookupTrace // a lookup's path (chord.Ring.TraceLookup), or nil
+	MaxDots int                // above this many nodes the dots are a sample by identifier (DefaultMaxDots is a good choice)
+	Title   string             // the line at the top left
 }
+
+// DefaultMaxDots is how many nodes' dots a picture holds before it
+// samples: 4096 dots are still legible at the picture's size.
+const DefaultMaxDots = 4096
+
+// MinDots and MaxDots bound Spec.MaxDots as the commands accept it: fewer
+// than 16 dots show no ring, and more than 2^20 are a solid circle.
+const (
+	MinDots = 16
+	MaxDots = 1 << 20
+)
 
 // The picture's geometry: the ring on the left, the text on the right.
 const (
@@ -43,7 +54,7 @@ type drawChord struct {
 // ringChords lists the chords of spec: node's fingers (one per distinct
 // target, labelled with the finger numbers that point there), its
 // successor list and its predecessor, and the lookup's hops.
-func ringChords(r *chord.Ring, spec drawSpec) []drawChord {
+func ringChords(r *chord.Ring, spec Spec) []drawChord {
 	var out []drawChord
 	n := spec.Node
 	if p := r.Predecessor(n); p != chord.None && p != n {
@@ -116,9 +127,9 @@ func dotsToDraw(r *chord.Ring, chords []drawChord, node chord.Handle, max int) (
 	return out, k
 }
 
-// drawRing renders the ring as SVG. The output depends only on the ring's
-// state and spec: same inputs, same bytes.
-func drawRing(r *chord.Ring, spec drawSpec) []byte {
+// SVG renders the ring as SVG (1200 × 860 pixels). The output depends
+// only on the ring's state and spec: same inputs, same bytes.
+func SVG(r *chord.Ring, spec Spec) []byte {
 	var b bytes.Buffer
 	paintRing(r, spec, &svgPainter{b: &b})
 	return b.Bytes()
@@ -225,7 +236,7 @@ func placeLabels(ls []ringLabel) ([]ringLabel, int) {
 }
 
 // paintRing draws the ring with painter pt.
-func paintRing(r *chord.Ring, spec drawSpec, pt ringPainter) {
+func paintRing(r *chord.Ring, spec Spec, pt ringPainter) {
 	sp := r.Space()
 	chords := ringChords(r, spec)
 	dots, k := dotsToDraw(r, chords, spec.Node, spec.MaxDots)
@@ -463,7 +474,7 @@ type panelLine struct {
 
 // panelLines is the text beside the ring: the legend, the chosen node's
 // tables and the lookup's hops.
-func panelLines(r *chord.Ring, spec drawSpec, drawn, k int) []panelLine {
+func panelLines(r *chord.Ring, spec Spec, drawn, k int) []panelLine {
 	var out []panelLine
 	add := func(attr, format string, a ...any) {
 		l := panelLine{text: fmt.Sprintf(format, a...)}
@@ -505,7 +516,7 @@ func panelLines(r *chord.Ring, spec drawSpec, drawn, k int) []panelLine {
 		add(` fill="#2e9e44"`, "%s %s", head, joinWrap(succ[i:min(i+per, len(succ))], per))
 	}
 	fingers := 0
-	for _, c := range ringChords(r, drawSpec{Node: n}) {
+	for _, c := range ringChords(r, Spec{Node: n}) {
 		if c.Class == "finger" {
 			fingers++
 		}

@@ -1,4 +1,4 @@
-package main
+package ringdraw
 
 import (
 	"bytes"
@@ -6,8 +6,6 @@ import (
 	"image"
 	"image/png"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -46,7 +44,7 @@ func TestDrawLabelsDoNotOverlap(t *testing.T) {
 	n := hs[100]
 	tr := r.TraceLookup(n, chord.ID(40000))
 	rec := &textRecorder{svgPainter: svgPainter{b: new(bytes.Buffer)}}
-	paintRing(r, drawSpec{Node: n, Trace: &tr, MaxDots: drawDefaultDots}, rec)
+	paintRing(r, Spec{Node: n, Trace: &tr, MaxDots: DefaultMaxDots}, rec)
 	for i := range rec.labels {
 		a0, b0, a1, b1 := rec.labels[i].box()
 		for j := range i {
@@ -94,8 +92,7 @@ func TestDrawLabelsDoNotOverlap(t *testing.T) {
 }
 
 // The PNG has the SVG's geometry: dark dots where the members are, a red
-// cross on the failed node, the lookup's red chords, white background;
-// and the command writes it by the extension of --out.
+// cross on the failed node, the lookup's red chords, white background.
 func TestDrawPNG(t *testing.T) {
 	r, hs := handRing(t, 6, tonRing)
 	if err := r.Fail(hs[9]); err != nil { // N56
@@ -103,7 +100,7 @@ func TestDrawPNG(t *testing.T) {
 	}
 	n8 := hs[1]
 	tr := r.TraceLookup(n8, 54)
-	b, err := drawRingPNG(r, drawSpec{Node: n8, Trace: &tr, MaxDots: drawDefaultDots, Title: "ToN Fig. 3"})
+	b, err := PNG(r, Spec{Node: n8, Trace: &tr, MaxDots: DefaultMaxDots, Title: "ToN Fig. 3"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,25 +136,6 @@ func TestDrawPNG(t *testing.T) {
 		t.Errorf("background %02x%02x%02x, want white", cr, cg, cb)
 	}
 
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "c.yaml")
-	if err := os.WriteFile(cfg, []byte(drawConfig), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "ring.png")
-	if code, _, stderr := runCLI(t, "draw", cfg, "--lookup", "40000", "--at", "10s", "--out", out); code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	f, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := png.Decode(bytes.NewReader(f)); err != nil {
-		t.Errorf("draw --out ring.png: %v", err)
-	}
-	if code, _, stderr := runCLI(t, "draw", cfg, "--out", filepath.Join(dir, "ring.jpg")); code != 2 || !strings.Contains(stderr, ".svg or .png") {
-		t.Errorf("--out ring.jpg: exit %d, %q; want 2 naming .svg or .png", code, stderr)
-	}
 }
 
 // placeLabels against its contract on random labels: the kept ones do not
