@@ -272,7 +272,7 @@ func stretchFigures(dir string, o *experiments.Outcome, scale string) error {
 		fig := plot.Figure{
 			Title: "Lookup stretch with proximity fingers, " + n.name + " (T03 Table IV)\n" +
 				setup(o, scale, "N = "+count(b.N), count(b.Workload.Lookups)+" lookups per run", "ideal ring", "bars: 10th–90th percentile"),
-			XLabel: "candidates per finger s (chord.pns; log scale)", YLabel: "median stretch (latency ÷ direct RTT)",
+			XLabel: "candidates per finger s (chord.pns; log scale)", YLabel: "stretch, median",
 			LogX2: true, YBounds: plot.Count,
 		}
 		for mi, mode := range stretchModes {
