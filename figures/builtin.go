@@ -84,6 +84,12 @@ var Builtins = []*Builtin{
 		quick:       [][2]string{{"replicates", "3"}, {"kv.requests", "1000"}},
 		figures:     replicationFigures,
 	},
+	{
+		Name:        "stretch",
+		Description: "T03 Table IV: median, 10th and 90th percentile of lookup stretch (latency ÷ direct RTT) on an ideal ring of 2^16 nodes with s = 1, 2, 4, 8, 16 proximity candidates per finger, iterative and recursive lookups, on a 3-d Euclidean space and a 5,000-router transit-stub graph; 10^4 lookups per point",
+		quick:       [][2]string{{"n", "4096"}, {"workload.lookups", "2000"}},
+		figures:     stretchFigures,
+	},
 }
 
 // FindBuiltin returns the built-in experiment called name.

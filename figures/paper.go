@@ -98,3 +98,23 @@ const (
 // reference gives its summary from Fig. 10(a) (mean 5.85, 1st percentile
 // 2, 99th percentile 10), not the curve.
 const fig10bAt = 4096
+
+// paperStretch is one cell of T03 Table IV: the median stretch of lookups
+// with its 10th and 90th percentiles.
+type paperStretch struct {
+	p50, p10, p90 float64
+}
+
+// tab4 is T03 Table IV (§V-F): 2^16 nodes, 10,000 lookups, by network
+// ("euclidean": the 3-d space; "transit-stub": 5,000 routers), lookup mode
+// and s, the candidates per finger (1: plain Chord).
+var tab4 = map[string]map[string]map[int]paperStretch{
+	"euclidean": {
+		"iterative": {1: {7.8, 4.4, 19.8}, 2: {7.2, 3.8, 18.0}, 4: {6.1, 3.1, 15.3}, 8: {4.7, 2.4, 11.8}, 16: {3.4, 1.9, 8.4}},
+		"recursive": {1: {4.5, 2.5, 11.5}, 2: {3.5, 2.0, 8.7}, 4: {2.7, 1.6, 6.4}, 8: {2.1, 1.4, 4.7}, 16: {1.7, 1.2, 3.5}},
+	},
+	"transit-stub": {
+		"iterative": {1: {7.2, 4.4, 36.0}, 2: {7.1, 4.2, 33.6}, 4: {6.4, 3.2, 30.6}, 8: {4.9, 1.9, 19.0}, 16: {2.2, 1.7, 7.4}},
+		"recursive": {1: {4.1, 2.7, 24.0}, 2: {3.6, 2.3, 17.0}, 4: {2.8, 1.8, 12.7}, 8: {2.0, 1.4, 8.9}, 16: {1.5, 1.3, 4.0}},
+	},
+}
