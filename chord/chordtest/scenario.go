@@ -437,6 +437,8 @@ func (sc *scenario) config(args []string) error {
 			cfg.StabilizeOnJoin, err = strconv.ParseBool(v)
 		case "fallback-owners":
 			cfg.FallbackOwners, err = strconv.ParseBool(v)
+		case "count-revisits":
+			cfg.CountRevisits, err = strconv.ParseBool(v)
 		case "detect":
 			err = cfg.Detect.UnmarshalText([]byte(v))
 		case "step":
