@@ -202,7 +202,7 @@ func TestPresetsAreTheirSimulators(t *testing.T) {
 	}
 	ts := preset(ProtocolToNSim)
 	if ts.Variant != Original || ts.SuspectConfirm != 0 || ts.Stabilize != StabilizeSuccessorPlusOne || !ts.NotifyOldPredecessor ||
-		ts.ForgetOnTimeout || !ts.StabilizeOnJoin || ts.Detect != DetectOracle || ts.Routing != FingersAndSuccessors {
+		ts.ForgetOnTimeout || ts.FallbackOwners || !ts.StabilizeOnJoin || ts.Detect != DetectOracle || ts.Routing != FingersAndSuccessors {
 		t.Errorf("ton-sim: %+v", ts)
 	}
 	s1 := preset(ProtocolS01Sim)
@@ -210,7 +210,7 @@ func TestPresetsAreTheirSimulators(t *testing.T) {
 		t.Errorf("s01-sim: %+v", s1)
 	}
 	tn := preset(ProtocolToN)
-	if tn.Variant != Original || tn.SuspectConfirm != 0 || tn.NotifyOldPredecessor || tn.Detect != DetectTimeout {
+	if tn.Variant != Original || tn.SuspectConfirm != 0 || tn.NotifyOldPredecessor || tn.FallbackOwners || tn.Detect != DetectTimeout {
 		t.Errorf("ton: %+v", tn)
 	}
 	c := DefaultConfig()
@@ -222,7 +222,7 @@ func TestPresetsAreTheirSimulators(t *testing.T) {
 	// Every key a preset sets is a field of Config.
 	for _, k := range PresetKeys() {
 		found := false
-		for _, f := range []string{"routing", "fix_fingers", "variant", "suspect_confirm", "timers", "stabilize", "notify_old_predecessor", "forget_on_timeout", "stabilize_on_join", "purge_departed", "detect"} {
+		for _, f := range []string{"routing", "fix_fingers", "variant", "suspect_confirm", "timers", "stabilize", "notify_old_predecessor", "forget_on_timeout", "fallback_owners", "stabilize_on_join", "purge_departed", "detect"} {
 			found = found || f == k
 		}
 		if !found {

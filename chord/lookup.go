@@ -96,6 +96,13 @@ type lookup struct {
 	// all, reported with the timeouts but not charged to LookupRetries.
 	confirms        int32
 	confirmTimeouts int32
+	// visits: answers from nodes other than the origin, plus one for each
+	// timeout after which the search went on without asking again the node
+	// that named the silent one (Config.CountRevisits: T03's simulator
+	// would have sent the request back to it). revisit: such a timeout
+	// has happened and fallback has not yet decided.
+	visits  int32
+	revisit bool
 }
 
 // avoided reports whether lookup l found x silent or a dead end.
@@ -268,6 +275,9 @@ func (r *Ring) onLookupReply(i int32, from Handle, m *Msg) {
 		return
 	}
 	if r.retrying() {
+		if from != l.origin {
+			l.visits++
+		}
 		r.heard(i, from, copy(l.alts[:], m.List), m.Owners)
 		r.proceed(i, m.Done, m.Node)
 		return
@@ -315,6 +325,7 @@ func (r *Ring) onLookupTimeout(i int32, peer Handle) {
 	if !l.avoided(peer) {
 		l.avoid = append(l.avoid, peer)
 	}
+	l.revisit = !l.verifying
 	r.fallback(i, peer)
 }
 
@@ -329,6 +340,12 @@ func (r *Ring) onLookupTimeout(i int32, peer Handle) {
 // ends; MaxHops bounds the forward steps as well.
 func (r *Ring) fallback(i int32, peer Handle) {
 	l := &r.lookups[i]
+	// After a timeout, T03's simulator goes back to the node that named
+	// the silent hop, which counts as a hop there; here that node's other
+	// candidates are used at once (owed), unless none is left: then it is
+	// asked again, and its answer counts.
+	owed := l.revisit && len(l.path) > 0 && l.path[len(l.path)-1] != l.origin
+	l.revisit = false
 	for l.nalts > 0 {
 		x, owner := l.alts[0], l.owners&1 != 0
 		copy(l.alts[:], l.alts[1:l.nalts])
@@ -338,6 +355,9 @@ func (r *Ring) fallback(i int32, peer Handle) {
 			continue
 		}
 		l.verifying = false
+		if owed {
+			l.visits++
+		}
 		if owner {
 			r.answered(i, x)
 			return
@@ -442,6 +462,9 @@ func (r *Ring) finish(i int32, owner Handle, outcome LookupOutcome) {
 			// The depth-first search's path: the nodes from the origin to
 			// the one that named the owner (or the last one reached).
 			hops = max(len(l.path)-1, 0)
+			if r.cfg.CountRevisits {
+				hops = int(l.visits)
+			}
 		}
 		r.result = LookupResult{
 			Origin: l.origin, Key: l.key, Owner: owner, Hops: hops, Messages: msgs,

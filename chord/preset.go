@@ -23,6 +23,7 @@ var presetChoices = []presetChoice{
 	{"stabilize", func(d, s *Config) { d.Stabilize = s.Stabilize }},
 	{"notify_old_predecessor", func(d, s *Config) { d.NotifyOldPredecessor = s.NotifyOldPredecessor }},
 	{"forget_on_timeout", func(d, s *Config) { d.ForgetOnTimeout = s.ForgetOnTimeout }},
+	{"fallback_owners", func(d, s *Config) { d.FallbackOwners = s.FallbackOwners }},
 	{"stabilize_on_join", func(d, s *Config) { d.StabilizeOnJoin = s.StabilizeOnJoin }},
 	{"purge_departed", func(d, s *Config) { d.PurgeDeparted = s.PurgeDeparted }},
 	{"detect", func(d, s *Config) { d.Detect = s.Detect }},
@@ -47,12 +48,14 @@ func preset(p Protocol) Config {
 		// ToN Fig. 6 with §IV-E.3's successor list, acting at the first
 		// timeout (§V-A: a 500 ms timeout declares a node dead).
 		c.Variant, c.SuspectConfirm = Original, 0
+		c.FallbackOwners = false // §IV-E.3: "trying the next best predecessor"
 	case ProtocolToNSim:
 		// T03 §V's simulator (sim/no-rpc, docs/papers-simulators.md §3).
 		c.Variant, c.SuspectConfirm = Original, 0
 		c.Stabilize = StabilizeSuccessorPlusOne // stabilize.c:54–55
 		c.NotifyOldPredecessor = true           // finger.c:90–99; T03 §V-A
 		c.ForgetOnTimeout = false               // T03 Table II's setting
+		c.FallbackOwners = false                // request.c:281–289: back to the previous node
 		c.StabilizeOnJoin = true                // join.c:65
 		c.Detect = DetectOracle                 // request.c:277
 	case ProtocolS01Sim:

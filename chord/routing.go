@@ -162,11 +162,18 @@ func (r *Ring) fingerTo(x Handle) fingerEntry {
 //   - If done (next is n's successor and owns the key), the fallbacks are
 //     the successors after it: if next is dead, the first live one owns
 //     the key.
-//   - Otherwise, if key lies within n's successor list, the entries from
-//     the first one at or after key are owner candidates: next is then the
-//     list entry just before key, and if it is dead the key belongs to the
-//     next live entry. The remaining slots hold the other nodes n knows
-//     that precede key, closest to key first.
+//   - Otherwise, with Config.FallbackOwners, if key lies within n's
+//     successor list, the entries from the first one at or after key are
+//     owner candidates: next is then the list entry just before key, and
+//     if it is dead the key is taken to belong to the next live entry.
+//     The remaining slots hold the other nodes n knows that precede key,
+//     closest to key first. Without FallbackOwners there are only those:
+//     n is not the key's predecessor, and a node may have joined between
+//     next and the list's later entries that n does not know yet but the
+//     nodes nearer the key do, so an owner taken from n's list can be
+//     wrong where asking the next best predecessor finds the right one.
+//     When the hops run out, n is asked again (fallback) and, if nothing
+//     else precedes key, names its first live successor itself.
 //
 // Nodes in silent (known dead to the initiator) are left out.
 func (r *Ring) alternates(n Handle, key ID, done bool, next Handle, buf []Handle, silent []Handle) (int, uint8) {
@@ -175,6 +182,9 @@ func (r *Ring) alternates(n Handle, key ID, done bool, next Handle, buf []Handle
 	nid := r.ids[n]
 	list := r.succList(n)
 	for _, x := range list {
+		if !done && !r.cfg.FallbackOwners {
+			break // no owner candidates from a node that is not the key's predecessor
+		}
 		if x == None || k == len(buf) {
 			break
 		}

@@ -435,6 +435,10 @@ func (sc *scenario) config(args []string) error {
 			cfg.ForgetOnTimeout, err = strconv.ParseBool(v)
 		case "join-stabilize":
 			cfg.StabilizeOnJoin, err = strconv.ParseBool(v)
+		case "fallback-owners":
+			cfg.FallbackOwners, err = strconv.ParseBool(v)
+		case "count-revisits":
+			cfg.CountRevisits, err = strconv.ParseBool(v)
 		case "detect":
 			err = cfg.Detect.UnmarshalText([]byte(v))
 		case "step":
