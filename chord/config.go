@@ -214,7 +214,7 @@ type Config struct {
 	Stabilize            StabilizeMode `yaml:"stabilize" doc:"what a stabilize round refreshes: successor (ToN Fig. 6; fingers have their own timer) or successor+one (T03 §V-A: with probability 1/2 also one finger in the fix_fingers mode; the fix_fingers timer does not run)" enum:"successor|successor+one"`
 	NotifyOldPredecessor bool          `yaml:"notify_old_predecessor" doc:"a node whose predecessor changes from p to p′ tells p, so that p takes p′ as its successor without waiting for its next stabilize (T03 §V-A)"`
 	ForgetOnTimeout      bool          `yaml:"forget_on_timeout" doc:"a node drops a peer from its own tables when one of its iterative lookups timed out on it (chordsim); false keeps it until stabilize or check_predecessor finds it dead (T03 Table II: fingers to failed nodes are not removed)"`
-	FallbackOwners       bool          `yaml:"fallback_owners" doc:"after a hop of an iterative lookup timed out, the lookup may take the key's owner from the successor list of the node that named the hop, though that node is not the key's predecessor (chordsim); false asks the next best predecessor instead, so only the key's apparent predecessor names the owner (ToN §IV-E.3: the lookup proceeds by trying the next best predecessor; T03's simulator, request.c: back to the node that named the silent hop). true can answer a wrong owner: that list may not know a node that joined since, which the nodes nearer the key already know"`
+	FallbackOwners       bool          `yaml:"fallback_owners" doc:"after a hop of an iterative lookup timed out, the lookup may take the key's owner from the successor list of the node that named the hop, though that node is not the key's predecessor (chordsim before December 2026); false (the default) asks the next best predecessor instead, so only the key's apparent predecessor names the owner (ToN §IV-E.3: the lookup proceeds by trying the next best predecessor; T03's simulator, request.c: back to the node that named the silent hop). true can answer a wrong owner: that list may not know a node that joined since, which the nodes nearer the key already know"`
 	StabilizeOnJoin      bool          `yaml:"stabilize_on_join" doc:"a joiner stabilizes as soon as it is a member, instead of at a random phase of its timer (T03's simulator, sim/no-rpc join.c:65; Krishnamurthy et al. IPTPS 2005)"`
 	PurgeDeparted        bool          `yaml:"purge_departed" doc:"measurement only: when a node fails or leaves, the simulator removes it from every member's successor list, fingers and predecessor at once, as S01's churn simulator does (sim/new leave.c:76–105), so no table names a departed node"`
 	CountRevisits        bool          `yaml:"count_revisits" doc:"measurement only: a user lookup's hops count every time a node other than the initiator handled it, so that after a timeout the node that named the silent hop counts again, as T03's simulator counts (sim/no-rpc request.c:103–105: backtracking re-sends the request to that node); false counts the nodes on the final path from the initiator, less one (S01 Fig. 10's hops). Iterative lookups with lookup_retries > 0 only; the same count otherwise"`
@@ -249,7 +249,7 @@ func DefaultConfig() Config {
 		Timers:                TimersUniform,
 		Stabilize:             StabilizeSuccessor,
 		ForgetOnTimeout:       true,
-		FallbackOwners:        true,
+		FallbackOwners:        false,
 		Detect:                DetectTimeout,
 	}
 }
