@@ -211,13 +211,15 @@ func (s churnStats) String() string {
 const (
 	churnBits       = 8
 	churnMaxMembers = 24
-	// churnJoinWindow is how long a join may take. A joiner whose lookup
-	// meets a dead node fails at once and retries through a random member
-	// after rpc_timeout (see 15c_rejoin_before_repair.txt); if every path
-	// to its ID meets the dead node, it cannot join until stabilization
-	// repairs the path, which cannot happen while the join step runs
-	// alone. Such a joiner is stopped (Fail while Joining: it never became
-	// a member, so no invariant sees it) and counted as abandoned.
+	// churnJoinWindow is how long a join may take. A joiner's lookup
+	// routes around dead nodes as any lookup does (lookup_retries; see
+	// 15c_rejoin_before_repair.txt), and a joiner whose lookup fails
+	// anyway, or whose successor stays silent, retries through a random
+	// member after rpc_timeout; if every route to its ID, or the node
+	// just after it, is dead, it cannot join until stabilization repairs
+	// the ring, which cannot happen while the join step runs alone. Such
+	// a joiner is stopped (Fail while Joining: it never became a member,
+	// so no invariant sees it) and counted as abandoned.
 	churnJoinWindow = 5 * sim.Second
 )
 
