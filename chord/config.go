@@ -187,7 +187,7 @@ type Config struct {
 	Lookup                LookupMode   `yaml:"lookup" doc:"iterative: the initiator contacts each hop; recursive: each hop forwards the query" enum:"iterative|recursive"`
 	Routing               Routing      `yaml:"routing" doc:"what closest_preceding_node searches: fingers (S01 Fig. 4) or fingers+successors (ToN §IV-E.3)" enum:"fingers|fingers+successors"`
 	RPCTimeout            sim.Duration `yaml:"rpc_timeout" doc:"a request unanswered this long means the peer is dead" unit:"duration"`
-	LookupTimeout         sim.Duration `yaml:"lookup_timeout" doc:"recursive lookups: the initiator gives up after this long" unit:"duration"`
+	LookupTimeout         sim.Duration `yaml:"lookup_timeout" doc:"recursive lookups: a leg (from the initiator's forward to the answer) unanswered this long counts as a timeout, and the initiator starts a new leg until lookup_retries are used up; with 0 retries it gives up" unit:"duration"`
 	LookupRetries         int          `yaml:"lookup_retries" doc:"timeouts a lookup survives while it routes around silent nodes (iterative: the initiator tries the next best node, ToN §IV-E.3; recursive: each hop does) and checks that the owner is alive; 0 fails at the first timeout (S01 Fig. 12)" unit:"timeouts"`
 	MaxHops               int          `yaml:"max_hops" doc:"a lookup needing more hops fails (guards against routing loops)" unit:"hops"`
 	VirtualNodes          int          `yaml:"virtual_nodes" doc:"ring members per real node (S01 §4.2); n counts real nodes and load is counted per real node; bootstrap ideal only" unit:"members/node"`

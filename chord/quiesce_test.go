@@ -120,3 +120,98 @@ func quiesce(r *Ring, s *sim.Scheduler, maxRounds int, after func(what string) e
 	}
 	return rounds, nil
 }
+
+// skew is the potential that bounds fair quiescence once no member is
+// failing any more: over every member n, the live members that n's
+// successor pointer skips (strictly between n and its successor,
+// clockwise) plus those its predecessor pointer skips; a pointer that is
+// unset or names a dead node counts n − 1 (more than any live pointer can
+// skip). It is 0 exactly when every successor and predecessor is ideal.
+//
+// Why it bounds the rounds: with no failure, no join and no message
+// lost (quiescence in the hand-driven tests), a stabilize moves n's
+// successor only to a live node strictly between n and the successor
+// (the successor's predecessor, asked first under variant zave),
+// and a notify or rectify moves a predecessor only to a live node
+// strictly between the predecessor and n. Dead entries leave the
+// pointers in round 1 (check_predecessor clears a dead predecessor;
+// stabilize drops a dead successor, after which its successor is live
+// and stays live). So from round 2 on no pointer's skip ever grows,
+// and each change lowers it by at least 1. A round in which no pointer
+// changes, in a ring that is not yet ideal, is either weakly stable
+// (every successor names its member as predecessor: a loopy ring,
+// correctness reference §1.5, or several rings, and neither ever
+// becomes ideal) or not possible: an appendage a whose successor s
+// has another predecessor p either adopts p (p between a and s) or,
+// p not being between them, a lies between p and s and s takes a as
+// its predecessor. So skew falls by at least 1 every round until it
+// is 0, and then only the lists are left, which a fair round in ID
+// order corrects by one entry (a member copies its successor's list;
+// the member just before 0 copies last): r rounds more at most.
+func skew(r *Ring) int {
+	ms := members(r)
+	n := len(ms)
+	pos := make(map[Handle]int, n)
+	for i, h := range ms {
+		pos[h] = i
+	}
+	skip := func(from, to int) int { return ((to-from-1)%n + n) % n }
+	sum := 0
+	for i, h := range ms {
+		succ, pred := None, r.Predecessor(h)
+		if l := r.Successors(h); len(l) > 0 {
+			succ = l[0]
+		}
+		if j, ok := pos[succ]; ok && r.State(succ) == Member && succ != h {
+			sum += skip(i, j)
+		} else {
+			sum += n - 1
+		}
+		if j, ok := pos[pred]; ok && r.State(pred) == Member && pred != h {
+			sum += skip(j, i)
+		} else {
+			sum += n - 1
+		}
+	}
+	return sum
+}
+
+// quiesceBySkew is quiesce with the bound that skew's comment derives:
+// after the first fair round, every round that leaves the ring not ideal
+// must lower skew while it is above 0, and once it is 0 the ring must be
+// ideal within r rounds more; so the ring is ideal within 1 + skew₁ + r
+// rounds, skew₁ being the skew after round 1. It returns the rounds the
+// ring needed and skew₁.
+func quiesceBySkew(r *Ring, s *sim.Scheduler, R int, after func(what string) error) (rounds, skew1 int, err error) {
+	prev, zeroAt := -1, -1
+	for !structurallyIdeal(r) {
+		if rounds >= 1 {
+			k := skew(r)
+			if rounds == 1 {
+				skew1 = k
+			}
+			switch {
+			case k == 0 && zeroAt < 0:
+				zeroAt = rounds
+			case k > 0 && prev >= 0 && k >= prev:
+				return rounds, skew1, fmt.Errorf("round %d left skew at %d (was %d): no progress, a livelock, a loopy ring or two rings; state %s", rounds, k, prev, ringState(r))
+			}
+			if zeroAt >= 0 && rounds-zeroAt >= R {
+				return rounds, skew1, fmt.Errorf("successors and predecessors ideal after round %d, lists still not ideal after round %d (r = %d): %+v; state %s", zeroAt, rounds, R, r.Divergence(), ringState(r))
+			}
+			prev = k
+		}
+		if err := fairRound(r, s, after); err != nil {
+			return rounds, skew1, err
+		}
+		rounds++
+	}
+	before := ringState(r)
+	if err := fairRound(r, s, after); err != nil {
+		return rounds, skew1, err
+	}
+	if after := ringState(r); after != before || !structurallyIdeal(r) {
+		return rounds, skew1, fmt.Errorf("ideal after %d rounds, but one more round changed it:\n%s\n%s", rounds, before, after)
+	}
+	return rounds, skew1, nil
+}

@@ -79,6 +79,13 @@ func TestNoAcknowledgedWriteLost(t *testing.T) {
 	}
 	acked, excusedKeys := 0, 0
 	var excusedAt []string // seed:key
+	// How long the service takes to hold k copies again after a burst
+	// kills a copy-holder (sampled every second), and how often a burst
+	// kills a holder of a key that has not yet got its k copies back:
+	// the figures that say whether re-replicating faster could close the
+	// excused case (see the comment on hit below).
+	var restore []sim.Duration
+	keyHits, hitsBeforeRestore := 0, 0
 	for _, seed := range list {
 		rng := rand.New(rand.NewPCG(seed, 11))
 		k := 2 + rng.IntN(3)
@@ -98,22 +105,42 @@ func TestNoAcknowledgedWriteLost(t *testing.T) {
 		for range 1 + rng.IntN(8) {
 			c.next()
 		}
-		// A burst that comes before the ring has recovered from the one
-		// before (stable, then two repair periods for the copies to be
-		// pushed) can take, with it, more than k − 1 copies of a key (seed
-		// 221: a key's fourth replica fails; 5 s later, while the ring
-		// is still rebuilding its lists, the other three fail). A lost
-		// write is excused, and counted, only if such a burst killed
-		// every member still holding a copy of its key and an earlier
-		// burst of the same window had killed one: the campaign test
-		// waits for recovery instead. Such a key is still read and
-		// checked; most survive (a copy in flight).
+		// The service claims to keep a key while fewer than k of its
+		// copy-holders crash before it has k copies again (the manual's
+		// "What it survives"). A burst that comes before the ring has
+		// recovered from the one before (stable, then two repair periods
+		// for the copies to be pushed) can take, with it, k or more
+		// holders of a key. Seed 221, k = 4: at 3m9s a burst of 3 kills
+		// one holder of key6 and two of key2's and key13's; at 3m14s,
+		// the ring not yet stable, a burst of 3 kills key6's other three
+		// holders and two more of key2's and key13's; at 3m22s, one
+		// second after the ring is stable again and before the repair
+		// has pushed the copies, a burst of 1 kills their last holder.
+		// That case, and only it, is excused: a lost write is counted,
+		// not failed, only if a burst killed every member still holding
+		// a copy of its key and an earlier burst of the same window had
+		// killed one (the campaign test waits for recovery instead).
+		// Such a key is still read and checked; most survive (a copy in
+		// flight). A crash cannot be acted on sooner than the failure
+		// detector confirms it, (1 + suspect_confirm)·rpc_timeout = 2 s,
+		// so no push, however prompt, closes the window: the log gives
+		// how long the service takes to hold k copies again.
 		hit := map[string]bool{}
 		excused := map[string]bool{}
 		var stableAt sim.Time = -1
+		hitAt := make([]sim.Time, len(c.keys)) // first kill of a holder since the key last had k copies, or -1
+		for i := range hitAt {
+			hitAt[i] = -1
+		}
 		for w.sched.Now() < c.stop {
 			for range 5 + rng.IntN(20) {
 				w.run(sim.Second)
+				for i, key := range c.keys {
+					if hitAt[i] >= 0 && ownersHolding(w, key) == k {
+						restore = append(restore, w.sched.Now().Sub(hitAt[i]))
+						hitAt[i] = -1
+					}
+				}
 				if !stable(w) {
 					stableAt = -1
 				} else if stableAt < 0 {
@@ -135,7 +162,7 @@ func TestNoAcknowledgedWriteLost(t *testing.T) {
 				dead = append(dead, h)
 			}
 			recovered := stableAt >= 0 && w.sched.Now().Sub(stableAt) >= 2*kc.RepairEvery
-			for _, key := range c.keys {
+			for i, key := range c.keys {
 				holders, killed := 0, 0
 				for h := range w.svc.stores {
 					if w.ring.State(chord.Handle(h)) == chord.Member && w.svc.stores[h][key] != nil {
@@ -150,6 +177,12 @@ func TestNoAcknowledgedWriteLost(t *testing.T) {
 				}
 				if killed > 0 {
 					hit[key] = true
+					keyHits++
+					if hitAt[i] >= 0 {
+						hitsBeforeRestore++
+					} else {
+						hitAt[i] = w.sched.Now()
+					}
 				}
 			}
 			for _, h := range dead {
@@ -194,4 +227,25 @@ func TestNoAcknowledgedWriteLost(t *testing.T) {
 		t.Fatal("no write was acknowledged: the test checked nothing")
 	}
 	t.Logf("%d acknowledged writes over seeds %d..%d and %v; %d keys lost and excused (a burst before the ring had recovered killed their last copies): %v", acked, first, last, list[:len(list)-int(last-first+1)], excusedKeys, excusedAt)
+	if len(restore) > 0 {
+		slices.Sort(restore)
+		q := func(p float64) sim.Duration { return restore[int(p*float64(len(restore)-1))] }
+		t.Logf("k copies again after a burst killed a holder (sampled each second): median %v, p90 %v, p99 %v, max %v over %d restorations; %d of %d kills of a key's holder came before the key had its k copies back", q(0.5), q(0.9), q(0.99), restore[len(restore)-1], len(restore), hitsBeforeRestore, keyHits)
+	}
+}
+
+// ownersHolding counts the key's k owners by the oracle (its successor and
+// the k − 1 members after it) that hold a copy of it.
+func ownersHolding(w *world, key string) int {
+	o := w.ring.Oracle()
+	k := w.svc.Config().Replicas
+	h := o.Successor(w.svc.space.Hash(key))
+	n := 0
+	for i := 0; i < k && i < o.Len(); i++ {
+		if _, ok := w.svc.Stored(h, key); ok {
+			n++
+		}
+		h = o.Successor(w.svc.space.Add(w.ring.ID(h), 1))
+	}
+	return n
 }
