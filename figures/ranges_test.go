@@ -47,6 +47,8 @@ var figureQuantities = map[string]quantity{
 	"write_latency":            countQ(""),
 	"read_latency":             countQ(""),
 	"stale_reads":              fractionQ(""),
+	"pvc_latency":              countQ(""),
+	"pvc_failures":             fractionQ(""),
 }
 
 // tiny shrinks each built-in's quick config further for the test, keeping
@@ -61,6 +63,7 @@ var tiny = map[string][]string{
 	"failures-nostab": {"workload.lookups=300", "failure.fraction=[0, 0.5]"},
 	"churn-leave":     {"workload.lookups=150", "churn.rate=[0.05, 0.4]"},
 	"replication":     {"kv.requests=200"},
+	"pvc":             {"workload.lookups=100", "chord.successors=[4]"},
 }
 
 // Every figure of every built-in draws no value outside its quantity's
