@@ -137,10 +137,13 @@ type NetworkConfig struct {
 
 // WorkloadConfig holds what the ring is asked to do.
 type WorkloadConfig struct {
-	Keys        int          `yaml:"keys" doc:"keys placed on the ring, for the load statistics; lookups pick among them" unit:"keys" range:"0 to 67108864 (2^26)"`
-	KeysPerNode float64      `yaml:"keys_per_node" doc:"keys placed per node (keys = keys_per_node·n); use instead of keys when sweeping n" unit:"keys/node"`
-	Lookups     int          `yaml:"lookups" doc:"lookups per run, from uniformly random members" unit:"lookups" range:"0 to 134217728 (2^27)"`
-	LookupRate  float64      `yaml:"lookup_rate" doc:"rate of the Poisson process of lookups across the whole ring" unit:"1/s"`
+	Keys        int     `yaml:"keys" doc:"keys placed on the ring, for the load statistics; lookups pick among them" unit:"keys" range:"0 to 67108864 (2^26)"`
+	KeysPerNode float64 `yaml:"keys_per_node" doc:"keys placed per node (keys = keys_per_node·n); use instead of keys when sweeping n" unit:"keys/node"`
+	Lookups     int     `yaml:"lookups" doc:"lookups per run, from uniformly random members" unit:"lookups" range:"0 to 134217728 (2^27)"`
+	LookupRate  float64 `yaml:"lookup_rate" doc:"rate of the Poisson process of lookups across the whole ring" unit:"1/s"`
+	// PerNodeRate is Li et al.'s workload (every live node issues lookups
+	// with exponential gaps); it replaces LookupRate when set.
+	PerNodeRate float64      `yaml:"lookup_rate_per_node" doc:"when above 0: lookups per second per live member (Li et al. 2005: 1/600, a lookup every 10 minutes on average), replacing lookup_rate; the gap to the next lookup is drawn at each lookup at this rate times the members then" unit:"1/s"`
 	Start       sim.Duration `yaml:"start" doc:"when the first lookup is issued, after the measurement starts (e.g. to let the ring recover from a mass failure first)" unit:"duration"`
 }
 
@@ -545,6 +548,9 @@ func (c *Config) validateWorkload(bad *problems) {
 	}
 	if !(c.Workload.LookupRate > 0) || math.IsInf(c.Workload.LookupRate, 0) {
 		bad.add("workload.lookup_rate", "%v must be a positive number of lookups per second", c.Workload.LookupRate)
+	}
+	if !(c.Workload.PerNodeRate >= 0) || math.IsInf(c.Workload.PerNodeRate, 0) {
+		bad.add("workload.lookup_rate_per_node", "%v must be 0 (off: lookup_rate applies) or a positive number of lookups per second per member, such as 0.00167 for one every 10 minutes", c.Workload.PerNodeRate)
 	}
 	if c.Workload.Start < 0 {
 		bad.add("workload.start", "%v is negative; lookups start at or after the measurement start", c.Workload.Start)

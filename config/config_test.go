@@ -12,11 +12,12 @@ import (
 func TestValidateNamesEveryProblem(t *testing.T) {
 	c := Defaults()
 	c.N, c.Chord.Bits, c.Chord.Successors, c.Chord.StabilizeEvery, c.Network.Loss, c.Replicates = 0, 70, 0, -1, 1.5, 0
+	c.Workload.PerNodeRate = -0.1
 	err := c.Validate()
 	if err == nil {
 		t.Fatal("accepted")
 	}
-	for _, field := range []string{"n:", "chord.m:", "chord.successors:", "chord.stabilize_every:", "network.loss:", "replicates:"} {
+	for _, field := range []string{"n:", "chord.m:", "chord.successors:", "chord.stabilize_every:", "network.loss:", "replicates:", "workload.lookup_rate_per_node:"} {
 		if !strings.Contains(err.Error(), field) {
 			t.Errorf("error does not name %s:\n%v", field, err)
 		}

@@ -90,6 +90,12 @@ var Builtins = []*Builtin{
 		quick:       [][2]string{{"n", "4096"}, {"workload.lookups", "2000"}},
 		figures:     stretchFigures,
 	},
+	{
+		Name:        "pvc",
+		Description: "Li et al. (INFOCOM 2005) performance vs cost for Chord: about 500 nodes on the PlanetLab matrix, exponential sessions of mean 1 h (new identifier on rejoin), a lookup per node every 10 minutes on average; 24 settings of base, successor-list length, successor and finger stabilization periods, each at (bytes per node per second, median latency of successful lookups) and (bytes, failed fraction), with the lower convex hull",
+		quick:       pvcQuick,
+		figures:     pvcFigures,
+	},
 }
 
 // FindBuiltin returns the built-in experiment called name.

@@ -26,7 +26,7 @@ th{background:#f4f4f4}td.text{text-align:left}
 pre{background:#f7f7f7;padding:.5em;overflow:auto;font-size:.8em}`
 
 // dataFiles are the files of a folder the report links to, when present.
-var dataFiles = []string{"results.csv", "summary.csv", "summary.json", "hops.csv", "timeseries.csv", "paper_comparison.csv", "config.yaml", "manifest.json"}
+var dataFiles = []string{"results.csv", "summary.csv", "summary.json", "hops.csv", "timeseries.csv", "paper_comparison.csv", "hull.csv", "config.yaml", "manifest.json"}
 
 // WriteIndexHTML writes root/index.html: a self-contained, offline report
 // (inline SVG figures and CSS, no script, no network) with, for every

@@ -49,6 +49,8 @@ var figureQuantities = map[string]quantity{
 	"stale_reads":              fractionQ(""),
 	"stretch_euclidean":        countQ("T03 Table IV"),
 	"stretch_transit_stub":     countQ("T03 Table IV"),
+	"pvc_latency":              countQ(""),
+	"pvc_failures":             fractionQ(""),
 }
 
 // tiny shrinks each built-in's quick config further for the test, keeping
@@ -64,6 +66,7 @@ var tiny = map[string][]string{
 	"churn-leave":     {"workload.lookups=150", "churn.rate=[0.05, 0.4]"},
 	"replication":     {"kv.requests=200"},
 	"stretch":         {"n=1024", "workload.lookups=500", "chord.pns=[1, 16]"},
+	"pvc":             {"workload.lookups=100", "chord.successors=[4]"},
 }
 
 // Every figure of every built-in draws no value outside its quantity's

@@ -21,6 +21,7 @@ type lookupDriver struct {
 	rng      *rand.Rand
 	keys     []chord.ID
 	rate     float64
+	perNode  float64 // workload.lookup_rate_per_node; 0: rate is the ring's
 	total    int
 	issued   int
 	pending  int // this driver's lookups not yet answered (the ring's InFlight also counts the kv service's)
@@ -95,8 +96,19 @@ func (w *lookupDriver) Fire(ev *sim.Event) {
 	}
 }
 
+// gap draws the time to the next lookup. With a per-node rate the ring's
+// rate is that times the members now: the superposition of the members'
+// exponential gaps is a Poisson process of that rate while membership
+// holds still. A membership change between two lookups does not redraw the
+// pending gap; it takes effect from the next lookup on (the rate lags by
+// the members that came or went during one gap, a small share of all
+// members when lookups are frequent beside membership changes).
 func (w *lookupDriver) gap() sim.Duration {
-	return sim.Duration(w.rng.ExpFloat64() / w.rate * 1e9)
+	rate := w.rate
+	if w.perNode > 0 {
+		rate = w.perNode * float64(max(w.ring.Oracle().Len(), 1))
+	}
+	return sim.Duration(w.rng.ExpFloat64() / rate * 1e9)
 }
 
 // key picks a placed key at random, or a fresh one if none are placed.

@@ -66,7 +66,8 @@ func newWorld(cfg *config.Config, seed uint64, matrix *topology.Matrix) (*World,
 	res := &Result{Seed: seed, Lookups: cfg.Workload.Lookups, Nodes: cfg.N}
 	lk := &lookupDriver{
 		sched: sched, rng: sim.Stream(seed, "workload"), rate: cfg.Workload.LookupRate,
-		total: cfg.Workload.Lookups, res: res, uniform: cfg.IDs == "uniform",
+		perNode: cfg.Workload.PerNodeRate,
+		total:   cfg.Workload.Lookups, res: res, uniform: cfg.IDs == "uniform",
 	}
 	lk.net = net
 	w := &World{
