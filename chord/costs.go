@@ -121,12 +121,28 @@ func (r *Ring) meter(slot int32) {
 	}
 }
 
-// meterStatic counts a message the static engine stands in for: a user
-// lookup's, of kind, with items identifiers and addresses.
-func (r *Ring) meterStatic(kind MsgKind, items int) {
-	b := r.messageBytes(kind, items)
-	r.bytes[kind] += b
-	r.userBytes += b
+// meterStatic counts the bytes of the messages a static-engine run stood
+// in for, from how many of each kind it counted (r.sent now, against
+// before, r.sent when the run began): every one is a user lookup's, and
+// each kind has one size there (a question carries its key and no silent
+// node, an answer the node it names and, when lookups retry, the fixed
+// fallback array, a ping and a pong nothing), so a count per kind times
+// that size is the total that metering each message would give, without
+// the per-hop work. Nothing reads the byte counts while the engine runs.
+func (r *Ring) meterStatic(before [numMsgKinds]uint64) {
+	for _, k := range [...]struct {
+		kind  MsgKind
+		items int
+	}{
+		{MsgFindSuccessor, 1},
+		{MsgFindSuccessorReply, r.messageItems(&Msg{Kind: MsgFindSuccessorReply, Node: 0})},
+		{MsgPing, 0},
+		{MsgPong, 0},
+	} {
+		b := (r.sent[k.kind] - before[k.kind]) * r.messageBytes(k.kind, k.items)
+		r.bytes[k.kind] += b
+		r.userBytes += b
+	}
 }
 
 // BytesSent returns how many bytes of each kind the nodes sent.

@@ -137,17 +137,22 @@ type s01Walk struct {
 	c     ID // p's identifier (stage ≥ 1)
 	d     uint64
 	k     int   // the quadrant: ⌊log₂ d⌋
-	g     int   // the finger's offset from p (stage 2), 0 if unusable
+	g     int   // the finger's offset from p (stage 2)
 	count int   // nodes counted before p
-	stage uint8 // 0: hint read (origin), 1: finger hinted, 2: finger's members hinted
+	stage uint8 // 0: origin's identifier hinted, 1: its finger hinted, 2: the finger's members hinted
 }
 
 // S01Paths computes S01Path(ps[i], keys[i]) into out[i] for every i,
 // several paths side by side: each step of a path reads a node's finger
 // and the member before it, two cache misses on a large ring that one
 // path would wait for in turn, so each walk hints what its next step
-// reads and yields to the others (the static engine's trick). The answers
-// are S01Path's.
+// reads and yields to the others (the static engine's trick). A step
+// takes one turn: when a walk reads a finger it hints, besides the member
+// it names and the one before (for the check), that member's own
+// quadrant finger, found from the identifier prefix the finger entry
+// carries, so the next turn checks one step and reads the next finger
+// together. A wrong guess (the prefix's block straddles a power of two)
+// only costs a miss. The answers are S01Path's.
 func (r *Ring) S01Paths(ps []int, keys []ID, out []int) {
 	o := &r.oracle
 	if !o.identity || r.reference || r.nf != r.cfg.Bits {
@@ -172,21 +177,38 @@ func (r *Ring) S01Paths(ps []int, keys []ID, out []int) {
 	for i := range win {
 		refill(&win[i])
 	}
-	// arrive: w is at node w.p, whose identifier is in cache. It ends
-	// there (the key is its identifier) or hints its quadrant finger.
-	arrive := func(w *s01Walk) {
-		w.c = o.ids[w.p]
-		w.d = r.space.Dist(w.c, w.key)
-		if w.d == 0 {
-			out[w.q] = w.count
+	// finger: w is at node w.p (c, d and k set) and its quadrant finger's
+	// line has been hinted: read the finger, hint the member it names, the
+	// member before it and, where the finger's prefix places that member,
+	// its quadrant finger for the key. It finishes the path the plain way
+	// if the finger names no member.
+	finger := func(w *s01Walk) {
+		e := r.fingers[w.p*M+w.k]
+		g := int(e.h)
+		if g < 0 || g >= n {
+			out[w.q] = w.count + s01Path(o, r.space, w.p, w.key, nil)
 			active--
 			refill(w)
 			return
 		}
-		w.k = bits.Len64(w.d) - 1
-		f := &r.fingers[w.p*M+w.k]
-		prefetch.Lines2(unsafe.Pointer(f), unsafe.Pointer(f))
-		w.stage = 1
+		prev := g - 1
+		if prev < 0 {
+			prev = n - 1
+		}
+		// The finger's identifier lies in the block of 2^hiShift that
+		// starts at its prefix: from there, its distance to the key gives
+		// the quadrant its own finger is in (the next step's, unless the
+		// finger owns the key; then the hint is wasted).
+		kk := 0
+		if da := r.space.Dist(ID(uint64(e.hi)<<r.hiShift), w.key); da != 0 {
+			kk = bits.Len64(da) - 1
+		}
+		prefetch.Lines3(unsafe.Pointer(&o.ids[g]), unsafe.Pointer(&o.ids[prev]), unsafe.Pointer(&r.fingers[g*M+kk]))
+		if g -= w.p; g <= 0 {
+			g += n
+		}
+		w.g = g
+		w.stage = 2
 	}
 	for active > 0 {
 		for i := range win {
@@ -196,45 +218,39 @@ func (r *Ring) S01Paths(ps []int, keys []ID, out []int) {
 			}
 			switch w.stage {
 			case 0:
-				arrive(w)
-			case 1:
-				// The finger's line is in cache: hint the member it names
-				// and the one before it.
-				g := int(r.fingers[w.p*M+w.k].h)
-				if g < 0 || g >= n {
-					w.g = 0 // no usable guess: search
-				} else {
-					prev := g - 1
-					if prev < 0 {
-						prev = n - 1
-					}
-					prefetch.Lines2(unsafe.Pointer(&o.ids[g]), unsafe.Pointer(&o.ids[prev]))
-					if g -= w.p; g <= 0 {
-						g += n
-					}
-					w.g = g
+				// The origin's identifier is in cache: the path ends
+				// there (the key is its identifier) or hints its
+				// quadrant finger.
+				w.c = o.ids[w.p]
+				w.d = r.space.Dist(w.c, w.key)
+				if w.d == 0 {
+					out[w.q] = w.count
+					active--
+					refill(w)
+					continue
 				}
-				w.stage = 2
+				w.k = bits.Len64(w.d) - 1
+				f := &r.fingers[w.p*M+w.k]
+				prefetch.Lines2(unsafe.Pointer(f), unsafe.Pointer(f))
+				w.stage = 1
+			case 1:
+				finger(w)
 			default:
 				half := uint64(1) << w.k
-				g, ok := w.g, false
-				var dg uint64
+				g := w.g
 				q := w.p + g // the finger's position (no division: g ≤ N)
 				if q >= n {
 					q -= n
 				}
-				if g > 0 {
-					dg = ^uint64(0)
-					if g < n {
-						dg = r.space.Dist(w.c, o.ids[q])
-					}
-					prev := q - 1
-					if prev < 0 {
-						prev = n - 1
-					}
-					ok = dg >= half && (g == 1 || r.space.Dist(w.c, o.ids[prev]) < half)
+				dg := ^uint64(0)
+				if g < n {
+					dg = r.space.Dist(w.c, o.ids[q])
 				}
-				if !ok {
+				prev := q - 1
+				if prev < 0 {
+					prev = n - 1
+				}
+				if dg < half || (g != 1 && r.space.Dist(w.c, o.ids[prev]) >= half) {
 					// The finger is not the quadrant's first member:
 					// finish this path the plain way.
 					out[w.q] = w.count + s01Path(o, r.space, w.p, w.key, nil)
@@ -250,9 +266,12 @@ func (r *Ring) S01Paths(ps []int, keys []ID, out []int) {
 					continue
 				}
 				// The lookup moves to the finger, whose identifier the
-				// check just read.
-				w.p = q
-				arrive(w)
+				// check just read (it precedes the key: d stays
+				// positive), and reads its finger, hinted with the check.
+				w.p, w.c = q, o.ids[q]
+				w.d = r.space.Dist(w.c, w.key)
+				w.k = bits.Len64(w.d) - 1
+				finger(w)
 			}
 		}
 	}

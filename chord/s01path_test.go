@@ -53,7 +53,7 @@ func s01PathNaive(ids []ID, s Space, origin, key ID) int {
 // rule on small rings, for every member as origin and keys that include
 // every member's identifier and its neighbours.
 func TestS01PathMatchesNaive(t *testing.T) {
-	for _, tc := range []struct{ m, n int }{{1, 1}, {1, 2}, {3, 1}, {3, 5}, {3, 8}, {5, 7}, {6, 64}, {8, 40}, {12, 300}, {20, 600}} {
+	for _, tc := range []struct{ m, n int }{{1, 1}, {1, 2}, {3, 1}, {3, 5}, {3, 8}, {5, 7}, {6, 64}, {8, 40}, {12, 300}, {20, 600}, {40, 300}, {48, 500}} {
 		for _, reference := range []bool{false, true} {
 			name := fmt.Sprintf("m=%d/n=%d/reference=%v", tc.m, tc.n, reference)
 			t.Run(name, func(t *testing.T) {

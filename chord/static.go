@@ -185,9 +185,10 @@ func (r *Ring) RunStatic(next func() (StaticLookup, bool)) (StaticSummary, error
 		return StaticSummary{}, fmt.Errorf("the static-lookup engine cannot run: %v", err)
 	}
 	e := staticEngine{r: r, next: next, timeout: r.cfg.RPCTimeout}
-	e.replyItems = r.messageItems(&Msg{Kind: MsgFindSuccessorReply, Node: 0})
 	e.sorted = r.cfg.Routing == FingersAndSuccessors && r.successorListsSorted()
+	sent := r.sent
 	e.run()
+	r.meterStatic(sent)
 	return e.sum, nil
 }
 
@@ -199,9 +200,6 @@ type staticEngine struct {
 	window  [staticWindow]staticLookup
 	more    bool
 	sorted  bool // every successor list runs clockwise (closestPrecedingSorted applies)
-	// replyItems is what a find_successor_reply carries (costs.go): the
-	// node it names, and the fixed fallback array when lookups retry.
-	replyItems int
 
 	// For the timeout count: the send times of requests whose timeout may
 	// come after the run's end, and the last issue's details.
@@ -293,7 +291,6 @@ func (e *staticEngine) step(l *staticLookup) bool {
 	if !l.local {
 		// The hop answers; the initiator reads the answer on arrival.
 		r.sent[MsgFindSuccessorReply]++
-		r.meterStatic(MsgFindSuccessorReply, e.replyItems)
 		l.sent = l.now
 		l.now = l.now.Add(r.tr.KeyedDelay(sim.Endpoint(l.cur), sim.Endpoint(l.Origin), l.now, true))
 	}
@@ -308,7 +305,6 @@ func (e *staticEngine) step(l *staticLookup) bool {
 	l.hops++
 	l.asks++
 	r.sent[MsgFindSuccessor]++
-	r.meterStatic(MsgFindSuccessor, 1) // the key; no node is ever silent here
 	e.request(l.now)
 	// The request's delay is added when next decides (see pending).
 	l.pending, l.sentAt = true, l.now
@@ -347,8 +343,6 @@ func (e *staticEngine) answered(l *staticLookup, owner Handle) {
 		l.asks++
 		r.sent[MsgPing]++
 		r.sent[MsgPong]++
-		r.meterStatic(MsgPing, 0)
-		r.meterStatic(MsgPong, 0)
 		e.request(l.now)
 		l.now = l.now.Add(r.tr.KeyedDelay(sim.Endpoint(l.Origin), sim.Endpoint(owner), l.now, false))
 		l.sent = l.now
