@@ -145,6 +145,10 @@ type WorkloadConfig struct {
 	// with exponential gaps); it replaces LookupRate when set.
 	PerNodeRate float64      `yaml:"lookup_rate_per_node" doc:"when above 0: lookups per second per live member (Li et al. 2005: 1/600, a lookup every 10 minutes on average), replacing lookup_rate; the gap to the next lookup is drawn at each lookup at this rate times the members then" unit:"1/s"`
 	Start       sim.Duration `yaml:"start" doc:"when the first lookup is issued, after the measurement starts (e.g. to let the ring recover from a mass failure first)" unit:"duration"`
+	// S01Lookups bounds the cost of the *_s01_path columns: counting a
+	// lookup in S01's way walks a second route over the ideal ring, as
+	// costly as the lookup itself on the static engine.
+	S01Lookups int `yaml:"s01_lookups" doc:"the *_s01_path columns count the first s01_lookups lookups of each run (S01 Fig. 10's simulator's path, a second walk per lookup); 0: every lookup. The default covers Fig. 10's 10^5 lookups a ring whole; a mean from 10^5 lookups is within about ±0.01 hop (95%)" unit:"lookups" range:"0 to 134217728 (2^27)"`
 }
 
 // Defaults returns the configuration every field falls back to.
@@ -169,6 +173,7 @@ func Defaults() Config {
 		Workload: WorkloadConfig{
 			Lookups:    10_000,
 			LookupRate: 100,
+			S01Lookups: 100_000,
 		},
 		Churn: ChurnConfig{Depart: "fail", Rejoin: "new"},
 		Plots: PlotsConfig{Metrics: "mean_hops, failed_fraction, mean_latency_ms"},
@@ -540,6 +545,9 @@ func (c *Config) validateWorkload(bad *problems) {
 	}
 	if c.Workload.Keys > MaxKeys {
 		bad.add("workload.keys", "%d keys is more than this build places; use at most %d (2^26)", c.Workload.Keys, MaxKeys)
+	}
+	if c.Workload.S01Lookups < 0 {
+		bad.add("workload.s01_lookups", "%d is negative; give 0 to count every lookup, or a positive count", c.Workload.S01Lookups)
 	}
 	if c.Workload.Lookups < 0 {
 		bad.add("workload.lookups", "%d is negative", c.Workload.Lookups)

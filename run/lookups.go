@@ -45,6 +45,9 @@ type lookupDriver struct {
 	s01Key []chord.ID
 	s01Out []int
 	batch  int // s01Batch (tests set 1: each lookup counted at its issue)
+	// s01Left is how many more lookups the S01 counting takes
+	// (workload.s01_lookups); negative: every lookup.
+	s01Left int
 }
 
 // s01Batch is how many lookups the S01 counting batches at most.
@@ -53,6 +56,10 @@ const s01Batch = 1024
 // batchS01 queues the lookup of key from the member at position p for the
 // S01 counting.
 func (w *lookupDriver) batchS01(p int, key chord.ID) {
+	if w.s01Left == 0 {
+		return
+	}
+	w.s01Left--
 	if w.s01P == nil {
 		if w.batch == 0 {
 			w.batch = s01Batch

@@ -68,6 +68,10 @@ func newWorld(cfg *config.Config, seed uint64, matrix *topology.Matrix) (*World,
 		sched: sched, rng: sim.Stream(seed, "workload"), rate: cfg.Workload.LookupRate,
 		perNode: cfg.Workload.PerNodeRate,
 		total:   cfg.Workload.Lookups, res: res, uniform: cfg.IDs == "uniform",
+		s01Left: cfg.Workload.S01Lookups,
+	}
+	if lk.s01Left == 0 {
+		lk.s01Left = -1 // every lookup
 	}
 	lk.net = net
 	w := &World{
