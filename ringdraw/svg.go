@@ -498,11 +498,13 @@ func panelLines(r *chord.Ring, spec Spec, drawn, k int) []panelLine {
 		succ = append(succ, strconv10(r.ID(s)))
 	}
 	// A few identifiers a line, as many as fit beside the ring.
-	per := 2
+	per := 1
 	if m := r.Space().Bits(); m <= 20 {
 		per = 6
 	} else if m <= 40 {
 		per = 3
+	} else if m <= 52 {
+		per = 2
 	}
 	for i := 0; i == 0 || i < len(succ); i += per {
 		head := "successors"
@@ -523,12 +525,25 @@ func panelLines(r *chord.Ring, spec Spec, drawn, k int) []panelLine {
 	}
 	add(` fill="#2c6fbb"`, "fingers: %d distinct nodes (blue)", fingers)
 	add("", "")
+	// Above 40 bits an identifier has up to 20 digits: a line holding two
+	// of them would run past the panel's 350 pixels, so it is split in two.
+	wide := r.Space().Bits() > 40
 	if t := spec.Trace; t != nil {
-		add(bold, "lookup of key %d from %d", uint64(t.Key), uint64(r.ID(t.Origin)))
+		if wide {
+			add(bold, "lookup of key %d", uint64(t.Key))
+			add(bold, "from %d", uint64(r.ID(t.Origin)))
+		} else {
+			add(bold, "lookup of key %d from %d", uint64(t.Key), uint64(r.ID(t.Origin)))
+		}
 		for i, h := range t.Hops {
 			what := fmtMs(h.Latency.Seconds() * 1000)
 			if h.TimedOut {
 				what = "timeout (" + what + ")"
+			}
+			if wide {
+				add(` fill="#c0392b"`, "%d. %d", i+1, uint64(r.ID(h.From)))
+				add(` fill="#c0392b"`, "→ %d  %s", uint64(r.ID(h.To)), what)
+				continue
 			}
 			add(` fill="#c0392b"`, "%d. %d → %d  %s", i+1, uint64(r.ID(h.From)), uint64(r.ID(h.To)), what)
 		}

@@ -182,3 +182,42 @@ func TestDrawSamples(t *testing.T) {
 		t.Error("a sampled picture does not say so")
 	}
 }
+
+// At m = 64 identifiers have up to 20 digits; every line of the text
+// panel that holds one must still fit the panel's 350 pixels beside the
+// ring. Widths are estimated with DejaVu Sans's advances at 13 px: a digit
+// 8.3 px, and 8 px for any other character (above the average letter).
+func TestPanelLinesFitAt64Bits(t *testing.T) {
+	big := uint64(1) << 63
+	ids := []uint64{big + 1, big + 1<<61, big + 1<<62, big + 3<<61, 18446744073709551000, 1 << 40, 1 << 50, 1 << 60}
+	r, hs := handRing(t, 64, ids)
+	tr := r.TraceLookup(hs[0], chord.ID(1<<59))
+	if len(tr.Hops) == 0 {
+		t.Fatal("the lookup made no hop: nothing to check")
+	}
+	lines := panelLines(r, Spec{Node: hs[0], Trace: &tr, MaxDots: DefaultMaxDots}, len(ids), 1)
+	checked := 0
+	for _, l := range lines {
+		w, run, longest := 0.0, 0, 0
+		for _, c := range l.text {
+			if c >= '0' && c <= '9' {
+				w += 8.3
+				run++
+				longest = max(longest, run)
+				continue
+			}
+			w += 8
+			run = 0
+		}
+		if longest < 19 {
+			continue // no 64-bit identifier on this line
+		}
+		checked++
+		if w > 350 {
+			t.Errorf("panel line %q is about %.0f px wide, more than the panel's 350", l.text, w)
+		}
+	}
+	if checked < 5 {
+		t.Fatalf("only %d panel lines hold a 19- or 20-digit identifier: the test checks too little", checked)
+	}
+}
