@@ -341,18 +341,8 @@ func (r *Ring) forget(n, dead Handle) {
 	}
 	l := r.succList(n)
 	first := l[0]
-	k := 0
-	for _, x := range l {
-		if x != dead {
-			l[k] = x
-			k++
-		}
-	}
-	if k == len(l) {
+	if !closeUp(l, dead) {
 		return
-	}
-	for j := k; j < len(l); j++ {
-		l[j] = None
 	}
 	if l[0] == None && r.cfg.Variant == Zave {
 		// Every successor is gone. Variant zave never makes n a ring of
@@ -375,6 +365,26 @@ func (r *Ring) forget(n, dead Handle) {
 	if l[0] != n {
 		r.stabilize(n)
 	}
+}
+
+// closeUp removes every entry x from successor list l, moving the later
+// entries up and filling the end with None, and reports whether it
+// removed any.
+func closeUp(l []Handle, x Handle) bool {
+	k := 0
+	for _, y := range l {
+		if y != x {
+			l[k] = y
+			k++
+		}
+	}
+	if k == len(l) {
+		return false
+	}
+	for j := k; j < len(l); j++ {
+		l[j] = None
+	}
+	return true
 }
 
 // fixFingers refreshes fingers (ToN Fig. 6 fix_fingers()).
@@ -483,18 +493,8 @@ func (r *Ring) purgeDeparted(gone Handle) {
 		r.scrub(n, gone)
 		l := r.succList(n)
 		first := l[0]
-		k := 0
-		for _, x := range l {
-			if x != gone {
-				l[k] = x
-				k++
-			}
-		}
-		if k == len(l) {
+		if !closeUp(l, gone) {
 			continue
-		}
-		for j := k; j < len(l); j++ {
-			l[j] = None
 		}
 		if l[0] == None {
 			l[0] = n
