@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -171,15 +172,43 @@ func TestFailuresMatchLostKeys(t *testing.T) {
 
 // mustPlanFrom is mustPlan for a config already loaded (a built-in at some
 // scale), with further overrides.
+// quickBuiltin is built-in name at quick scale, with the --set
+// overrides sets: the built-in, its config before the overrides, and the
+// plan after them.
+func quickBuiltin(t *testing.T, name string, sets ...string) (*Builtin, config.Config, *experiments.Plan) {
+	t.Helper()
+	b, err := FindBuiltin(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, axes, err := b.Load("quick")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, cfg, mustPlanFrom(t, cfg, axes, sets...)
+}
+
+// drawFigures draws b's figures of o into dir (which gets a plots
+// folder), as repro does after a run.
+func drawFigures(t *testing.T, b *Builtin, o *experiments.Outcome, dir string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Join(dir, "plots"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Figures(dir, o); err != nil {
+		t.Fatalf("%s: %v", b.Name, err)
+	}
+}
+
 func mustPlanFrom(t *testing.T, cfg config.Config, axes []yamlconf.Axis, sets ...string) *experiments.Plan {
 	t.Helper()
 	for _, s := range sets {
 		path, values, err := yamlconf.ParseSet(s)
-		if err != nil {
-			t.Fatal(err)
+		if err == nil {
+			axes, err = yamlconf.Set(&cfg, axes, path, values)
 		}
-		if axes, err = yamlconf.Set(&cfg, axes, path, values); err != nil {
-			t.Fatal(err)
+		if err != nil {
+			t.Fatalf("%s: --set %s: %v", cfg.Experiment, s, err)
 		}
 	}
 	p, err := experiments.NewPlan(cfg, axes)

@@ -92,24 +92,10 @@ func TestPathLengthAgreesWithPaper(t *testing.T) {
 // pass porcupine; eventual consistency shows stale reads and violations
 // for k > 1; eventual writes are faster than chain writes.
 func TestReplicationRepro(t *testing.T) {
-	b, err := FindBuiltin("replication")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, axes, err := b.Load("quick")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := experiments.NewPlan(cfg, axes)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, _, p := quickBuiltin(t, "replication")
 	o := execute(t, p, 0)
 	dir := t.TempDir()
-	os.Mkdir(filepath.Join(dir, "plots"), 0o755)
-	if err := b.Figures(dir, o); err != nil {
-		t.Fatal(err)
-	}
+	drawFigures(t, b, o, dir)
 	f, err := os.Open(filepath.Join(dir, "paper_comparison.csv"))
 	if err != nil {
 		t.Fatal(err)

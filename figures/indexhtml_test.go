@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/chordsim/chordsim/experiments"
-	"github.com/chordsim/chordsim/internal/yamlconf"
 )
 
 // tinyRepro runs the named built-ins, shrunk as in tiny, into root/NAME
@@ -21,27 +20,7 @@ func tinyRepro(t *testing.T, root string, names ...string) {
 	t.Helper()
 	var entries []IndexEntry
 	for _, name := range names {
-		b, err := FindBuiltin(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg, axes, err := b.Load("quick")
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, s := range append([]string{"replicates=2"}, tiny[name]...) {
-			path, values, err := yamlconf.ParseSet(s)
-			if err == nil {
-				axes, err = yamlconf.Set(&cfg, axes, path, values)
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
-		p, err := experiments.NewPlan(cfg, axes)
-		if err != nil {
-			t.Fatal(err)
-		}
+		b, _, p := quickBuiltin(t, name, append([]string{"replicates=2"}, tiny[name]...)...)
 		s := &experiments.Session{Plan: p, Dir: filepath.Join(root, name), Builtin: name, Figures: b.Figures,
 			Provenance: experiments.NewProvenance([]string{"chordsim", "repro", "--scale", "quick"}, "quick")}
 		if _, err := s.Run(context.Background()); err != nil {

@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/chordsim/chordsim/experiments"
 )
 
 // `repro pvc` at quick scale writes both figures, hull.csv and an index
@@ -18,24 +16,10 @@ import (
 // other points below), in increasing cost, with the settings the point
 // ran.
 func TestPVCQuickOutputs(t *testing.T) {
-	b, err := FindBuiltin("pvc")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, axes, err := b.Load("quick")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := experiments.NewPlan(cfg, axes)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, _, p := quickBuiltin(t, "pvc")
 	o := execute(t, p, 0)
 	dir := t.TempDir()
-	os.Mkdir(filepath.Join(dir, "plots"), 0o755)
-	if err := b.Figures(dir, o); err != nil {
-		t.Fatal(err)
-	}
+	drawFigures(t, b, o, dir)
 	for _, name := range []string{"pvc_latency", "pvc_failures"} {
 		for _, ext := range []string{".png", ".svg", ".pdf"} {
 			if st, err := os.Stat(filepath.Join(dir, "plots", name+ext)); err != nil || st.Size() == 0 {

@@ -2,14 +2,11 @@ package figures
 
 import (
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/chordsim/chordsim/experiments"
-	"github.com/chordsim/chordsim/internal/yamlconf"
 	"github.com/chordsim/chordsim/metrics/plot"
 )
 
@@ -87,30 +84,8 @@ func TestFiguresStayInRangeAndShowThePaper(t *testing.T) {
 	defer func() { figureHook = nil }()
 	dir := t.TempDir()
 	for _, b := range Builtins {
-		cfg, axes, err := b.Load("quick")
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, s := range append([]string{"replicates=2"}, tiny[b.Name]...) {
-			path, values, err := yamlconf.ParseSet(s)
-			if err == nil {
-				axes, err = yamlconf.Set(&cfg, axes, path, values)
-			}
-			if err != nil {
-				t.Fatalf("%s: %s: %v", b.Name, s, err)
-			}
-		}
-		p, err := experiments.NewPlan(cfg, axes)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := filepath.Join(dir, b.Name)
-		if err := os.MkdirAll(filepath.Join(out, "plots"), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := b.Figures(out, execute(t, p, 0)); err != nil {
-			t.Fatalf("%s: %v", b.Name, err)
-		}
+		_, _, p := quickBuiltin(t, b.Name, append([]string{"replicates=2"}, tiny[b.Name]...)...)
+		drawFigures(t, b, execute(t, p, 0), filepath.Join(dir, b.Name))
 	}
 	for name := range seen {
 		for _, ext := range plot.Formats {

@@ -201,15 +201,7 @@ func newProxModel(t *testing.T, topo string, n int, seed uint64) *proxModel {
 // CHORDSIM_STRETCH_MODEL=1 it also prints T03's per-step rule beside
 // chordsim's at 2^16 nodes (the table in docs/results.md).
 func TestStretchModelMatchesEngine(t *testing.T) {
-	b, err := FindBuiltin("stretch")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, axes, err := b.Load("quick")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := mustPlanFrom(t, cfg, axes, "chord.pns=[1, 16]")
+	_, cfg, p := quickBuiltin(t, "stretch", "chord.pns=[1, 16]")
 	pts := stretchPoints(execute(t, p, 0))
 	for _, net := range stretchNets {
 		m := newProxModel(t, net.topo, cfg.N, 11)

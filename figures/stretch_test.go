@@ -6,8 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/chordsim/chordsim/experiments"
 )
 
 // `repro stretch` at quick scale (4,096 nodes, 2,000 lookups per point)
@@ -18,18 +16,7 @@ import (
 // walked once, not there and back from the initiator at every hop). The
 // claims table the built-in writes says the same.
 func TestStretchReproQuick(t *testing.T) {
-	b, err := FindBuiltin("stretch")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, axes, err := b.Load("quick")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := experiments.NewPlan(cfg, axes)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, cfg, p := quickBuiltin(t, "stretch")
 	o := execute(t, p, 0)
 	pts := stretchPoints(o)
 	if len(pts) != 20 {
@@ -65,12 +52,7 @@ func TestStretchReproQuick(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	if err := os.Mkdir(filepath.Join(dir, "plots"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Figures(dir, o); err != nil {
-		t.Fatal(err)
-	}
+	drawFigures(t, b, o, dir)
 	for _, f := range []string{"paper_comparison.csv", "claims.csv", "plots/stretch_euclidean.png", "plots/stretch_transit_stub.png"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Error(err)
