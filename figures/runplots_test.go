@@ -11,10 +11,10 @@ import (
 	"github.com/chordsim/chordsim/metrics/plot"
 )
 
-// A run's plots: one figure per chosen metric against plots.x, one line
-// per combination of the other axes, categories for an enumeration, error
-// bars within the quantity's range, in the three formats.
-func TestRunPlots(t *testing.T) {
+// captureFigures makes every figure drawn from now to the test's end land
+// in the returned map, by name (runs draw in parallel, hence the lock; the
+// map is read once they are done).
+func captureFigures(t *testing.T) map[string]*plot.Figure {
 	var mu sync.Mutex
 	seen := map[string]*plot.Figure{}
 	figureHook = func(name string, fig any) {
@@ -22,7 +22,15 @@ func TestRunPlots(t *testing.T) {
 		defer mu.Unlock()
 		seen[name] = fig.(*plot.Figure)
 	}
-	defer func() { figureHook = nil }()
+	t.Cleanup(func() { figureHook = nil })
+	return seen
+}
+
+// A run's plots: one figure per chosen metric against plots.x, one line
+// per combination of the other axes, categories for an enumeration, error
+// bars within the quantity's range, in the three formats.
+func TestRunPlots(t *testing.T) {
+	seen := captureFigures(t)
 	p := mustPlan(t, `
 experiment: plots
 replicates: 2

@@ -5,32 +5,16 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/chordsim/chordsim/experiments"
 	"github.com/chordsim/chordsim/metrics/plot"
 )
 
-// With timeseries.every set, a run's folder gets the failed-lookups and
-// live-members figures over simulated time, drawing the runs' samples
-// (one replicate: the mean is the sample), the partial last interval left
-// out of the failed figure only; with it off, neither figure is drawn.
-func TestSeriesPlots(t *testing.T) {
-	var mu sync.Mutex
-	seen := map[string]*plot.Figure{}
-	figureHook = func(name string, fig any) {
-		mu.Lock()
-		defer mu.Unlock()
-		seen[name] = fig.(*plot.Figure)
-	}
-	defer func() { figureHook = nil }()
-	cfg := `
-experiment: series
-n: 40
-workload: {lookups: 300, lookup_rate: 2}
-churn: {join_rate: 0.05, fail_rate: 0.05}
-timeseries: {every: 30s}
-`
+// runPlotsOf runs config cfg and draws its plots into a fresh folder,
+// which it returns with the run's outcome.
+func runPlotsOf(t *testing.T, cfg string) (string, *experiments.Outcome) {
+	t.Helper()
 	dir := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "plots"), 0o755); err != nil {
 		t.Fatal(err)
@@ -39,6 +23,23 @@ timeseries: {every: 30s}
 	if err := RunPlots(dir, o); err != nil {
 		t.Fatal(err)
 	}
+	return dir, o
+}
+
+// With timeseries.every set, a run's folder gets the failed-lookups and
+// live-members figures over simulated time, drawing the runs' samples
+// (one replicate: the mean is the sample), the partial last interval left
+// out of the failed figure only; with it off, neither figure is drawn.
+func TestSeriesPlots(t *testing.T) {
+	seen := captureFigures(t)
+	cfg := `
+experiment: series
+n: 40
+workload: {lookups: 300, lookup_rate: 2}
+churn: {join_rate: 0.05, fail_rate: 0.05}
+timeseries: {every: 30s}
+`
+	dir, o := runPlotsOf(t, cfg)
 	samples := o.Results[0].Series
 	if len(samples) < 3 || samples[len(samples)-1].At%(30e9) == 0 {
 		t.Fatalf("want several samples and a partial last interval, got %d samples", len(samples))
@@ -79,14 +80,7 @@ timeseries: {every: 30s}
 // With pointers.every set as well, the pointer-state figures are drawn:
 // each point is the mean of the interval's pointer samples.
 func TestSeriesPlotsPointers(t *testing.T) {
-	var mu sync.Mutex
-	seen := map[string]*plot.Figure{}
-	figureHook = func(name string, fig any) {
-		mu.Lock()
-		defer mu.Unlock()
-		seen[name] = fig.(*plot.Figure)
-	}
-	defer func() { figureHook = nil }()
+	seen := captureFigures(t)
 	cfg := `
 experiment: series
 n: 40
@@ -95,14 +89,7 @@ churn: {join_rate: 0.05, fail_rate: 0.05}
 timeseries: {every: 30s}
 pointers: {every: 5s}
 `
-	dir := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(dir, "plots"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	o := execute(t, mustPlan(t, cfg), 0)
-	if err := RunPlots(dir, o); err != nil {
-		t.Fatal(err)
-	}
+	_, o := runPlotsOf(t, cfg)
 	samples := o.Results[0].Series
 	// The interval's sums over its pointer samples, read field by field.
 	for _, c := range []struct {
