@@ -225,15 +225,7 @@ func TestProtocolGrowthBase4ConvergesToIdeal(t *testing.T) {
 	P := sim.Second
 	cfg.StabilizeEvery, cfg.FixFingersEvery, cfg.CheckPredecessorEvery = P, P, P
 	r, s, _ := testRing(t, cfg, 2)
-	first, _ := r.AddNode()
-	if err := r.Create(first); err != nil {
-		t.Fatal(err)
-	}
-	for i := 1; i < n; i++ {
-		h, _ := r.AddNode()
-		r.ScheduleJoin(sim.Time(i)*sim.Time(P), h)
-	}
-	last := sim.Time(n-1) * sim.Time(P)
+	last := growByJoins(t, r, n, P)
 	// As TestProtocolGrowthConvergesToIdeal's bound, with the fingers'
 	// (b−1)·log_b N remote lookups in place of log2 N.
 	rounds := 3 + cfg.Successors + 3*int(math.Ceil(math.Log(n)/math.Log(4))) + 3

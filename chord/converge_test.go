@@ -7,6 +7,21 @@ import (
 	"github.com/chordsim/chordsim/sim"
 )
 
+// growByJoins creates a ring of one on r and schedules n−1 more nodes to
+// join it, one every period P; it returns the time of the last join.
+func growByJoins(t *testing.T, r *Ring, n int, P sim.Duration) sim.Time {
+	t.Helper()
+	first, _ := r.AddNode()
+	if err := r.Create(first); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < n; i++ {
+		h, _ := r.AddNode()
+		r.ScheduleJoin(sim.Time(i)*sim.Time(P), h)
+	}
+	return sim.Time(n-1) * sim.Time(P)
+}
+
 // A ring grown through the protocol, one join per stabilization period on
 // average, must reach exactly the ideal ring's successors, predecessors,
 // successor lists and fingers within a bounded number of periods after the
@@ -33,15 +48,7 @@ func TestProtocolGrowthConvergesToIdeal(t *testing.T) {
 	P := sim.Second
 	cfg.StabilizeEvery, cfg.FixFingersEvery, cfg.CheckPredecessorEvery = P, P, P
 	r, s, _ := testRing(t, cfg, 1)
-	first, _ := r.AddNode()
-	if err := r.Create(first); err != nil {
-		t.Fatal(err)
-	}
-	for i := 1; i < n; i++ {
-		h, _ := r.AddNode()
-		r.ScheduleJoin(sim.Time(i)*sim.Time(P), h)
-	}
-	last := sim.Time(n-1) * sim.Time(P)
+	last := growByJoins(t, r, n, P)
 	rounds := 3 + cfg.Successors + int(math.Ceil(math.Log2(n))) + 3
 	bound := int(math.Ceil((1 + cfg.Jitter) * float64(rounds)))
 	s.RunUntil(last)

@@ -155,15 +155,7 @@ func TestProtocolPNSConverges(t *testing.T) {
 	P := sim.Second
 	cfg.StabilizeEvery, cfg.FixFingersEvery, cfg.CheckPredecessorEvery = P, P, P
 	r, s, _ := testRing(t, cfg, 4)
-	first, _ := r.AddNode()
-	if err := r.Create(first); err != nil {
-		t.Fatal(err)
-	}
-	for i := 1; i < n; i++ {
-		h, _ := r.AddNode()
-		r.ScheduleJoin(sim.Time(i)*sim.Time(P), h)
-	}
-	last := sim.Time(n-1) * sim.Time(P)
+	last := growByJoins(t, r, n, P)
 	for k := 0; ; k++ {
 		s.RunUntil(last + sim.Time(k)*sim.Time(P))
 		if d := r.Divergence(); d.Zero() {
