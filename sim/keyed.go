@@ -16,9 +16,11 @@ import (
 // the same bytes as the event path. The two modes draw from the same
 // distributions; only which value falls to which message differs.
 
-// mix64 is SplitMix64's finalizer: a bijection of 64-bit words whose
-// output bits each depend on every input bit.
-func mix64(x uint64) uint64 {
+// Mix64 is SplitMix64's finalizer: a bijection of 64-bit words whose
+// output bits each depend on every input bit. Keyed draws, and the
+// topologies' placements, hash with it so that they depend on no order of
+// events and need no memory per endpoint.
+func Mix64(x uint64) uint64 {
 	x ^= x >> 30
 	x *= 0xbf58476d1ce4e5b9
 	x ^= x >> 27
@@ -29,10 +31,10 @@ func mix64(x uint64) uint64 {
 
 // messageKey is the hash a keyed network draws a message's delay from.
 func messageKey(salt uint64, from, to Endpoint, at Time, response bool) uint64 {
-	h := mix64(salt ^ (uint64(uint32(from))<<32 | uint64(uint32(to))))
-	h = mix64(h ^ uint64(at))
+	h := Mix64(salt ^ (uint64(uint32(from))<<32 | uint64(uint32(to))))
+	h = Mix64(h ^ uint64(at))
 	if response {
-		h = mix64(h ^ 0x9e3779b97f4a7c15)
+		h = Mix64(h ^ 0x9e3779b97f4a7c15)
 	}
 	return h
 }
@@ -59,7 +61,7 @@ func (l Latency) SampleKeyed(key uint64) Duration {
 		return clampDelay(-math.Log(unitOpen(key)) * float64(l.A))
 	case LogNormal:
 		// Box–Muller, with the second uniform from a rehash of key.
-		z := math.Sqrt(-2*math.Log(unitOpen(key))) * math.Cos(2*math.Pi*unitOpen(mix64(key+0x9e3779b97f4a7c15)))
+		z := math.Sqrt(-2*math.Log(unitOpen(key))) * math.Cos(2*math.Pi*unitOpen(Mix64(key+0x9e3779b97f4a7c15)))
 		return clampDelay(float64(l.A) * math.Exp(l.Sigma*z))
 	}
 	panic("sim: unknown latency kind")

@@ -27,7 +27,7 @@ func TestSampleKeyedFollowsTheDistribution(t *testing.T) {
 		sum := 0.0
 		worst, bounded := l.Max()
 		for i := range n {
-			d := l.SampleKeyed(mix64(uint64(i) + 12345))
+			d := l.SampleKeyed(Mix64(uint64(i) + 12345))
 			if d < 0 || (bounded && d > worst) {
 				t.Fatalf("%s: delay %v outside [0, %v]", tc.lat, d, worst)
 			}

@@ -49,7 +49,7 @@ const coordBits = 21
 // Point returns coordinate i of endpoint e, in nanoseconds of delay: the
 // middle of one of 2^21 equal steps of the side, drawn uniformly.
 func (t *Euclidean) Point(e sim.Endpoint, i int) float64 {
-	h := mix64(t.salt ^ (uint64(uint32(e))<<4 | uint64(i/3)))
+	h := sim.Mix64(t.salt ^ (uint64(uint32(e))<<4 | uint64(i/3)))
 	return t.coord(h, i%3)
 }
 
@@ -64,7 +64,7 @@ func (t *Euclidean) Access(e sim.Endpoint) sim.Duration {
 	if t.noAcc {
 		return 0
 	}
-	return t.access.SampleKeyed(mix64(t.aSalt ^ uint64(uint32(e))))
+	return t.access.SampleKeyed(sim.Mix64(t.aSalt ^ uint64(uint32(e))))
 }
 
 // OneWay implements sim.Topology: the distance between the two points plus
@@ -74,7 +74,7 @@ func (t *Euclidean) OneWay(a, b sim.Endpoint) sim.Duration {
 	ka, kb := uint64(uint32(a))<<4, uint64(uint32(b))<<4
 	if t.dims == 3 {
 		// The common case (T03's space) unrolled: one hash an end.
-		ha, hb := mix64(t.salt^ka), mix64(t.salt^kb)
+		ha, hb := sim.Mix64(t.salt^ka), sim.Mix64(t.salt^kb)
 		const mask = 1<<coordBits - 1
 		// Differences of whole steps: the halves cancel.
 		x := float64(int64(ha&mask)-int64(hb&mask)) * t.step
@@ -84,7 +84,7 @@ func (t *Euclidean) OneWay(a, b sim.Endpoint) sim.Duration {
 		return sim.Duration(math.Sqrt(sum)) + t.Access(a) + t.Access(b)
 	}
 	for g := 0; g*3 < t.dims; g++ {
-		ha, hb := mix64(t.salt^(ka|uint64(g))), mix64(t.salt^(kb|uint64(g)))
+		ha, hb := sim.Mix64(t.salt^(ka|uint64(g))), sim.Mix64(t.salt^(kb|uint64(g)))
 		for k := 0; k < 3 && g*3+k < t.dims; k++ {
 			d := t.coord(ha, k) - t.coord(hb, k)
 			// The conversion stops the compiler from fusing the
