@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/chordsim/chordsim/chord"
-	"github.com/chordsim/chordsim/config"
 	"github.com/chordsim/chordsim/experiments"
 	"github.com/chordsim/chordsim/ringdraw"
 	"github.com/chordsim/chordsim/run"
@@ -76,15 +74,10 @@ func cmdDraw(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	format, _ := ringdraw.FormatOf(*out)
 	path := fs.Arg(0)
-	src, err := config.ReadFile(path)
+	cfg, axes, src, err := readConfigFile(path)
 	if err != nil {
-		return usageError{err}
+		return err
 	}
-	cfg, axes, err := config.Parse(src, path)
-	if err != nil {
-		return usageError{err}
-	}
-	config.ResolvePaths(&cfg, axes, filepath.Dir(path))
 	plan, err := fileOverrides(cfg, axes, seed, *sets, path, src)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -131,6 +132,22 @@ func overrides(cfg config.Config, axes []yamlconf.Axis, seed *seedFlag, sets []s
 // addProgressFlag defines --progress-every on fs.
 func addProgressFlag(fs *pflag.FlagSet) *time.Duration {
 	return fs.Duration("progress-every", progressDefault, "when stderr is not a terminal (a log, a pipe, a batch job): print one progress line this often; 0 prints none (on a terminal a bar redraws 4 times a second)")
+}
+
+// readConfigFile reads and parses the experiment config at path, with its
+// file fields resolved against the file's folder; a problem is a usage
+// error (exit 2). src is the file's text, for fileOverrides.
+func readConfigFile(path string) (config.Config, []yamlconf.Axis, []byte, error) {
+	src, err := config.ReadFile(path)
+	if err != nil {
+		return config.Config{}, nil, nil, usageError{err}
+	}
+	cfg, axes, err := config.Parse(src, path)
+	if err != nil {
+		return config.Config{}, nil, nil, usageError{err}
+	}
+	config.ResolvePaths(&cfg, axes, filepath.Dir(path))
+	return cfg, axes, src, nil
 }
 
 // fileOverrides is overrides for a config read from path (whose text is

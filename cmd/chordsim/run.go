@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -59,15 +58,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return usagef("run needs exactly one config file, got %d arguments; usage: chordsim run CONFIG.yaml [--out DIR]", fs.NArg())
 	}
 	path := fs.Arg(0)
-	src, err := config.ReadFile(path)
+	cfg, axes, src, err := readConfigFile(path)
 	if err != nil {
-		return usageError{err}
+		return err
 	}
-	cfg, axes, err := config.Parse(src, path)
-	if err != nil {
-		return usageError{err}
-	}
-	config.ResolvePaths(&cfg, axes, filepath.Dir(path))
 	var shard experiments.Shard
 	if *shardFlag != "" {
 		if shard, err = experiments.ParseShard(*shardFlag); err != nil {
