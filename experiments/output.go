@@ -337,13 +337,7 @@ func perLookup(x float64, r *RunResult) float64 {
 // Columns returns results.csv's header for a plan: run identity, the swept
 // parameters by config path, then the metrics.
 func (p *Plan) Columns() []string {
-	cols := []string{"point", "replicate", "seed"}
-	for _, a := range p.Axes {
-		cols = append(cols, a.Path)
-	}
-	if !p.sweeps("n") {
-		cols = append(cols, "n")
-	}
+	cols := p.idColumns("point", "replicate", "seed")
 	for i, m := range metricsList {
 		if p.Applies(i) {
 			cols = append(cols, m.name)
@@ -391,6 +385,20 @@ func (p *Plan) Applies(i int) bool {
 		}
 	}
 	return false
+}
+
+// idColumns is the header's identity part: lead, then every sweep axis by
+// its config path, then n when n is not swept (rowID and the tables' rows
+// give the same cells).
+func (p *Plan) idColumns(lead ...string) []string {
+	cols := append([]string{}, lead...)
+	for _, a := range p.Axes {
+		cols = append(cols, a.Path)
+	}
+	if !p.sweeps("n") {
+		cols = append(cols, "n")
+	}
+	return cols
 }
 
 // sweeps reports whether path is a sweep axis (then it already has a column).
@@ -560,13 +568,7 @@ func (o *Outcome) Summary() *Summary {
 // HopsTable is hops.csv: the pooled distribution of hop counts per point.
 func (o *Outcome) HopsTable() *metrics.Table {
 	p := o.Plan
-	cols := []string{"point"}
-	for _, a := range p.Axes {
-		cols = append(cols, a.Path)
-	}
-	if !p.sweeps("n") {
-		cols = append(cols, "n")
-	}
+	cols := p.idColumns("point")
 	cols = append(cols, "hops", "lookups", "fraction")
 	t := &metrics.Table{Columns: cols}
 	for pi := range p.Points {

@@ -17,13 +17,7 @@ import (
 // are not clamped to the quantity's range.
 func (o *Outcome) SummaryTable() *metrics.Table {
 	p := o.Plan
-	cols := []string{"point"}
-	for _, a := range p.Axes {
-		cols = append(cols, a.Path)
-	}
-	if !p.sweeps("n") {
-		cols = append(cols, "n")
-	}
+	cols := p.idColumns("point")
 	cols = append(cols, "runs")
 	for i, m := range metricsList {
 		if p.Applies(i) {

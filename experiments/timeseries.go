@@ -15,13 +15,7 @@ func (p *Plan) SeriesOn() bool { return p.Base.TimeSeries.Every > 0 }
 // SeriesColumns is timeseries.csv's header: the run's identity as in
 // results.csv, then the sample's columns.
 func (p *Plan) SeriesColumns() []string {
-	cols := []string{"point", "replicate", "seed"}
-	for _, a := range p.Axes {
-		cols = append(cols, a.Path)
-	}
-	if !p.sweeps("n") {
-		cols = append(cols, "n")
-	}
+	cols := p.idColumns("point", "replicate", "seed")
 	cols = append(cols, "time_s", "live", "joins", "fails", "leaves",
 		"lookups_started", "lookups_done", "lookups_failed",
 		"failed_wrong_owner", "failed_timeout", "failed_hop_limit", "failed_lost_key", "abandoned", "messages")
