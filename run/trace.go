@@ -211,9 +211,15 @@ func (t *tracer) message(m *chord.TraceMessage) {
 		b = append(b, "null"...)
 	}
 	b = append(b, '}')
+	t.event(b, m.At)
+}
+
+// event keeps line b (its buffer is reused for the next) and writes it
+// to the events file, noting when and where the file's cap was reached.
+func (t *tracer) event(b []byte, at sim.Time) {
 	t.line = b
 	if !t.ev.add(b) && t.ev.capped && !t.rep.EventsCapped {
-		t.rep.EventsCapped, t.rep.EventsCappedAt = true, m.At.Sub(t.w.start)
+		t.rep.EventsCapped, t.rep.EventsCappedAt = true, at.Sub(t.w.start)
 	}
 }
 
@@ -235,10 +241,7 @@ func (t *tracer) state(s *chord.TraceState) {
 		b = append(b, "null"...)
 	}
 	b = append(b, '}')
-	t.line = b
-	if !t.ev.add(b) && t.ev.capped && !t.rep.EventsCapped {
-		t.rep.EventsCapped, t.rep.EventsCappedAt = true, s.At.Sub(t.w.start)
-	}
+	t.event(b, s.At)
 }
 
 // lookup writes one finished lookup of the run's workload; lost says the
