@@ -2,6 +2,7 @@ package chord
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/chordsim/chordsim/sim"
@@ -202,7 +203,7 @@ func TestPresetsAreTheirSimulators(t *testing.T) {
 	}
 	ts := preset(ProtocolToNSim)
 	if ts.Variant != Original || ts.SuspectConfirm != 0 || ts.Stabilize != StabilizeSuccessorPlusOne || !ts.NotifyOldPredecessor ||
-		ts.ForgetOnTimeout || ts.FallbackOwners || !ts.StabilizeOnJoin || ts.Detect != DetectOracle || ts.Routing != FingersAndSuccessors {
+		ts.ForgetOnTimeout != ForgetNone || ts.FallbackOwners || !ts.StabilizeOnJoin || ts.Detect != DetectOracle || ts.Routing != FingersAndSuccessors {
 		t.Errorf("ton-sim: %+v", ts)
 	}
 	s1 := preset(ProtocolS01Sim)
@@ -272,5 +273,34 @@ func TestPurgeDeparted(t *testing.T) {
 		if !purge && named == 0 {
 			t.Error("purge off: no table names the departed nodes; the test shows nothing")
 		}
+	}
+}
+
+// TestForgetText: forget_on_timeout's names read back as written, the
+// boolean spellings of older configs are aliases, and an out-of-range
+// value fails validation with the field's name.
+func TestForgetText(t *testing.T) {
+	for f := ForgetInitiator; f <= ForgetNamer; f++ {
+		b, err := f.MarshalText()
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := ParseForget(string(b))
+		if err != nil || back != f {
+			t.Errorf("%q reads back as %v (%v), want %v", b, back, err, f)
+		}
+	}
+	for text, want := range map[string]Forget{"true": ForgetInitiator, "false": ForgetNone} {
+		if got, err := ParseForget(text); err != nil || got != want {
+			t.Errorf("%q reads as %v (%v), want %v", text, got, err, want)
+		}
+	}
+	if _, err := ParseForget("yes"); err == nil {
+		t.Error(`"yes" was accepted`)
+	}
+	c := DefaultConfig()
+	c.ForgetOnTimeout = ForgetNamer + 1
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "forget_on_timeout") {
+		t.Errorf("an out-of-range forget_on_timeout gave %v", err)
 	}
 }
