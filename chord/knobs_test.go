@@ -304,3 +304,61 @@ func TestForgetText(t *testing.T) {
 		t.Errorf("an out-of-range forget_on_timeout gave %v", err)
 	}
 }
+
+// TestForgetOnTimeoutWho: T03 Table II's setting (stabilization stopped,
+// a third of the nodes failed at once, liveness from the simulator), the
+// same lookups on the same ring under each forget_on_timeout rule. Every
+// lookup still finds its owner, and the more nodes learn from a timeout,
+// the fewer timeouts the later lookups meet: none (nobody forgets) meets
+// the most; initiator (each origin forgets what it met) fewer; namer
+// fewest, since a node that named a silent hop sits on the paths of many
+// origins and forgets it for all of them.
+func TestForgetOnTimeoutWho(t *testing.T) {
+	timeouts := map[Forget]int{}
+	for _, rule := range []Forget{ForgetNone, ForgetInitiator, ForgetNamer} {
+		cfg := staticConfig(32)
+		cfg.Successors = 8
+		cfg.Variant, cfg.SuspectConfirm = Original, 0
+		cfg.Detect = DetectOracle
+		cfg.LookupRetries = 64
+		cfg.ForgetOnTimeout = rule
+		r, s, c := testRing(t, cfg, 3)
+		if err := r.BootstrapIdeal(300); err != nil {
+			t.Fatal(err)
+		}
+		o := r.Oracle()
+		var failed []Handle
+		for i := 0; i < o.Len(); i += 3 {
+			_, h := o.At(i)
+			failed = append(failed, h)
+		}
+		for _, h := range failed {
+			if err := r.Fail(h); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rng := sim.Stream(5, "keys")
+		for batch := 0; batch < 40; batch++ {
+			for i := 0; i < 50; i++ {
+				_, h := o.At(rng.IntN(o.Len()))
+				r.Lookup(h, r.space.FromUint64(rng.Uint64()), userTag(0))
+			}
+			for r.InFlight() > 0 && s.Step() {
+			}
+		}
+		for _, x := range c.res {
+			if x.Outcome != Correct {
+				t.Fatalf("%v: a lookup ended %v", rule, x.Outcome)
+			}
+			timeouts[rule] += x.Timeouts
+		}
+		if len(c.res) != 2000 {
+			t.Fatalf("%v: %d lookups ended, want 2000", rule, len(c.res))
+		}
+	}
+	t.Logf("timeouts in 2,000 lookups: none %d, initiator %d, namer %d", timeouts[ForgetNone], timeouts[ForgetInitiator], timeouts[ForgetNamer])
+	if !(timeouts[ForgetNone] > timeouts[ForgetInitiator] && timeouts[ForgetInitiator] > timeouts[ForgetNamer] && timeouts[ForgetNamer] > 0) {
+		t.Errorf("timeouts none %d, initiator %d, namer %d: want none > initiator > namer > 0",
+			timeouts[ForgetNone], timeouts[ForgetInitiator], timeouts[ForgetNamer])
+	}
+}
