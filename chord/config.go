@@ -241,6 +241,7 @@ type Config struct {
 	StabilizeOnJoin      bool          `yaml:"stabilize_on_join" doc:"a joiner stabilizes as soon as it is a member, instead of at a random phase of its timer (T03's simulator, sim/no-rpc join.c:65; Krishnamurthy et al. IPTPS 2005)"`
 	PurgeDeparted        bool          `yaml:"purge_departed" doc:"measurement only: when a node fails or leaves, the simulator removes it from every member's successor list, fingers and predecessor at once, as S01's churn simulator does (sim/new leave.c:76–105), so no table names a departed node"`
 	CountRevisits        bool          `yaml:"count_revisits" doc:"measurement only: a user lookup's hops count every time a node other than the initiator handled it, so that after a timeout the node that named the silent hop counts again, as T03's simulator counts (sim/no-rpc request.c:103–105: backtracking re-sends the request to that node); false counts the nodes on the final path from the initiator, less one (S01 Fig. 10's hops). Iterative lookups with lookup_retries > 0 only; the same count otherwise"`
+	CountOwnerTimeouts   bool          `yaml:"count_owner_timeouts" doc:"measurement only: a user lookup's timeouts include those of the initiator's check that the owner it found is alive (chordsim); false leaves them out, as T03's simulator counts: its lookup ends at the key's apparent predecessor and never contacts the owner, so a dead owner costs it no timeout (sim/no-rpc request.c:236–253). Iterative lookups with lookup_retries > 0 only; messages still count the checks"`
 	Detect               Detect        `yaml:"detect" doc:"how a dead peer is recognized: timeout (no answer within rpc_timeout) or oracle (measurement only: a request to a live peer waits lookup_timeout, so there are no false timeouts, as in the 2001 simulators that asked their node table)" enum:"timeout|oracle"`
 }
 
@@ -273,6 +274,7 @@ func DefaultConfig() Config {
 		Stabilize:             StabilizeSuccessor,
 		ForgetOnTimeout:       ForgetInitiator,
 		FallbackOwners:        false,
+		CountOwnerTimeouts:    true,
 		Detect:                DetectTimeout,
 	}
 }

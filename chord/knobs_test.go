@@ -362,3 +362,56 @@ func TestForgetOnTimeoutWho(t *testing.T) {
 			timeouts[ForgetNone], timeouts[ForgetInitiator], timeouts[ForgetNamer])
 	}
 }
+
+// TestCountOwnerTimeouts: a lookup whose owner candidate has failed
+// times out on the check that the owner is alive, and one whose first hop
+// has failed times out on that hop. count_owner_timeouts true reports
+// both; false only the hop's (T03's simulator never contacts the owner).
+// Both lookups find the live owner either way.
+func TestCountOwnerTimeouts(t *testing.T) {
+	for _, count := range []bool{true, false} {
+		cfg := staticConfig(16)
+		cfg.Successors = 4
+		cfg.Variant, cfg.SuspectConfirm = Original, 0
+		cfg.Detect = DetectOracle
+		cfg.CountOwnerTimeouts = count
+		r, s, c := testRing(t, cfg, 2)
+		if err := r.BootstrapIdeal(32); err != nil {
+			t.Fatal(err)
+		}
+		o := r.Oracle()
+		_, p := o.At(4)
+		_, d := o.At(5)
+		_, origin := o.At(10)
+		_, target := o.At(28)
+		done, hop := r.decide(origin, r.ids[target])
+		if done || hop == d || hop == p || hop == target {
+			t.Fatalf("the ring does not fit the test: origin's step toward the target is %v %d", done, hop)
+		}
+		for _, h := range []Handle{d, hop} {
+			if err := r.Fail(h); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r.Lookup(p, r.ids[d], userTag(1))           // d's successor owns d's key now; p names d first
+		r.Lookup(origin, r.ids[target], userTag(2)) // origin asks hop first
+		for r.InFlight() > 0 && s.Step() {
+		}
+		if len(c.res) != 2 {
+			t.Fatalf("count=%v: %d lookups ended", count, len(c.res))
+		}
+		wantOwner := 0
+		if count {
+			wantOwner = 1
+		}
+		for _, x := range c.res {
+			want := 1
+			if x.Tag.Op == 1 {
+				want = wantOwner
+			}
+			if x.Outcome != Correct || x.Timeouts != want {
+				t.Errorf("count=%v, lookup %d: %v with %d timeouts, want correct with %d", count, x.Tag.Op, x.Outcome, x.Timeouts, want)
+			}
+		}
+	}
+}

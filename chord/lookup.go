@@ -110,6 +110,9 @@ type lookup struct {
 	// simulator does not make).
 	del, delTo Handle
 	quiet      bool
+	// ownerTimeouts: timeouts of the owner check that gave up on a
+	// candidate (Config.CountOwnerTimeouts; confirmTimeouts are the rest).
+	ownerTimeouts int32
 }
 
 // avoided reports whether lookup l found x silent or a dead end.
@@ -336,6 +339,9 @@ func (r *Ring) onLookupTimeout(i int32, peer Handle) {
 		r.rpc(slot, l.origin, l.cur, cookie(cookieLookup, i))
 		return
 	}
+	if l.verifying {
+		l.ownerTimeouts++
+	}
 	if int(l.timeouts) > r.cfg.LookupRetries || !r.originAlive(l) {
 		r.finish(i, None, TimedOut)
 		return
@@ -511,6 +517,9 @@ func (r *Ring) finish(i int32, owner Handle, outcome LookupOutcome) {
 			if r.cfg.CountRevisits {
 				hops = int(l.visits)
 			}
+		}
+		if !r.cfg.CountOwnerTimeouts {
+			timeouts -= int(l.ownerTimeouts) + int(l.confirmTimeouts)
 		}
 		r.result = LookupResult{
 			Origin: l.origin, Key: l.key, Owner: owner, Hops: hops, Messages: msgs,
