@@ -85,6 +85,29 @@ const (
 	DetectOracle
 )
 
+// Forget chooses who drops a peer from its own tables after a request of
+// an iterative lookup to it timed out.
+type Forget uint8
+
+const (
+	// ForgetInitiator: the lookup's initiator forgets the silent peer
+	// (chordsim's rule; written true in older configs).
+	ForgetInitiator Forget = iota
+	// ForgetNone: nobody forgets it after a lookup timeout; stabilize or
+	// check_predecessor finds it dead in its own time (T03 Table II's
+	// text: "fingers to failed nodes are not removed"; written false in
+	// older configs).
+	ForgetNone
+	// ForgetNamer: the node that named the silent peer forgets it, when
+	// the lookup goes back to it carrying the peer's identifier, as T03's
+	// simulator does (sim/no-rpc request.c:281–289 sends the request back
+	// to the previous node with the dead one's identifier, and that node
+	// removes it from its list, request.c:97–101). A silent first hop was
+	// named by the initiator, which forgets it itself. The namer acts on
+	// this hearsay through its failure detector (suspect_confirm pings).
+	ForgetNamer
+)
+
 // Protocol names a preset: the protocol and measurement choices of one
 // paper's protocol or simulator (docs/papers-simulators.md).
 type Protocol uint8
@@ -213,11 +236,12 @@ type Config struct {
 	Timers               Timers        `yaml:"timers" doc:"how maintenance periods are drawn: uniform on [p·(1−jitter), p·(1+jitter)] (the 2001 simulators' [15, 45] s), exponential with mean p (memoryless, Krishnamurthy et al. IPTPS 2005), constant p" enum:"uniform|exponential|constant"`
 	Stabilize            StabilizeMode `yaml:"stabilize" doc:"what a stabilize round refreshes: successor (ToN Fig. 6; fingers have their own timer) or successor+one (T03 §V-A: with probability 1/2 also one finger in the fix_fingers mode; the fix_fingers timer does not run)" enum:"successor|successor+one"`
 	NotifyOldPredecessor bool          `yaml:"notify_old_predecessor" doc:"a node whose predecessor changes from p to p′ tells p, so that p takes p′ as its successor without waiting for its next stabilize (T03 §V-A)"`
-	ForgetOnTimeout      bool          `yaml:"forget_on_timeout" doc:"a node drops a peer from its own tables when one of its iterative lookups timed out on it (chordsim); false keeps it until stabilize or check_predecessor finds it dead (T03 Table II: fingers to failed nodes are not removed)"`
+	ForgetOnTimeout      Forget        `yaml:"forget_on_timeout" doc:"who drops a peer from its own tables after a request of an iterative lookup to it timed out: initiator (the lookup's initiator, chordsim; true in older configs), none (nobody: it stays until stabilize or check_predecessor finds it dead, T03 Table II's text: fingers to failed nodes are not removed; false in older configs), namer (the node that named the peer, told by the lookup's next question to it, which carries the peer's identifier: T03's simulator, sim/no-rpc request.c:97–101, 281–289; the initiator for a first hop)" enum:"initiator|none|namer|true|false"`
 	FallbackOwners       bool          `yaml:"fallback_owners" doc:"after a hop of an iterative lookup timed out, the lookup may take the key's owner from the successor list of the node that named the hop, though that node is not the key's predecessor (chordsim before December 2026); false (the default) asks the next best predecessor instead, so only the key's apparent predecessor names the owner (ToN §IV-E.3: the lookup proceeds by trying the next best predecessor; T03's simulator, request.c: back to the node that named the silent hop). true can answer a wrong owner: that list may not know a node that joined since, which the nodes nearer the key already know"`
 	StabilizeOnJoin      bool          `yaml:"stabilize_on_join" doc:"a joiner stabilizes as soon as it is a member, instead of at a random phase of its timer (T03's simulator, sim/no-rpc join.c:65; Krishnamurthy et al. IPTPS 2005)"`
 	PurgeDeparted        bool          `yaml:"purge_departed" doc:"measurement only: when a node fails or leaves, the simulator removes it from every member's successor list, fingers and predecessor at once, as S01's churn simulator does (sim/new leave.c:76–105), so no table names a departed node"`
 	CountRevisits        bool          `yaml:"count_revisits" doc:"measurement only: a user lookup's hops count every time a node other than the initiator handled it, so that after a timeout the node that named the silent hop counts again, as T03's simulator counts (sim/no-rpc request.c:103–105: backtracking re-sends the request to that node); false counts the nodes on the final path from the initiator, less one (S01 Fig. 10's hops). Iterative lookups with lookup_retries > 0 only; the same count otherwise"`
+	CountOwnerTimeouts   bool          `yaml:"count_owner_timeouts" doc:"measurement only: a user lookup's timeouts include those of the initiator's check that the owner it found is alive (chordsim); false leaves them out, as T03's simulator counts: its lookup ends at the key's apparent predecessor and never contacts the owner, so a dead owner costs it no timeout (sim/no-rpc request.c:236–253). Iterative lookups with lookup_retries > 0 only; messages still count the checks"`
 	Detect               Detect        `yaml:"detect" doc:"how a dead peer is recognized: timeout (no answer within rpc_timeout) or oracle (measurement only: a request to a live peer waits lookup_timeout, so there are no false timeouts, as in the 2001 simulators that asked their node table)" enum:"timeout|oracle"`
 }
 
@@ -248,8 +272,9 @@ func DefaultConfig() Config {
 		Protocol:              ProtocolZave,
 		Timers:                TimersUniform,
 		Stabilize:             StabilizeSuccessor,
-		ForgetOnTimeout:       true,
+		ForgetOnTimeout:       ForgetInitiator,
 		FallbackOwners:        false,
+		CountOwnerTimeouts:    true,
 		Detect:                DetectTimeout,
 	}
 }
@@ -316,6 +341,9 @@ func (c Config) Validate() error {
 	if c.Stabilize > StabilizeSuccessorPlusOne {
 		bad("stabilize", "%d is not successor or successor+one", c.Stabilize)
 	}
+	if c.ForgetOnTimeout > ForgetNamer {
+		bad("forget_on_timeout", "%d is not initiator, none or namer", c.ForgetOnTimeout)
+	}
 	if c.Detect > DetectOracle {
 		bad("detect", "%d is not timeout or oracle", c.Detect)
 	}
@@ -368,6 +396,7 @@ var (
 	timersNames     = [...]string{"uniform", "exponential", "constant"}
 	stabilizeNames  = [...]string{"successor", "successor+one"}
 	detectNames     = [...]string{"timeout", "oracle"}
+	forgetNames     = [...]string{"initiator", "none", "namer"}
 	protocolNames   = [...]string{"zave", "ton", "ton-sim", "s01-sim", "custom"}
 	lookupModeNames = [...]string{"iterative", "recursive"}
 	routingNames    = [...]string{"fingers+successors", "fingers"}
@@ -475,6 +504,35 @@ func (d Detect) MarshalText() ([]byte, error) { return enumText("detect", detect
 
 // UnmarshalText reads timeout or oracle.
 func (d *Detect) UnmarshalText(b []byte) error { return enumParse("detect", detectNames[:], b, d) }
+
+// String is the rule as configs write it (MarshalText).
+func (f Forget) String() string { return textString(f.MarshalText()) }
+
+// MarshalText writes initiator, none or namer.
+func (f Forget) MarshalText() ([]byte, error) {
+	return enumText("forget_on_timeout", forgetNames[:], f)
+}
+
+// UnmarshalText reads initiator, none or namer, and the boolean spellings
+// of older configs: true (initiator) and false (none).
+func (f *Forget) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "true":
+		*f = ForgetInitiator
+		return nil
+	case "false":
+		*f = ForgetNone
+		return nil
+	}
+	return enumParse("forget_on_timeout", forgetNames[:], b, f)
+}
+
+// ParseForget parses a forget_on_timeout value (UnmarshalText).
+func ParseForget(s string) (Forget, error) {
+	var f Forget
+	err := f.UnmarshalText([]byte(s))
+	return f, err
+}
 
 // String is the preset as configs write it (MarshalText).
 func (p Protocol) String() string { return textString(p.MarshalText()) }

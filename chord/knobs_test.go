@@ -2,6 +2,7 @@ package chord
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/chordsim/chordsim/sim"
@@ -202,7 +203,7 @@ func TestPresetsAreTheirSimulators(t *testing.T) {
 	}
 	ts := preset(ProtocolToNSim)
 	if ts.Variant != Original || ts.SuspectConfirm != 0 || ts.Stabilize != StabilizeSuccessorPlusOne || !ts.NotifyOldPredecessor ||
-		ts.ForgetOnTimeout || ts.FallbackOwners || !ts.StabilizeOnJoin || ts.Detect != DetectOracle || ts.Routing != FingersAndSuccessors {
+		ts.ForgetOnTimeout != ForgetNone || ts.FallbackOwners || !ts.StabilizeOnJoin || ts.Detect != DetectOracle || ts.Routing != FingersAndSuccessors {
 		t.Errorf("ton-sim: %+v", ts)
 	}
 	s1 := preset(ProtocolS01Sim)
@@ -271,6 +272,146 @@ func TestPurgeDeparted(t *testing.T) {
 		}
 		if !purge && named == 0 {
 			t.Error("purge off: no table names the departed nodes; the test shows nothing")
+		}
+	}
+}
+
+// TestForgetText: forget_on_timeout's names read back as written, the
+// boolean spellings of older configs are aliases, and an out-of-range
+// value fails validation with the field's name.
+func TestForgetText(t *testing.T) {
+	for f := ForgetInitiator; f <= ForgetNamer; f++ {
+		b, err := f.MarshalText()
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := ParseForget(string(b))
+		if err != nil || back != f {
+			t.Errorf("%q reads back as %v (%v), want %v", b, back, err, f)
+		}
+	}
+	for text, want := range map[string]Forget{"true": ForgetInitiator, "false": ForgetNone} {
+		if got, err := ParseForget(text); err != nil || got != want {
+			t.Errorf("%q reads as %v (%v), want %v", text, got, err, want)
+		}
+	}
+	if _, err := ParseForget("yes"); err == nil {
+		t.Error(`"yes" was accepted`)
+	}
+	c := DefaultConfig()
+	c.ForgetOnTimeout = ForgetNamer + 1
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "forget_on_timeout") {
+		t.Errorf("an out-of-range forget_on_timeout gave %v", err)
+	}
+}
+
+// TestForgetOnTimeoutWho: T03 Table II's setting (stabilization stopped,
+// a third of the nodes failed at once, liveness from the simulator), the
+// same lookups on the same ring under each forget_on_timeout rule. Every
+// lookup still finds its owner, and the more nodes learn from a timeout,
+// the fewer timeouts the later lookups meet: none (nobody forgets) meets
+// the most; initiator (each origin forgets what it met) fewer; namer
+// fewest, since a node that named a silent hop sits on the paths of many
+// origins and forgets it for all of them.
+func TestForgetOnTimeoutWho(t *testing.T) {
+	timeouts := map[Forget]int{}
+	for _, rule := range []Forget{ForgetNone, ForgetInitiator, ForgetNamer} {
+		cfg := staticConfig(32)
+		cfg.Successors = 8
+		cfg.Variant, cfg.SuspectConfirm = Original, 0
+		cfg.Detect = DetectOracle
+		cfg.LookupRetries = 64
+		cfg.ForgetOnTimeout = rule
+		r, s, c := testRing(t, cfg, 3)
+		if err := r.BootstrapIdeal(300); err != nil {
+			t.Fatal(err)
+		}
+		o := r.Oracle()
+		var failed []Handle
+		for i := 0; i < o.Len(); i += 3 {
+			_, h := o.At(i)
+			failed = append(failed, h)
+		}
+		for _, h := range failed {
+			if err := r.Fail(h); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rng := sim.Stream(5, "keys")
+		for batch := 0; batch < 40; batch++ {
+			for i := 0; i < 50; i++ {
+				_, h := o.At(rng.IntN(o.Len()))
+				r.Lookup(h, r.space.FromUint64(rng.Uint64()), userTag(0))
+			}
+			for r.InFlight() > 0 && s.Step() {
+			}
+		}
+		for _, x := range c.res {
+			if x.Outcome != Correct {
+				t.Fatalf("%v: a lookup ended %v", rule, x.Outcome)
+			}
+			timeouts[rule] += x.Timeouts
+		}
+		if len(c.res) != 2000 {
+			t.Fatalf("%v: %d lookups ended, want 2000", rule, len(c.res))
+		}
+	}
+	t.Logf("timeouts in 2,000 lookups: none %d, initiator %d, namer %d", timeouts[ForgetNone], timeouts[ForgetInitiator], timeouts[ForgetNamer])
+	if !(timeouts[ForgetNone] > timeouts[ForgetInitiator] && timeouts[ForgetInitiator] > timeouts[ForgetNamer] && timeouts[ForgetNamer] > 0) {
+		t.Errorf("timeouts none %d, initiator %d, namer %d: want none > initiator > namer > 0",
+			timeouts[ForgetNone], timeouts[ForgetInitiator], timeouts[ForgetNamer])
+	}
+}
+
+// TestCountOwnerTimeouts: a lookup whose owner candidate has failed
+// times out on the check that the owner is alive, and one whose first hop
+// has failed times out on that hop. count_owner_timeouts true reports
+// both; false only the hop's (T03's simulator never contacts the owner).
+// Both lookups find the live owner either way.
+func TestCountOwnerTimeouts(t *testing.T) {
+	for _, count := range []bool{true, false} {
+		cfg := staticConfig(16)
+		cfg.Successors = 4
+		cfg.Variant, cfg.SuspectConfirm = Original, 0
+		cfg.Detect = DetectOracle
+		cfg.CountOwnerTimeouts = count
+		r, s, c := testRing(t, cfg, 2)
+		if err := r.BootstrapIdeal(32); err != nil {
+			t.Fatal(err)
+		}
+		o := r.Oracle()
+		_, p := o.At(4)
+		_, d := o.At(5)
+		_, origin := o.At(10)
+		_, target := o.At(28)
+		done, hop := r.decide(origin, r.ids[target])
+		if done || hop == d || hop == p || hop == target {
+			t.Fatalf("the ring does not fit the test: origin's step toward the target is %v %d", done, hop)
+		}
+		for _, h := range []Handle{d, hop} {
+			if err := r.Fail(h); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r.Lookup(p, r.ids[d], userTag(1))           // d's successor owns d's key now; p names d first
+		r.Lookup(origin, r.ids[target], userTag(2)) // origin asks hop first
+		for r.InFlight() > 0 && s.Step() {
+		}
+		if len(c.res) != 2 {
+			t.Fatalf("count=%v: %d lookups ended", count, len(c.res))
+		}
+		wantOwner := 0
+		if count {
+			wantOwner = 1
+		}
+		for _, x := range c.res {
+			want := 1
+			if x.Tag.Op == 1 {
+				want = wantOwner
+			}
+			if x.Outcome != Correct || x.Timeouts != want {
+				t.Errorf("count=%v, lookup %d: %v with %d timeouts, want correct with %d", count, x.Tag.Op, x.Outcome, x.Timeouts, want)
+			}
 		}
 	}
 }

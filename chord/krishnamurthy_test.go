@@ -38,7 +38,7 @@ func krishnamurthyRun(t *testing.T, n int, alphaR float64, measure sim.Duration,
 	cfg.Bits, cfg.Successors = 20, 6
 	cfg.StabilizeEvery, cfg.FixFingersEvery, cfg.CheckPredecessorEvery = period, period, 0 // α = 1/2
 	cfg.Timers, cfg.FixFingers, cfg.StabilizeOnJoin = TimersExponential, FixRandom, true
-	cfg.ForgetOnTimeout, cfg.SuspectConfirm = false, 0
+	cfg.ForgetOnTimeout, cfg.SuspectConfirm = ForgetNone, 0
 	s := sim.NewScheduler()
 	r, err := New(s, Options{Config: cfg, Net: sim.NetConfig{Latency: sim.Latency{Kind: sim.Exponential, A: 50 * sim.Millisecond}}, Seed: seed})
 	if err != nil {

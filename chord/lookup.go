@@ -103,6 +103,16 @@ type lookup struct {
 	// has happened and fallback has not yet decided.
 	visits  int32
 	revisit bool
+	// Config.ForgetOnTimeout namer: the next question to delTo carries
+	// del, a node found silent after delTo named it, so that delTo drops
+	// it (None: nothing to tell). quiet: that question's answer is not a
+	// visit for CountRevisits (it follows an owner check, which T03's
+	// simulator does not make).
+	del, delTo Handle
+	quiet      bool
+	// ownerTimeouts: timeouts of the owner check that gave up on a
+	// candidate (Config.CountOwnerTimeouts; confirmTimeouts are the rest).
+	ownerTimeouts int32
 }
 
 // avoided reports whether lookup l found x silent or a dead end.
@@ -135,7 +145,7 @@ func (r *Ring) startLookup(origin, first Handle, key ID, purpose uint8, finger u
 	i := r.newLookup()
 	l := &r.lookups[i]
 	path, avoid := l.path[:0], l.avoid[:0]
-	*l = lookup{origin: origin, key: key, start: r.tr.Now(), tag: tag, purpose: purpose, finger: finger, via: None, path: path, avoid: avoid}
+	*l = lookup{origin: origin, key: key, start: r.tr.Now(), tag: tag, purpose: purpose, finger: finger, via: None, path: path, avoid: avoid, del: None, delTo: None}
 	r.lookupSerial++
 	l.active, l.serial = true, r.lookupSerial
 	if r.recRetrying() {
@@ -236,6 +246,10 @@ func (r *Ring) ask(i int32, x Handle) {
 		slot, m := r.compose(MsgFindSuccessor)
 		m.Key, m.User = l.key, l.purpose == purposeUser
 		m.List = append(m.List, l.avoid...)
+		if x == l.delTo {
+			m.Node = l.del
+			l.del, l.delTo = None, None
+		}
 		r.rpc(slot, l.origin, x, cookie(cookieLookup, i))
 		return
 	}
@@ -275,9 +289,10 @@ func (r *Ring) onLookupReply(i int32, from Handle, m *Msg) {
 		return
 	}
 	if r.retrying() {
-		if from != l.origin {
+		if from != l.origin && !l.quiet {
 			l.visits++
 		}
+		l.quiet = false
 		r.heard(i, from, copy(l.alts[:], m.List), m.Owners)
 		r.proceed(i, m.Done, m.Node)
 		return
@@ -302,8 +317,14 @@ func (r *Ring) onLookupReply(i int32, from Handle, m *Msg) {
 func (r *Ring) onLookupTimeout(i int32, peer Handle) {
 	l := &r.lookups[i]
 	l.timeouts++
-	if r.cfg.Lookup == Iterative && r.cfg.ForgetOnTimeout {
-		r.suspect(l.origin, peer, actForget, None)
+	l.quiet = false
+	if r.cfg.Lookup == Iterative {
+		switch r.cfg.ForgetOnTimeout {
+		case ForgetInitiator:
+			r.suspect(l.origin, peer, actForget, None)
+		case ForgetNamer:
+			r.tellNamer(i, peer)
+		}
 	}
 	if l.verifying && int(l.confirms) < r.cfg.SuspectConfirm && r.originAlive(l) {
 		// The owner candidate may be alive and only slow, or its answer
@@ -318,6 +339,9 @@ func (r *Ring) onLookupTimeout(i int32, peer Handle) {
 		r.rpc(slot, l.origin, l.cur, cookie(cookieLookup, i))
 		return
 	}
+	if l.verifying {
+		l.ownerTimeouts++
+	}
 	if int(l.timeouts) > r.cfg.LookupRetries || !r.originAlive(l) {
 		r.finish(i, None, TimedOut)
 		return
@@ -327,6 +351,34 @@ func (r *Ring) onLookupTimeout(i int32, peer Handle) {
 	}
 	l.revisit = !l.verifying
 	r.fallback(i, peer)
+}
+
+// tellNamer arranges for the node that named peer, silent, to lookup i
+// to hear of it (Config.ForgetOnTimeout namer): T03's simulator sends the
+// request back to the previous node on its path, carrying the silent
+// node's identifier, and that node removes it from its list
+// (sim/no-rpc request.c:281–289, 97–101). The namer is the last node on
+// the path other than peer; when that is the initiator (a first hop), it
+// forgets peer at once. Otherwise the top's other candidates are dropped,
+// so that fallback asks the top of the path again, and the question to
+// the namer carries peer (ask); the namer answers without it, as T03's
+// does after the deletion.
+func (r *Ring) tellNamer(i int32, peer Handle) {
+	l := &r.lookups[i]
+	namer := l.origin
+	for j := len(l.path) - 1; j >= 0; j-- {
+		if l.path[j] != peer {
+			namer = l.path[j]
+			break
+		}
+	}
+	if namer == l.origin {
+		r.suspect(l.origin, peer, actForget, None)
+		return
+	}
+	l.del, l.delTo = peer, namer
+	l.nalts = 0
+	l.quiet = l.verifying
 }
 
 // fallback continues lookup i's search after node peer turned out silent
@@ -465,6 +517,9 @@ func (r *Ring) finish(i int32, owner Handle, outcome LookupOutcome) {
 			if r.cfg.CountRevisits {
 				hops = int(l.visits)
 			}
+		}
+		if !r.cfg.CountOwnerTimeouts {
+			timeouts -= int(l.ownerTimeouts) + int(l.confirmTimeouts)
 		}
 		r.result = LookupResult{
 			Origin: l.origin, Key: l.key, Owner: owner, Hops: hops, Messages: msgs,

@@ -49,7 +49,7 @@ type Msg struct {
 	User bool
 	Hops int32  // recursive lookups: hops so far
 	Key  ID     // the identifier looked up
-	Node Handle // owner, next hop, predecessor, or new predecessor; a recursive forward: the initiator
+	Node Handle // owner, next hop, predecessor, or new predecessor; a recursive forward: the initiator; find_successor: a silent node the receiver had named (Config.ForgetOnTimeout namer)
 	// Ref and Tries: a recursive lookup that routes around silent nodes
 	// (recursive.go): its index at the initiator, and the timeouts of the
 	// current leg (Owners then holds the leg's number).
@@ -72,6 +72,11 @@ func (r *Ring) Deliver(to, from Handle, m *Msg, req sim.Request) {
 	switch m.Kind {
 	case MsgFindSuccessor:
 		// m.List: the nodes the initiator found silent, to be passed over.
+		// m.Node: one of them, which this node named to the lookup
+		// (Config.ForgetOnTimeout namer): drop it from the tables first.
+		if m.Node != None && m.Node != to {
+			r.suspect(to, m.Node, actForget, None)
+		}
 		done, next := r.decideAvoiding(to, m.Key, m.List)
 		slot, a := r.compose(MsgFindSuccessorReply)
 		a.Done, a.Node, a.User = done, next, m.User

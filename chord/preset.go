@@ -54,7 +54,7 @@ func preset(p Protocol) Config {
 		c.Variant, c.SuspectConfirm = Original, 0
 		c.Stabilize = StabilizeSuccessorPlusOne // stabilize.c:54–55
 		c.NotifyOldPredecessor = true           // finger.c:90–99; T03 §V-A
-		c.ForgetOnTimeout = false               // T03 Table II's setting
+		c.ForgetOnTimeout = ForgetNone          // T03 Table II's text
 		c.FallbackOwners = false                // request.c:281–289: back to the previous node
 		c.StabilizeOnJoin = true                // join.c:65
 		c.Detect = DetectOracle                 // request.c:277

@@ -128,7 +128,7 @@ func TestProtocolPreset(t *testing.T) {
 	}
 	c := cfg.Chord
 	if c.Protocol != chord.ProtocolToNSim || c.Variant != chord.Original || c.SuspectConfirm != 0 ||
-		c.Stabilize != chord.StabilizeSuccessorPlusOne || !c.NotifyOldPredecessor || c.ForgetOnTimeout || c.Detect != chord.DetectOracle {
+		c.Stabilize != chord.StabilizeSuccessorPlusOne || !c.NotifyOldPredecessor || c.ForgetOnTimeout != chord.ForgetNone || c.Detect != chord.DetectOracle {
 		t.Errorf("the preset's choices were not applied: %+v", c)
 	}
 	if c.StabilizeOnJoin {
@@ -195,5 +195,37 @@ func TestValidateProximityFields(t *testing.T) {
 	c.Chord.PNS = 2
 	if got := c.RunBytes() - plain; got != 256*uint64(c.N) {
 		t.Errorf("PNS adds %d bytes to the estimate of %d nodes, want %d", got, c.N, 256*c.N)
+	}
+}
+
+// chord.forget_on_timeout was a boolean: the old spellings still read
+// (true is the initiator's rule, false nobody's), a resolved config
+// writes the names, and a value that is neither names the field.
+func TestForgetOnTimeoutSpellings(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want chord.Forget
+	}{
+		{"true", chord.ForgetInitiator},
+		{"false", chord.ForgetNone},
+		{"initiator", chord.ForgetInitiator},
+		{"none", chord.ForgetNone},
+		{"namer", chord.ForgetNamer},
+	} {
+		cfg, axes, err := Parse([]byte("experiment: x\nchord:\n  protocol: ton\n  forget_on_timeout: "+c.text+"\n"), "x.yaml")
+		if err != nil {
+			t.Errorf("forget_on_timeout: %s: %v", c.text, err)
+			continue
+		}
+		if cfg.Chord.ForgetOnTimeout != c.want {
+			t.Errorf("forget_on_timeout: %s read as %v, want %v", c.text, cfg.Chord.ForgetOnTimeout, c.want)
+		}
+		if out := string(yamlconf.Encode(&cfg, axes)); !strings.Contains(out, "\n  forget_on_timeout: "+c.want.String()+"\n") {
+			t.Errorf("forget_on_timeout: %s: the resolved config does not write %s:\n%s", c.text, c.want, out)
+		}
+	}
+	_, _, err := Parse([]byte("experiment: x\nchord:\n  forget_on_timeout: nobody\n"), "x.yaml")
+	if err == nil || !strings.Contains(err.Error(), "chord.forget_on_timeout") || !strings.Contains(err.Error(), "namer") {
+		t.Errorf("forget_on_timeout: nobody gave %v, want an error naming the field and the choices", err)
 	}
 }

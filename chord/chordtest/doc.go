@@ -27,14 +27,15 @@
 // # Building a ring
 //
 //	config m=4 r=2 [retries=N] [lookup=iterative|recursive] [variant=zave|original] [confirm=N] [step=D]
-//	       [protocol=P] [notify-old-pred=B] [forget=B] [join-stabilize=B] [fallback-owners=B]
-//	       [count-revisits=B] [detect=timeout|oracle]
+//	       [protocol=P] [notify-old-pred=B] [forget=initiator|none|namer] [join-stabilize=B]
+//	       [fallback-owners=B] [count-revisits=B] [detect=timeout|oracle]
 //	        identifier bits, successor-list length, lookup retries (3),
 //	        lookup mode (iterative), and the step of an action (2s);
 //	        a preset (chord.Config.Protocol, applied where it stands, so
 //	        later keys override it) and the chord.Config fields
 //	        notify_old_predecessor, forget_on_timeout, stabilize_on_join,
-//	        fallback_owners, count_revisits and detect
+//	        fallback_owners, count_revisits and detect (forget also
+//	        reads true and false, as forget_on_timeout does)
 //	node NAME ID    add an idle node with identifier ID, named NAME
 //	create NAME     NAME becomes a ring of its own
 //	join NAME via OTHER

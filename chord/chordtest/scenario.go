@@ -432,7 +432,7 @@ func (sc *scenario) config(args []string) error {
 		case "notify-old-pred":
 			cfg.NotifyOldPredecessor, err = strconv.ParseBool(v)
 		case "forget":
-			cfg.ForgetOnTimeout, err = strconv.ParseBool(v)
+			cfg.ForgetOnTimeout, err = chord.ParseForget(v)
 		case "join-stabilize":
 			cfg.StabilizeOnJoin, err = strconv.ParseBool(v)
 		case "fallback-owners":

@@ -145,6 +145,9 @@ func (sc *scenario) describe(h sim.HeldMessage[chord.Msg]) string {
 		if len(m.List) > 0 {
 			s += " silent=" + sc.names(m.List)
 		}
+		if m.Node != chord.None {
+			s += " forget=" + sc.name(m.Node)
+		}
 	case chord.MsgFindSuccessorReply:
 		if m.Done {
 			s += " owner=" + sc.name(m.Node)
