@@ -89,3 +89,36 @@ func TestCostOverrides(t *testing.T) {
 		}
 	}
 }
+
+// A node that forgets a silent successor-list entry stabilizes at once to
+// refill its list, but not once maintenance is stopped: T03 Table II
+// measures the tables as the failures left them. Planted without the
+// maintOff test, the stopped node sends get_predecessor and refills.
+func TestForgetDoesNotStabilizeWhenMaintenanceStopped(t *testing.T) {
+	for _, stopped := range []bool{false, true} {
+		cfg := staticConfig(64)
+		r, s, _ := testRing(t, cfg, 5)
+		if err := r.BootstrapIdeal(50); err != nil {
+			t.Fatal(err)
+		}
+		if stopped {
+			r.StopMaintenance()
+		}
+		n := r.oracle.handles[0]
+		dead := r.Successors(n)[2]
+		if err := r.Fail(dead); err != nil {
+			t.Fatal(err)
+		}
+		before := r.MessagesSent()[MsgGetPredecessor]
+		r.forget(n, dead)
+		s.RunUntil(s.Now() + sim.Time(sim.Second)) // well before any periodic stabilize
+		sent := r.MessagesSent()[MsgGetPredecessor] - before
+		refilled := len(r.Successors(n)) == cfg.Successors
+		if stopped && (sent != 0 || refilled) {
+			t.Errorf("maintenance stopped: forget sent %d get_predecessor and refilled the list: %v", sent, refilled)
+		}
+		if !stopped && (sent == 0 || !refilled) {
+			t.Errorf("maintenance running: forget sent %d get_predecessor, list refilled %v; want a stabilize that refills it", sent, refilled)
+		}
+	}
+}

@@ -324,7 +324,10 @@ func (r *Ring) checkPredecessor(n Handle) {
 
 // forget removes a peer that failed to answer from everything n knows:
 // predecessor, successor list (the next entry moves up) and fingers. If the
-// successor changed, n stabilizes with the new one at once.
+// list lost an entry, n stabilizes with its first successor at once, to
+// refill the list (the successor may or may not have changed), unless
+// maintenance is stopped: a run that stopped stabilization (T03 Table II)
+// measures the damaged tables and must not repair them this way.
 func (r *Ring) forget(n, dead Handle) {
 	if r.state[n] != Member || dead == n {
 		return
@@ -362,7 +365,7 @@ func (r *Ring) forget(n, dead Handle) {
 		r.record(LogSuccessor, n, l[0])
 	}
 	f[0] = r.fingerTo(l[0])
-	if l[0] != n {
+	if l[0] != n && !r.maintOff {
 		r.stabilize(n)
 	}
 }
