@@ -223,7 +223,10 @@ func t03Figures(xName, xLabel, file, title, label string, paper []paperT03, std 
 					row = append(row, metrics.Str(""), metrics.Str(""), metrics.Str(""), metrics.Str(""), metrics.Str(""), metrics.Str(""))
 				} else {
 					a, b, c := std.agrees(p.s["mean_hops"].Mean, pp.path, p.s["mean_timeouts"].Mean, pp.timeouts, 1e4*p.s["failed_fraction"].Mean, pp.failedPer10k)
-					row = append(row, metrics.Float(pp.path), metrics.Float(pp.timeouts), metrics.Float(pp.failedPer10k), metrics.Str(strconv.FormatBool(a)), metrics.Str(strconv.FormatBool(b)), metrics.Str(strconv.FormatBool(c)))
+					// The paper's values to the decimals it prints them with
+					// (the report rounds ours to them).
+					row = append(row, metrics.Str(strconv.FormatFloat(pp.path, 'f', 2, 64)), metrics.Str(strconv.FormatFloat(pp.timeouts, 'f', 2, 64)), metrics.Str(strconv.FormatFloat(pp.failedPer10k, 'f', 0, 64)),
+						metrics.Str(strconv.FormatBool(a)), metrics.Str(strconv.FormatBool(b)), metrics.Str(strconv.FormatBool(c)))
 				}
 			}
 			t.Rows = append(t.Rows, row)
