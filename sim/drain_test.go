@@ -239,22 +239,69 @@ func TestDrainDeterministic(t *testing.T) {
 	}
 }
 
-func TestDrainSteadyStateAllocatesNothing(t *testing.T) {
+// slowEcho is echo with a timeout longer than any round trip through two
+// queues, so that every exchange stays in flight forever.
+type slowEcho struct {
+	net       *Network[pmsg]
+	responses int
+}
+
+func (e *slowEcho) Deliver(to, from Endpoint, m *pmsg, req Request) {
+	slot, p := e.net.NewMessage()
+	p.v = m.v
+	e.net.Reply(slot, to, req)
+}
+func (e *slowEcho) Response(to, from Endpoint, m *pmsg, c uint64) {
+	e.responses++
+	slot, p := e.net.NewMessage()
+	p.v = m.v + 1
+	e.net.Request(slot, to, from, 10*Second, c)
+}
+func (e *slowEcho) Timeout(r, p Endpoint, c uint64) {}
+
+func newDrainEcho(tb testing.TB, inflight int) (*Scheduler, *slowEcho) {
 	s := NewScheduler()
 	l, _ := ParseLatency("exp:50ms")
-	e := &echo{}
-	n := NewNetwork[pmsg](s, e, NetConfig{Latency: l, Drain: mustDrain(t, "uniform:250ms,750ms"), DrainSalt: 3}, Stream(1, "l"), Stream(1, "x"))
+	e := &slowEcho{}
+	n := NewNetwork[pmsg](s, e, NetConfig{Latency: l, Drain: mustDrain(tb, "uniform:250ms,750ms"), DrainSalt: 3}, Stream(1, "l"), Stream(1, "x"))
 	e.net = n
 	n.SetAlive(0, true)
 	n.SetAlive(1, true)
-	for i := 0; i < 100; i++ {
+	for i := 0; i < inflight; i++ {
 		slot, _ := n.NewMessage()
 		n.Request(slot, 0, 1, 10*Second, uint64(i))
 	}
-	for i := 0; i < 2000; i++ {
-		s.Step()
-	}
-	if a := testing.AllocsPerRun(20000, func() { s.Step() }); a != 0 {
+	// Past the 10 s deadlines of the first requests: from then on as many
+	// lazily cancelled deadlines fire as are set, and the queue stops growing.
+	s.RunUntil(Time(30 * Second))
+	return s, e
+}
+
+func TestDrainSteadyStateAllocatesNothing(t *testing.T) {
+	s, e := newDrainEcho(t, 100)
+	before := e.responses
+	if a := testing.AllocsPerRun(20000, func() {
+		if !s.Step() {
+			t.Fatal("the exchanges died out")
+		}
+	}); a != 0 {
 		t.Fatalf("network with a drain allocates %v per event, want 0", a)
 	}
+	if e.responses-before < 2000 {
+		t.Fatalf("only %d responses in 20,000 events: the exchanges are not in flight", e.responses-before)
+	}
+}
+
+// BenchmarkNetworkRPCDrain is BenchmarkNetworkRPC with T03's queue at
+// both endpoints: each message costs a second event (its drain).
+func BenchmarkNetworkRPCDrain(b *testing.B) {
+	s, _ := newDrainEcho(b, 1000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if !s.Step() {
+			b.Fatal("the exchanges died out")
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }
