@@ -189,7 +189,12 @@ func New(s *sim.Scheduler, o Options) (*Ring, error) {
 	r.oracle.reference = o.reference
 	r.tr.sched = s
 	r.tr.owner = s.Register(r)
-	r.tr.net = sim.NewNetwork[Msg](s, r, o.Net, sim.Stream(o.Seed, "latency"), sim.Stream(o.Seed, "loss"))
+	net := o.Net
+	if net.Drain.On {
+		// A stream of its own: turning the queue on moves no delay.
+		net.DrainSalt = sim.Stream(o.Seed, "drain").Uint64()
+	}
+	r.tr.net = sim.NewNetwork[Msg](s, r, net, sim.Stream(o.Seed, "latency"), sim.Stream(o.Seed, "loss"))
 	if o.Config.Detect == DetectOracle {
 		r.tr.patience = o.Config.LookupTimeout
 	}

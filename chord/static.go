@@ -65,6 +65,7 @@ const (
 	BoundedLatency                          // the latency model (and the topology, if any) has an upper bound
 	RoundTripUnderTimeout                   // the longest round trip is shorter than the RPC timeout
 	FixedTimeouts                           // every request waits rpc_timeout (no RTT-based timeouts)
+	NoDrain                                 // messages are handled on arrival (no per-node queue, sim.Drain)
 	numStaticRules
 )
 
@@ -89,6 +90,8 @@ func BrokenStaticRule(c Config, net sim.NetConfig) (StaticRule, bool) {
 			ok = !bounded || 2*worst < c.RPCTimeout
 		case FixedTimeouts:
 			ok = c.RTTTimeout == 0
+		case NoDrain:
+			ok = !net.Drain.On
 		}
 		if !ok {
 			return rule, true
@@ -115,6 +118,8 @@ func (r *Ring) StaticReady() error {
 			return fmt.Errorf("latency %s has no upper bound, so a request can time out", nc.Latency)
 		case FixedTimeouts:
 			return errors.New("timeouts follow measured round trips (rtt_timeout), so a request can time out")
+		case NoDrain:
+			return fmt.Errorf("messages wait in the nodes' queues (drain %s)", nc.Drain)
 		default:
 			worst, _ := nc.MaxDelay()
 			return fmt.Errorf("a round trip can take %s, not less than the RPC timeout %s", 2*worst, r.cfg.RPCTimeout)

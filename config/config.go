@@ -133,6 +133,8 @@ type NetworkConfig struct {
 	// validated by package topology.
 	topology.Config `yaml:",inline"`
 	Jitter          sim.Latency `yaml:"jitter" doc:"with a topology: a draw of this distribution (same forms as network.latency, drawn as network.draws says) is added to each message's base delay from the topology; const:0s: none, the topology's delay alone. Must stay const:0s with topology none" unit:"distribution"`
+	// DrainEvery models T03's per-node request queue (sim.Drain).
+	DrainEvery sim.Drain `yaml:"drain_every" doc:"off: a message is handled when it arrives; a distribution (forms of network.latency, mean at least 1ms): each node handles the messages that reached it, requests and replies, in arrival order, only at drain instants whose gaps are draws of it, the first when the node comes up; a message waiting at a node that is down by its drain is dropped. T03's simulator drains every uniform:250ms,750ms (sit/dht sim/no-rpc request.c:91–93, def.h:47), and decides liveness from the simulator (chord.detect oracle): with chord.detect timeout, chord.rpc_timeout must outlast two drain gaps and a round trip, or live peers time out. Not with the key-value service or engine static" unit:"distribution"`
 }
 
 // WorkloadConfig holds what the ring is asked to do.
@@ -244,6 +246,8 @@ func (c *Config) StaticBlocker() string {
 			return fmt.Sprintf("network.latency %s has no upper bound, so a request could time out; use const or uniform", c.Network.Latency)
 		case chord.FixedTimeouts:
 			return fmt.Sprintf("chord.rtt_timeout is %v, so a request could time out; set it to 0", c.Chord.RTTTimeout)
+		case chord.NoDrain:
+			return fmt.Sprintf("network.drain_every is %s (messages wait in the nodes' queues); set it to off", c.Network.DrainEvery)
 		default:
 			worst, _ := c.Net().MaxDelay()
 			return fmt.Sprintf("a round trip can take %s, not less than chord.rpc_timeout %s; raise the timeout or lower the latency", 2*worst, c.Chord.RPCTimeout)
@@ -301,7 +305,7 @@ func (c *Config) Net() sim.NetConfig {
 	if c.Network.On() {
 		lat = c.Network.Jitter
 	}
-	return sim.NetConfig{Latency: lat, Loss: c.Network.Loss, Keyed: c.Network.Draws == "keyed"}
+	return sim.NetConfig{Latency: lat, Loss: c.Network.Loss, Keyed: c.Network.Draws == "keyed", Drain: c.Network.DrainEvery}
 }
 
 // Churning reports whether any continuous churn is configured.
@@ -522,6 +526,9 @@ func (c *Config) validateEngineAndNetwork(bad *problems) {
 	}
 	if c.Network.On() && c.Chord.VirtualNodes > 1 {
 		bad.add("network.topology", "%s with chord.virtual_nodes = %d: a topology places each ring member on its own, so one host's virtual nodes would sit apart; use virtual_nodes 1 with a topology", c.Network.Kind, c.Chord.VirtualNodes)
+	}
+	if c.Network.DrainEvery.On && c.KVOn() {
+		bad.add("network.drain_every", "%s with the key-value service on: the service's messages do not pass through the nodes' queues; set network.drain_every to off, or kv.requests to 0 and kv.file to \"\"", c.Network.DrainEvery)
 	}
 	if !c.Network.On() && c.Network.Jitter != (sim.Latency{}) {
 		bad.add("network.jitter", "%s is added to a topology's delay, but network.topology is none; put the distribution in network.latency, or choose a topology", c.Network.Jitter)

@@ -229,3 +229,33 @@ func TestForgetOnTimeoutSpellings(t *testing.T) {
 		t.Errorf("forget_on_timeout: nobody gave %v, want an error naming the field and the choices", err)
 	}
 }
+
+// network.drain_every: a bad value is refused by the decoder naming the
+// field; off and T03's queue are accepted, the queue not with engine
+// static (the static engine has no queue) nor with the key-value service.
+func TestValidateDrainEvery(t *testing.T) {
+	for _, c := range []struct {
+		yaml        string
+		wantMessage string // "" accepted
+	}{
+		{"network: {drain_every: off}", ""},
+		{"network: {drain_every: 'uniform:250ms,750ms'}", ""},
+		{"network: {drain_every: 'uniform:250ms,750ms', draws: keyed, latency: 'const:20ms'}\nengine: static\nchord: {stabilize_every: 0s, fix_fingers_every: 0s, check_predecessor_every: 0s}", "network.drain_every is uniform:250ms,750ms"},
+		{"network: {drain_every: off, draws: keyed, latency: 'const:20ms'}\nengine: static\nchord: {stabilize_every: 0s, fix_fingers_every: 0s, check_predecessor_every: 0s}", ""},
+		{"network: {drain_every: 'uniform:250ms,750ms'}\nkv: {requests: 10}", "network.drain_every: uniform:250ms,750ms with the key-value service"},
+		{"network: {drain_every: 'const:0s'}", "network.drain_every"},
+		{"network: {drain_every: 'const:100us'}", "below 1ms"},
+		{"network: {drain_every: soon}", "not a latency model"},
+	} {
+		cfg, _, err := Parse([]byte(c.yaml), "t.yaml")
+		if err == nil {
+			err = cfg.Validate()
+		}
+		switch {
+		case c.wantMessage == "" && err != nil:
+			t.Errorf("%q: refused: %v", c.yaml, err)
+		case c.wantMessage != "" && (err == nil || !strings.Contains(err.Error(), c.wantMessage)):
+			t.Errorf("%q: error %v, want one containing %q", c.yaml, err, c.wantMessage)
+		}
+	}
+}

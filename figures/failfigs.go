@@ -149,9 +149,40 @@ func churnFigures(dir string, o *experiments.Outcome, scale string) error {
 // t03Figures draws the two T03 §V experiments: mean path length, timeouts
 // per lookup and failed lookups against the swept x (failed fraction or
 // churn rate), with the published Table II or III (label) beside ours.
-func t03Figures(xName, xLabel, file, title, label string, paper []paperT03, x func(*config.Config) float64) func(dir string, o *experiments.Outcome, scale string) error {
+// t03Standard is the agreement standard a T03 table's comparison applies
+// (issue 18): the mean path within Path hops of the paper's, the timeouts
+// per lookup within the fraction Timeouts of the paper's, and the failed
+// lookups per 10^4 within a factor FailedFactor. A paper value printed as
+// 0 stands for anything below half its last digit (0.005 timeouts, 0.5
+// failed per 10^4), and ours agrees with it if it is below that bound
+// times 1 + Timeouts, or times FailedFactor.
+type t03Standard struct {
+	Path, Timeouts, FailedFactor float64
+}
+
+// agrees applies the standard to our point estimates and the paper's.
+func (st t03Standard) agrees(path, paperPath, timeouts, paperTimeouts, failed, paperFailed float64) (pathOK, timeoutsOK, failedOK bool) {
+	pathOK = math.Abs(path-paperPath) <= st.Path+1e-9
+	if paperTimeouts > 0 {
+		timeoutsOK = math.Abs(timeouts-paperTimeouts) <= st.Timeouts*paperTimeouts+1e-9
+	} else {
+		timeoutsOK = timeouts < 0.005*(1+st.Timeouts)
+	}
+	if paperFailed > 0 {
+		failedOK = failed >= paperFailed/st.FailedFactor-1e-9 && failed <= paperFailed*st.FailedFactor+1e-9
+	} else {
+		failedOK = failed < 0.5*st.FailedFactor
+	}
+	return
+}
+
+// t03Figures draws a T03 table's three figures and writes its
+// paper_comparison.csv. With a standard (nil: none) the comparison also
+// carries the paper's values, the failed lookups' count with its exact
+// 95% Poisson interval per 10^4, and one agreement column per quantity.
+func t03Figures(xName, xLabel, file, title, label string, paper []paperT03, std *t03Standard, x func(*config.Config) float64) func(dir string, o *experiments.Outcome, scale string) error {
 	return func(dir string, o *experiments.Outcome, scale string) error {
-		names := []string{"mean_hops", "p1_hops", "p99_hops", "mean_timeouts", "p99_timeouts", "failed_fraction"}
+		names := []string{"mean_hops", "p1_hops", "p99_hops", "mean_timeouts", "p99_timeouts", "failed_fraction", "lookups", "failed_lookups"}
 		pts := summarizeBy(o, x, names...)
 		if len(pts) == 0 {
 			return nil
@@ -162,10 +193,43 @@ func t03Figures(xName, xLabel, file, title, label string, paper []paperT03, x fu
 		// shortcuts: ½·log2 N − ½·log2 r + 1 (the reference, §3).
 		model := 0.5*math.Log2(N) - 0.5*math.Log2(r) + 1
 		t := &metrics.Table{Columns: []string{xName, "runs", "mean_hops", "p1_hops", "p99_hops", "t03_model_mean_hops", "mean_timeouts", "p99_timeouts", "failed_per_10000"}}
+		if std != nil {
+			t.Columns = append(t.Columns, "lookups", "failed_lookups", "failed_per_10000_ci95_low", "failed_per_10000_ci95_high",
+				"paper_mean_hops", "paper_mean_timeouts", "paper_failed_per_10000",
+				"mean_hops_within_"+strconv.FormatFloat(std.Path, 'g', -1, 64),
+				"mean_timeouts_within_"+strconv.FormatFloat(100*std.Timeouts, 'g', -1, 64)+"pct",
+				"failed_within_factor_"+strconv.FormatFloat(std.FailedFactor, 'g', -1, 64))
+		}
 		for _, p := range pts {
-			t.Rows = append(t.Rows, []metrics.Cell{metrics.Float(p.x), metrics.Int(int64(p.s["mean_hops"].N)),
+			row := []metrics.Cell{metrics.Float(p.x), metrics.Int(int64(p.s["mean_hops"].N)),
 				metrics.Float(p.s["mean_hops"].Mean), metrics.Float(p.s["p1_hops"].Mean), metrics.Float(p.s["p99_hops"].Mean), metrics.Float(model),
-				metrics.Float(p.s["mean_timeouts"].Mean), metrics.Float(p.s["p99_timeouts"].Mean), metrics.Float(1e4 * p.s["failed_fraction"].Mean)})
+				metrics.Float(p.s["mean_timeouts"].Mean), metrics.Float(p.s["p99_timeouts"].Mean), metrics.Float(1e4 * p.s["failed_fraction"].Mean)}
+			if std != nil {
+				// Totals over the runs: the failed lookups are rare, so
+				// their interval is a Poisson count's, not a t interval
+				// over the runs' fractions.
+				total := func(name string) int64 { return int64(math.Round(p.s[name].Mean * float64(p.s[name].N))) }
+				n, k := total("lookups"), total("failed_lookups")
+				lo, hi := metrics.PoissonCI95(k)
+				perTenK := func(v float64) metrics.Cell {
+					if n == 0 {
+						return metrics.Float(math.NaN())
+					}
+					return metrics.Float(1e4 * v / float64(n))
+				}
+				row = append(row, metrics.Int(n), metrics.Int(k), perTenK(lo), perTenK(hi))
+				pp := paperAt(paper, p.x)
+				if pp == nil {
+					row = append(row, metrics.Str(""), metrics.Str(""), metrics.Str(""), metrics.Str(""), metrics.Str(""), metrics.Str(""))
+				} else {
+					a, b, c := std.agrees(p.s["mean_hops"].Mean, pp.path, p.s["mean_timeouts"].Mean, pp.timeouts, 1e4*p.s["failed_fraction"].Mean, pp.failedPer10k)
+					// The paper's values to the decimals it prints them with
+					// (the report rounds ours to them).
+					row = append(row, metrics.Str(strconv.FormatFloat(pp.path, 'f', 2, 64)), metrics.Str(strconv.FormatFloat(pp.timeouts, 'f', 2, 64)), metrics.Str(strconv.FormatFloat(pp.failedPer10k, 'f', 0, 64)),
+						metrics.Str(strconv.FormatBool(a)), metrics.Str(strconv.FormatBool(b)), metrics.Str(strconv.FormatBool(c)))
+				}
+			}
+			t.Rows = append(t.Rows, row)
 		}
 		if err := metrics.WriteFileAtomic(filepath.Join(dir, "paper_comparison.csv"), t.WriteCSV); err != nil {
 			return err
@@ -211,4 +275,14 @@ func t03Figures(xName, xLabel, file, title, label string, paper []paperT03, x fu
 		}
 		return nil
 	}
+}
+
+// paperAt is the paper's row at x, or nil if the paper has none there.
+func paperAt(paper []paperT03, x float64) *paperT03 {
+	for i := range paper {
+		if math.Abs(paper[i].x-x) <= 1e-9 {
+			return &paper[i]
+		}
+	}
+	return nil
 }

@@ -61,6 +61,12 @@ type NetConfig struct {
 	// instead of from the next draw of a stream (see SampleKeyed): a
 	// message's delay then does not depend on the order of events.
 	Keyed bool
+	// Drain, if on, holds each message that reaches a live endpoint until
+	// the endpoint's next drain instant (see Drain); DrainSalt keys the
+	// instants (the caller draws it from a stream of its own, so that
+	// turning the queue on moves no delay).
+	Drain     Drain
+	DrainSalt uint64
 }
 
 // NetStats counts what happened to messages.
@@ -75,6 +81,9 @@ type NetStats struct {
 const (
 	evDeliver uint16 = iota
 	evTimeout
+	// evDrained: a message that arrived earlier and waited in its
+	// receiver's queue (NetConfig.Drain) is handled now.
+	evDrained
 )
 
 const chunkBits = 10 // messages are pooled in chunks of 1024 so pointers stay valid as the pool grows
@@ -115,8 +124,10 @@ type Network[P any] struct {
 	// the latency and loss streams.
 	latSalt, lossSalt uint64
 
-	alive   []bool
-	down    int // entries of alive that are false: while 0, Alive reads no memory
+	alive []bool
+	down  int // entries of alive that are false: while 0, Alive reads no memory
+	// drains[e] is where endpoint e's drain process stands (cfg.Drain on).
+	drains  []drainCursor
 	chunks  [][]envelope[P]
 	free    []int32
 	reqs    []pending
@@ -162,6 +173,14 @@ func (n *Network[P]) SetAlive(e Endpoint, up bool) {
 	for int(e) >= len(n.alive) {
 		n.alive = append(n.alive, false)
 		n.down++
+	}
+	if up && n.cfg.Drain.On {
+		for int(e) >= len(n.drains) {
+			n.drains = append(n.drains, drainCursor{})
+		}
+		if c := &n.drains[e]; !c.started {
+			c.t, c.started = n.sched.Now(), true
+		}
 	}
 	if n.alive[e] != up {
 		n.alive[e] = up
@@ -353,7 +372,7 @@ func (n *Network[P]) release(slot int32) { n.free = append(n.free, slot) }
 // handler's Touch, and stage 1 hints a request's reply delay to a
 // topology that takes hints.
 func (n *Network[P]) Prefetch(ev *Event, stage int) {
-	if ev.Kind != evDeliver {
+	if ev.Kind != evDeliver && ev.Kind != evDrained {
 		return
 	}
 	e := n.env(ev.Ref)
@@ -378,9 +397,19 @@ func (n *Network[P]) Prefetch(ev *Event, stage int) {
 // Fire implements Owner: message arrivals and request deadlines.
 func (n *Network[P]) Fire(ev *Event) {
 	switch ev.Kind {
-	case evDeliver:
+	case evDeliver, evDrained:
 		slot := ev.Ref
 		e := n.env(slot)
+		if ev.Kind == evDeliver && n.cfg.Drain.On && n.Alive(e.to) {
+			// The message joins the receiver's queue; it is handled at
+			// the next drain, if the receiver is still up then. Scheduling
+			// it now, at its arrival, keeps the queue's order: messages
+			// drained together are handled in the order they arrived.
+			if at := n.drains[e.to].next(n.cfg.Drain, n.cfg.DrainSalt, e.to, n.sched.Now()); at > n.sched.Now() {
+				n.sched.At(at, n.owner, evDrained, slot, 0)
+				return
+			}
+		}
 		if !n.Alive(e.to) {
 			n.stats.DroppedDead++
 			if n.obs != nil {
