@@ -2,6 +2,7 @@ package chord
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -207,7 +208,7 @@ func TestPresetsAreTheirSimulators(t *testing.T) {
 		t.Errorf("ton-sim: %+v", ts)
 	}
 	s1 := preset(ProtocolS01Sim)
-	if s1.Variant != Original || !s1.PurgeDeparted || s1.FixFingers != FixRandom || s1.Routing != FingersOnly || s1.StabilizeOnJoin || s1.Detect != DetectOracle || s1.Timers != TimersUniform {
+	if s1.Variant != Original || !s1.PurgeDeparted || s1.PurgeToFinger || s1.FixFingers != FixRandom || s1.Routing != FingersOnly || s1.StabilizeOnJoin || s1.Detect != DetectOracle || s1.Timers != TimersUniform {
 		t.Errorf("s01-sim: %+v", s1)
 	}
 	tn := preset(ProtocolToN)
@@ -412,6 +413,82 @@ func TestCountOwnerTimeouts(t *testing.T) {
 			if x.Outcome != Correct || x.Timeouts != want {
 				t.Errorf("count=%v, lookup %d: %v with %d timeouts, want correct with %d", count, x.Tag.Op, x.Outcome, x.Timeouts, want)
 			}
+		}
+	}
+}
+
+// TestPurgeToFinger: when a member's successor fails under purge_departed,
+// purge_to_finger gives it the successor S01's churn simulator does
+// (sim/new leave.c:80–91), computed here from the sorted identifiers: the
+// owner of n + 2^i for the lowest level i ≥ 1 whose owner is not the
+// failed node, which may skip live nodes; without it the member takes the
+// next live node. Each victim fails in a fresh ideal ring, so the fingers
+// are the exact owners the brute force computes.
+func TestPurgeToFinger(t *testing.T) {
+	const n = 32
+	for _, toFinger := range []bool{true, false} {
+		skipped := 0
+		for v := range n {
+			cfg := DefaultConfig()
+			cfg.Bits, cfg.Successors = 16, 4
+			cfg.StabilizeEvery, cfg.FixFingersEvery, cfg.CheckPredecessorEvery = 0, 0, 0
+			cfg.PurgeDeparted, cfg.PurgeToFinger = true, toFinger
+			r, _ := knobRing(t, cfg, n)
+			// Brute force over the identifiers before the failure.
+			ids := make([]uint64, 0, n)
+			byID := map[uint64]Handle{}
+			for _, h := range r.oracle.handles {
+				ids = append(ids, uint64(r.ids[h]))
+				byID[uint64(r.ids[h])] = h
+			}
+			slices.Sort(ids)
+			owner := func(x uint64) Handle {
+				x &= 1<<16 - 1
+				for _, id := range ids {
+					if id >= x {
+						return byID[id]
+					}
+				}
+				return byID[ids[0]]
+			}
+			gone := byID[ids[v]]
+			pred := byID[ids[(v+n-1)%n]]
+			next := byID[ids[(v+1)%n]]
+			want := next
+			if toFinger {
+				want = pred // no level names another node
+				for i := 1; i < 16; i++ {
+					if o := owner(uint64(r.ids[pred]) + 1<<i); o != gone {
+						want = o
+						break
+					}
+				}
+			}
+			if err := r.Fail(gone); err != nil {
+				t.Fatal(err)
+			}
+			l := r.succList(pred)
+			if l[0] != want {
+				t.Errorf("purge_to_finger=%v, victim %d: successor %d, want %d", toFinger, v, l[0], want)
+			}
+			if r.fingerTable(pred)[0].h != l[0] {
+				t.Errorf("purge_to_finger=%v, victim %d: finger 0 is %d, the successor %d", toFinger, v, r.fingerTable(pred)[0].h, l[0])
+			}
+			if toFinger && l[1] != None {
+				t.Errorf("victim %d: successor list %v, want one entry (the simulator keeps one successor)", v, l)
+			}
+			if l[0] != next {
+				skipped++
+			}
+		}
+		// The knob must show: some replacements skip the next live node
+		// (with n = 32 in 2^16 identifiers, about a third do), and none
+		// do without it.
+		if toFinger && skipped == 0 {
+			t.Error("purge_to_finger: no replacement skipped a live node; the test shows nothing")
+		}
+		if !toFinger && skipped != 0 {
+			t.Errorf("purge_to_finger off: %d replacements skipped the next live node", skipped)
 		}
 	}
 }

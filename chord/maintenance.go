@@ -486,16 +486,45 @@ func (r *Ring) onFingerFound(n Handle, i int, owner Handle, ok bool) {
 	r.advanceFingers(n, owner, i+1, false)
 }
 
+// purgeSuccessorFinger is the successor S01's churn simulator gives member
+// n when its successor gone departs (sim/new leave.c:80–91): entries naming
+// gone take the next higher entry's value, from the top level down, so the
+// successor becomes the first finger above level 0 that names another
+// node, however many live nodes lie before it. A member none of whose
+// fingers names another node takes its predecessor (leave.c:98–102), or
+// becomes a ring of one.
+func (r *Ring) purgeSuccessorFinger(n, gone Handle) Handle {
+	f := r.fingerTable(n)
+	for i := 1; i < len(f); i++ {
+		if h := f[i].h; h != gone && h != None && h != n {
+			return h
+		}
+	}
+	if p := r.pred[n]; p != None && p != gone {
+		return p
+	}
+	return n
+}
+
 // purgeDeparted removes node gone from every member's tables at once
 // (Config.PurgeDeparted, measurement only: S01's churn simulator does it,
 // sim/new leave.c:76–105): its successor list closes up, and fingers and
 // a predecessor naming it are cleared. A member left with no successor
 // becomes a ring of one. Costs O(members · (m + r)) per departure.
+//
+// With Config.PurgeToFinger a member whose successor departed takes the
+// next higher finger instead (purgeSuccessorFinger).
 func (r *Ring) purgeDeparted(gone Handle) {
 	for _, n := range r.oracle.handles {
-		r.scrub(n, gone)
 		l := r.succList(n)
 		first := l[0]
+		if r.cfg.PurgeToFinger && first == gone {
+			next := r.purgeSuccessorFinger(n, gone)
+			r.scrub(n, gone)
+			r.setSuccessors(n, next, nil)
+			continue
+		}
+		r.scrub(n, gone)
 		if !closeUp(l, gone) {
 			continue
 		}

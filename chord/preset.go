@@ -66,6 +66,11 @@ func preset(p Protocol) Config {
 		c.Detect = DetectOracle   // stabilize.c:42–46
 		c.StabilizeOnJoin = false // join.c:54–60: first round 15–45 s later
 		c.PurgeDeparted = true    // leave.c:76–105, node.c:195–204
+		// Not PurgeToFinger (leave.c:80–91): the simulator's replacement
+		// of a departed successor by the next higher finger is repaired by
+		// its learning from every answer (node.c:135–147), which chordsim
+		// does not model; alone it lets skipped nodes pile up
+		// (docs/results.md, the Fig. 12 ablations).
 	}
 	return c
 }
