@@ -180,6 +180,9 @@ func (r *Ring) onStabilizeReply(n, s Handle, m *Msg) {
 	} else {
 		r.setSuccessors(n, s, m.List)
 	}
+	if target != s {
+		r.learn(n, target) // sim/new stabilize.c:67–68
+	}
 	r.notify(n, target)
 }
 
@@ -417,6 +420,15 @@ func (r *Ring) fixRandomFinger(n Handle) {
 	i := 1 + r.timerRng.IntN(M-1)
 	s := r.succList(n)[0]
 	start := r.fingerStart(r.ids[n], i)
+	if k := r.cfg.FingerLookupRandomStart; k > 0 && i%k == k-1 && r.oracle.Len() > 0 {
+		// The simulator starts this lookup at a member it draws
+		// (sim/new stabilize.c:131–132): the oracle plays a part no
+		// node could, by the paper's simulator's design.
+		first := r.oracle.handles[r.timerRng.IntN(r.oracle.Len())]
+		r.setFixing(n, true)
+		r.startLookup(n, first, start, purposeFinger, uint16(i), Tag{})
+		return
+	}
 	if r.space.BetweenIncl(r.ids[n], start, r.ids[s]) {
 		r.fingerTable(n)[i] = r.fingerTo(s)
 		r.fingerWritten(n, i)
@@ -477,6 +489,7 @@ func (r *Ring) onFingerFound(n Handle, i int, owner Handle, ok bool) {
 	}
 	r.fingerTable(n)[i] = r.fingerTo(owner)
 	r.fingerWritten(n, i)
+	r.learn(n, owner) // sim/new stabilize.c:147
 	if r.cfg.PNS > 1 && r.inFingerInterval(i, r.space.Dist(r.ids[n], r.ids[owner])) {
 		r.pnsFetch(n, i, owner)
 	}

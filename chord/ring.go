@@ -116,6 +116,7 @@ type Ring struct {
 	costs     Costs
 	fixedSize [numMsgKinds]int32
 	scratch   []Handle
+	learnBuf  []Handle // learn's copy of a successor list
 	result    LookupResult
 
 	// Maintenance timers carry the epoch they were set in; stopping or
