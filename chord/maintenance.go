@@ -107,8 +107,12 @@ func (r *Ring) Fire(ev *sim.Event) {
 		}
 		return
 	}
-	if r.state[h] != Member || ev.Arg != r.maintEpoch {
+	if ev.Kind == evLeave {
+		r.leaveNow(h)
 		return
+	}
+	if r.state[h] != Member || ev.Arg != r.maintEpoch || r.isLeaving(h) {
+		return // a leaving node runs no maintenance (sim/new stabilize.c:17, 26, 113)
 	}
 	e := r.maintEpoch
 	switch ev.Kind {
@@ -164,6 +168,10 @@ func (r *Ring) onStabilizeReply(n, s Handle, m *Msg) {
 		return
 	} else if cur != s {
 		return // the successor changed while the question was out
+	}
+	if m.Done {
+		r.dropLeaving(n, s, m)
+		return
 	}
 	target := s
 	if p := m.Node; p != None && p != n && r.space.Between(r.ids[n], r.ids[p], r.ids[s]) && r.cfg.Variant == Zave {
