@@ -2,6 +2,7 @@ package chord
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/chordsim/chordsim/sim"
@@ -149,5 +150,166 @@ func BenchmarkLearn(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		r.learn(hs[i%len(hs)], hs[(i*7+3)%len(hs)])
+	}
+}
+
+// TestPurgeToFingerRewrite checks the whole of the simulator's purge
+// (sim/new leave.c:76–105) on scrambled tables, entry by entry, against
+// the rule written out from the source: from the top level down, an entry
+// naming the departed node takes the (already rewritten) entry above it,
+// the top one none; a departed successor becomes finger 1's new value, or
+// the node itself if that is empty; a departed predecessor becomes the
+// departed node's own predecessor; a node left naming itself as its
+// successor takes its predecessor as successor and as every finger.
+func TestPurgeToFingerRewrite(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Bits, cfg.Successors = 10, 1
+	cfg.StabilizeEvery, cfg.FixFingersEvery, cfg.CheckPredecessorEvery = 0, 0, 0
+	cfg.Variant, cfg.PurgeDeparted, cfg.PurgeToFinger = Original, true, true
+	rng := rand.New(rand.NewPCG(5, 6))
+	selfFallbacks := 0
+	for c := range 200 {
+		r, _ := knobRing(t, cfg, 12)
+		hs := slices.Clone(r.oracle.handles)
+		gone := hs[rng.IntN(len(hs))]
+		// Scramble every member's fingers, with gone and empty entries
+		// more likely than in a real table.
+		for _, n := range hs {
+			f := r.fingerTable(n)
+			for i := 1; i < len(f); i++ {
+				switch rng.IntN(4) {
+				case 0:
+					f[i] = noFinger
+				case 1:
+					f[i] = r.fingerTo(gone)
+				default:
+					f[i] = r.fingerTo(hs[rng.IntN(len(hs))])
+				}
+			}
+			if n != gone && rng.IntN(3) == 0 {
+				r.setSuccessors(n, gone, nil)
+			}
+			if n != gone && rng.IntN(3) == 0 {
+				r.setPred(n, gone)
+			}
+		}
+		type want struct {
+			f    []Handle
+			s, p Handle
+		}
+		wants := map[Handle]want{}
+		for _, n := range hs {
+			if n == gone {
+				continue
+			}
+			f := r.fingerTable(n)
+			w := want{f: make([]Handle, len(f)), s: r.succList(n)[0], p: r.pred[n]}
+			for i := range f {
+				w.f[i] = f[i].h
+			}
+			for i := len(f) - 1; i >= 1; i-- {
+				if w.f[i] == gone {
+					if i == len(f)-1 {
+						w.f[i] = None
+					} else {
+						w.f[i] = w.f[i+1]
+					}
+				}
+			}
+			if w.p == gone {
+				w.p = r.pred[gone]
+				if w.p == n || w.p == gone {
+					w.p = None
+				}
+			}
+			if w.s == gone {
+				w.s = w.f[1]
+				if w.s == None {
+					w.s = n
+				}
+			}
+			if w.s == n && w.p != None && w.p != n {
+				selfFallbacks++
+				w.s = w.p
+				for i := 1; i < len(f); i++ {
+					w.f[i] = w.p
+				}
+			}
+			wants[n] = w
+		}
+		if err := r.Fail(gone); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range hs {
+			if n == gone {
+				continue
+			}
+			w := wants[n]
+			f := r.fingerTable(n)
+			for i := 1; i < len(f); i++ {
+				if f[i].h != w.f[i] {
+					t.Fatalf("case %d, member %d, departed %d: finger %d is %d, want %d", c, n, gone, i, f[i].h, w.f[i])
+				}
+			}
+			if s := r.succList(n)[0]; s != w.s || f[0].h != s {
+				t.Fatalf("case %d, member %d: successor %d (finger 0 %d), want %d", c, n, s, f[0].h, w.s)
+			}
+			if r.pred[n] != w.p {
+				t.Fatalf("case %d, member %d: predecessor %d, want %d", c, n, r.pred[n], w.p)
+			}
+		}
+	}
+	if selfFallbacks == 0 {
+		t.Error("no member fell back to its predecessor; the test does not reach leave.c:98–102")
+	}
+}
+
+// TestFingerLookupRandomStart: a node whose successor skips live nodes
+// (as the simulator's purge leaves it) cannot learn of them from its own
+// finger lookups, which its own wrong successor answers, but it can from a
+// lookup started at a member the simulator draws (sim/new
+// stabilize.c:131–132), by learning from the answer (node.c:135–147).
+// Stabilize is off, so nothing else repairs it. The node chosen is the
+// first whose level-7 start lies after its next live node and at or
+// before the one after that: the random-start lookup for level 7 then
+// names that second node, closer than the wrong successor.
+func TestFingerLookupRandomStart(t *testing.T) {
+	for _, tc := range []struct {
+		k      int
+		learn  bool
+		closer bool
+	}{{8, true, true}, {0, true, false}, {8, false, false}} {
+		cfg := DefaultConfig()
+		cfg.Bits, cfg.Successors = 16, 1
+		cfg.Variant, cfg.SuspectConfirm, cfg.Routing = Original, 0, FingersOnly
+		cfg.StabilizeEvery, cfg.CheckPredecessorEvery = 0, 0
+		cfg.FixFingers, cfg.FixFingersEvery = FixRandom, sim.Second
+		cfg.Learn, cfg.FingerLookupRandomStart = tc.learn, tc.k
+		r, s := knobRing(t, cfg, 64)
+		hs := r.oracle.handles
+		j := -1
+		for c := range len(hs) - 3 {
+			start := r.fingerStart(r.ids[hs[c]], 7)
+			if r.space.Between(r.ids[hs[c+1]], start, r.ids[hs[c+2]]) || start == r.ids[hs[c+2]] {
+				j = c
+				break
+			}
+		}
+		if j < 0 {
+			t.Fatal("no node fits; change the ring")
+		}
+		n, wrong := hs[j], hs[j+3]
+		r.setSuccessors(n, wrong, nil)
+		f := r.fingerTable(n)
+		for i := 1; i < len(f); i++ {
+			if h := f[i].h; h == hs[j+1] || h == hs[j+2] {
+				f[i] = r.fingerTo(wrong)
+			}
+		}
+		s.RunUntil(s.Now().Add(600 * sim.Second))
+		got := r.succList(n)[0]
+		if closer := got != wrong; closer != tc.closer {
+			t.Errorf("random start %d, learn %v: successor %d (live after it: %d %d, the wrong one %d); want a closer one: %v", tc.k, tc.learn, got, hs[j+1], hs[j+2], wrong, tc.closer)
+		}
 	}
 }

@@ -65,9 +65,7 @@ func (r *Ring) leaveNow(h Handle) {
 // before the current one. Then it notifies its successor.
 func (r *Ring) dropLeaving(n, s Handle, m *Msg) {
 	if r.cfg.PurgeToFinger {
-		next := r.purgeSuccessorFinger(n, s)
-		r.scrub(n, s)
-		r.setSuccessors(n, next, nil)
+		r.purgeToFinger(n, s)
 	} else {
 		l := r.succList(n)
 		r.scrub(n, s)
