@@ -208,7 +208,7 @@ func TestPresetsAreTheirSimulators(t *testing.T) {
 		t.Errorf("ton-sim: %+v", ts)
 	}
 	s1 := preset(ProtocolS01Sim)
-	if s1.Variant != Original || !s1.PurgeDeparted || s1.PurgeToFinger || s1.FixFingers != FixRandom || s1.Routing != FingersOnly || s1.StabilizeOnJoin || s1.Detect != DetectOracle || s1.Timers != TimersUniform {
+	if s1.Variant != Original || !s1.PurgeDeparted || !s1.PurgeToFinger || !s1.Learn || s1.FingerLookupRandomStart != 8 || s1.FixFingers != FixRandom || s1.Routing != FingersOnly || s1.StabilizeOnJoin || s1.Detect != DetectOracle || s1.Timers != TimersUniform {
 		t.Errorf("s01-sim: %+v", s1)
 	}
 	tn := preset(ProtocolToN)
@@ -224,7 +224,7 @@ func TestPresetsAreTheirSimulators(t *testing.T) {
 	// Every key a preset sets is a field of Config.
 	for _, k := range PresetKeys() {
 		found := false
-		for _, f := range []string{"routing", "fix_fingers", "variant", "suspect_confirm", "timers", "stabilize", "notify_old_predecessor", "forget_on_timeout", "fallback_owners", "stabilize_on_join", "purge_departed", "detect"} {
+		for _, f := range []string{"routing", "fix_fingers", "variant", "suspect_confirm", "timers", "stabilize", "notify_old_predecessor", "forget_on_timeout", "fallback_owners", "stabilize_on_join", "purge_departed", "purge_to_finger", "learn", "finger_lookup_random_start", "detect"} {
 			found = found || f == k
 		}
 		if !found {

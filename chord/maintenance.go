@@ -107,8 +107,12 @@ func (r *Ring) Fire(ev *sim.Event) {
 		}
 		return
 	}
-	if r.state[h] != Member || ev.Arg != r.maintEpoch {
+	if ev.Kind == evLeave {
+		r.leaveNow(h)
 		return
+	}
+	if r.state[h] != Member || ev.Arg != r.maintEpoch || r.isLeaving(h) {
+		return // a leaving node runs no maintenance (sim/new stabilize.c:17, 26, 113)
 	}
 	e := r.maintEpoch
 	switch ev.Kind {
@@ -165,6 +169,10 @@ func (r *Ring) onStabilizeReply(n, s Handle, m *Msg) {
 	} else if cur != s {
 		return // the successor changed while the question was out
 	}
+	if m.Done {
+		r.dropLeaving(n, s, m)
+		return
+	}
 	target := s
 	if p := m.Node; p != None && p != n && r.space.Between(r.ids[n], r.ids[p], r.ids[s]) && r.cfg.Variant == Zave {
 		// Never adopt a successor that has not answered (Zave's fix S):
@@ -179,6 +187,9 @@ func (r *Ring) onStabilizeReply(n, s Handle, m *Msg) {
 		r.setSuccessors(n, p, r.scratch)
 	} else {
 		r.setSuccessors(n, s, m.List)
+	}
+	if target != s {
+		r.learn(n, target) // sim/new stabilize.c:67–68
 	}
 	r.notify(n, target)
 }
@@ -417,6 +428,15 @@ func (r *Ring) fixRandomFinger(n Handle) {
 	i := 1 + r.timerRng.IntN(M-1)
 	s := r.succList(n)[0]
 	start := r.fingerStart(r.ids[n], i)
+	if k := r.cfg.FingerLookupRandomStart; k > 0 && i%k == k-1 && r.oracle.Len() > 0 {
+		// The simulator starts this lookup at a member it draws
+		// (sim/new stabilize.c:131–132): the oracle plays a part no
+		// node could, by the paper's simulator's design.
+		first := r.oracle.handles[r.timerRng.IntN(r.oracle.Len())]
+		r.setFixing(n, true)
+		r.startLookup(n, first, start, purposeFinger, uint16(i), Tag{})
+		return
+	}
 	if r.space.BetweenIncl(r.ids[n], start, r.ids[s]) {
 		r.fingerTable(n)[i] = r.fingerTo(s)
 		r.fingerWritten(n, i)
@@ -475,8 +495,16 @@ func (r *Ring) onFingerFound(n Handle, i int, owner Handle, ok bool) {
 		r.setNextFinger(n, next)
 		return
 	}
-	r.fingerTable(n)[i] = r.fingerTo(owner)
-	r.fingerWritten(n, i)
+	if !(r.cfg.Learn && r.cfg.PurgeDeparted) {
+		r.fingerTable(n)[i] = r.fingerTo(owner)
+		r.fingerWritten(n, i)
+	}
+	// With learn and the purge, the answer only improves entries, this
+	// level's included, as in S01's churn simulator (sim/new
+	// stabilize.c:147): no table names a departed node, so an answer
+	// beyond the current finger (from a lookup that skipped the right
+	// node) is the worse of the two.
+	r.learn(n, owner)
 	if r.cfg.PNS > 1 && r.inFingerInterval(i, r.space.Dist(r.ids[n], r.ids[owner])) {
 		r.pnsFetch(n, i, owner)
 	}
@@ -486,24 +514,56 @@ func (r *Ring) onFingerFound(n Handle, i int, owner Handle, ok bool) {
 	r.advanceFingers(n, owner, i+1, false)
 }
 
-// purgeSuccessorFinger is the successor S01's churn simulator gives member
-// n when its successor gone departs (sim/new leave.c:80–91): entries naming
-// gone take the next higher entry's value, from the top level down, so the
-// successor becomes the first finger above level 0 that names another
-// node, however many live nodes lie before it. A member none of whose
-// fingers names another node takes its predecessor (leave.c:98–102), or
-// becomes a ring of one.
-func (r *Ring) purgeSuccessorFinger(n, gone Handle) Handle {
+// purgeToFinger removes gone from member n's tables as S01's churn
+// simulator does (deleteRefFromTables, sim/new leave.c:76–105;
+// Config.PurgeToFinger): from the top level down, each finger naming gone
+// takes the value of the next higher entry (the top one becomes empty,
+// the simulator's own identifier), so a departed successor is replaced by
+// the first finger above it that names another node, however many live
+// nodes lie before it, and an empty entry on the way (a level never
+// filled, which the simulator holds as the node itself) stops the chain;
+// the successor list shrinks to that one node (the simulator keeps one
+// successor, node.h:27); a predecessor naming gone becomes gone's own
+// predecessor (leave.c:93–96). A member left naming itself as successor
+// takes its predecessor as successor and as every finger
+// (leave.c:98–102).
+func (r *Ring) purgeToFinger(n, gone Handle) {
 	f := r.fingerTable(n)
-	for i := 1; i < len(f); i++ {
-		if h := f[i].h; h != gone && h != None && h != n {
-			return h
+	for i := len(f) - 1; i >= 1; i-- {
+		if f[i].h == gone {
+			if i == len(f)-1 {
+				f[i] = noFinger
+			} else {
+				f[i] = f[i+1]
+			}
 		}
 	}
-	if p := r.pred[n]; p != None && p != gone {
-		return p
+	if r.pred[n] == gone {
+		p := r.pred[gone]
+		if p == n || p == gone {
+			p = None
+		}
+		r.setPred(n, p)
 	}
-	return n
+	l := r.succList(n)
+	if l[0] == gone {
+		next := None
+		if len(f) > 1 {
+			next = f[1].h
+		}
+		if next == None {
+			next = n
+		}
+		r.setSuccessors(n, next, nil)
+	} else if closeUp(l, gone) && l[0] == None {
+		l[0] = n
+	}
+	if p := r.pred[n]; l[0] == n && p != None && p != n {
+		r.setSuccessors(n, p, nil)
+		for i := 1; i < len(f); i++ {
+			f[i] = r.fingerTo(p)
+		}
+	}
 }
 
 // purgeDeparted removes node gone from every member's tables at once
@@ -513,15 +573,13 @@ func (r *Ring) purgeSuccessorFinger(n, gone Handle) Handle {
 // becomes a ring of one. Costs O(members · (m + r)) per departure.
 //
 // With Config.PurgeToFinger a member whose successor departed takes the
-// next higher finger instead (purgeSuccessorFinger).
+// next higher finger instead (purgeToFinger).
 func (r *Ring) purgeDeparted(gone Handle) {
 	for _, n := range r.oracle.handles {
 		l := r.succList(n)
 		first := l[0]
-		if r.cfg.PurgeToFinger && first == gone {
-			next := r.purgeSuccessorFinger(n, gone)
-			r.scrub(n, gone)
-			r.setSuccessors(n, next, nil)
+		if r.cfg.PurgeToFinger {
+			r.purgeToFinger(n, gone)
 			continue
 		}
 		r.scrub(n, gone)

@@ -160,6 +160,7 @@ func (r *Ring) becomeMember(h, successor Handle, rest []Handle) {
 	}
 	r.setSuccessors(h, successor, rest)
 	r.oracle.insert(r.ids[h], h)
+	r.learn(h, successor) // sim/new join.c:60
 	r.record(LogMember, h, successor)
 	if !r.maintOff {
 		r.startTimers(h)
@@ -231,6 +232,7 @@ func (r *Ring) onLeaveToSuccessor(s, leaver Handle, m *Msg) {
 		}
 		r.setPred(s, p)
 		r.record(LogPredecessor, s, r.pred[s])
+		r.learn(s, p) // sim/new leave.c:37
 	}
 }
 

@@ -39,7 +39,7 @@ func (k MsgKind) String() string { return msgNames[k] }
 // use to the next.
 type Msg struct {
 	Kind MsgKind
-	Done bool // find_successor_reply: Node is the owner (else the next hop)
+	Done bool // find_successor_reply: Node is the owner (else the next hop); get_predecessor_reply: the sender is leaving (LeaveAfter)
 	// Owners: find_successor_reply: bit j set means List[j] is a fallback
 	// owner (to be checked), not a fallback hop (to be asked).
 	Owners uint8
@@ -101,6 +101,7 @@ func (r *Ring) Deliver(to, from Handle, m *Msg, req sim.Request) {
 		r.onRecReply(to, m.Done, m.Node, m.Ref, m.Owners, m.Key, m.Hops, m.Tries, m.List, true)
 	case MsgGetPredecessor:
 		slot, a := r.compose(MsgGetPredecessorReply)
+		a.Done = r.isLeaving(to)
 		a.Node = r.pred[to]
 		a.List = append(a.List, r.Successors(to)...)
 		r.reply(slot, to, req)

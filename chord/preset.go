@@ -26,6 +26,9 @@ var presetChoices = []presetChoice{
 	{"fallback_owners", func(d, s *Config) { d.FallbackOwners = s.FallbackOwners }},
 	{"stabilize_on_join", func(d, s *Config) { d.StabilizeOnJoin = s.StabilizeOnJoin }},
 	{"purge_departed", func(d, s *Config) { d.PurgeDeparted = s.PurgeDeparted }},
+	{"purge_to_finger", func(d, s *Config) { d.PurgeToFinger = s.PurgeToFinger }},
+	{"learn", func(d, s *Config) { d.Learn = s.Learn }},
+	{"finger_lookup_random_start", func(d, s *Config) { d.FingerLookupRandomStart = s.FingerLookupRandomStart }},
 	{"detect", func(d, s *Config) { d.Detect = s.Detect }},
 }
 
@@ -66,11 +69,12 @@ func preset(p Protocol) Config {
 		c.Detect = DetectOracle   // stabilize.c:42–46
 		c.StabilizeOnJoin = false // join.c:54–60: first round 15–45 s later
 		c.PurgeDeparted = true    // leave.c:76–105, node.c:195–204
-		// Not PurgeToFinger (leave.c:80–91): the simulator's replacement
-		// of a departed successor by the next higher finger is repaired by
-		// its learning from every answer (node.c:135–147), which chordsim
-		// does not model; alone it lets skipped nodes pile up
-		// (docs/results.md, the Fig. 12 ablations).
+		c.PurgeToFinger = true    // leave.c:80–91: the next higher finger
+		// The skipped nodes the purge leaves are found again by learning
+		// from every answer (node.c:135–147) and by the finger lookups the
+		// simulator starts at a random member (stabilize.c:131–132).
+		c.Learn = true
+		c.FingerLookupRandomStart = 8
 	}
 	return c
 }

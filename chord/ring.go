@@ -116,6 +116,8 @@ type Ring struct {
 	costs     Costs
 	fixedSize [numMsgKinds]int32
 	scratch   []Handle
+	learnBuf  []Handle // learn's copy of a successor list
+	leaving   []bool   // by handle: waiting to leave (LeaveAfter); nil until the first
 	result    LookupResult
 
 	// Maintenance timers carry the epoch they were set in; stopping or
@@ -148,6 +150,7 @@ const (
 	evCheckPredecessor
 	evJoin
 	evLegTimeout // recursive.go: a leg of a recursive lookup went unanswered
+	evLeave      // leave.go: a leaving node's wait is over (LeaveAfter)
 )
 
 // New creates an empty ring on scheduler s.

@@ -84,6 +84,7 @@ type ChurnConfig struct {
 	FailRate  float64      `yaml:"fail_rate" doc:"extra Poisson failures of random members, on top of rate" unit:"1/s"`
 	LeaveRate float64      `yaml:"leave_rate" doc:"extra Poisson graceful leaves of random members, on top of rate" unit:"1/s"`
 	Depart    string       `yaml:"depart" doc:"how rate's departures and ended sessions leave: fail (crash) or leave (graceful, with hand-over)" enum:"fail|leave"`
+	LeaveWait sim.Duration `yaml:"leave_wait" doc:"every graceful leave (depart leave, leave_rate, traces) first waits this long: the node runs no maintenance of its own, still answers lookups and holds its keys, and a node whose stabilize finds it leaving drops it; then it hands over and departs, as S01's churn simulator's leave does (LEAVE_WAIT = 60 s, sim/new def.h:17, leave.c:12–17, stabilize.c:17, 26, 60–65, 113). 0s leaves at once (ToN §IV-E.4)" unit:"duration"`
 	Session   churn.Dist   `yaml:"session" doc:"session time of every node (empty: no sessions): exp:MEAN, pareto:MEAN,ALPHA, weibull:MEAN,K, const:D or uniform:A,B" unit:"distribution"`
 	Downtime  churn.Dist   `yaml:"downtime" doc:"time a node whose session ended stays down before it rejoins (same forms as session)" unit:"distribution"`
 	Rejoin    string       `yaml:"rejoin" doc:"after the down time, a node rejoins with a new identifier, the same identifier, or never" enum:"new|same|never"`
@@ -586,6 +587,9 @@ func (c *Config) validateChurn(bad *problems) {
 	}
 	if c.Churn.Start < 0 {
 		bad.add("churn.start", "%v is negative; churn starts at or after the measurement start", c.Churn.Start)
+	}
+	if c.Churn.LeaveWait < 0 {
+		bad.add("churn.leave_wait", "%v is negative; use 0s to leave at once, or a wait such as 60s (S01's churn simulator)", c.Churn.LeaveWait)
 	}
 	if c.Churn.Duration < 0 {
 		bad.add("churn.duration", "%v is negative; use 0s for \"until the last lookup\"", c.Churn.Duration)

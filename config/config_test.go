@@ -183,6 +183,8 @@ func TestValidateProximityFields(t *testing.T) {
 		{func(c *Config) { c.Chord.RTTTimeout = 0.5 }, "chord.rtt_timeout: 0.5 is outside 1..100"},
 		{func(c *Config) { c.Costs.Kinds = "ping=x" }, "costs.kinds: ping=x is not a whole number"},
 		{func(c *Config) { c.N, c.Chord.Base = 1<<24, 16 }, "chord.base = 16"},
+		{func(c *Config) { c.Churn.LeaveWait = -1 }, "churn.leave_wait: -1ns is negative"},
+		{func(c *Config) { c.Chord.FingerLookupRandomStart = -2 }, "chord.finger_lookup_random_start: -2 is outside 0..64"},
 	} {
 		c := Defaults()
 		tc.set(&c)

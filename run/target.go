@@ -6,6 +6,7 @@ import (
 
 	"github.com/chordsim/chordsim/chord"
 	"github.com/chordsim/chordsim/churn"
+	"github.com/chordsim/chordsim/sim"
 )
 
 // target adapts a ring to the churn package: churn decides when and which,
@@ -15,7 +16,8 @@ type target struct {
 	ring    *chord.Ring
 	initial []chord.Handle // the ring's members when churn began, in identifier order
 	keys    *keyBook
-	changed func() // called after every membership change (invariant checks)
+	wait    sim.Duration // churn.leave_wait: a graceful leave's wait
+	changed func()       // called after every membership change (invariant checks)
 	joins   int
 	fails   int
 	leaves  int
@@ -103,7 +105,7 @@ func (t *target) Fail(node churn.Node) {
 
 func (t *target) Leave(node churn.Node) {
 	n := chord.Handle(node)
-	if t.ring.Leave(n) == nil {
+	if t.ring.LeaveAfter(n, t.wait) == nil {
 		t.leaves++
 		t.changed()
 	}

@@ -238,6 +238,7 @@ func (w *World) StartChurn(trace *churn.Trace) error {
 			w.watch.check("membership change")
 		}
 	})
+	w.tgt.wait = cfg.Churn.LeaveWait
 	if err := startChurn(cfg, trace, w.Sched, w.Ring, w.tgt, w.Seed, w.start); err != nil {
 		return err
 	}

@@ -29,13 +29,15 @@
 //	config m=4 r=2 [retries=N] [lookup=iterative|recursive] [variant=zave|original] [confirm=N] [step=D]
 //	       [protocol=P] [notify-old-pred=B] [forget=initiator|none|namer] [join-stabilize=B]
 //	       [fallback-owners=B] [count-revisits=B] [detect=timeout|oracle]
+//	       [learn=B] [purge=B] [purge-to-finger=B]
 //	        identifier bits, successor-list length, lookup retries (3),
 //	        lookup mode (iterative), and the step of an action (2s);
 //	        a preset (chord.Config.Protocol, applied where it stands, so
 //	        later keys override it) and the chord.Config fields
 //	        notify_old_predecessor, forget_on_timeout, stabilize_on_join,
-//	        fallback_owners, count_revisits and detect (forget also
-//	        reads true and false, as forget_on_timeout does)
+//	        fallback_owners, count_revisits, detect, learn,
+//	        purge_departed and purge_to_finger (forget also reads true
+//	        and false, as forget_on_timeout does)
 //	node NAME ID    add an idle node with identifier ID, named NAME
 //	create NAME     NAME becomes a ring of its own
 //	join NAME via OTHER
@@ -59,6 +61,8 @@
 //	fail NAME...         the named nodes crash (then one step)
 //	kill NAME...         the same, without the step: between two messages
 //	leave NAME           NAME departs gracefully
+//	leave-after NAME D   NAME starts a graceful leave that ends after D
+//	                     (chord.Ring.LeaveAfter: churn.leave_wait)
 //	run-for D            run the simulation for D
 //
 // # Looking up

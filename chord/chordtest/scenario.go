@@ -255,6 +255,22 @@ func (sc *scenario) exec(b *strings.Builder, cmd string, args []string) error {
 			return err
 		}
 		sc.advance()
+	case "leave-after":
+		if len(args) != 2 {
+			return fmt.Errorf("usage: leave-after NAME D")
+		}
+		h, err := sc.node(args[0])
+		if err != nil {
+			return err
+		}
+		d, err := sim.ParseDuration(args[1])
+		if err != nil {
+			return fmt.Errorf("leave-after: %v", err)
+		}
+		if err := sc.r.LeaveAfter(h, d); err != nil {
+			return err
+		}
+		sc.advance()
 	case "stabilize", "check-pred", "fix-fingers":
 		if len(args) == 0 {
 			return fmt.Errorf("usage: %s NAME [NAME ...]", cmd)
@@ -441,6 +457,12 @@ func (sc *scenario) config(args []string) error {
 			cfg.CountRevisits, err = strconv.ParseBool(v)
 		case "detect":
 			err = cfg.Detect.UnmarshalText([]byte(v))
+		case "learn":
+			cfg.Learn, err = strconv.ParseBool(v)
+		case "purge":
+			cfg.PurgeDeparted, err = strconv.ParseBool(v)
+		case "purge-to-finger":
+			cfg.PurgeToFinger, err = strconv.ParseBool(v)
 		case "step":
 			sc.step, err = sim.ParseDuration(v)
 		default:
