@@ -1,12 +1,6 @@
 package figures
 
-import (
-	"encoding/csv"
-	"os"
-	"path/filepath"
-	"strconv"
-	"testing"
-)
+import "testing"
 
 // The churn built-in runs S01 §6.5's churn simulator's choices in full
 // (chord.protocol s01-sim, m = 24, one successor, leaves after 60 s), so it
@@ -20,28 +14,7 @@ func TestChurnGivesTheSimulatorsValues(t *testing.T) {
 		t.Skip("runs the built-in at the paper's run length")
 	}
 	b, _, p := quickBuiltin(t, "churn", "replicates=10", "workload.lookups=7200", "churn.rate=[0.02, 0.1]")
-	dir := t.TempDir()
-	drawFigures(t, b, execute(t, p, 0), dir)
-	f, err := os.Open(filepath.Join(dir, "paper_comparison.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(f).ReadAll()
-	f.Close()
-	if err != nil || len(rows) != 3 {
-		t.Fatalf("%d rows, %v; want a header and 2 rates", len(rows), err)
-	}
-	col := map[string]int{}
-	for i, c := range rows[0] {
-		col[c] = i
-	}
-	num := func(r []string, name string) float64 {
-		v, err := strconv.ParseFloat(r[col[name]], 64)
-		if err != nil {
-			t.Fatalf("%s = %q: %v", name, r[col[name]], err)
-		}
-		return v
-	}
+	rows, _, num := comparisonRows(t, b, p, 2)
 	sim := [][2]float64{{0.0036, 0.0047}, {0.0276, 0.0429}}
 	for i, r := range rows[1:] {
 		lo, hi := num(r, "ci_low"), num(r, "ci_high")

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+
+	"github.com/chordsim/chordsim/experiments"
 )
 
 // The T03 Table III standard (issue 18): path within 0.15 hops, timeouts
@@ -40,32 +42,7 @@ func TestChurnLeaveComparisonColumns(t *testing.T) {
 		t.Skip("runs the built-in at a reduced size")
 	}
 	b, _, p := quickBuiltin(t, "churn-leave", "replicates=2", "workload.lookups=150", "churn.rate=[0.05, 0.4]")
-	dir := t.TempDir()
-	drawFigures(t, b, execute(t, p, 0), dir)
-	f, err := os.Open(filepath.Join(dir, "paper_comparison.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(f).ReadAll()
-	f.Close()
-	if err != nil || len(rows) != 3 {
-		t.Fatalf("%d rows, %v; want a header and 2 rates", len(rows), err)
-	}
-	col := map[string]int{}
-	for i, c := range rows[0] {
-		col[c] = i
-	}
-	num := func(r []string, name string) float64 {
-		i, ok := col[name]
-		if !ok {
-			t.Fatalf("no column %s in %v", name, rows[0])
-		}
-		v, err := strconv.ParseFloat(r[i], 64)
-		if err != nil {
-			t.Fatalf("%s = %q: %v", name, r[i], err)
-		}
-		return v
-	}
+	rows, col, num := comparisonRows(t, b, p, 2)
 	for i, r := range rows[1:] {
 		n, k := num(r, "lookups"), num(r, "failed_lookups")
 		if n != 2*150 {
@@ -88,4 +65,39 @@ func TestChurnLeaveComparisonColumns(t *testing.T) {
 			}
 		}
 	}
+}
+
+// comparisonRows runs plan p of built-in b, draws its figures and reads
+// paper_comparison.csv: the rows (header first, then want data rows, or
+// the test fails), the column index by name, and a reader of a row's
+// numeric column that fails the test on a missing column or a non-number.
+func comparisonRows(t *testing.T, b *Builtin, p *experiments.Plan, want int) ([][]string, map[string]int, func([]string, string) float64) {
+	t.Helper()
+	dir := t.TempDir()
+	drawFigures(t, b, execute(t, p, 0), dir)
+	f, err := os.Open(filepath.Join(dir, "paper_comparison.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil || len(rows) != want+1 {
+		t.Fatalf("%d rows, %v; want a header and %d rows", len(rows), err, want)
+	}
+	col := map[string]int{}
+	for i, c := range rows[0] {
+		col[c] = i
+	}
+	num := func(r []string, name string) float64 {
+		i, ok := col[name]
+		if !ok {
+			t.Fatalf("no column %s in %v", name, rows[0])
+		}
+		v, err := strconv.ParseFloat(r[i], 64)
+		if err != nil {
+			t.Fatalf("%s = %q: %v", name, r[i], err)
+		}
+		return v
+	}
+	return rows, col, num
 }
