@@ -231,3 +231,48 @@ func TestNoWrongOwnerAfterConvergenceAt1000(t *testing.T) {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) { c.run(t, seed) })
 	}
 }
+
+// A member that has begun a graceful leave with a wait (churn.leave_wait)
+// is departing: churn's picks skip it, so a second leave of it (which the
+// ring refuses) is never drawn, and it counts again once gone. The
+// pickable members are checked against a brute-force filter of the oracle.
+// Planted: a LiveNode that ignores the leaving members returns them.
+func TestTargetSkipsLeavingMembers(t *testing.T) {
+	sched := sim.NewScheduler()
+	cfg := chord.DefaultConfig()
+	ring, err := chord.New(sched, chord.Options{Config: cfg, Seed: 3, UniformIDs: true,
+		Net: sim.NetConfig{Latency: sim.Latency{Kind: sim.Constant, A: 10 * sim.Millisecond}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ring.BootstrapIdeal(20); err != nil {
+		t.Fatal(err)
+	}
+	tgt := newTarget(ring, newKeyBook(nil), func() {})
+	tgt.wait = 60 * sim.Second
+	for _, i := range []int{0, 4, 4, 9, 15} { // indices into the pickable members as they shrink
+		tgt.Leave(tgt.LiveNode(i))
+	}
+	if tgt.leaves != 5 {
+		t.Fatalf("%d leaves begun, want 5 (a pick landed on a leaving member)", tgt.leaves)
+	}
+	var want []churn.Node
+	o := ring.Oracle()
+	for i := 0; i < o.Len(); i++ {
+		if _, h := o.At(i); !ring.Leaving(h) {
+			want = append(want, churn.Node(h))
+		}
+	}
+	if len(want) != 15 || tgt.Live() != 15 {
+		t.Fatalf("Live() = %d, brute force %d, want 15", tgt.Live(), len(want))
+	}
+	for i, w := range want {
+		if got := tgt.LiveNode(i); got != w {
+			t.Errorf("LiveNode(%d) = %d, want %d (the %d-th member not leaving)", i, got, w, i)
+		}
+	}
+	sched.RunUntil(sim.Time(61 * sim.Second))
+	if o.Len() != 15 || tgt.Live() != 15 || len(tgt.leaving) != 0 {
+		t.Errorf("after the wait: %d members, Live() = %d, %d still leaving; want 15, 15, 0", o.Len(), tgt.Live(), len(tgt.leaving))
+	}
+}

@@ -16,8 +16,9 @@ type target struct {
 	ring    *chord.Ring
 	initial []chord.Handle // the ring's members when churn began, in identifier order
 	keys    *keyBook
-	wait    sim.Duration // churn.leave_wait: a graceful leave's wait
-	changed func()       // called after every membership change (invariant checks)
+	wait    sim.Duration   // churn.leave_wait: a graceful leave's wait
+	leaving []chord.Handle // members waiting to leave (churn.leave_wait), pruned as they go
+	changed func()         // called after every membership change (invariant checks)
 	joins   int
 	fails   int
 	leaves  int
@@ -33,14 +34,42 @@ func newTarget(ring *chord.Ring, keys *keyBook, changed func()) *target {
 	return t
 }
 
-// Live counts the members: failures and leaves pick among them (a node still
-// joining is not yet reachable by anyone, so churn does not pick it).
-func (t *target) Live() int { return t.ring.Oracle().Len() }
+// Live counts the members that are not waiting to leave: failures and
+// leaves pick among them. A node still joining is not yet reachable by
+// anyone, and a node that has begun a graceful leave with a wait
+// (churn.leave_wait) is already departing, so churn picks neither (S01's
+// churn generator, too, never names a leaving node again).
+func (t *target) Live() int {
+	t.pruneLeaving()
+	return t.ring.Oracle().Len() - len(t.leaving)
+}
 
-// LiveNode is the i-th member in identifier order.
+// LiveNode is the i-th of those members in identifier order.
 func (t *target) LiveNode(i int) churn.Node {
-	_, h := t.ring.Oracle().At(i)
+	o := t.ring.Oracle()
+	if len(t.leaving) > 0 {
+		// Skip the leaving members' positions that come at or before the
+		// i-th pickable one; they are few (rate × wait), so sorting their
+		// positions each time is cheap.
+		pos := make([]int, len(t.leaving))
+		for k, h := range t.leaving {
+			id := t.ring.ID(h)
+			pos[k] = sort.Search(o.Len(), func(j int) bool { id2, _ := o.At(j); return id2 >= id })
+		}
+		slices.Sort(pos)
+		for _, p := range pos {
+			if p <= i {
+				i++
+			}
+		}
+	}
+	_, h := o.At(i)
 	return churn.Node(h)
+}
+
+// pruneLeaving forgets the members whose wait is over (or that failed).
+func (t *target) pruneLeaving() {
+	t.leaving = slices.DeleteFunc(t.leaving, func(h chord.Handle) bool { return !t.ring.Leaving(h) })
 }
 
 func (t *target) Alive(n churn.Node) bool {
@@ -106,6 +135,9 @@ func (t *target) Fail(node churn.Node) {
 func (t *target) Leave(node churn.Node) {
 	n := chord.Handle(node)
 	if t.ring.LeaveAfter(n, t.wait) == nil {
+		if t.ring.Leaving(n) {
+			t.leaving = append(t.leaving, n)
+		}
 		t.leaves++
 		t.changed()
 	}
