@@ -15,10 +15,13 @@ package chord
 //
 // With Config.PurgeDeparted a departed x is not learned: the purge of it
 // has already passed, and the simulator's finger repair checks its node
-// table before it learns (sim/new stabilize.c:145–147). Costs O(m + r),
-// allocates nothing.
+// table before it learns (sim/new stabilize.c:145–147). A node still
+// joining is never learned: it has no successor to route with, and a
+// message naming it as a next hop would find nothing to answer (no call
+// site names one today; a joiner becomes known once it is a member).
+// Costs O(m + r), allocates nothing.
 func (r *Ring) learn(n, x Handle) {
-	if !r.cfg.Learn || x == None || x == n || r.state[n] != Member {
+	if !r.cfg.Learn || x == None || x == n || r.state[n] != Member || r.state[x] == Joining {
 		return
 	}
 	if r.cfg.PurgeDeparted && r.state[x] != Member {

@@ -313,3 +313,44 @@ func TestFingerLookupRandomStart(t *testing.T) {
 		}
 	}
 }
+
+// A node still joining is never learned: it has no successor to route
+// with. Here a joiner sits between a member and that member's successor,
+// so learning it would make it the member's successor; once it is a
+// member, the same call does. Planted without the Joining test, the
+// member adopts the joiner at once.
+func TestLearnSkipsJoiningNodes(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Bits, cfg.Successors = 16, 3
+	cfg.StabilizeEvery, cfg.FixFingersEvery, cfg.CheckPredecessorEvery = 0, 0, 0
+	cfg.Learn = true
+	r, s := knobRing(t, cfg, 8)
+	n := r.oracle.handles[0]
+	succ := r.Successors(n)[0]
+	gap := r.space.Dist(r.ids[n], r.ids[succ])
+	if gap < 2 {
+		t.Fatalf("no identifier between %d and its successor", r.ids[n])
+	}
+	j, err := r.AddNodeWithID(r.space.Add(r.ids[n], gap/2), "joiner")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Join(j); err != nil {
+		t.Fatal(err)
+	}
+	if r.State(j) != Joining {
+		t.Fatalf("joiner in state %v right after Join, want Joining", r.State(j))
+	}
+	r.learn(n, j)
+	if got := r.Successors(n)[0]; got != succ {
+		t.Fatalf("learned a joining node: successor %s, want %s", r.Name(got), r.Name(succ))
+	}
+	s.RunUntil(s.Now() + sim.Time(5*sim.Second))
+	if r.State(j) != Member {
+		t.Fatalf("joiner in state %v after 5 s, want Member", r.State(j))
+	}
+	r.learn(n, j)
+	if got := r.Successors(n)[0]; got != j {
+		t.Errorf("after the join, learn left the successor %s, want the joiner", r.Name(got))
+	}
+}
