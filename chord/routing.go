@@ -215,22 +215,84 @@ func (r *Ring) alternates(n Handle, key ID, done bool, next Handle, buf []Handle
 		}
 		k = insertAlt(buf, dist[:L], first, k, x, dx)
 	}
-	if r.cfg.Routing == FingersAndSuccessors {
-		for _, x := range r.succList(n) {
-			if x == None {
-				break
-			}
-			if x == n || x == next || (len(silent) > 0 && holds(silent, x)) {
-				continue
-			}
-			dx := r.space.Dist(nid, r.ids[x])
-			if !(dx-1 < d-1) || (k == L && dist[L-1] > dx) {
-				continue // does not precede key, or would land past the end
-			}
-			k = insertAlt(buf, dist[:L], first, k, x, dx)
+	if r.cfg.Routing != FingersAndSuccessors {
+		return k, owners
+	}
+	list := r.succList(n)
+	if m, ok := r.mergeSuccessors(list, n, nid, d, next, silent, buf, dist[:L], first, k); ok {
+		return m, owners
+	}
+	for _, x := range list {
+		if x == None {
+			break
 		}
+		if x == n || x == next || (len(silent) > 0 && holds(silent, x)) {
+			continue
+		}
+		dx := r.space.Dist(nid, r.ids[x])
+		if !(dx-1 < d-1) || (k == L && dist[L-1] > dx) {
+			continue // does not precede key, or would land past the end
+		}
+		k = insertAlt(buf, dist[:L], first, k, x, dx)
 	}
 	return k, owners
+}
+
+// mergeSuccessors ranks the successors of alternates into buf[first:k] (the
+// finger candidates, distances in dist) in one merge, when the successors
+// that precede key lie at strictly increasing distances from n in list
+// order, as a consistent list's do; it returns the new count, or false
+// (and changes nothing) when they do not, or there are more than it holds.
+// The result is insertAlt's one successor after another: inserting
+// candidates of increasing distance one by one puts each before the
+// earlier ones, so the finished list is the merge, largest distance first,
+// of the finger candidates and the successors taken from the last, a
+// successor going before the finger candidates at its own distance and
+// dropped if the first of those is itself; the last entries dropped when
+// the array is full are the ones the merge never reaches.
+func (r *Ring) mergeSuccessors(list []Handle, n Handle, nid ID, d uint64, next Handle, silent []Handle, buf []Handle, dist []uint64, first, k int) (int, bool) {
+	var cs [32]Handle
+	var cd [32]uint64
+	nc := 0
+	for _, x := range list {
+		if x == None {
+			break
+		}
+		if x == n || x == next || (len(silent) > 0 && holds(silent, x)) {
+			continue
+		}
+		dx := r.space.Dist(nid, r.ids[x])
+		if !(dx-1 < d-1) {
+			continue // does not precede key
+		}
+		if nc == len(cs) || (nc > 0 && dx <= cd[nc-1]) {
+			return 0, false
+		}
+		cs[nc], cd[nc] = x, dx
+		nc++
+	}
+	var bh [maxAlts]Handle
+	var bd [maxAlts]uint64
+	nb := copy(bh[:], buf[first:k])
+	copy(bd[:], dist[first:k])
+	out, i, p := first, 0, nc-1
+	for out < len(buf) {
+		if p >= 0 && (i >= nb || bd[i] <= cd[p]) {
+			c, dc := cs[p], cd[p]
+			p--
+			if i < nb && bh[i] == c {
+				continue // already ranked, as a finger
+			}
+			buf[out], dist[out] = c, dc
+		} else if i < nb {
+			buf[out], dist[out] = bh[i], bd[i]
+			i++
+		} else {
+			break
+		}
+		out++
+	}
+	return out, true
 }
 
 // insertAlt puts candidate x, at distance dx from the asking node, into
