@@ -178,6 +178,13 @@ func (r *Ring) hintFinger(n Handle, key ID) {
 	top := max(r.topLevel(r.space.Dist(r.ids[n], key)), 0)
 	f := r.fingers[int(n)*M : int(n)*M+M]
 	prefetch.Lines2(unsafe.Pointer(&f[top]), unsafe.Pointer(&f[max(top-1, 0)]))
+	if r.retrying() {
+		// alternates walks the row down from top until it has seen nine
+		// distinct fingers that precede key: near the key, that is every
+		// level down to 1 (the lower ones all name the successor).
+		prefetch.Lines3(unsafe.Pointer(&f[max(top-8, 0)]), unsafe.Pointer(&f[max(top-16, 0)]), unsafe.Pointer(&f[max(top-24, 0)]))
+		prefetch.Lines3(unsafe.Pointer(&f[max(top-32, 0)]), unsafe.Pointer(&f[max(top-40, 0)]), unsafe.Pointer(&f[max(top-48, 0)]))
+	}
 }
 
 // hintSortedHop hints, for the static engine on a ring whose successor

@@ -177,6 +177,187 @@ func (r *Ring) fingerTo(x Handle) fingerEntry {
 //
 // Nodes in silent (known dead to the initiator) are left out.
 func (r *Ring) alternates(n Handle, key ID, done bool, next Handle, buf []Handle, silent []Handle) (int, uint8) {
+	if r.reference {
+		return r.alternatesPlain(n, key, done, next, buf, silent)
+	}
+	k, owners := r.ownerCandidates(n, key, done, next, buf, silent)
+	if done {
+		return k, owners
+	}
+	// The rest is alternatesPlain's ranking without its closure and its
+	// copy calls (a third of the event path's time went there): the
+	// candidates are kept by decreasing distance from n in buf[first:k]
+	// and dist, a newcomer goes before those at its own distance, a node
+	// found at its insertion point is a duplicate, and one that would
+	// land past the end is dropped. Fingers mostly arrive closest to key
+	// first (an append) and successors farthest first (an insertion at
+	// first), so both ends are cheap.
+	nid := r.ids[n]
+	d := r.space.Dist(nid, key)
+	L := len(buf)
+	var dist [maxAlts]uint64
+	first := k
+	f := r.fingerTable(n)
+	seen, prev := 0, None
+	for i := r.topLevel(d); i >= 1 && seen <= L; i-- {
+		x := f[i].h
+		if x == None || x == prev {
+			continue
+		}
+		prev = x
+		dx := r.space.Dist(nid, r.ids[x])
+		if !(dx-1 < d-1) {
+			continue
+		}
+		seen++
+		if x == n || x == next || (len(silent) > 0 && holds(silent, x)) {
+			continue
+		}
+		k = insertAlt(buf, dist[:L], first, k, x, dx)
+	}
+	if r.cfg.Routing != FingersAndSuccessors {
+		return k, owners
+	}
+	list := r.succList(n)
+	if m, ok := r.mergeSuccessors(list, n, nid, d, next, silent, buf, dist[:L], first, k); ok {
+		return m, owners
+	}
+	for _, x := range list {
+		if x == None {
+			break
+		}
+		if x == n || x == next || (len(silent) > 0 && holds(silent, x)) {
+			continue
+		}
+		dx := r.space.Dist(nid, r.ids[x])
+		if !(dx-1 < d-1) || (k == L && dist[L-1] > dx) {
+			continue // does not precede key, or would land past the end
+		}
+		k = insertAlt(buf, dist[:L], first, k, x, dx)
+	}
+	return k, owners
+}
+
+// mergeSuccessors ranks the successors of alternates into buf[first:k] (the
+// finger candidates, distances in dist) in one merge, when the successors
+// that precede key lie at strictly increasing distances from n in list
+// order, as a consistent list's do; it returns the new count, or false
+// (and changes nothing) when they do not, or there are more than it holds.
+// The result is insertAlt's one successor after another: inserting
+// candidates of increasing distance one by one puts each before the
+// earlier ones, so the finished list is the merge, largest distance first,
+// of the finger candidates and the successors taken from the last, a
+// successor going before the finger candidates at its own distance and
+// dropped if the first of those is itself; the last entries dropped when
+// the array is full are the ones the merge never reaches.
+func (r *Ring) mergeSuccessors(list []Handle, n Handle, nid ID, d uint64, next Handle, silent []Handle, buf []Handle, dist []uint64, first, k int) (int, bool) {
+	var cs [32]Handle
+	var cd [32]uint64
+	nc := 0
+	for _, x := range list {
+		if x == None {
+			break
+		}
+		if x == n || x == next || (len(silent) > 0 && holds(silent, x)) {
+			continue
+		}
+		dx := r.space.Dist(nid, r.ids[x])
+		if !(dx-1 < d-1) {
+			continue // does not precede key
+		}
+		if nc == len(cs) || (nc > 0 && dx <= cd[nc-1]) {
+			return 0, false
+		}
+		cs[nc], cd[nc] = x, dx
+		nc++
+	}
+	var bh [maxAlts]Handle
+	var bd [maxAlts]uint64
+	nb := copy(bh[:], buf[first:k])
+	copy(bd[:], dist[first:k])
+	out, i, p := first, 0, nc-1
+	for out < len(buf) {
+		if p >= 0 && (i >= nb || bd[i] <= cd[p]) {
+			c, dc := cs[p], cd[p]
+			p--
+			if i < nb && bh[i] == c {
+				continue // already ranked, as a finger
+			}
+			buf[out], dist[out] = c, dc
+		} else if i < nb {
+			buf[out], dist[out] = bh[i], bd[i]
+			i++
+		} else {
+			break
+		}
+		out++
+	}
+	return out, true
+}
+
+// insertAlt puts candidate x, at distance dx from the asking node, into
+// buf[first:k] (dist holds their distances, decreasing), before any at the
+// same distance, unless it is already at that place or would land past
+// the end; a full buf loses its last entry. It returns the new count.
+func insertAlt(buf []Handle, dist []uint64, first, k int, x Handle, dx uint64) int {
+	j := k
+	for j > first && dist[j-1] <= dx {
+		j--
+	}
+	if j == len(buf) || (j < k && buf[j] == x) {
+		return k
+	}
+	if k < len(buf) {
+		k++
+	}
+	for t := k - 1; t > j; t-- {
+		buf[t], dist[t] = buf[t-1], dist[t-1]
+	}
+	buf[j], dist[j] = x, dx
+	return k
+}
+
+// ownerCandidates is the first part of alternates: the owner candidates
+// from n's successor list (all the fallbacks when done). It returns how
+// many it wrote to buf and their bit mask.
+func (r *Ring) ownerCandidates(n Handle, key ID, done bool, next Handle, buf []Handle, silent []Handle) (int, uint8) {
+	k := 0
+	var owners uint8
+	if !done && !r.cfg.FallbackOwners {
+		return 0, 0 // no owner candidates from a node that is not the key's predecessor
+	}
+	nid := r.ids[n]
+	for _, x := range r.succList(n) {
+		if x == None || k == len(buf) {
+			break
+		}
+		if len(silent) > 0 && holds(silent, x) {
+			continue
+		}
+		if done {
+			if x != next && x != n {
+				buf[k] = x
+				owners |= 1 << k
+				k++
+			}
+			continue
+		}
+		if k == 0 && !r.space.BetweenIncl(nid, key, r.ids[x]) {
+			continue // before key: not an owner
+		}
+		if x != n {
+			buf[k] = x
+			owners |= 1 << k
+			k++
+		}
+	}
+	return k, owners
+}
+
+// alternatesPlain is alternates as first written, which the ring's plain
+// paths (Ring.reference) keep, so that TestFastPathsMatchReference checks
+// the faster ranking against it.
+func (r *Ring) alternatesPlain(n Handle, key ID, done bool, next Handle, buf []Handle, silent []Handle) (int, uint8) {
 	k := 0
 	var owners uint8
 	nid := r.ids[n]
