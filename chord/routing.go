@@ -354,41 +354,14 @@ func (r *Ring) ownerCandidates(n Handle, key ID, done bool, next Handle, buf []H
 	return k, owners
 }
 
-// alternatesPlain is alternates as first written, which the ring's plain
-// paths (Ring.reference) keep, so that TestFastPathsMatchReference checks
-// the faster ranking against it.
+// alternatesPlain is alternates' ranking as first written, which the
+// ring's plain paths (Ring.reference) keep, so that
+// TestFastPathsMatchReference and TestAlternatesMatchPlain check the
+// faster ranking against it; the owner candidates are the same code
+// (ownerCandidates) in both.
 func (r *Ring) alternatesPlain(n Handle, key ID, done bool, next Handle, buf []Handle, silent []Handle) (int, uint8) {
-	k := 0
-	var owners uint8
+	k, owners := r.ownerCandidates(n, key, done, next, buf, silent)
 	nid := r.ids[n]
-	list := r.succList(n)
-	for _, x := range list {
-		if !done && !r.cfg.FallbackOwners {
-			break // no owner candidates from a node that is not the key's predecessor
-		}
-		if x == None || k == len(buf) {
-			break
-		}
-		if len(silent) > 0 && holds(silent, x) {
-			continue
-		}
-		if done {
-			if x != next && x != n {
-				buf[k] = x
-				owners |= 1 << k
-				k++
-			}
-			continue
-		}
-		if k == 0 && !r.space.BetweenIncl(nid, key, r.ids[x]) {
-			continue // before key: not an owner
-		}
-		if x != n {
-			buf[k] = x
-			owners |= 1 << k
-			k++
-		}
-	}
 	if done {
 		return k, owners
 	}
@@ -436,7 +409,7 @@ func (r *Ring) alternatesPlain(n Handle, key ID, done bool, next Handle, buf []H
 		}
 	}
 	if r.cfg.Routing == FingersAndSuccessors {
-		for _, x := range list {
+		for _, x := range r.succList(n) {
 			if x == None {
 				break
 			}
