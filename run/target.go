@@ -18,6 +18,7 @@ type target struct {
 	keys    *keyBook
 	wait    sim.Duration   // churn.leave_wait: a graceful leave's wait
 	leaving []chord.Handle // members waiting to leave (churn.leave_wait), pruned as they go
+	skip    []int          // LiveNode's scratch: the leaving members' positions
 	changed func()         // called after every membership change (invariant checks)
 	joins   int
 	fails   int
@@ -51,13 +52,13 @@ func (t *target) LiveNode(i int) churn.Node {
 		// Skip the leaving members' positions that come at or before the
 		// i-th pickable one; they are few (rate × wait), so sorting their
 		// positions each time is cheap.
-		pos := make([]int, len(t.leaving))
-		for k, h := range t.leaving {
+		t.skip = t.skip[:0]
+		for _, h := range t.leaving {
 			id := t.ring.ID(h)
-			pos[k] = sort.Search(o.Len(), func(j int) bool { id2, _ := o.At(j); return id2 >= id })
+			t.skip = append(t.skip, sort.Search(o.Len(), func(j int) bool { id2, _ := o.At(j); return id2 >= id }))
 		}
-		slices.Sort(pos)
-		for _, p := range pos {
+		slices.Sort(t.skip)
+		for _, p := range t.skip {
 			if p <= i {
 				i++
 			}
